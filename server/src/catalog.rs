@@ -1,0 +1,64 @@
+//! The reference data the server holds in memory: the shipped criteria sets, ratio
+//! definitions, plans and the unit hierarchy. Loaded once at start from data embedded
+//! in the binary; a shipped file that fails to load stops the server at start-up with
+//! its diagnostics rather than serving a partial catalogue.
+
+use hoctap_shared::criteria::{self, CriteriaSet};
+use hoctap_shared::diagnostic::{has_errors, Diagnostic};
+use hoctap_shared::indicators::{self, Definitions};
+use hoctap_shared::plans::{self, Plan};
+use hoctap_shared::units::{self, Registry};
+
+#[derive(Debug)]
+pub struct Catalog {
+    pub criteria: Vec<CriteriaSet>,
+    pub definitions: Definitions,
+    pub plans: Vec<Plan>,
+    pub units: Registry,
+    /// Warnings found while loading (e.g. the two codes the public lists disagree on).
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("shipped data file {file} has errors: {}", .diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct CatalogError {
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Catalog {
+    pub fn load_shipped() -> Result<Catalog, CatalogError> {
+        let mut warnings = Vec::new();
+        let mut sets = Vec::new();
+        for (file, parsed) in criteria::shipped::parse_all() {
+            match parsed.set {
+                Some(set) => sets.push(set),
+                None => return Err(CatalogError { file: file.to_string(), diagnostics: parsed.diagnostics }),
+            }
+            warnings.extend(parsed.diagnostics);
+        }
+        let (definitions, diagnostics) = indicators::parse_definitions(indicators::SHIPPED);
+        let Some(definitions) = definitions else {
+            return Err(CatalogError { file: "indicators.toml".to_string(), diagnostics });
+        };
+        let mut plan_list = Vec::new();
+        for (file, text) in plans::FILES {
+            let (plan, diagnostics) = plans::parse(text, &definitions);
+            match plan {
+                Some(plan) => plan_list.push(plan),
+                None => return Err(CatalogError { file: file.to_string(), diagnostics }),
+            }
+            warnings.extend(diagnostics);
+        }
+        let (units, diagnostics) = units::shipped::load();
+        if has_errors(&diagnostics) {
+            return Err(CatalogError { file: "admin-units/admin-merges".to_string(), diagnostics });
+        }
+        warnings.extend(diagnostics);
+        Ok(Catalog { criteria: sets, definitions, plans: plan_list, units, warnings })
+    }
+
+    pub fn criteria_set(&self, id: &str) -> Option<&CriteriaSet> {
+        self.criteria.iter().find(|s| s.id == id)
+    }
+}

@@ -1,0 +1,102 @@
+//! The administrator commands behind `hoctap criteria …` and `hoctap score`, written as
+//! functions from inputs to (output, exit code) so tests run them without a process.
+
+use hoctap_shared::criteria::{self, shipped, CriteriaSet};
+use hoctap_shared::diagnostic::Severity;
+use hoctap_shared::scoring::{self, Evaluation};
+
+/// What a command prints and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Report {
+    fn ok(stdout: String) -> Report {
+        Report { stdout, stderr: String::new(), code: 0 }
+    }
+
+    fn fail(stderr: String, code: i32) -> Report {
+        Report { stdout: String::new(), stderr, code }
+    }
+}
+
+/// `hoctap criteria check FILE`: every diagnostic, one per line, then a summary.
+/// Exit 1 when there are errors, 0 otherwise (warnings alone do not fail).
+pub fn criteria_check(file_name: &str, text: &str) -> Report {
+    let parsed = criteria::parse(text);
+    let mut out = String::new();
+    for diagnostic in &parsed.diagnostics {
+        out.push_str(&format!("{file_name}: {diagnostic}\n"));
+    }
+    let errors = parsed.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = parsed.diagnostics.len() - errors;
+    match &parsed.set {
+        Some(set) => {
+            let indicators = set.indicators().count();
+            out.push_str(&format!(
+                "{file_name}: hợp lệ — {} \"{}\" phiên bản {}, {} tiêu chí, {indicators} chỉ số, {warnings} cảnh báo\n",
+                set.id,
+                set.name,
+                set.version,
+                set.criteria.len()
+            ));
+            Report::ok(out)
+        }
+        None => {
+            out.push_str(&format!("{file_name}: không hợp lệ — {errors} lỗi, {warnings} cảnh báo\n"));
+            Report { stdout: out, stderr: String::new(), code: 1 }
+        }
+    }
+}
+
+/// `hoctap criteria list`: the shipped sets.
+pub fn criteria_list() -> Report {
+    let mut out = String::new();
+    for set in shipped::all() {
+        let status = match set.status {
+            criteria::SetStatus::Official => "chính thức",
+            criteria::SetStatus::Provisional => "tạm thời",
+        };
+        out.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", set.id, set.version, set.model.key(), status, set.name));
+    }
+    Report::ok(out)
+}
+
+/// Where the set to score against comes from.
+#[derive(Debug, Clone)]
+pub enum SetSource {
+    Shipped(String),
+    File { name: String, text: String },
+}
+
+/// `hoctap score`: the outcome as pretty JSON on stdout; errors in Vietnamese on
+/// stderr with exit 1 (bad evaluation) or 2 (bad set or unreadable input).
+pub fn score(source: &SetSource, evaluation_json: &str) -> Report {
+    let set: CriteriaSet = match source {
+        SetSource::Shipped(id) => match shipped::get(id) {
+            Some(set) => set,
+            None => {
+                let known: Vec<String> = shipped::all().into_iter().map(|s| s.id).collect();
+                return Report::fail(format!("Không có bộ tiêu chí {id:?}; các bộ có sẵn: {}\n", known.join(", ")), 2);
+            }
+        },
+        SetSource::File { name, text } => match criteria::parse(text).into_result() {
+            Ok(set) => set,
+            Err(err) => return Report::fail(format!("{name}: {err}\n"), 2),
+        },
+    };
+    let evaluation: Evaluation = match serde_json::from_str(evaluation_json) {
+        Ok(e) => e,
+        Err(err) => return Report::fail(format!("Phiếu đánh giá không đúng định dạng JSON: {err}\n"), 2),
+    };
+    match scoring::score(&set, &evaluation) {
+        Ok(outcome) => match serde_json::to_string_pretty(&outcome) {
+            Ok(json) => Report::ok(json + "\n"),
+            Err(err) => Report::fail(format!("Không ghi được kết quả: {err}\n"), 2),
+        },
+        Err(err) => Report::fail(format!("{err}\n"), 1),
+    }
+}

@@ -1,0 +1,171 @@
+//! The `hoctap` binary: `serve` runs the server; `criteria check|list` and `score` are
+//! the administrators' commands.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hoctap_server::cli::{self, Report, SetSource};
+use hoctap_server::store::{self, SledStore};
+use hoctap_server::{app, AppState, Catalog};
+
+#[derive(Parser)]
+#[command(name = "hoctap", version, about = "Đánh giá, công nhận và báo cáo các mô hình học tập")]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (JSON API under /api/v1, the web app at /).
+    Serve {
+        /// Where sled keeps its files.
+        #[arg(long, env = "HOCTAP_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Address to listen on.
+        #[arg(long, env = "HOCTAP_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// The built web app (scripts/build-frontend.sh writes frontend/dist).
+        #[arg(long, env = "HOCTAP_FRONTEND", default_value = "frontend/dist")]
+        frontend: PathBuf,
+    },
+    /// Criteria sets: check a file, or list the shipped ones.
+    Criteria {
+        #[command(subcommand)]
+        command: CriteriaCommand,
+    },
+    /// Score an evaluation (JSON; "-" reads standard input) and print the outcome as JSON.
+    Score {
+        /// Id of a shipped set.
+        #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+        set: Option<String>,
+        /// A criteria file of your own.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        evaluation: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CriteriaCommand {
+    /// Print every diagnostic of criteria files; exit 1 if any has errors.
+    Check { files: Vec<PathBuf> },
+    /// List the shipped sets.
+    List,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    match args.command {
+        Command::Serve { data_dir, bind, frontend } => serve(data_dir, bind, frontend),
+        Command::Criteria { command: CriteriaCommand::List } => exit_with(cli::criteria_list()),
+        Command::Criteria { command: CriteriaCommand::Check { files } } => {
+            if files.is_empty() {
+                anyhow::bail!("cần ít nhất một tệp bộ tiêu chí");
+            }
+            let mut code = 0;
+            for file in files {
+                let text =
+                    std::fs::read_to_string(&file).with_context(|| format!("không đọc được {}", file.display()))?;
+                let report = cli::criteria_check(&file.display().to_string(), &text);
+                print!("{}", report.stdout);
+                code = code.max(report.code);
+            }
+            std::process::exit(code)
+        }
+        Command::Score { set, file, evaluation } => {
+            let source = match (set, file) {
+                (Some(id), _) => SetSource::Shipped(id),
+                (None, Some(path)) => SetSource::File {
+                    name: path.display().to_string(),
+                    text: std::fs::read_to_string(&path)
+                        .with_context(|| format!("không đọc được {}", path.display()))?,
+                },
+                (None, None) => anyhow::bail!("cần --set hoặc --file"),
+            };
+            let json = if evaluation.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text)?;
+                text
+            } else {
+                std::fs::read_to_string(&evaluation)
+                    .with_context(|| format!("không đọc được {}", evaluation.display()))?
+            };
+            exit_with(cli::score(&source, &json))
+        }
+    }
+}
+
+fn exit_with(report: Report) -> anyhow::Result<()> {
+    print!("{}", report.stdout);
+    eprint!("{}", report.stderr);
+    std::process::exit(report.code)
+}
+
+#[tokio::main]
+async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "hoctap_server=info,tower_http=info".into()),
+        )
+        .init();
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("không tạo được thư mục dữ liệu {}", data_dir.display()))?;
+    let sled =
+        SledStore::open(&data_dir).with_context(|| format!("không mở được kho dữ liệu {}", data_dir.display()))?;
+    let schema = store::check_schema(&sled)?;
+    let catalog = Catalog::load_shipped()?;
+    for warning in &catalog.warnings {
+        tracing::warn!("{warning}");
+    }
+    tracing::info!(
+        data_dir = %data_dir.display(),
+        schema,
+        criteria_sets = catalog.criteria.len(),
+        plans = catalog.plans.len(),
+        units = catalog.units.units.len(),
+        "loaded"
+    );
+    let frontend = if frontend.join("index.html").is_file() {
+        tracing::info!(dir = %frontend.display(), "serving the web app");
+        Some(frontend)
+    } else {
+        tracing::warn!(dir = %frontend.display(), "no built web app there (run scripts/build-frontend.sh); serving the API only");
+        None
+    };
+    let store: Arc<SledStore> = Arc::new(sled);
+    let state = AppState { store: store.clone(), catalog: Arc::new(catalog) };
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
+    tracing::info!("hoctap đang chạy tại http://{bind}/");
+    axum::serve(listener, app(state, Some(frontend).flatten())).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopping: flushing the data directory");
+    store::Store::flush(store.as_ref())?;
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

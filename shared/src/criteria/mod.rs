@@ -1,0 +1,251 @@
+//! Criteria sets (Bộ tiêu chí) as validated values. A set is data: it is read from a
+//! TOML file by [`parse`], which returns the set and every diagnostic it found, and is
+//! interpreted by the one engine in [`crate::scoring`]. Adding or amending a set needs
+//! no Rust. The file format is documented in `docs/criteria-format.md`.
+
+mod load;
+pub mod shipped;
+
+pub use load::{parse, Parsed};
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::number::{Percent, Points};
+
+/// The learning models (mô hình học tập) whose titles hoctap evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Model {
+    /// Công dân học tập (a person)
+    LearningCitizen,
+    /// Gia đình học tập (a household)
+    LearningFamily,
+    /// Dòng họ học tập (a clan or clan branch)
+    LearningClan,
+    /// Cộng đồng học tập thôn, ấp, bản, tổ dân phố (a hamlet)
+    LearningCommunity,
+    /// Đơn vị học tập (an agency, school, enterprise …)
+    LearningUnit,
+    /// Cộng đồng học tập cấp xã (a commune)
+    LearningCommune,
+}
+
+impl Model {
+    pub const ALL: [Model; 6] = [
+        Model::LearningCitizen,
+        Model::LearningFamily,
+        Model::LearningClan,
+        Model::LearningCommunity,
+        Model::LearningUnit,
+        Model::LearningCommune,
+    ];
+
+    /// The wire and file name, e.g. `learning_citizen`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Model::LearningCitizen => "learning_citizen",
+            Model::LearningFamily => "learning_family",
+            Model::LearningClan => "learning_clan",
+            Model::LearningCommunity => "learning_community",
+            Model::LearningUnit => "learning_unit",
+            Model::LearningCommune => "learning_commune",
+        }
+    }
+
+    /// The title in Vietnamese.
+    pub fn title(self) -> &'static str {
+        match self {
+            Model::LearningCitizen => "Công dân học tập",
+            Model::LearningFamily => "Gia đình học tập",
+            Model::LearningClan => "Dòng họ học tập",
+            Model::LearningCommunity => "Cộng đồng học tập",
+            Model::LearningUnit => "Đơn vị học tập",
+            Model::LearningCommune => "Cộng đồng học tập cấp xã",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.key() == key)
+    }
+}
+
+/// Whether the text of a set has been confirmed against its legal document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetStatus {
+    /// Chính thức: checked against the published text.
+    Official,
+    /// Tạm thời: usable, but something is unconfirmed (see `status_note`).
+    Provisional,
+}
+
+/// The document a set comes from (căn cứ pháp lý).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalBasis {
+    /// Number and symbol, e.g. `244/QĐ-KHVN`.
+    pub number: String,
+    pub date: Date,
+    pub issuer: String,
+    pub title: Option<String>,
+}
+
+/// A question form of Learning Citizen (farmers, workers, officials, learners).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectGroup {
+    pub code: String,
+    pub name: String,
+}
+
+/// A validated criteria set (Bộ tiêu chí).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriteriaSet {
+    pub id: String,
+    pub version: String,
+    pub model: Model,
+    pub name: String,
+    pub status: SetStatus,
+    pub status_note: Option<String>,
+    /// The declared maximum total of a points set; `None` for level sets.
+    pub scale: Option<Points>,
+    /// The smallest score increment of points indicators.
+    pub step: Points,
+    pub effective_from: Date,
+    pub effective_to: Option<Date>,
+    pub legal_basis: LegalBasis,
+    pub subject_groups: Vec<SubjectGroup>,
+    pub criteria: Vec<Criterion>,
+    pub rule: Rule,
+}
+
+impl CriteriaSet {
+    /// Every indicator in file order.
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.criteria.iter().flat_map(|c| c.indicators.iter())
+    }
+
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators().find(|i| i.code == code)
+    }
+
+    /// Whether the set is in force on `day`.
+    pub fn in_force_on(&self, day: Date) -> bool {
+        self.effective_from <= day && self.effective_to.is_none_or(|to| day <= to)
+    }
+}
+
+/// A criterion (tiêu chí): a group of indicators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub code: String,
+    pub name: String,
+    /// Declared points of the criterion in a points set.
+    pub points: Option<Points>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// An indicator (chỉ số): the unit that is scored and that evidence is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub code: String,
+    pub text: String,
+    /// What evidence (minh chứng) supports it.
+    pub hint: Option<String>,
+    pub tags: Vec<String>,
+    /// When not empty, the indicator applies only to evaluations carrying one of
+    /// these context tags (e.g. `school`).
+    pub only_for: Vec<String>,
+    pub measure: Measure,
+}
+
+impl Indicator {
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+
+    /// The most points this indicator can give (`None` in level sets).
+    pub fn max_points(&self) -> Option<Points> {
+        match &self.measure {
+            Measure::Points { max } => Some(*max),
+            Measure::Share { scoring: ShareScoring::Points { max, .. }, .. } => Some(*max),
+            _ => None,
+        }
+    }
+}
+
+/// Tag of the Learning Citizen indicator on digital skills.
+pub const TAG_DIGITAL_SKILLS: &str = "digital_skills";
+/// Tag of an indicator whose official text or threshold is not confirmed.
+pub const TAG_UNCONFIRMED: &str = "unconfirmed";
+pub const KNOWN_TAGS: [&str; 2] = [TAG_DIGITAL_SKILLS, TAG_UNCONFIRMED];
+
+/// How an indicator is measured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Measure {
+    /// A score from 0 to `max`.
+    Points { max: Points },
+    /// Met or not met; required for the listed levels.
+    Met { levels: Vec<u8> },
+    /// A share of members, households …, given as two counts.
+    Share { numerator_label: String, denominator_label: String, scoring: ShareScoring },
+}
+
+/// What a share indicator yields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum ShareScoring {
+    /// In a level set: the minimum share required for each listed level.
+    Levels { minimums: Vec<LevelMinimum> },
+    /// In a points set: the points of the first row whose minimum the share reaches.
+    Points { max: Points, rows: Vec<ShareRow> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelMinimum {
+    pub level: u8,
+    pub min: Percent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareRow {
+    pub min: Percent,
+    pub points: Points,
+}
+
+/// The decision rule of a set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Rule {
+    /// Total ≥ pass mark (lower in some areas), no indicator below a minimum, and the
+    /// `required` indicators at their maximum.
+    PassMark {
+        pass_mark: Points,
+        min_indicator: Option<Points>,
+        area_pass_marks: Vec<AreaPassMark>,
+        required: Vec<String>,
+    },
+    /// A rating by total, bands from highest to lowest.
+    Bands { bands: Vec<Band>, below: String, recognised_from: usize },
+    /// Levels reached when every indicator required for them is met.
+    Levels { levels: Vec<Level> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaPassMark {
+    /// `disadvantaged`, `ethnic_minority`, … matched against the evaluation's area.
+    pub area: String,
+    pub pass_mark: Points,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Band {
+    pub name: String,
+    pub min: Points,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Level {
+    pub level: u8,
+    pub name: String,
+}

@@ -1,0 +1,109 @@
+//! A calendar date without a clock: criteria sets, decisions and unit validity need
+//! days, never instants, and `shared` must not read the time (callers pass it in).
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A valid Gregorian date. Ordered chronologically; serialized as ISO `YYYY-MM-DD`;
+/// displayed the Vietnamese way, `dd/mm/yyyy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// Returns `None` when the day does not exist (30/02, 31/04, month 13 …).
+    pub const fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        if month < 1 || month > 12 || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Parses ISO `YYYY-MM-DD` (the form used in data files and on the wire).
+    pub fn parse_iso(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let year = parts.next()?;
+        let month = parts.next()?;
+        let day = parts.next()?;
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// ISO form, `2025-07-01`.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// The day before, used for "valid until the eve of the reform".
+    pub fn pred(self) -> Date {
+        if self.day > 1 {
+            return Date { day: self.day - 1, ..self };
+        }
+        let (year, month) = if self.month == 1 { (self.year - 1, 12) } else { (self.year, self.month - 1) };
+        Date { year, month, day: days_in_month(year, month) }
+    }
+}
+
+const fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+impl fmt::Display for Date {
+    /// Vietnamese convention: `dd/mm/yyyy`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse_iso(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("ngày không hợp lệ: {text:?} (cần dạng YYYY-MM-DD)")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Date;
+
+    #[test]
+    fn parses_and_rejects() {
+        assert_eq!(Date::parse_iso("2025-07-01").map(|d| d.to_string()), Some("01/07/2025".to_string()));
+        assert_eq!(Date::parse_iso("2024-02-29").map(|d| d.iso()), Some("2024-02-29".to_string()));
+        assert!(Date::parse_iso("2025-02-29").is_none());
+        assert!(Date::parse_iso("2025-13-01").is_none());
+        assert!(Date::parse_iso("25-07-01").is_none());
+        assert_eq!(Date::parse_iso("2025-07-01").map(|d| d.pred().iso()), Some("2025-06-30".to_string()));
+        assert_eq!(Date::parse_iso("2025-01-01").map(|d| d.pred().iso()), Some("2024-12-31".to_string()));
+    }
+}

@@ -1,0 +1,61 @@
+//! The one error type of the domain core. Each variant is named by what happened and
+//! displays a Vietnamese message an officer can act on; the server maps variants to
+//! stable codes.
+
+use crate::diagnostic::Diagnostic;
+use crate::number::{Percent, Points};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The evaluation was made for another criteria set (or another version of it).
+    #[error("Phiếu đánh giá thuộc bộ tiêu chí {got:?}, không phải {expected:?}")]
+    WrongSet { expected: String, got: String },
+
+    /// The evaluation scores an indicator the set does not have.
+    #[error("Chỉ số {code}: không có trong bộ tiêu chí")]
+    UnknownIndicator { code: String },
+
+    /// An applicable indicator was not scored.
+    #[error("Chỉ số {code}: chưa được chấm")]
+    MissingIndicator { code: String },
+
+    /// A score outside `0..=max`; never clamped.
+    #[error("Chỉ số {code}: {score} điểm nằm ngoài thang 0–{max}")]
+    ScoreOutOfRange { code: String, score: Points, max: Points },
+
+    /// A score that is not a multiple of the set's step (e.g. 7,3 with step 0,5).
+    #[error("Chỉ số {code}: {score} điểm không đúng bước chấm {step}")]
+    ScoreNotOnStep { code: String, score: Points, step: Points },
+
+    /// An answer of the wrong kind: points for a met/not-met indicator, etc.
+    #[error("Chỉ số {code}: cần {expected}, nhận được {got}")]
+    WrongAnswerKind { code: String, expected: &'static str, got: &'static str },
+
+    /// A share whose numerator exceeds its denominator.
+    #[error("Chỉ số {code}: tử số {numerator} lớn hơn mẫu số {denominator}")]
+    ShareInvalid { code: String, numerator: u64, denominator: u64 },
+
+    /// An evaluation with several problems at once; each is listed.
+    #[error("Phiếu đánh giá có {} lỗi: {}", .0.len(), join(.0))]
+    InvalidEvaluation(Vec<Error>),
+
+    /// A data file (criteria set, plan, unit list) that has errors.
+    #[error("Tệp dữ liệu có lỗi: {}", join_diagnostics(.0))]
+    InvalidData(Vec<Diagnostic>),
+
+    /// A criteria set that is not shipped or loaded.
+    #[error("Không tìm thấy bộ tiêu chí {id:?}")]
+    UnknownSet { id: String },
+
+    /// A percentage outside 0–100 where one is required.
+    #[error("Tỷ lệ {value} nằm ngoài khoảng 0–100%")]
+    PercentOutOfRange { value: Percent },
+}
+
+fn join(errors: &[Error]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+fn join_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}

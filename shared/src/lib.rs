@@ -1,0 +1,17 @@
+//! hoctap's domain core: criteria sets as data, the scoring engine, indicator ratios
+//! and their roll-up, plans and targets, and the versioned unit hierarchy. It does no
+//! I/O and reads no clock: callers pass text, time and ids in, and get values back.
+//! The same code runs in the browser (WebAssembly) and on the server.
+
+pub mod criteria;
+pub mod date;
+pub mod diagnostic;
+mod error;
+pub mod indicators;
+pub mod number;
+pub mod plans;
+pub mod scoring;
+pub mod text;
+pub mod units;
+
+pub use error::Error;

@@ -1,0 +1,201 @@
+//! Exact numbers for points and percentages. Scores like 84,5 and shares like 89,9 %
+//! decide titles, so they are fixed-point integers, never floats that round near a
+//! threshold. Display follows the Vietnamese convention (decimal comma).
+
+use std::fmt;
+use std::ops::{Add, Sub};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Points in hundredths (`Points(8450)` is 84,5 points).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Points(i64);
+
+/// A percentage in hundredths of a percent (`Percent(8990)` is 89,9 %).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Percent(i64);
+
+const SCALE: i64 = 100;
+
+impl Points {
+    pub const ZERO: Points = Points(0);
+
+    pub fn from_whole(points: i64) -> Points {
+        Points(points * SCALE)
+    }
+
+    pub fn hundredths(self) -> i64 {
+        self.0
+    }
+
+    /// Converts a decimal read from JSON or TOML. `None` when it has more than two
+    /// decimals, is not finite or is absurdly large: such an input is an error, not
+    /// something to round.
+    pub fn from_f64(value: f64) -> Option<Points> {
+        to_hundredths(value).map(Points)
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / SCALE as f64
+    }
+
+    /// Whether this value is a whole multiple of `step` (a zero step accepts anything).
+    pub fn is_multiple_of(self, step: Points) -> bool {
+        step.0 == 0 || self.0 % step.0 == 0
+    }
+}
+
+impl Percent {
+    pub fn from_f64(value: f64) -> Option<Percent> {
+        to_hundredths(value).map(Percent)
+    }
+
+    pub fn from_whole(percent: i64) -> Percent {
+        Percent(percent * SCALE)
+    }
+
+    pub fn hundredths(self) -> i64 {
+        self.0
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / SCALE as f64
+    }
+
+    /// The share `numerator / denominator`, truncated to hundredths of a percent, for
+    /// display. Decisions use [`Percent::reached_by`] instead, which is exact.
+    /// `None` when the denominator is zero.
+    pub fn of(numerator: u64, denominator: u64) -> Option<Percent> {
+        if denominator == 0 {
+            return None;
+        }
+        let hundredths = (numerator as u128 * 100 * SCALE as u128) / denominator as u128;
+        Some(Percent(hundredths.min(i64::MAX as u128) as i64))
+    }
+
+    /// Whether `numerator / denominator ≥ self`, compared exactly on integers so that
+    /// 899/1000 never counts as 90 %. An empty denominator reaches nothing.
+    pub fn reached_by(self, numerator: u64, denominator: u64) -> bool {
+        if denominator == 0 {
+            return false;
+        }
+        numerator as u128 * 100 * SCALE as u128 >= self.0.max(0) as u128 * denominator as u128
+    }
+}
+
+fn to_hundredths(value: f64) -> Option<i64> {
+    if !value.is_finite() || value.abs() > 1e12 {
+        return None;
+    }
+    let scaled = value * SCALE as f64;
+    let rounded = scaled.round();
+    if (scaled - rounded).abs() > 1e-6 {
+        return None;
+    }
+    Some(rounded as i64)
+}
+
+/// Writes hundredths with a decimal comma and no trailing zeros: 8450 → "84,5".
+fn write_hundredths(f: &mut fmt::Formatter<'_>, value: i64) -> fmt::Result {
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    let whole = abs / SCALE as u64;
+    let frac = abs % SCALE as u64;
+    match frac {
+        0 => write!(f, "{sign}{whole}"),
+        _ if frac % 10 == 0 => write!(f, "{sign}{whole},{}", frac / 10),
+        _ => write!(f, "{sign}{whole},{frac:02}"),
+    }
+}
+
+impl fmt::Display for Points {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hundredths(f, self.0)
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hundredths(f, self.0)?;
+        f.write_str("%")
+    }
+}
+
+impl Add for Points {
+    type Output = Points;
+    fn add(self, other: Points) -> Points {
+        Points(self.0 + other.0)
+    }
+}
+
+impl Sub for Points {
+    type Output = Points;
+    fn sub(self, other: Points) -> Points {
+        Points(self.0 - other.0)
+    }
+}
+
+impl std::iter::Sum for Points {
+    fn sum<I: Iterator<Item = Points>>(iter: I) -> Points {
+        iter.fold(Points::ZERO, Add::add)
+    }
+}
+
+macro_rules! serde_as_decimal {
+    ($ty:ident, $what:literal) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                if self.0 % SCALE == 0 {
+                    serializer.serialize_i64(self.0 / SCALE)
+                } else {
+                    serializer.serialize_f64(self.as_f64())
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$ty, D::Error> {
+                let value = f64::deserialize(deserializer)?;
+                $ty::from_f64(value).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        concat!($what, " {} không hợp lệ: tối đa hai chữ số thập phân"),
+                        value
+                    ))
+                })
+            }
+        }
+    };
+}
+
+serde_as_decimal!(Points, "số điểm");
+serde_as_decimal!(Percent, "tỷ lệ");
+
+#[cfg(test)]
+mod tests {
+    use super::{Percent, Points};
+
+    #[test]
+    fn display_uses_decimal_comma() {
+        let shown: Vec<String> = [8450, 8500, 8425, 0, -50].into_iter().map(|h| Points(h).to_string()).collect();
+        assert_eq!(shown, ["84,5", "85", "84,25", "0", "-0,5"]);
+        assert_eq!(Percent::of(899, 1000).map(|p| p.to_string()), Some("89,9%".to_string()));
+    }
+
+    #[test]
+    fn shares_compare_exactly() {
+        let ninety = Percent::from_whole(90);
+        assert!(!ninety.reached_by(899, 1000));
+        assert!(ninety.reached_by(900, 1000));
+        assert!(ninety.reached_by(9, 10));
+        assert!(!ninety.reached_by(0, 0));
+        assert!(!Percent::from_f64(97.0).unwrap_or_default().reached_by(9699, 10000));
+    }
+
+    #[test]
+    fn rejects_inexact_decimals() {
+        assert_eq!(Points::from_f64(84.5), Some(Points(8450)));
+        assert_eq!(Points::from_f64(0.1), Some(Points(10)));
+        assert_eq!(Points::from_f64(1.001), None);
+        assert_eq!(Points::from_f64(f64::NAN), None);
+    }
+}

@@ -1,0 +1,443 @@
+//! The one engine that scores an evaluation against any valid criteria set: totals per
+//! criterion and overall, the result (recognised or not, a band, a level) and the
+//! reasons in Vietnamese. Inputs are checked, never clamped: a score outside its range,
+//! a missing or unknown indicator or a wrong set is an error.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::criteria::{CriteriaSet, Indicator, Measure, Rule, ShareScoring};
+use crate::number::{Percent, Points};
+use crate::Error;
+
+/// An evaluation (phiếu đánh giá) of one subject against one set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// The id of the criteria set.
+    pub set: String,
+    #[serde(default)]
+    pub context: Context,
+    /// Answers by indicator code.
+    pub scores: BTreeMap<String, Answer>,
+}
+
+/// Facts about the subject that change which rule or indicator applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    /// `disadvantaged`, `ethnic_minority`, … (vùng đặc biệt khó khăn, vùng dân tộc thiểu
+    /// số); `None` for an ordinary area.
+    #[serde(default)]
+    pub area: Option<String>,
+    /// Kinds of subject, e.g. `school` for a school evaluated as a Learning Unit.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// The answer for one indicator: a number, `true`/`false`, or
+/// `{ "numerator": n, "denominator": d }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    /// Đạt / không đạt.
+    Met(bool),
+    /// Points given.
+    Points(Points),
+    /// Counts of a share, e.g. members holding Learning Citizen out of all members.
+    Share { numerator: u64, denominator: u64 },
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Answer, D::Error> {
+        deserializer.deserialize_any(AnswerVisitor)
+    }
+}
+
+struct AnswerVisitor;
+
+impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
+    type Value = Answer;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("số điểm, true/false (đạt/không đạt) hoặc {\"numerator\": .., \"denominator\": ..}")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Answer, E> {
+        Ok(Answer::Met(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Answer, E> {
+        Ok(Answer::Points(Points::from_whole(v)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Answer, E> {
+        i64::try_from(v)
+            .map(|v| Answer::Points(Points::from_whole(v)))
+            .map_err(|_| E::custom(format!("số điểm {v} quá lớn")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Answer, E> {
+        Points::from_f64(v)
+            .map(Answer::Points)
+            .ok_or_else(|| E::custom(format!("số điểm {v} không hợp lệ: tối đa hai chữ số thập phân")))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Answer, A::Error> {
+        let (mut numerator, mut denominator) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "numerator" => numerator = Some(map.next_value::<u64>()?),
+                "denominator" => denominator = Some(map.next_value::<u64>()?),
+                other => {
+                    return Err(serde::de::Error::custom(format!(
+                        "khóa {other:?} không hợp lệ; tỷ lệ cần numerator và denominator"
+                    )))
+                }
+            }
+        }
+        match (numerator, denominator) {
+            (Some(numerator), Some(denominator)) => Ok(Answer::Share { numerator, denominator }),
+            _ => Err(serde::de::Error::custom("tỷ lệ cần cả numerator (tử số) và denominator (mẫu số)")),
+        }
+    }
+}
+
+impl Answer {
+    fn kind_vi(&self) -> &'static str {
+        match self {
+            Answer::Met(_) => "đạt/không đạt",
+            Answer::Points(_) => "số điểm",
+            Answer::Share { .. } => "tử số/mẫu số",
+        }
+    }
+}
+
+/// The result of scoring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub set_id: String,
+    pub set_version: String,
+    /// `None` in level sets.
+    pub total: Option<Points>,
+    pub max_total: Option<Points>,
+    pub criteria: Vec<CriterionOutcome>,
+    pub indicators: Vec<IndicatorOutcome>,
+    pub decision: Decision,
+    /// Whether the decision grants the title.
+    pub recognised: bool,
+    /// Why, in Vietnamese, most decisive first.
+    pub reasons: Vec<String>,
+}
+
+impl Outcome {
+    /// A short, stable form of the decision: `recognised`, `not_recognised`,
+    /// `band:Khá`, `not_rated`, `level:2`, `no_level`.
+    pub fn summary(&self) -> String {
+        match &self.decision {
+            Decision::Recognised => "recognised".to_string(),
+            Decision::NotRecognised => "not_recognised".to_string(),
+            Decision::Band { name } => format!("band:{name}"),
+            Decision::NotRated { .. } => "not_rated".to_string(),
+            Decision::Level { level, .. } => format!("level:{level}"),
+            Decision::NoLevel => "no_level".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Decision {
+    /// Đạt danh hiệu.
+    Recognised,
+    /// Chưa đạt.
+    NotRecognised,
+    /// Xếp loại (Tốt, Khá, Trung bình).
+    Band { name: String },
+    /// Below every band (Không xếp loại).
+    NotRated { name: String },
+    /// Đạt mức độ N.
+    Level { level: u8, name: String },
+    /// Chưa đạt mức độ nào.
+    NoLevel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionOutcome {
+    pub code: String,
+    pub name: String,
+    /// Points obtained (points sets).
+    pub points: Option<Points>,
+    pub max: Option<Points>,
+    /// Applicable indicators met (level sets) or at full marks (points sets).
+    pub met: usize,
+    pub applicable: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorOutcome {
+    pub code: String,
+    /// `false` when `only_for` excludes this subject; such an indicator is not scored.
+    pub applicable: bool,
+    pub points: Option<Points>,
+    pub met: Option<bool>,
+    pub share: Option<ShareValue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareValue {
+    pub numerator: u64,
+    pub denominator: u64,
+    /// For display only; decisions compare the counts exactly.
+    pub percent: Option<Percent>,
+}
+
+/// Whether `indicator` applies to a subject with this context.
+pub fn applies(indicator: &Indicator, context: &Context) -> bool {
+    indicator.only_for.is_empty() || indicator.only_for.iter().any(|t| context.tags.contains(t))
+}
+
+/// Scores `evaluation` against `set`. Every problem with the input is reported at once
+/// in [`Error::InvalidEvaluation`] (or alone when there is just one).
+pub fn score(set: &CriteriaSet, evaluation: &Evaluation) -> Result<Outcome, Error> {
+    if evaluation.set != set.id {
+        return Err(Error::WrongSet { expected: set.id.clone(), got: evaluation.set.clone() });
+    }
+    let mut problems = Vec::new();
+    for code in evaluation.scores.keys() {
+        if set.indicator(code).is_none() {
+            problems.push(Error::UnknownIndicator { code: code.clone() });
+        }
+    }
+    let mut indicators = Vec::new();
+    for indicator in set.indicators() {
+        match check_answer(set, indicator, evaluation) {
+            Ok(outcome) => indicators.push(outcome),
+            Err(err) => problems.push(err),
+        }
+    }
+    match problems.len() {
+        0 => {}
+        1 => return Err(problems.remove(0)),
+        _ => return Err(Error::InvalidEvaluation(problems)),
+    }
+
+    let by_code: BTreeMap<&str, &IndicatorOutcome> = indicators.iter().map(|o| (o.code.as_str(), o)).collect();
+    let criteria = set
+        .criteria
+        .iter()
+        .map(|criterion| {
+            let outcomes: Vec<&IndicatorOutcome> =
+                criterion.indicators.iter().filter_map(|i| by_code.get(i.code.as_str()).copied()).collect();
+            let points = set.scale.map(|_| outcomes.iter().filter_map(|o| o.points).sum());
+            let met = criterion
+                .indicators
+                .iter()
+                .zip(&outcomes)
+                .filter(|(i, o)| {
+                    o.applicable && (o.met == Some(true) || (o.points.is_some() && o.points == i.max_points()))
+                })
+                .count();
+            CriterionOutcome {
+                code: criterion.code.clone(),
+                name: criterion.name.clone(),
+                points,
+                max: criterion.points,
+                met,
+                applicable: outcomes.iter().filter(|o| o.applicable).count(),
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let total = set.scale.map(|_| criteria.iter().filter_map(|c| c.points).sum::<Points>());
+    let (decision, recognised, reasons) = decide(set, evaluation, &indicators, total);
+    Ok(Outcome {
+        set_id: set.id.clone(),
+        set_version: set.version.clone(),
+        total,
+        max_total: set.scale,
+        criteria,
+        indicators,
+        decision,
+        recognised,
+        reasons,
+    })
+}
+
+fn check_answer(set: &CriteriaSet, indicator: &Indicator, evaluation: &Evaluation) -> Result<IndicatorOutcome, Error> {
+    let code = indicator.code.clone();
+    let answer = evaluation.scores.get(&indicator.code);
+    if !applies(indicator, &evaluation.context) {
+        return Ok(IndicatorOutcome { code, applicable: false, points: None, met: None, share: None });
+    }
+    let Some(answer) = answer else {
+        return Err(Error::MissingIndicator { code });
+    };
+    let wrong_kind =
+        |expected| Error::WrongAnswerKind { code: indicator.code.clone(), expected, got: answer.kind_vi() };
+    let mut outcome = IndicatorOutcome { code: code.clone(), applicable: true, points: None, met: None, share: None };
+    match (&indicator.measure, answer) {
+        (Measure::Points { max }, Answer::Points(score)) => {
+            if *score < Points::ZERO || score > max {
+                return Err(Error::ScoreOutOfRange { code, score: *score, max: *max });
+            }
+            if !score.is_multiple_of(set.step) {
+                return Err(Error::ScoreNotOnStep { code, score: *score, step: set.step });
+            }
+            outcome.points = Some(*score);
+        }
+        (Measure::Points { .. }, _) => return Err(wrong_kind("số điểm")),
+        (Measure::Met { .. }, Answer::Met(met)) => outcome.met = Some(*met),
+        (Measure::Met { .. }, _) => return Err(wrong_kind("đạt/không đạt (true/false)")),
+        (Measure::Share { scoring, .. }, Answer::Share { numerator, denominator }) => {
+            if numerator > denominator {
+                return Err(Error::ShareInvalid { code, numerator: *numerator, denominator: *denominator });
+            }
+            outcome.share = Some(ShareValue {
+                numerator: *numerator,
+                denominator: *denominator,
+                percent: Percent::of(*numerator, *denominator),
+            });
+            if let ShareScoring::Points { rows, .. } = scoring {
+                let points = rows
+                    .iter()
+                    .find(|row| row.min.reached_by(*numerator, *denominator))
+                    .map_or(Points::ZERO, |row| row.points);
+                outcome.points = Some(points);
+            }
+        }
+        (Measure::Share { .. }, _) => return Err(wrong_kind("tử số và mẫu số")),
+    }
+    Ok(outcome)
+}
+
+fn decide(
+    set: &CriteriaSet,
+    evaluation: &Evaluation,
+    outcomes: &[IndicatorOutcome],
+    total: Option<Points>,
+) -> (Decision, bool, Vec<String>) {
+    let indicator_outcomes = || set.indicators().zip(outcomes).filter(|(_, o)| o.applicable);
+    let mut reasons = Vec::new();
+    match &set.rule {
+        Rule::PassMark { pass_mark, min_indicator, area_pass_marks, required } => {
+            let total = total.unwrap_or_default();
+            let scale = set.scale.unwrap_or_default();
+            let area_mark =
+                evaluation.context.area.as_ref().and_then(|area| area_pass_marks.iter().find(|a| &a.area == area));
+            let mark = area_mark.map_or(*pass_mark, |a| a.pass_mark);
+            let mut passed = total >= mark;
+            let area_note = area_mark.map(|a| format!(" (mức áp dụng cho {})", area_vi(&a.area))).unwrap_or_default();
+            if passed {
+                reasons.push(format!("Tổng điểm {total}/{scale}, đạt mức {mark}{area_note}"));
+            } else {
+                reasons.push(format!("Tổng điểm {total}/{scale}, dưới mức đạt {mark}{area_note}"));
+            }
+            if let Some(min) = min_indicator {
+                for (indicator, outcome) in indicator_outcomes() {
+                    let points = outcome.points.unwrap_or_default();
+                    if points < *min {
+                        passed = false;
+                        reasons.push(format!("Chỉ số {}: {points} điểm, dưới mức tối thiểu {min}", indicator.code));
+                    }
+                }
+            }
+            for code in required {
+                let Some((indicator, outcome)) = indicator_outcomes().find(|(i, _)| &i.code == code) else { continue };
+                let max = indicator.max_points().unwrap_or_default();
+                let points = outcome.points.unwrap_or_default();
+                if points < max {
+                    passed = false;
+                    reasons.push(format!("Chỉ số {code} bắt buộc đạt tối đa {max} điểm, mới đạt {points}"));
+                }
+            }
+            if passed {
+                (Decision::Recognised, true, reasons)
+            } else {
+                (Decision::NotRecognised, false, reasons)
+            }
+        }
+        Rule::Bands { bands, below, recognised_from } => {
+            let total = total.unwrap_or_default();
+            let scale = set.scale.unwrap_or_default();
+            match bands.iter().position(|band| total >= band.min) {
+                Some(index) => {
+                    let band = &bands[index];
+                    let upper = index
+                        .checked_sub(1)
+                        .map(|i| format!(" đến dưới {}", bands[i].min))
+                        .unwrap_or_else(|| format!(" đến {scale}"));
+                    reasons.push(format!("Tổng điểm {total}/{scale}: xếp loại {} (từ {}{upper})", band.name, band.min));
+                    (Decision::Band { name: band.name.clone() }, index <= *recognised_from, reasons)
+                }
+                None => {
+                    let lowest = bands.last().map(|b| b.min).unwrap_or_default();
+                    reasons.push(format!("Tổng điểm {total}/{scale}, dưới {lowest}: {below}"));
+                    (Decision::NotRated { name: below.clone() }, false, reasons)
+                }
+            }
+        }
+        Rule::Levels { levels } => {
+            let mut reached: Option<&crate::criteria::Level> = None;
+            for level in levels {
+                let unmet = unmet_for_level(set, outcomes, level.level);
+                if unmet.is_empty() {
+                    reached = Some(level);
+                    continue;
+                }
+                match reached {
+                    Some(prev) => reasons.push(format!("Đạt {}; chưa đạt {} vì:", prev.name, level.name)),
+                    None => reasons.push(format!("Chưa đạt {} vì:", level.name)),
+                }
+                reasons.extend(unmet);
+                break;
+            }
+            match reached {
+                Some(level) => {
+                    if level.level as usize == levels.len() {
+                        reasons.insert(0, format!("Đạt {}: mọi chỉ số bắt buộc đều đạt", level.name));
+                    }
+                    (Decision::Level { level: level.level, name: level.name.clone() }, true, reasons)
+                }
+                None => (Decision::NoLevel, false, reasons),
+            }
+        }
+    }
+}
+
+/// The reasons `level` is not reached, one per unmet indicator required for it.
+fn unmet_for_level(set: &CriteriaSet, outcomes: &[IndicatorOutcome], level: u8) -> Vec<String> {
+    let mut unmet = Vec::new();
+    for (indicator, outcome) in set.indicators().zip(outcomes).filter(|(_, o)| o.applicable) {
+        match (&indicator.measure, outcome) {
+            (Measure::Met { levels }, IndicatorOutcome { met: Some(false), .. }) if levels.contains(&level) => {
+                unmet.push(format!("Chỉ số {}: chưa đạt", indicator.code));
+            }
+            (
+                Measure::Share { scoring: ShareScoring::Levels { minimums }, .. },
+                IndicatorOutcome { share: Some(share), .. },
+            ) => {
+                for minimum in minimums.iter().filter(|m| m.level == level) {
+                    if !minimum.min.reached_by(share.numerator, share.denominator) {
+                        let shown =
+                            share.percent.map_or_else(|| "không xác định (mẫu số 0)".to_string(), |p| p.to_string());
+                        unmet.push(format!(
+                            "Chỉ số {}: {shown} ({}/{}), chưa đạt {} của mức {level}",
+                            indicator.code, share.numerator, share.denominator, minimum.min
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    unmet
+}
+
+fn area_vi(area: &str) -> String {
+    match area {
+        "disadvantaged" => "vùng đặc biệt khó khăn".to_string(),
+        "ethnic_minority" => "vùng đồng bào dân tộc thiểu số".to_string(),
+        "remote" => "vùng sâu, vùng xa".to_string(),
+        other => other.to_string(),
+    }
+}
