@@ -46,24 +46,14 @@ struct ErrorDetail<'a> {
 
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
-        use hoctap_shared::Error as E;
         match self {
             ApiError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::InvalidCriteria { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_criteria_set"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Domain(err) => match err {
-                E::UnknownSet { .. } => (StatusCode::NOT_FOUND, "unknown_criteria_set"),
-                E::WrongSet { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_criteria_set"),
-                E::UnknownIndicator { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_indicator"),
-                E::MissingIndicator { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "missing_indicator"),
-                E::ScoreOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "score_out_of_range"),
-                E::ScoreNotOnStep { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "score_not_on_step"),
-                E::WrongAnswerKind { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_answer_kind"),
-                E::ShareInvalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "share_invalid"),
-                E::InvalidEvaluation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_evaluation"),
-                E::InvalidData(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_data"),
-                E::PercentOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "percent_out_of_range"),
+                hoctap_shared::Error::UnknownSet { .. } => (StatusCode::NOT_FOUND, err.code()),
+                _ => (StatusCode::UNPROCESSABLE_ENTITY, err.code()),
             },
         }
     }

@@ -111,7 +111,7 @@ async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "hoctap_server=info,tower_http=info".into()),
+                .unwrap_or_else(|_| "hoctap=info,hoctap_server=info,tower_http=info".into()),
         )
         .init();
     std::fs::create_dir_all(&data_dir)
@@ -141,7 +141,8 @@ async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow
     let store: Arc<SledStore> = Arc::new(sled);
     let state = AppState { store: store.clone(), catalog: Arc::new(catalog) };
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
-    tracing::info!("hoctap đang chạy tại http://{bind}/");
+    let local = listener.local_addr()?;
+    tracing::info!("hoctap đang chạy tại http://{local}/");
     axum::serve(listener, app(state, Some(frontend).flatten())).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopping: flushing the data directory");
     store::Store::flush(store.as_ref())?;

@@ -68,10 +68,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "lỗi",
             Severity::Warning => "cảnh báo",
         };
-        match self.line {
-            Some(line) => write!(f, "{severity}[{}] dòng {line}, {}: {}", self.code, self.path, self.message),
-            None => write!(f, "{severity}[{}] {}: {}", self.code, self.path, self.message),
+        write!(f, "{severity}[{}]", self.code)?;
+        match (self.line, self.path.is_empty()) {
+            (Some(line), true) => write!(f, " dòng {line}")?,
+            (Some(line), false) => write!(f, " dòng {line}, {}", self.path)?,
+            (None, false) => write!(f, " {}", self.path)?,
+            (None, true) => {}
         }
+        write!(f, ": {}", self.message)
     }
 }
 

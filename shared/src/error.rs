@@ -52,6 +52,25 @@ pub enum Error {
     PercentOutOfRange { value: Percent },
 }
 
+impl Error {
+    /// A stable, machine-readable code for the API and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongSet { .. } => "wrong_criteria_set",
+            Error::UnknownIndicator { .. } => "unknown_indicator",
+            Error::MissingIndicator { .. } => "missing_indicator",
+            Error::ScoreOutOfRange { .. } => "score_out_of_range",
+            Error::ScoreNotOnStep { .. } => "score_not_on_step",
+            Error::WrongAnswerKind { .. } => "wrong_answer_kind",
+            Error::ShareInvalid { .. } => "share_invalid",
+            Error::InvalidEvaluation(_) => "invalid_evaluation",
+            Error::InvalidData(_) => "invalid_data",
+            Error::UnknownSet { .. } => "unknown_criteria_set",
+            Error::PercentOutOfRange { .. } => "percent_out_of_range",
+        }
+    }
+}
+
 fn join(errors: &[Error]) -> String {
     errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }

@@ -103,7 +103,7 @@ fn write_hundredths(f: &mut fmt::Formatter<'_>, value: i64) -> fmt::Result {
     let frac = abs % SCALE as u64;
     match frac {
         0 => write!(f, "{sign}{whole}"),
-        _ if frac % 10 == 0 => write!(f, "{sign}{whole},{}", frac / 10),
+        _ if frac.is_multiple_of(10) => write!(f, "{sign}{whole},{}", frac / 10),
         _ => write!(f, "{sign}{whole},{frac:02}"),
     }
 }

@@ -302,16 +302,17 @@ pub fn load_admin(units_csv: &str, merges_csv: &str) -> (Registry, Vec<Diagnosti
 
     // An old commune's old province is known for certain when every new unit it went
     // into lies in a new province formed from exactly one old province.
-    let old_communes: Vec<String> = registry
-        .units
-        .values()
-        .filter(|u| u.kind == UnitKind::Commune && u.valid_to == Some(end_of_old))
-        .map(|u| u.id.clone())
-        .collect();
-    for old in old_communes {
-        let mut candidates: Vec<&String> = registry
-            .successors_of(&old)
-            .filter_map(|(new, _)| new.parent.as_ref())
+    let mut new_provinces_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for unit in registry.units.values().filter(|u| u.kind == UnitKind::Commune && u.valid_to.is_none()) {
+        for predecessor in &unit.predecessors {
+            if let Some(province) = &unit.parent {
+                new_provinces_of.entry(predecessor.unit.clone()).or_default().push(province.clone());
+            }
+        }
+    }
+    for (old, provinces) in new_provinces_of {
+        let mut candidates: Vec<&String> = provinces
+            .iter()
             .filter_map(|province| old_provinces_of.get(province))
             .filter(|olds| olds.len() == 1)
             .map(|olds| &olds[0])

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of hoctap on a fresh machine: installs what it needs (the wasm32
+# target, wasm-bindgen-cli matching Cargo.lock), checks formatting and lints, runs the
+# unit, integration, property and API tests, builds the shared crate and the web app
+# for WebAssembly, and starts the real server for a smoke test.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+START=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - START ))"; }
+
+step "Installing tools"
+if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then rustup component add clippy; fi
+if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then rustup component add rustfmt; fi
+"$ROOT/scripts/install-tools.sh"
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Lints (clippy, native)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+step "Lints (clippy, wasm32: shared and frontend)"
+cargo clippy --locked -p hoctap-shared -p hoctap-frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Unit, integration, property and API tests"
+cargo test --locked --workspace
+
+step "The shared crate for WebAssembly"
+cargo build --locked -p hoctap-shared --target wasm32-unknown-unknown
+
+step "Building the web app"
+"$ROOT/scripts/build-frontend.sh"
+
+step "Smoke test: the real server with the built web app"
+"$ROOT/scripts/smoke.sh"
+
+step "All tests passed"

@@ -1,0 +1,108 @@
+//! The HTTP API through `app()` without a port: reference data, scoring, and clear
+//! JSON errors with Vietnamese messages for every bad request.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use hoctap_server::store::SledStore;
+use hoctap_server::{app, AppState, Catalog};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn catalog() -> Arc<Catalog> {
+    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
+    CATALOG.get_or_init(|| Arc::new(Catalog::load_shipped().expect("shipped catalogue loads"))).clone()
+}
+
+async fn call(method: &str, uri: &str, body: impl Into<Body>) -> (StatusCode, Value) {
+    let store = Arc::new(SledStore::temporary().expect("temporary store"));
+    let router = app(AppState { store, catalog: catalog() }, None);
+    let request = Request::builder().method(method).uri(uri).body(body.into()).expect("request");
+    let response = router.oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let json = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&bytes)));
+    (status, json)
+}
+
+#[tokio::test]
+async fn health_reports_schema_and_sets() {
+    let (status, body) = call("GET", "/api/v1/health", Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["criteria_sets"], 7);
+}
+
+#[tokio::test]
+async fn criteria_are_listed_and_shown() {
+    let (status, body) = call("GET", "/api/v1/criteria", Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_array().map(Vec::len), Some(7));
+    let (status, body) = call("GET", "/api/v1/criteria/cdht-244-2022", Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["legal_basis"]["number"], "244/QĐ-KHVN");
+    let (status, body) = call("GET", "/api/v1/criteria/khong-co", Body::empty()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "unknown_criteria_set");
+}
+
+#[tokio::test]
+async fn scoring_returns_outcome_or_a_clear_error() {
+    let ok = r#"{"set":"cdht-244-2022","context":{"area":"disadvantaged"},"scores":{"1.1":8,"1.2":8,"1.3":7,"1.4":7,"2.1":7,"2.2":7,"2.3":7,"2.4":7,"3.1":7,"3.2":7}}"#;
+    let (status, body) = call("POST", "/api/v1/evaluations/score", ok).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["total"], 72);
+    assert_eq!(body["recognised"], true);
+
+    let bad = r#"{"set":"cdht-244-2022","scores":{"1.1":-1}}"#;
+    let (status, body) = call("POST", "/api/v1/evaluations/score", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "invalid_evaluation");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("Chỉ số 1.1")), "{body}");
+    assert!(body["error"]["message_en"].is_string());
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies_get_json_errors() {
+    let (status, body) = call("POST", "/api/v1/evaluations/score", "{\"set\": 12").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_request");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("JSON không hợp lệ")));
+
+    let (status, body) = call("POST", "/api/v1/criteria/check", vec![0xff, 0xfe, 0x00]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let huge = vec![b' '; hoctap_server::MAX_BODY_BYTES + 1];
+    let router = app(AppState { store: Arc::new(SledStore::temporary().expect("store")), catalog: catalog() }, None);
+    let request =
+        Request::builder().method("POST").uri("/api/v1/evaluations/score").body(Body::from(huge)).expect("request");
+    let response = router.oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let (status, body) = call("GET", "/api/v1/no-such-thing", Body::empty()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn criteria_check_returns_every_diagnostic() {
+    let text = std::fs::read_to_string(crate::golden::data("criteria/many-problems.toml")).expect("fixture");
+    let (status, body) = call("POST", "/api/v1/criteria/check", text).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["valid"], false);
+    assert!(body["diagnostics"].as_array().is_some_and(|d| d.len() >= 10), "{body}");
+}
+
+#[tokio::test]
+async fn units_and_plans_are_served() {
+    let (status, body) = call("GET", "/api/v1/units/province:01:2025", Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["full_name"], "Thành phố Hà Nội");
+    assert!(body["children"].as_array().is_some_and(|c| c.len() > 100));
+    let (status, body) = call("GET", "/api/v1/plans/cuu-an", Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["unit"]["name"], "Xã Cửu An");
+}
