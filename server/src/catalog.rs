@@ -26,7 +26,46 @@ pub struct CatalogError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What happened to one administrator-supplied criteria file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalSet {
+    /// Loaded; `replaces` is true when it overrides a shipped set with the same id.
+    Loaded { file: String, id: String, version: String, replaces: bool },
+    /// Refused because of errors; the shipped catalogue is unchanged.
+    Refused { file: String, diagnostics: Vec<Diagnostic> },
+}
+
 impl Catalog {
+    /// Adds criteria sets supplied by a province administrator (file name, text), e.g.
+    /// the province's own 2021–2030 Learning Family set. A set with a new id is added;
+    /// one with a shipped id replaces the shipped set (an amended text). A file with
+    /// errors is refused whole and reported. Files are taken in name order.
+    pub fn add_local_sets(&mut self, files: &[(String, String)]) -> Vec<LocalSet> {
+        let mut sorted: Vec<&(String, String)> = files.iter().collect();
+        sorted.sort();
+        let mut report = Vec::new();
+        for (file, text) in sorted {
+            let parsed = criteria::parse(text);
+            let Some(set) = parsed.set else {
+                report.push(LocalSet::Refused { file: file.clone(), diagnostics: parsed.diagnostics });
+                continue;
+            };
+            let existing = self.criteria.iter().position(|s| s.id == set.id);
+            report.push(LocalSet::Loaded {
+                file: file.clone(),
+                id: set.id.clone(),
+                version: set.version.clone(),
+                replaces: existing.is_some(),
+            });
+            self.warnings.extend(parsed.diagnostics);
+            match existing {
+                Some(index) => self.criteria[index] = set,
+                None => self.criteria.push(set),
+            }
+        }
+        report
+    }
+
     pub fn load_shipped() -> Result<Catalog, CatalogError> {
         let mut warnings = Vec::new();
         let mut sets = Vec::new();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use hoctap_server::catalog::LocalSet;
 use hoctap_server::cli::{self, Report, SetSource};
 use hoctap_server::store::{self, SledStore};
 use hoctap_server::{app, AppState, Catalog};
@@ -119,7 +120,8 @@ async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow
     let sled =
         SledStore::open(&data_dir).with_context(|| format!("không mở được kho dữ liệu {}", data_dir.display()))?;
     let schema = store::check_schema(&sled)?;
-    let catalog = Catalog::load_shipped()?;
+    let mut catalog = Catalog::load_shipped()?;
+    load_local_sets(&mut catalog, &data_dir.join("criteria"))?;
     for warning in &catalog.warnings {
         tracing::warn!("{warning}");
     }
@@ -146,6 +148,35 @@ async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow
     axum::serve(listener, app(state, Some(frontend).flatten())).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopping: flushing the data directory");
     store::Store::flush(store.as_ref())?;
+    Ok(())
+}
+
+/// Loads the administrator's own criteria sets from `<data-dir>/criteria/*.toml`.
+fn load_local_sets(catalog: &mut Catalog, dir: &std::path::Path) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("không đọc được {}", path.display()))?;
+            files.push((path.display().to_string(), text));
+        }
+    }
+    for outcome in catalog.add_local_sets(&files) {
+        match outcome {
+            LocalSet::Loaded { file, id, version, replaces } => {
+                tracing::info!(%file, %id, %version, replaces_shipped = replaces, "loaded a local criteria set")
+            }
+            LocalSet::Refused { file, diagnostics } => {
+                for diagnostic in &diagnostics {
+                    tracing::error!(%file, "{diagnostic}");
+                }
+                tracing::error!(%file, "criteria set refused: fix the errors above and restart (hoctap criteria check)");
+            }
+        }
+    }
     Ok(())
 }
 

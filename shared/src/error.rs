@@ -47,6 +47,14 @@ pub enum Error {
     #[error("Không tìm thấy bộ tiêu chí {id:?}")]
     UnknownSet { id: String },
 
+    /// An area the rules do not know (a typo would silently apply the ordinary mark).
+    #[error("Vùng {area:?} không hợp lệ; dùng normal, disadvantaged, ethnic_minority hoặc remote")]
+    UnknownArea { area: String },
+
+    /// A subject group (question form) the set does not have.
+    #[error("Nhóm đối tượng {group:?} không có trong bộ tiêu chí; các nhóm: {}", known.join(", "))]
+    UnknownSubjectGroup { group: String, known: Vec<String> },
+
     /// A percentage outside 0–100 where one is required.
     #[error("Tỷ lệ {value} nằm ngoài khoảng 0–100%")]
     PercentOutOfRange { value: Percent },
@@ -67,6 +75,8 @@ impl Error {
             Error::InvalidData(_) => "invalid_data",
             Error::UnknownSet { .. } => "unknown_criteria_set",
             Error::PercentOutOfRange { .. } => "percent_out_of_range",
+            Error::UnknownArea { .. } => "unknown_area",
+            Error::UnknownSubjectGroup { .. } => "unknown_subject_group",
         }
     }
 }

@@ -32,7 +32,13 @@ pub struct Context {
     /// Kinds of subject, e.g. `school` for a school evaluated as a Learning Unit.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The question form used, for sets with subject groups (Learning Citizen:
+    /// farmers, workers, officials, learners).
+    #[serde(default)]
+    pub subject_group: Option<String>,
 }
+
+pub use crate::criteria::KNOWN_AREAS;
 
 /// The answer for one indicator: a number, `true`/`false`, or
 /// `{ "numerator": n, "denominator": d }`.
@@ -203,6 +209,17 @@ pub fn score(set: &CriteriaSet, evaluation: &Evaluation) -> Result<Outcome, Erro
         return Err(Error::WrongSet { expected: set.id.clone(), got: evaluation.set.clone() });
     }
     let mut problems = Vec::new();
+    if let Some(area) = &evaluation.context.area {
+        if !KNOWN_AREAS.contains(&area.as_str()) {
+            problems.push(Error::UnknownArea { area: area.clone() });
+        }
+    }
+    if let Some(group) = &evaluation.context.subject_group {
+        if !set.subject_groups.iter().any(|g| &g.code == group) {
+            let known = set.subject_groups.iter().map(|g| g.code.clone()).collect();
+            problems.push(Error::UnknownSubjectGroup { group: group.clone(), known });
+        }
+    }
     for code in evaluation.scores.keys() {
         if set.indicator(code).is_none() {
             problems.push(Error::UnknownIndicator { code: code.clone() });

@@ -9,7 +9,7 @@ use toml::{Table, Value};
 
 use super::{
     AreaPassMark, Band, CriteriaSet, Criterion, Indicator, LegalBasis, Level, LevelMinimum, Measure, Model, Rule,
-    SetStatus, ShareRow, ShareScoring, SubjectGroup, KNOWN_TAGS,
+    SetStatus, ShareRow, ShareScoring, SubjectGroup, KNOWN_AREAS, KNOWN_TAGS,
 };
 use crate::date::Date;
 use crate::diagnostic::{has_errors, line_of, line_of_assignment, Diagnostic};
@@ -892,6 +892,14 @@ impl Reader<'_> {
                     let path = format!("rule.area_pass_marks[{i}]");
                     self.unknown_keys(t, &["area", "pass_mark"], &path, line);
                     let area = self.string(t, "area", &path, line, true);
+                    if let Some(area) = area.as_deref().filter(|a| !KNOWN_AREAS.contains(a)) {
+                        self.error(
+                            "bad-value",
+                            &join(&path, "area"),
+                            line,
+                            format!("vùng {area:?} không hợp lệ; dùng một trong: {}", KNOWN_AREAS.join(", ")),
+                        );
+                    }
                     let mark = self.points(t, "pass_mark", &path, line, true);
                     if let Some(mark) = mark {
                         within_scale(self, mark, &join(&path, "pass_mark"), "mức đạt");

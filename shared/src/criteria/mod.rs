@@ -179,6 +179,11 @@ pub const TAG_DIGITAL_SKILLS: &str = "digital_skills";
 pub const TAG_UNCONFIRMED: &str = "unconfirmed";
 pub const KNOWN_TAGS: [&str; 2] = [TAG_DIGITAL_SKILLS, TAG_UNCONFIRMED];
 
+/// The areas an evaluation or an area pass mark may name (vùng thường, vùng đặc biệt
+/// khó khăn, vùng đồng bào dân tộc thiểu số, vùng sâu vùng xa). Anything else is a typo
+/// that would silently apply the ordinary pass mark, so it is refused.
+pub const KNOWN_AREAS: [&str; 4] = ["normal", "disadvantaged", "ethnic_minority", "remote"];
+
 /// How an indicator is measured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

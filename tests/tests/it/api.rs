@@ -106,3 +106,56 @@ async fn units_and_plans_are_served() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["unit"]["name"], "Xã Cửu An");
 }
+
+#[tokio::test]
+async fn a_province_set_is_loaded_without_code_changes() {
+    let mut catalog = Catalog::load_shipped().expect("shipped");
+    let example =
+        std::fs::read_to_string(crate::golden::root().join("docs/examples/criteria-example.toml")).expect("example");
+    // An amended shipped set: same id, new version, a lower pass mark.
+    let amended = hoctap_shared::criteria::shipped::FILES[1]
+        .1
+        .replacen("version = \"2016.1\"", "version = \"2022.1\"", 1)
+        .replacen("pass_mark = 80", "pass_mark = 75", 1);
+    let broken = example.replace("pass_mark = 16", "pass_mark = 160");
+    let report = catalog.add_local_sets(&[
+        ("b-amended.toml".into(), amended),
+        ("a-example.toml".into(), example),
+        ("c-broken.toml".into(), broken),
+    ]);
+    let summary: Vec<String> = report
+        .iter()
+        .map(|r| match r {
+            hoctap_server::catalog::LocalSet::Loaded { file, id, version, replaces } => {
+                format!("{file}: {id} {version} replaces={replaces}")
+            }
+            hoctap_server::catalog::LocalSet::Refused { file, diagnostics } => {
+                format!("{file}: refused, {} diagnostics", diagnostics.len())
+            }
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "a-example.toml: vi-du-gdht 1.0 replaces=false",
+            "b-amended.toml: gdht-448-2016 2022.1 replaces=true",
+            "c-broken.toml: refused, 1 diagnostics",
+        ]
+    );
+    let router =
+        app(AppState { store: Arc::new(SledStore::temporary().expect("store")), catalog: Arc::new(catalog) }, None);
+    let evaluation = std::fs::read_to_string(crate::golden::root().join("docs/examples/evaluation-example.json"))
+        .expect("evaluation");
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/evaluations/score")
+        .body(Body::from(evaluation))
+        .expect("request");
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    let request = Request::builder().uri("/api/v1/criteria/gdht-448-2016").body(Body::empty()).expect("request");
+    let body = router.oneshot(request).await.expect("infallible").into_body().collect().await.expect("body").to_bytes();
+    let set: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(set["version"], "2022.1");
+    assert_eq!(set["rule"]["pass_mark"], 75);
+}

@@ -37,7 +37,7 @@ fn evaluation(set: &CriteriaSet, seeds: &[(u32, u32)], area: u8, school: bool) -
         _ => Some("ethnic_minority".to_string()),
     };
     let tags = if school { vec!["school".to_string()] } else { Vec::new() };
-    Evaluation { set: set.id.clone(), context: Context { area, tags }, scores }
+    Evaluation { set: set.id.clone(), context: Context { area, tags, subject_group: None }, scores }
 }
 
 /// Higher is better: recognition first, then level or band rank.
@@ -64,8 +64,10 @@ fn raise(set: &CriteriaSet, measure: &Measure, answer: Answer) -> Answer {
     }
 }
 
-fn sets() -> Vec<CriteriaSet> {
-    shipped::all()
+/// The shipped sets, parsed once for all cases.
+fn sets() -> &'static [CriteriaSet] {
+    static SETS: std::sync::OnceLock<Vec<CriteriaSet>> = std::sync::OnceLock::new();
+    SETS.get_or_init(shipped::all)
 }
 
 proptest! {
