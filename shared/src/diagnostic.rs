@@ -79,6 +79,16 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Reads TOML into `T`, turning a syntax or type error into one `syntax` diagnostic
+/// with its line. `what` names the kind of file in the message ("tệp kế hoạch").
+pub fn from_toml<T: serde::de::DeserializeOwned>(source: &str, what: &str) -> Result<T, Diagnostic> {
+    toml::from_str(source).map_err(|err| {
+        let line = err.span().map(|s| line_of(source, s.start));
+        Diagnostic::error("syntax", "", format!("{what} không đúng cú pháp hoặc sai kiểu dữ liệu: {}", err.message()))
+            .at_line(line)
+    })
+}
+
 /// Whether any of the diagnostics is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{has_errors, line_of, line_of_assignment, Diagnostic};
+use crate::diagnostic::{from_toml, has_errors, line_of_assignment, Diagnostic};
 use crate::number::Percent;
 
 /// What a ratio counts.
@@ -239,13 +239,9 @@ pub const SHIPPED: &str = include_str!("../data/indicators.toml");
 /// a subset of the denominator's subjects, flags that do not describe the ratio's
 /// subject.
 pub fn parse_definitions(source: &str) -> (Option<Definitions>, Vec<Diagnostic>) {
-    let definitions: Definitions = match toml::from_str(source) {
+    let definitions: Definitions = match from_toml(source, "tệp định nghĩa tỷ lệ") {
         Ok(d) => d,
-        Err(err) => {
-            let line = err.span().map(|s| line_of(source, s.start));
-            let message = format!("tệp định nghĩa chỉ tiêu không hợp lệ: {}", err.message());
-            return (None, vec![Diagnostic::error("syntax", "", message).at_line(line)]);
-        }
+        Err(diagnostic) => return (None, vec![diagnostic]),
     };
     let mut diagnostics = Vec::new();
     let mut seen = BTreeSet::new();

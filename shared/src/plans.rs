@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::diagnostic::{has_errors, line_of, line_of_assignment, Diagnostic};
+use crate::diagnostic::{from_toml, has_errors, line_of_assignment, Diagnostic};
 use crate::indicators::Definitions;
 use crate::number::Percent;
 
@@ -116,13 +116,9 @@ pub const FILES: &[(&str, &str)] = &[
 /// known indicators, no indicator targeted twice, a period that contains 2025 or 2030,
 /// valid dates and deadlines.
 pub fn parse(source: &str, definitions: &Definitions) -> (Option<Plan>, Vec<Diagnostic>) {
-    let plan: Plan = match toml::from_str(source) {
+    let plan: Plan = match from_toml(source, "tệp kế hoạch") {
         Ok(plan) => plan,
-        Err(err) => {
-            let line = err.span().map(|s| line_of(source, s.start));
-            let message = format!("tệp kế hoạch không hợp lệ: {}", err.message());
-            return (None, vec![Diagnostic::error("syntax", "", message).at_line(line)]);
-        }
+        Err(diagnostic) => return (None, vec![diagnostic]),
     };
     let mut diagnostics = Vec::new();
     if plan.period_to < plan.period_from {
