@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
+use crate::text::fold;
 
 /// The day the two-tier local government took effect.
 pub const REFORM_DATE: Date = match Date::new(2025, 7, 1) {
@@ -342,7 +343,11 @@ fn resolve_new(
     let id = unit_id(kind, code, true);
     let (unit_type, name) = split_type(full_name);
     if let Some(unit) = registry.get(&id) {
-        if kind == UnitKind::Commune && unit.name != name {
+        // "Hoà" and "Hòa" are the same name in old and new tone placement; only a name
+        // that differs once diacritics are set aside is worth a warning (once per code).
+        let already =
+            diagnostics.iter().any(|d| d.code == "code-disagreement" && d.message.starts_with(&format!("mã {code}:")));
+        if kind == UnitKind::Commune && fold(&unit.name) != fold(name) && !already {
             diagnostics.push(
                 Diagnostic::warning(
                     "code-disagreement",
@@ -369,6 +374,10 @@ fn resolve_new(
         .collect();
     match matches.as_slice() {
         [unit] => {
+            let said = format!("{full_name}: danh sách sáp nhập ghi mã {code},");
+            if diagnostics.iter().any(|d| d.message.starts_with(&said)) {
+                return Some(unit.id.clone());
+            }
             diagnostics.push(
                 Diagnostic::warning(
                     "code-disagreement",
