@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod error;
 mod routes;
 pub mod store;
@@ -27,6 +28,48 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub store: Arc<dyn store::Store>,
     pub catalog: Arc<Catalog>,
+    pub clock: Arc<dyn clock::Clock>,
+}
+
+impl AppState {
+    /// State over `store` with the shipped catalogue's copy and the system clock.
+    pub fn new(store: Arc<dyn store::Store>, catalog: Arc<Catalog>) -> AppState {
+        AppState { store, catalog, clock: Arc::new(clock::SystemClock) }
+    }
+
+    /// The parent of a unit: provinces and communes come from the shipped hierarchy;
+    /// hamlets and other units registered at run time are stored under `units` (JSON
+    /// `OrgUnit`). `None` at the top or for an unknown unit.
+    pub fn parent_of(&self, unit: &str) -> Result<Option<String>, store::StoreError> {
+        if let Some(known) = self.catalog.units.get(unit) {
+            return Ok(known.parent.clone());
+        }
+        match self.store.get("units", unit.as_bytes())? {
+            Some(bytes) => {
+                let stored: hoctap_shared::units::OrgUnit = serde_json::from_slice(&bytes)
+                    .map_err(|_| store::StoreError::Corrupt { key: format!("units/{unit}") })?;
+                Ok(stored.parent)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Whether `ancestor` is `unit` itself or lies above it.
+    pub fn unit_covers(&self, ancestor: &str, unit: &str) -> Result<bool, store::StoreError> {
+        let mut current = Some(unit.to_string());
+        let mut steps = 0;
+        while let Some(id) = current {
+            if id == ancestor {
+                return Ok(true);
+            }
+            steps += 1;
+            if steps > 16 {
+                return Ok(false);
+            }
+            current = self.parent_of(&id)?;
+        }
+        Ok(false)
+    }
 }
 
 impl std::fmt::Debug for AppState {

@@ -141,7 +141,7 @@ async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow
         None
     };
     let store: Arc<SledStore> = Arc::new(sled);
-    let state = AppState { store: store.clone(), catalog: Arc::new(catalog) };
+    let state = AppState::new(store.clone(), Arc::new(catalog));
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
     let local = listener.local_addr()?;
     tracing::info!("hoctap đang chạy tại http://{local}/");

@@ -1,9 +1,16 @@
 //! Storage behind a trait, so that a deployment that outgrows one machine can swap
 //! sled for an existing distributed database without touching handlers. This module
 //! is the only one that imports sled.
+//!
+//! The model is deliberately small: named keyspaces of ordered byte keys, point reads,
+//! prefix scans in key order, insert-if-absent, and atomic batches that are durable
+//! once [`Store::flush`] returns. Everything above (the operation log, accounts,
+//! evidence) is built on these.
 
+mod memory;
 mod sled_store;
 
+pub use memory::MemoryStore;
 pub use sled_store::SledStore;
 
 /// Storage failures. Details are logged by the caller; clients only see that storage
@@ -16,12 +23,33 @@ pub enum StoreError {
     SchemaTooNew { found: u32, supported: u32 },
     #[error("corrupt value under key {key:?}")]
     Corrupt { key: String },
+    #[error("the in-memory store's lock was poisoned by a panic")]
+    Poisoned,
 }
 
-/// A durable key-value store with named keyspaces.
+/// Key-value pairs returned by a scan, in key order.
+pub type Rows = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// One write in an atomic batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Put { keyspace: &'static str, key: Vec<u8>, value: Vec<u8> },
+    Remove { keyspace: &'static str, key: Vec<u8> },
+}
+
+/// A durable, ordered key-value store with named keyspaces.
 pub trait Store: Send + Sync + 'static {
     fn get(&self, keyspace: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     fn put(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError>;
+    fn remove(&self, keyspace: &str, key: &[u8]) -> Result<(), StoreError>;
+    /// Stores `value` only when `key` is absent; `false` when it was already there
+    /// (the existing value is kept). The basis of idempotent appends and uploads.
+    fn insert_new(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<bool, StoreError>;
+    /// Entries whose key starts with `prefix` and sorts after `after` (when given), in
+    /// key order, at most `limit`.
+    fn scan(&self, keyspace: &str, prefix: &[u8], after: Option<&[u8]>, limit: usize) -> Result<Rows, StoreError>;
+    /// Applies every write or none.
+    fn apply(&self, batch: &[Write]) -> Result<(), StoreError>;
     /// Makes every write so far durable.
     fn flush(&self) -> Result<(), StoreError>;
 }
@@ -50,5 +78,59 @@ pub fn check_schema(store: &dyn Store) -> Result<u32, StoreError> {
             }
             Ok(found)
         }
+    }
+}
+
+/// The key of `key` in `keyspace` inside one flat ordered map: the keyspace name, a
+/// zero byte, then the key. Both implementations use it, so they order keys alike.
+fn full_key(keyspace: &str, key: &[u8]) -> Vec<u8> {
+    let mut full = Vec::with_capacity(keyspace.len() + 1 + key.len());
+    full.extend_from_slice(keyspace.as_bytes());
+    full.push(0);
+    full.extend_from_slice(key);
+    full
+}
+
+#[cfg(test)]
+mod tests {
+    //! The same contract checked against both implementations.
+
+    use super::{MemoryStore, SledStore, Store, Write};
+
+    fn contract(store: &dyn Store) {
+        store.put("a", b"k1", b"v1").expect("put");
+        store.put("b", b"k1", b"other keyspace").expect("put");
+        assert_eq!(store.get("a", b"k1").expect("get"), Some(b"v1".to_vec()));
+        assert!(!store.insert_new("a", b"k1", b"v2").expect("insert_new"));
+        assert_eq!(store.get("a", b"k1").expect("get"), Some(b"v1".to_vec()));
+        assert!(store.insert_new("a", b"k2", b"v2").expect("insert_new"));
+        store
+            .apply(&[
+                Write::Put { keyspace: "a", key: b"k3".to_vec(), value: b"v3".to_vec() },
+                Write::Remove { keyspace: "a", key: b"k2".to_vec() },
+                Write::Put { keyspace: "a", key: b"j9".to_vec(), value: b"x".to_vec() },
+            ])
+            .expect("apply");
+        let keys = |rows: super::Rows| {
+            rows.into_iter().map(|(k, _)| String::from_utf8_lossy(&k).into_owned()).collect::<Vec<_>>()
+        };
+        assert_eq!(keys(store.scan("a", b"k", None, 10).expect("scan")), ["k1", "k3"]);
+        assert_eq!(keys(store.scan("a", b"", None, 10).expect("scan")), ["j9", "k1", "k3"]);
+        assert_eq!(keys(store.scan("a", b"", Some(b"j9"), 1).expect("scan")), ["k1"]);
+        assert_eq!(keys(store.scan("a", b"k", Some(b"k3"), 10).expect("scan")), Vec::<String>::new());
+        store.remove("a", b"k1").expect("remove");
+        assert_eq!(store.get("a", b"k1").expect("get"), None);
+        assert_eq!(store.get("b", b"k1").expect("get"), Some(b"other keyspace".to_vec()));
+        store.flush().expect("flush");
+    }
+
+    #[test]
+    fn sled_store_keeps_the_contract() {
+        contract(&SledStore::temporary().expect("sled"));
+    }
+
+    #[test]
+    fn memory_store_keeps_the_contract() {
+        contract(&MemoryStore::default());
     }
 }

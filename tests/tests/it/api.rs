@@ -18,7 +18,7 @@ fn catalog() -> Arc<Catalog> {
 
 async fn call(method: &str, uri: &str, body: impl Into<Body>) -> (StatusCode, Value) {
     let store = Arc::new(SledStore::temporary().expect("temporary store"));
-    let router = app(AppState { store, catalog: catalog() }, None);
+    let router = app(AppState::new(store, catalog()), None);
     let request = Request::builder().method(method).uri(uri).body(body.into()).expect("request");
     let response = router.oneshot(request).await.expect("infallible");
     let status = response.status();
@@ -76,7 +76,7 @@ async fn malformed_and_oversized_bodies_get_json_errors() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
     let huge = vec![b' '; hoctap_server::MAX_BODY_BYTES + 1];
-    let router = app(AppState { store: Arc::new(SledStore::temporary().expect("store")), catalog: catalog() }, None);
+    let router = app(AppState::new(Arc::new(SledStore::temporary().expect("store")), catalog()), None);
     let request =
         Request::builder().method("POST").uri("/api/v1/evaluations/score").body(Body::from(huge)).expect("request");
     let response = router.oneshot(request).await.expect("infallible");
@@ -142,8 +142,7 @@ async fn a_province_set_is_loaded_without_code_changes() {
             "c-broken.toml: refused, 1 diagnostics",
         ]
     );
-    let router =
-        app(AppState { store: Arc::new(SledStore::temporary().expect("store")), catalog: Arc::new(catalog) }, None);
+    let router = app(AppState::new(Arc::new(SledStore::temporary().expect("store")), Arc::new(catalog)), None);
     let evaluation = std::fs::read_to_string(crate::golden::root().join("docs/examples/evaluation-example.json"))
         .expect("evaluation");
     let request = Request::builder()
