@@ -5,6 +5,7 @@ mod cli;
 mod criteria;
 mod golden;
 mod indicators;
+mod merge;
 mod plans;
 mod properties;
 mod scoring;

@@ -1,0 +1,165 @@
+//! The sync protocol's wire types, version 1. Devices stay offline for weeks, so every
+//! payload shape a device may still hold is pinned as a fixture under
+//! `tests/data/wire/v1/` and must keep decoding. A change that breaks a fixture needs a
+//! new protocol version, not an edit.
+//!
+//! A device records what an officer does as [`Operation`]s, pushes them in batches, and
+//! pulls everyone else's operations in its scope after a cursor. The state of a record
+//! is derived from its operations by [`crate::merge`], the same code on both sides.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::hlc::Hlc;
+use crate::scoring::Answer;
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The most operations one push may carry.
+pub const MAX_OPS_PER_PUSH: usize = 1_000;
+
+/// The most operations one pull page returns.
+pub const MAX_PULL_PAGE: usize = 1_000;
+
+/// What a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// Người dân
+    Person,
+    /// Hộ gia đình
+    Household,
+    /// Dòng họ, chi họ
+    Clan,
+    /// Cơ quan, đơn vị, trường học
+    Unit,
+    /// Thôn, ấp, bản, tổ dân phố (registered by the commune; ids minted by devices)
+    Hamlet,
+    /// Phiếu đánh giá: one subject, one criteria set, one year
+    Evaluation,
+}
+
+/// A record's identity: its kind and an id minted by the device that created it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RecordId {
+    pub kind: RecordKind,
+    pub id: String,
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind =
+            serde_json::to_value(self.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        write!(f, "{kind}:{}", self.id)
+    }
+}
+
+/// One thing an officer did, recorded on a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Globally unique, minted by the device (a UUID). Pushing the same id twice
+    /// changes nothing.
+    pub id: String,
+    pub device: String,
+    pub hlc: Hlc,
+    pub record: RecordId,
+    /// The unit the record belongs to (a hamlet, a commune …): decides who may see and
+    /// change it.
+    pub unit: String,
+    pub body: OpBody,
+}
+
+/// What the operation does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OpBody {
+    /// Sets fields of a record (creating it if new). `base` lists, per field, the
+    /// operations whose values the device saw as current when the officer edited: the
+    /// version the edit was based on. Values the device had not seen stay alongside
+    /// as a conflict.
+    SetFields { fields: Vec<FieldEdit> },
+    /// Scores one indicator of an evaluation (a field named `score:<code>`).
+    SetScore { indicator: String, answer: Answer, base: Vec<String> },
+    /// Attaches a stored evidence file (minh chứng) to an indicator.
+    AttachEvidence { indicator: String, sha256: String, media_type: String, size: u64, name: Option<String> },
+    /// Detaches evidence attached earlier.
+    DetachEvidence { indicator: String, sha256: String },
+    /// Moves an evaluation through the review workflow.
+    Transition { transition: Transition },
+}
+
+/// A new value for one field, and the operations it supersedes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldEdit {
+    pub field: String,
+    pub value: serde_json::Value,
+    #[serde(default)]
+    pub base: Vec<String>,
+}
+
+/// The review workflow: draft → submitted → returned (with a comment) or approved →
+/// recognised; an approver may reopen a recognised record for correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Transition {
+    /// Gửi duyệt
+    Submit,
+    /// Trả lại để sửa, with what to correct
+    Return { comment: String },
+    /// Duyệt
+    Approve,
+    /// Công nhận: a formal decision
+    Recognise { decision: Decision },
+    /// Mở lại: an approver unlocks a recognised record
+    Reopen { reason: String },
+}
+
+/// A recognition decision (quyết định công nhận).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Number and symbol, e.g. `15/QĐ-UBND`.
+    pub number: String,
+    pub date: Date,
+    /// Who signed it, e.g. `Ủy ban nhân dân xã Cửu An`.
+    pub authority: String,
+}
+
+/// A batch of operations from one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub device: String,
+    pub ops: Vec<Operation>,
+}
+
+/// The server's answer to a push, sent only once the accepted operations are durable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Newly stored.
+    pub accepted: Vec<String>,
+    /// Already stored earlier (a retried batch): nothing changed.
+    pub duplicates: Vec<String>,
+    /// Refused, each with why; the device keeps them and shows them to the officer.
+    pub rejected: Vec<Rejection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub op: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// One page of operations after a cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub protocol: u32,
+    pub ops: Vec<Operation>,
+    /// Pass back as `after` to get the next page; unchanged when nothing new.
+    pub cursor: u64,
+    /// Whether more pages follow.
+    pub more: bool,
+}
