@@ -1,9 +1,13 @@
-//! The administrator commands behind `hoctap criteria …` and `hoctap score`, written as
-//! functions from inputs to (output, exit code) so tests run them without a process.
+//! The administrator commands behind `hoctap criteria …`, `hoctap score` and `hoctap
+//! admin invite`, written as functions from inputs to (output, exit code) so tests run
+//! them without a process.
 
+use hoctap_shared::accounts::{CreateInvitation, Role};
 use hoctap_shared::criteria::{self, shipped, CriteriaSet};
 use hoctap_shared::diagnostic::Severity;
 use hoctap_shared::scoring::{self, Evaluation};
+
+use crate::{auth, ApiError, AppState};
 
 /// What a command prints and how it exits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,4 +103,56 @@ pub fn score(source: &SetSource, evaluation_json: &str) -> Report {
         },
         Err(err) => Report::fail(format!("{err}\n"), 1),
     }
+}
+
+/// `hoctap admin invite`: what the operator asked for.
+#[derive(Debug, Clone)]
+pub struct AdminInvite {
+    /// A role key (`province_admin`).
+    pub role: String,
+    pub unit: String,
+    pub display_name: String,
+    pub valid_hours: u32,
+}
+
+/// `hoctap admin invite`: writes a one-time invitation into the store behind `state`
+/// (whose `auth.public_url` is the address put in the link) and prints the link. This
+/// is how the first province administrator is made: nothing has a default password.
+/// Exit 2 when the request is refused, 1 when the store fails.
+pub fn admin_invite(state: &AppState, request: &AdminInvite) -> Report {
+    let Some(role) = Role::from_key(&request.role) else {
+        let known: Vec<&str> = Role::ALL.iter().map(|role| role.key()).collect();
+        return Report::fail(
+            format!("Vai trò {:?} không hợp lệ; dùng một trong: {}\n", request.role, known.join(", ")),
+            2,
+        );
+    };
+    let create = CreateInvitation {
+        role,
+        unit: request.unit.clone(),
+        display_name: request.display_name.clone(),
+        valid_hours: Some(request.valid_hours),
+    };
+    let invitation = match auth::create_invitation(state, &create, None) {
+        Ok(invitation) => invitation,
+        Err(err) => {
+            let code = if matches!(err, ApiError::Store(_) | ApiError::Crypto { .. }) { 1 } else { 2 };
+            return Report::fail(format!("{}\n", err.messages().0), code);
+        }
+    };
+    let unit_name = state.unit(&invitation.unit).ok().flatten().map(|unit| unit.full_name()).unwrap_or_default();
+    let api = format!("{}/api/v1/invitations/{}/accept", state.auth.public_url.trim_end_matches('/'), invitation.token);
+    Report::ok(format!(
+        "Lời mời dùng một lần: {} — {unit_name} ({}), cho {}, hết hạn sau {} giờ.\n\
+         {}\n\n\
+         Người được mời mở liên kết trên để chọn tên đăng nhập và mật khẩu. Khi giao diện web\n\
+         chưa có trang này, có thể nhận lời mời bằng API:\n  \
+         curl -X POST {api} -H 'Content-Type: application/json' \\\n    \
+         -d '{{\"username\": \"<tên đăng nhập>\", \"password\": \"<mật khẩu, ít nhất 10 ký tự>\"}}'\n",
+        role.title(),
+        invitation.unit,
+        request.display_name.trim(),
+        request.valid_hours,
+        invitation.link,
+    ))
 }

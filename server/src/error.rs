@@ -2,10 +2,12 @@
 //! with a stable code and a message in Vietnamese (and English); internal details are
 //! logged, never sent.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use hoctap_shared::accounts::{Action, CredentialProblem, Role};
 use hoctap_shared::diagnostic::Diagnostic;
+use hoctap_shared::units::UnitKind;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +30,75 @@ pub enum ApiError {
     /// Storage failed. Logged in full; the client only learns that it failed.
     #[error("storage: {0}")]
     Store(#[from] crate::store::StoreError),
+
+    /// No valid session: the token is missing, unknown, expired or revoked.
+    #[error("unauthenticated")]
+    Unauthenticated,
+
+    /// A login with an unknown username or a wrong password (the two are not told
+    /// apart, so usernames cannot be probed).
+    #[error("wrong username or password")]
+    WrongCredentials,
+
+    /// Too many failed logins for one username; the next attempt is allowed after
+    /// `retry_after_s` seconds.
+    #[error("too many failed logins; retry after {retry_after_s} s")]
+    TooManyAttempts { retry_after_s: u64 },
+
+    /// The account's role does not allow the action, or the unit lies outside its scope.
+    #[error("forbidden: {action:?} on {unit}")]
+    Forbidden { action: Action, unit: String },
+
+    /// The caller may not invite anyone to this role.
+    #[error("role {role:?} may not be invited by this account")]
+    RoleNotInvitable { role: Role },
+
+    /// A role attached to the wrong kind of unit (a hamlet collaborator on a commune).
+    #[error("role {role:?} does not fit unit {unit}")]
+    RoleDoesNotFitUnit { role: Role, unit: String },
+
+    /// An operation on a unit of the wrong kind (hamlets are created under communes).
+    #[error("unit {unit} is not a current {expected:?}")]
+    WrongUnitKind { unit: String, expected: UnitKind },
+
+    /// A new username or password broke the rules; every problem is listed.
+    #[error("credentials refused: {problems:?}")]
+    CredentialsRefused { problems: Vec<CredentialProblem> },
+
+    #[error("username {username} is taken")]
+    UsernameTaken { username: String },
+
+    /// An invitation that never existed or was already used (not told apart).
+    #[error("invitation not found or already used")]
+    InvitationNotFound,
+
+    #[error("invitation expired")]
+    InvitationExpired,
+
+    /// A request body over the endpoint's size limit.
+    #[error("request body too large")]
+    BodyTooLarge,
+
+    /// An evidence file over the size limit.
+    #[error("evidence of {size} bytes exceeds {max}")]
+    EvidenceTooLarge { size: usize, max: usize },
+
+    /// An evidence file whose content is not JPEG, PNG, WebP or PDF.
+    #[error("evidence type not allowed")]
+    EvidenceTypeNotAllowed,
+
+    /// The uploaded bytes do not hash to the address they were sent to (a truncated or
+    /// corrupted upload).
+    #[error("evidence hash mismatch: claimed {claimed}, actual {actual}")]
+    EvidenceHashMismatch { claimed: String, actual: String },
+
+    /// A push in another protocol version than this server speaks.
+    #[error("protocol {got} not supported")]
+    UnsupportedProtocol { got: u32 },
+
+    /// Hashing a password or drawing random bytes failed. Logged; never sent.
+    #[error("crypto: {detail}")]
+    Crypto { detail: String },
 }
 
 #[derive(Serialize)]
@@ -42,6 +113,10 @@ struct ErrorDetail<'a> {
     message_en: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     diagnostics: Vec<Diagnostic>,
+    /// The codes of refused credentials (`password_too_short` …), so a form can mark
+    /// each field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<&'static str>,
 }
 
 impl ApiError {
@@ -51,6 +126,23 @@ impl ApiError {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::InvalidCriteria { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_criteria_set"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
+            ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            ApiError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::EvidenceTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "evidence_too_large"),
+            ApiError::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+            ApiError::EvidenceTypeNotAllowed => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "evidence_type_not_allowed"),
+            ApiError::EvidenceHashMismatch { .. } => (StatusCode::BAD_REQUEST, "evidence_hash_mismatch"),
+            ApiError::UnsupportedProtocol { .. } => (StatusCode::BAD_REQUEST, "unsupported_protocol"),
+            ApiError::RoleNotInvitable { .. } => (StatusCode::FORBIDDEN, "role_not_invitable"),
+            ApiError::RoleDoesNotFitUnit { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "role_does_not_fit_unit"),
+            ApiError::WrongUnitKind { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_unit_kind"),
+            ApiError::CredentialsRefused { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "credentials_refused"),
+            ApiError::UsernameTaken { .. } => (StatusCode::CONFLICT, "username_taken"),
+            ApiError::InvitationNotFound => (StatusCode::NOT_FOUND, "invitation_not_found"),
+            ApiError::InvitationExpired => (StatusCode::GONE, "invitation_expired"),
+            ApiError::Crypto { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
             ApiError::Domain(err) => match err {
                 hoctap_shared::Error::UnknownSet { .. } => (StatusCode::NOT_FOUND, err.code()),
                 _ => (StatusCode::UNPROCESSABLE_ENTITY, err.code()),
@@ -58,7 +150,8 @@ impl ApiError {
         }
     }
 
-    fn messages(&self) -> (String, String) {
+    /// The Vietnamese and English messages (also what the command line prints).
+    pub fn messages(&self) -> (String, String) {
         match self {
             ApiError::NotFound { what } => (format!("Không tìm thấy: {what}"), format!("Not found: {what}")),
             ApiError::BadRequest { detail } => {
@@ -80,7 +173,106 @@ impl ApiError {
             ApiError::Domain(err) => {
                 (err.to_string(), "The input was refused by a domain rule; see the Vietnamese message".to_string())
             }
+            ApiError::Unauthenticated => (
+                "Chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.".to_string(),
+                "Not signed in, or the session has expired or was revoked. Please sign in again.".to_string(),
+            ),
+            ApiError::WrongCredentials => {
+                ("Tên đăng nhập hoặc mật khẩu không đúng.".to_string(), "Wrong username or password.".to_string())
+            }
+            ApiError::TooManyAttempts { retry_after_s } => (
+                format!("Đăng nhập sai quá nhiều lần. Vui lòng chờ {retry_after_s} giây rồi thử lại."),
+                format!("Too many failed logins. Please wait {retry_after_s} seconds and try again."),
+            ),
+            ApiError::EvidenceTooLarge { size, max } => (
+                format!(
+                    "Tệp minh chứng {} KB vượt giới hạn {} KB; hãy chụp lại hoặc thu nhỏ ảnh.",
+                    size / 1024,
+                    max / 1024
+                ),
+                format!("The evidence file ({} KB) exceeds the limit of {} KB.", size / 1024, max / 1024),
+            ),
+            ApiError::BodyTooLarge => (
+                "Dữ liệu gửi lên quá lớn; hãy gửi thành nhiều lần nhỏ hơn.".to_string(),
+                "The request body is too large; send it in smaller parts.".to_string(),
+            ),
+            ApiError::EvidenceTypeNotAllowed => (
+                "Chỉ nhận minh chứng là ảnh JPEG, PNG, WebP hoặc tệp PDF (kiểm tra theo nội dung tệp).".to_string(),
+                "Only JPEG, PNG, WebP images and PDF files are accepted (checked by content).".to_string(),
+            ),
+            ApiError::EvidenceHashMismatch { .. } => (
+                "Tệp tải lên không khớp mã SHA-256 (tệp bị cắt hoặc hỏng khi truyền); thiết bị sẽ tải lại.".to_string(),
+                "The uploaded bytes do not match their SHA-256 (truncated or corrupted); upload again.".to_string(),
+            ),
+            ApiError::UnsupportedProtocol { got } => (
+                format!("Phiên bản giao thức đồng bộ {got} không được hỗ trợ; hãy tải lại ứng dụng."),
+                format!("Sync protocol version {got} is not supported; reload the app."),
+            ),
+            ApiError::Forbidden { action, unit } => (
+                format!("Tài khoản không có quyền {} với đơn vị {unit}.", action.verb()),
+                format!("This account may not {} unit {unit}.", action_en(*action)),
+            ),
+            ApiError::RoleNotInvitable { role } => (
+                format!("Tài khoản không được mời người khác vào vai trò {}.", role.title()),
+                format!("This account may not invite anyone to the role {}.", role.key()),
+            ),
+            ApiError::RoleDoesNotFitUnit { role, unit } => (
+                match role.unit_kind() {
+                    Some(kind) => format!(
+                        "Vai trò {} phải gắn với một {} đang hoạt động; {unit} không phải.",
+                        role.title(),
+                        kind_vi(kind)
+                    ),
+                    None => format!("Đơn vị {unit} không tồn tại hoặc không còn hoạt động."),
+                },
+                format!("The role {} does not fit unit {unit}.", role.key()),
+            ),
+            ApiError::WrongUnitKind { unit, expected } => (
+                format!("Đơn vị {unit} không phải là {} đang hoạt động.", kind_vi(*expected)),
+                format!("Unit {unit} is not a current {expected:?}."),
+            ),
+            ApiError::CredentialsRefused { problems } => (
+                problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                format!(
+                    "The username or password was refused: {}",
+                    problems.iter().map(|p| p.code()).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            ApiError::UsernameTaken { username } => (
+                format!("Tên đăng nhập {username:?} đã có người dùng; vui lòng chọn tên khác."),
+                format!("The username {username:?} is taken; please choose another."),
+            ),
+            ApiError::InvitationNotFound => (
+                "Lời mời không tồn tại hoặc đã được dùng. Vui lòng xin quản trị viên một lời mời mới.".to_string(),
+                "The invitation does not exist or was already used. Ask an administrator for a new one.".to_string(),
+            ),
+            ApiError::InvitationExpired => (
+                "Lời mời đã hết hạn. Vui lòng xin quản trị viên một lời mời mới.".to_string(),
+                "The invitation has expired. Ask an administrator for a new one.".to_string(),
+            ),
+            ApiError::Crypto { .. } => (
+                "Máy chủ gặp lỗi nội bộ; vui lòng thử lại sau.".to_string(),
+                "The server hit an internal error; please retry later.".to_string(),
+            ),
         }
+    }
+}
+
+fn action_en(action: Action) -> &'static str {
+    match action {
+        Action::Read => "read",
+        Action::Write => "write to",
+        Action::Review => "review",
+        Action::Administer => "administer",
+    }
+}
+
+fn kind_vi(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Province => "tỉnh, thành phố",
+        UnitKind::District => "huyện",
+        UnitKind::Commune => "xã, phường, đặc khu",
+        UnitKind::Hamlet => "thôn, tổ dân phố",
     }
 }
 
@@ -91,11 +283,28 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %self, "request failed");
         }
         let (message, message_en) = self.messages();
+        let problems = match &self {
+            ApiError::CredentialsRefused { problems } => problems.iter().map(|p| p.code()).collect(),
+            _ => Vec::new(),
+        };
+        // Headers the HTTP specification asks for: how to authenticate, when to retry.
+        let extra_header = match &self {
+            ApiError::Unauthenticated => Some((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))),
+            ApiError::TooManyAttempts { retry_after_s } => {
+                Some((header::RETRY_AFTER, HeaderValue::from(*retry_after_s)))
+            }
+            _ => None,
+        };
         let diagnostics = match self {
             ApiError::InvalidCriteria { diagnostics } => diagnostics,
             ApiError::Domain(hoctap_shared::Error::InvalidData(diagnostics)) => diagnostics,
             _ => Vec::new(),
         };
-        (status, Json(ErrorBody { error: ErrorDetail { code, message, message_en, diagnostics } })).into_response()
+        let body = Json(ErrorBody { error: ErrorDetail { code, message, message_en, diagnostics, problems } });
+        let mut response = (status, body).into_response();
+        if let Some((name, value)) = extra_header {
+            response.headers_mut().insert(name, value);
+        }
+        response
     }
 }

@@ -1,18 +1,23 @@
 //! The hoctap server: an axum app over a [`store::Store`]. [`app`] builds the router
 //! that both `main` and the tests use (tests call it without opening a port).
 
+pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod error;
+pub mod evidence;
 mod routes;
 pub mod store;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
+use hoctap_shared::units::OrgUnit;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -29,12 +34,41 @@ pub struct AppState {
     pub store: Arc<dyn store::Store>,
     pub catalog: Arc<Catalog>,
     pub clock: Arc<dyn clock::Clock>,
+    /// Serialises appends to the operation log (see [`sync::push`]).
+    pub log_lock: Arc<tokio::sync::Mutex<()>>,
+    pub config: Arc<config::Config>,
+    /// Session and invitation lifetimes, and the address used in invitation links.
+    pub auth: auth::AuthConfig,
+    /// Usernames whose login is being checked at this moment.
+    pub login_gate: Arc<auth::LoginGate>,
 }
 
 impl AppState {
     /// State over `store` with the shipped catalogue's copy and the system clock.
     pub fn new(store: Arc<dyn store::Store>, catalog: Arc<Catalog>) -> AppState {
-        AppState { store, catalog, clock: Arc::new(clock::SystemClock) }
+        AppState {
+            store,
+            catalog,
+            clock: Arc::new(clock::SystemClock),
+            log_lock: Arc::default(),
+            config: Arc::default(),
+            auth: auth::AuthConfig::default(),
+            login_gate: Arc::default(),
+        }
+    }
+
+    /// A unit: provinces and communes from the shipped hierarchy, hamlets and other
+    /// units registered at run time from `units` (JSON `OrgUnit`). `None` when unknown.
+    pub fn unit(&self, id: &str) -> Result<Option<OrgUnit>, store::StoreError> {
+        if let Some(known) = self.catalog.units.get(id) {
+            return Ok(Some(known.clone()));
+        }
+        match self.store.get("units", id.as_bytes())? {
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|_| store::StoreError::Corrupt { key: format!("units/{id}") }),
+            None => Ok(None),
+        }
     }
 
     /// The parent of a unit: provinces and communes come from the shipped hierarchy;
@@ -81,7 +115,7 @@ impl std::fmt::Debug for AppState {
 /// The whole application: the JSON API under `/api/v1` and, when `frontend` is given,
 /// the built web app at `/` (unknown paths get `index.html`, so deep links work).
 pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
-    let api = routes::router().layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let api = routes::router(state.config.max_evidence_bytes).layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let mut router = Router::new().nest("/api/v1", api.with_state(state));
     if let Some(dir) = frontend {
         let index = dir.join("index.html");

@@ -1,5 +1,5 @@
-//! The `hoctap` binary: `serve` runs the server; `criteria check|list` and `score` are
-//! the administrators' commands.
+//! The `hoctap` binary: `serve` runs the server; `criteria check|list`, `score` and
+//! `admin invite` are the administrators' commands.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use hoctap_server::auth::AuthConfig;
 use hoctap_server::catalog::LocalSet;
 use hoctap_server::cli::{self, Report, SetSource};
 use hoctap_server::store::{self, SledStore};
@@ -33,6 +34,18 @@ enum Command {
         /// The built web app (scripts/build-frontend.sh writes frontend/dist).
         #[arg(long, env = "HOCTAP_FRONTEND", default_value = "frontend/dist")]
         frontend: PathBuf,
+        /// How long a login lasts, in hours.
+        #[arg(long, env = "HOCTAP_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720))]
+        session_hours: u32,
+        /// The address people reach the server at, for invitation links
+        /// (e.g. https://hoctap.example.vn); links are relative when empty.
+        #[arg(long, env = "HOCTAP_PUBLIC_URL", default_value = "")]
+        public_url: String,
+    },
+    /// Accounts: invite the first province administrator (or anyone, as a rescue).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
     },
     /// Criteria sets: check a file, or list the shipped ones.
     Criteria {
@@ -52,6 +65,31 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum AdminCommand {
+    /// Write a one-time invitation into the data directory and print its link. Run it
+    /// while the server is stopped (sled lets one process open the directory).
+    Invite {
+        #[arg(long, env = "HOCTAP_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// The unit the account will act on, e.g. province:01:2025.
+        #[arg(long)]
+        unit: String,
+        /// collaborator, commune_officer, commune_approver, province_admin or viewer.
+        #[arg(long, default_value = "province_admin")]
+        role: String,
+        /// The invitee's name as people know it.
+        #[arg(long, default_value = "Quản trị tỉnh")]
+        display_name: String,
+        /// The address the server is reached at, for the link.
+        #[arg(long, env = "HOCTAP_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// How long the link works, in hours (at most 720).
+        #[arg(long, default_value_t = 72)]
+        valid_hours: u32,
+    },
+}
+
+#[derive(Subcommand)]
 enum CriteriaCommand {
     /// Print every diagnostic of criteria files; exit 1 if any has errors.
     Check { files: Vec<PathBuf> },
@@ -62,7 +100,31 @@ enum CriteriaCommand {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     match args.command {
-        Command::Serve { data_dir, bind, frontend } => serve(data_dir, bind, frontend),
+        Command::Serve { data_dir, bind, frontend, session_hours, public_url } => {
+            let auth = AuthConfig {
+                session_ttl_ms: i64::from(session_hours) * 60 * 60 * 1000,
+                public_url,
+                ..AuthConfig::default()
+            };
+            serve(data_dir, bind, frontend, auth)
+        }
+        Command::Admin {
+            command: AdminCommand::Invite { data_dir, unit, role, display_name, base_url, valid_hours },
+        } => {
+            let sled = SledStore::open(&data_dir).with_context(|| {
+                format!(
+                    "không mở được kho dữ liệu {} (máy chủ có đang chạy không? hãy dừng nó trước)",
+                    data_dir.display()
+                )
+            })?;
+            store::check_schema(&sled)?;
+            let store: Arc<SledStore> = Arc::new(sled);
+            let mut state = AppState::new(store.clone(), Arc::new(Catalog::load_shipped()?));
+            state.auth.public_url = base_url;
+            let report = cli::admin_invite(&state, &cli::AdminInvite { role, unit, display_name, valid_hours });
+            store::Store::flush(store.as_ref())?;
+            exit_with(report)
+        }
         Command::Criteria { command: CriteriaCommand::List } => exit_with(cli::criteria_list()),
         Command::Criteria { command: CriteriaCommand::Check { files } } => {
             if files.is_empty() {
@@ -108,7 +170,7 @@ fn exit_with(report: Report) -> anyhow::Result<()> {
 }
 
 #[tokio::main]
-async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow::Result<()> {
+async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf, auth: AuthConfig) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -141,7 +203,16 @@ async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf) -> anyhow
         None
     };
     let store: Arc<SledStore> = Arc::new(sled);
-    let state = AppState::new(store.clone(), Arc::new(catalog));
+    if !hoctap_server::auth::has_accounts(store.as_ref())? {
+        tracing::warn!(
+            "Chưa có tài khoản nào, và không có mật khẩu mặc định. Để tạo quản trị tỉnh đầu tiên: dừng máy chủ, chạy \
+             `hoctap admin invite --data-dir {} --unit province:<mã tỉnh>:2025`, chạy lại máy chủ rồi mở liên kết in ra \
+             (no account yet: stop the server and run `hoctap admin invite` to invite the first administrator)",
+            data_dir.display()
+        );
+    }
+    let mut state = AppState::new(store.clone(), Arc::new(catalog));
+    state.auth = auth;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
     let local = listener.local_addr()?;
     tracing::info!("hoctap đang chạy tại http://{local}/");

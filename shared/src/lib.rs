@@ -3,6 +3,7 @@
 //! I/O and reads no clock: callers pass text, time and ids in, and get values back.
 //! The same code runs in the browser (WebAssembly) and on the server.
 
+pub mod consolidation;
 pub mod criteria;
 pub mod date;
 pub mod diagnostic;
@@ -18,3 +19,4 @@ pub mod text;
 pub mod units;
 
 pub use error::Error;
+pub mod accounts;

@@ -1,7 +1,9 @@
 //! One test binary for every cross-crate test, so the workspace links it once.
 
 mod api;
+mod auth;
 mod cli;
+mod consolidation;
 mod criteria;
 mod golden;
 mod indicators;
@@ -9,5 +11,6 @@ mod merge;
 mod plans;
 mod properties;
 mod scoring;
+mod sync;
 mod tidy;
 mod units;

@@ -251,11 +251,11 @@ proptest! {
                     made += 1;
                 }
             }
-            for d in 0..devices.len() {
+            for device in devices.iter_mut() {
                 if rng.below(2) == 0 {
-                    let batch: Vec<Operation> = devices[d].seen.iter().cloned().collect();
+                    let batch: Vec<Operation> = device.seen.iter().cloned().collect();
                     deliver(&mut server, &batch, &mut rng);
-                    devices[d].pull(&server, now);
+                    device.pull(&server, now);
                 }
             }
         }

@@ -1,0 +1,38 @@
+//! Logging in with a username and a password, slowed after repeated failures.
+
+use hoctap_shared::accounts::{check_username, LoginRequest, LoginResponse, MAX_PASSWORD_BYTES};
+
+use super::{records, secret, session, throttle};
+use crate::{ApiError, AppState};
+
+/// Checks the password and starts a session. An unknown username and a wrong
+/// password get the same answer after the same work.
+pub(crate) async fn login(state: &AppState, request: LoginRequest) -> Result<LoginResponse, ApiError> {
+    // People type usernames on phones that capitalise the first letter.
+    let username = request.username.trim().to_lowercase();
+    if !check_username(&username).is_empty() || request.password.len() > MAX_PASSWORD_BYTES {
+        // Not a username that can exist: nothing to count, nothing to store.
+        return Err(ApiError::WrongCredentials);
+    }
+    let _pass = state.login_gate.enter(&username)?;
+    let store = state.store.as_ref();
+    throttle::check(store, &username, state.clock.now_ms())?;
+    let record = records::account_by_username(store, &username)?;
+    let hash = record.as_ref().map(|record| record.password_hash.clone());
+    let password = request.password;
+    let matches = tokio::task::spawn_blocking(move || {
+        secret::verify_password(&password, hash.as_deref().unwrap_or_else(|| secret::decoy_hash()))
+    })
+    .await
+    .map_err(|err| ApiError::Crypto { detail: format!("verification task: {err}") })?;
+    match record {
+        Some(record) if matches => {
+            throttle::clear(store, &username)?;
+            session::start(state, record.account)
+        }
+        _ => {
+            throttle::record_failure(store, &username, state.clock.now_ms())?;
+            Err(ApiError::WrongCredentials)
+        }
+    }
+}

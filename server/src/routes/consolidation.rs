@@ -1,0 +1,164 @@
+//! Consolidated figures for a unit and a year: every ratio as numerator, denominator
+//! and percentage (each reading), rolled up from everything below the unit, beside the
+//! 2025 and 2030 targets; evaluations per model and result; recognised subjects; and
+//! the same figures for each child unit, whose counts add up to the unit's.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use hoctap_shared::accounts::Action;
+use hoctap_shared::consolidation::{consolidate, ModelCounts, RecognisedSubject, UnitFigures};
+use hoctap_shared::criteria::Model;
+use hoctap_shared::indicators::{Settings, Tally};
+use hoctap_shared::merge::RecordView;
+use hoctap_shared::number::Percent;
+use hoctap_shared::plans::{effective_target, PlanKind};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::CurrentAccount;
+use crate::store::StoreError;
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: i32,
+}
+
+#[derive(Serialize)]
+pub struct ConsolidationView {
+    unit: String,
+    name: Option<String>,
+    year: i32,
+    indicators: Vec<IndicatorRow>,
+    models: BTreeMap<Model, ModelCounts>,
+    children: Vec<ChildFigures>,
+    recognised: Vec<RecognisedSubject>,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorRow {
+    id: String,
+    name: String,
+    source: String,
+    readings: Vec<ReadingRow>,
+    target_2025: Option<Percent>,
+    target_2030: Option<Percent>,
+    /// The plan the targets come from.
+    target_plan: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReadingRow {
+    id: String,
+    label: String,
+    numerator: u64,
+    denominator: u64,
+    percent: Option<Percent>,
+}
+
+#[derive(Serialize)]
+pub struct ChildFigures {
+    unit: String,
+    name: Option<String>,
+    tally: Tally,
+    models: BTreeMap<Model, ModelCounts>,
+}
+
+/// Every stored view under `unit`. A full scan: fine for a commune, to be replaced by a
+/// per-unit index for provinces (issue 6 measures it).
+fn views_under(state: &AppState, unit: &str) -> Result<Vec<RecordView>, StoreError> {
+    let mut views = Vec::new();
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let rows = state.store.scan("views", b"", after.as_deref(), 1000)?;
+        let Some((last, _)) = rows.last() else { break };
+        after = Some(last.clone());
+        for (key, bytes) in rows {
+            let view: RecordView = serde_json::from_slice(&bytes)
+                .map_err(|_| StoreError::Corrupt { key: format!("views/{}", String::from_utf8_lossy(&key)) })?;
+            if state.unit_covers(unit, &view.unit)? {
+                views.push(view);
+            }
+        }
+    }
+    Ok(views)
+}
+
+pub async fn consolidation_show(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path(unit): Path<String>,
+    Query(query): Query<YearQuery>,
+) -> Result<Json<ConsolidationView>, ApiError> {
+    current.require(&state, Action::Read, &unit)?;
+    if state.unit(&unit)?.is_none() {
+        return Err(ApiError::NotFound { what: format!("đơn vị {unit}") });
+    }
+    let views = views_under(&state, &unit)?;
+    let parent_of = |id: &str| state.parent_of(id).ok().flatten();
+    let result = consolidate(
+        &views,
+        query.year,
+        &state.catalog.criteria,
+        &state.catalog.definitions,
+        &Settings::default(),
+        &parent_of,
+    );
+    let empty = UnitFigures::default();
+    let figures = result.units.get(&unit).unwrap_or(&empty);
+    let national: Vec<&hoctap_shared::plans::Plan> =
+        state.catalog.plans.iter().filter(|p| p.kind == PlanKind::National).collect();
+    let indicators = state
+        .catalog
+        .definitions
+        .ratios
+        .iter()
+        .map(|ratio| {
+            let target = effective_target(&national, &ratio.id);
+            IndicatorRow {
+                id: ratio.id.clone(),
+                name: ratio.name.clone(),
+                source: ratio.source.clone(),
+                readings: ratio
+                    .readings
+                    .iter()
+                    .map(|r| {
+                        let c = figures.tally.get(&ratio.id, &r.id);
+                        ReadingRow {
+                            id: r.id.clone(),
+                            label: r.label.clone(),
+                            numerator: c.numerator,
+                            denominator: c.denominator,
+                            percent: c.percent(),
+                        }
+                    })
+                    .collect(),
+                target_2025: target.and_then(|(_, t)| t.target_2025),
+                target_2030: target.and_then(|(_, t)| t.target_2030),
+                target_plan: target.map(|(p, _)| p.id.clone()),
+            }
+        })
+        .collect();
+    let name_of = |id: &str| state.unit(id).ok().flatten().map(|u| u.full_name());
+    let children = result
+        .units
+        .iter()
+        .filter(|(id, _)| parent_of(id).as_deref() == Some(unit.as_str()))
+        .map(|(id, f)| ChildFigures {
+            unit: id.clone(),
+            name: name_of(id),
+            tally: f.tally.clone(),
+            models: f.models.clone(),
+        })
+        .collect();
+    Ok(Json(ConsolidationView {
+        name: name_of(&unit),
+        unit,
+        year: query.year,
+        indicators,
+        models: figures.models.clone(),
+        children,
+        recognised: result.recognised,
+    }))
+}

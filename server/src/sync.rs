@@ -1,0 +1,274 @@
+//! The append-only operation log and its indexes, over any [`Store`].
+//!
+//! A push appends each new operation under the next sequence number, indexes it by op
+//! id (so a retried batch changes nothing), by record (to derive the record's view),
+//! and under every unit from the operation's own up to its province (so a device
+//! pulls its scope with one prefix scan), and refreshes the touched records' views —
+//! all in one atomic batch, flushed before the push is acknowledged. Nothing in the
+//! log is ever rewritten or removed.
+//!
+//! Keyspaces: `log` (seq → op JSON), `op_ids` (op id → seq), `record_ops` (record,
+//! seq → op id), `scope` (unit, seq → ∅), `views` (record → view JSON), `units`
+//! (hamlets registered through sync), `meta/last_seq`.
+
+use std::collections::BTreeMap;
+
+use hoctap_shared::merge::{self, RecordView};
+use hoctap_shared::protocol::{
+    OpBody, Operation, PullResponse, PushResponse, RecordId, RecordKind, Rejection, PROTOCOL_VERSION,
+};
+use hoctap_shared::units::{OrgUnit, UnitKind};
+
+use crate::store::{StoreError, Write};
+use crate::{ApiError, AppState};
+
+const LAST_SEQ: &[u8] = b"last_seq";
+
+fn seq_bytes(seq: u64) -> [u8; 8] {
+    seq.to_be_bytes()
+}
+
+fn seq_from(bytes: &[u8]) -> Result<u64, StoreError> {
+    bytes.try_into().map(u64::from_be_bytes).map_err(|_| StoreError::Corrupt { key: "sequence number".to_string() })
+}
+
+fn keyed(prefix: &str, seq: u64) -> Vec<u8> {
+    let mut key = prefix.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&seq_bytes(seq));
+    key
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], key: &str) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { key: key.to_string() })
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // Serializing our own plain data types cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// The highest sequence number in the log (0 when empty).
+pub fn last_seq(state: &AppState) -> Result<u64, StoreError> {
+    state.store.get("meta", LAST_SEQ)?.map_or(Ok(0), |b| seq_from(&b))
+}
+
+/// Every operation of one record, in log order.
+pub fn record_ops(state: &AppState, record: &RecordId) -> Result<Vec<Operation>, StoreError> {
+    let prefix = {
+        let mut p = record.to_string().into_bytes();
+        p.push(0);
+        p
+    };
+    let mut ops = Vec::new();
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let rows = state.store.scan("record_ops", &prefix, after.as_deref(), 500)?;
+        let Some((last, _)) = rows.last() else { break };
+        after = Some(last.clone());
+        for (key, _) in &rows {
+            let seq = seq_from(&key[prefix.len()..])?;
+            if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
+                ops.push(decode(&bytes, "log")?);
+            }
+        }
+    }
+    Ok(ops)
+}
+
+/// The stored view of a record, if it has any operation.
+pub fn record_view(state: &AppState, record: &RecordId) -> Result<Option<RecordView>, StoreError> {
+    state.store.get("views", record.to_string().as_bytes())?.map(|b| decode(&b, "views")).transpose()
+}
+
+/// The unit and every unit above it, nearest first; `None` if the unit is unknown.
+fn unit_chain(
+    state: &AppState,
+    unit: &str,
+    pending: &BTreeMap<String, OrgUnit>,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let known = |id: &str| -> Result<bool, StoreError> {
+        Ok(state.catalog.units.get(id).is_some()
+            || pending.contains_key(id)
+            || state.store.get("units", id.as_bytes())?.is_some())
+    };
+    if !known(unit)? {
+        return Ok(None);
+    }
+    let mut chain = vec![unit.to_string()];
+    let mut current = unit.to_string();
+    while chain.len() < 16 {
+        let parent = match pending.get(&current) {
+            Some(hamlet) => hamlet.parent.clone(),
+            None => state.parent_of(&current)?,
+        };
+        let Some(parent) = parent else { break };
+        chain.push(parent.clone());
+        current = parent;
+    }
+    Ok(Some(chain))
+}
+
+/// A hamlet registered through sync: a `hamlet` record under a commune, whose fields
+/// give its name and type. Its unit id is `hamlet:<record id>`.
+fn hamlet_unit(op: &Operation, view: &RecordView) -> Option<OrgUnit> {
+    if op.record.kind != RecordKind::Hamlet {
+        return None;
+    }
+    let name = view.value("name")?.as_str()?.to_string();
+    let unit_type = view.value("unit_type").and_then(|v| v.as_str()).unwrap_or("Thôn").to_string();
+    Some(OrgUnit {
+        id: format!("hamlet:{}", op.record.id),
+        kind: UnitKind::Hamlet,
+        unit_type,
+        code: None,
+        name,
+        parent: Some(op.unit.clone()),
+        valid_from: None,
+        valid_to: None,
+        predecessors: Vec::new(),
+    })
+}
+
+fn reject(response: &mut PushResponse, op: &Operation, code: &str, message: impl Into<String>) {
+    response.rejected.push(Rejection { op: op.id.clone(), code: code.to_string(), message: message.into() });
+}
+
+/// Appends a batch. Operations are taken in the order sent; each is accepted,
+/// recognised as a duplicate, or rejected with a reason. Returns once the accepted
+/// operations are durable. Authorisation is the caller's job.
+pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiError> {
+    // One writer at a time: sequence numbers are dense and the lock check sees every
+    // earlier operation.
+    let _guard = state.log_lock.lock().await;
+    let mut response = PushResponse::default();
+    let mut seq = last_seq(state)?;
+    let mut writes = Vec::new();
+    let mut batch_ids: BTreeMap<&str, &Operation> = BTreeMap::new();
+    let mut touched: BTreeMap<RecordId, Vec<Operation>> = BTreeMap::new();
+    let mut new_units: BTreeMap<String, OrgUnit> = BTreeMap::new();
+
+    for op in ops {
+        if let Some(earlier) = batch_ids.get(op.id.as_str()) {
+            if *earlier == op {
+                response.duplicates.push(op.id.clone());
+            } else {
+                reject(&mut response, op, "op_id_reused", "Mã thao tác đã được dùng cho một thao tác khác");
+            }
+            continue;
+        }
+        if let Some(stored_seq) = state.store.get("op_ids", op.id.as_bytes())? {
+            let stored: Operation = match state.store.get("log", &stored_seq)? {
+                Some(bytes) => decode(&bytes, "log")?,
+                None => return Err(StoreError::Corrupt { key: format!("log for op {}", op.id) }.into()),
+            };
+            if stored == *op {
+                response.duplicates.push(op.id.clone());
+            } else {
+                reject(&mut response, op, "op_id_reused", "Mã thao tác đã được dùng cho một thao tác khác");
+            }
+            continue;
+        }
+        if let Err(message) = merge::validate(op) {
+            reject(&mut response, op, "invalid_operation", message);
+            continue;
+        }
+        let Some(chain) = unit_chain(state, &op.unit, &new_units)? else {
+            reject(&mut response, op, "unknown_unit", format!("Không có đơn vị {:?}", op.unit));
+            continue;
+        };
+        if op.record.kind == RecordKind::Hamlet && !op.unit.starts_with("commune:") {
+            reject(&mut response, op, "invalid_operation", "Thôn, tổ dân phố phải thuộc một xã, phường");
+            continue;
+        }
+        if let OpBody::AttachEvidence { sha256, .. } = &op.body {
+            if crate::evidence::meta(state, sha256)?.is_none() {
+                reject(
+                    &mut response,
+                    op,
+                    "evidence_missing",
+                    "Tệp minh chứng chưa được tải lên máy chủ; thiết bị sẽ gửi lại thao tác này sau khi tải tệp",
+                );
+                continue;
+            }
+        }
+        // The record as it stands with this operation: refuse what the rules refuse
+        // rather than store it (the device shows the reason to the officer).
+        let record_ops = match touched.get(&op.record) {
+            Some(ops) => ops.clone(),
+            None => record_ops(state, &op.record)?,
+        };
+        let mut with_op = record_ops.clone();
+        with_op.push(op.clone());
+        let after = merge::view(&op.record, &with_op);
+        if let Some(refused) = after.refused.iter().find(|r| r.op == op.id) {
+            reject(&mut response, op, &refused.code, refused.message.clone());
+            continue;
+        }
+
+        seq += 1;
+        writes.push(Write::Put { keyspace: "log", key: seq_bytes(seq).to_vec(), value: encode(op) });
+        writes.push(Write::Put { keyspace: "op_ids", key: op.id.as_bytes().to_vec(), value: seq_bytes(seq).to_vec() });
+        writes.push(Write::Put {
+            keyspace: "record_ops",
+            key: keyed(&op.record.to_string(), seq),
+            value: op.id.as_bytes().to_vec(),
+        });
+        for unit in &chain {
+            writes.push(Write::Put { keyspace: "scope", key: keyed(unit, seq), value: Vec::new() });
+        }
+        if let OpBody::AttachEvidence { sha256, .. } = &op.body {
+            writes.push(crate::evidence::grant(sha256, &op.unit));
+        }
+        if let Some(hamlet) = hamlet_unit(op, &after) {
+            new_units.insert(hamlet.id.clone(), hamlet);
+        }
+        batch_ids.insert(&op.id, op);
+        touched.insert(op.record.clone(), with_op);
+        response.accepted.push(op.id.clone());
+    }
+
+    if response.accepted.is_empty() {
+        return Ok(response);
+    }
+    for (record, ops) in &touched {
+        writes.push(Write::Put {
+            keyspace: "views",
+            key: record.to_string().into_bytes(),
+            value: encode(&merge::view(record, ops)),
+        });
+    }
+    for (id, unit) in &new_units {
+        writes.push(Write::Put { keyspace: "units", key: id.as_bytes().to_vec(), value: encode(unit) });
+    }
+    writes.push(Write::Put { keyspace: "meta", key: LAST_SEQ.to_vec(), value: seq_bytes(seq).to_vec() });
+    state.store.apply(&writes)?;
+    state.store.flush()?;
+    Ok(response)
+}
+
+/// One page of the operations under `unit` (its own and everything below it) after
+/// `after`, in log order.
+pub fn pull(state: &AppState, unit: &str, after: u64, limit: usize) -> Result<PullResponse, StoreError> {
+    let limit = limit.clamp(1, hoctap_shared::protocol::MAX_PULL_PAGE);
+    let mut prefix = unit.as_bytes().to_vec();
+    prefix.push(0);
+    let start = keyed(unit, after);
+    let rows = state.store.scan("scope", &prefix, Some(&start), limit + 1)?;
+    let more = rows.len() > limit;
+    let mut ops = Vec::new();
+    let mut cursor = after;
+    for (key, _) in rows.into_iter().take(limit) {
+        let seq = seq_from(&key[prefix.len()..])?;
+        if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
+            ops.push(decode::<Operation>(&bytes, "log")?);
+        }
+        cursor = seq;
+    }
+    Ok(PullResponse { protocol: PROTOCOL_VERSION, ops, cursor, more })
+}
+
+/// Whether an operation needs the reviewer's right (every workflow step but submit).
+pub fn needs_review(op: &Operation) -> bool {
+    matches!(&op.body, OpBody::Transition { transition } if !matches!(transition, hoctap_shared::protocol::Transition::Submit))
+}

@@ -1,0 +1,170 @@
+//! Consolidation from records to figures: hand-checked counts for a small commune, a
+//! unit's figures equal to the sum over its children for random data, and titles that
+//! count only when recognised in the year.
+
+use hoctap_shared::consolidation::consolidate;
+use hoctap_shared::criteria::{shipped, Model};
+use hoctap_shared::date::Date;
+use hoctap_shared::indicators::{self, Settings};
+use hoctap_shared::merge::OpSet;
+use hoctap_shared::protocol::{Decision, OpBody, Operation, RecordId, RecordKind, Transition};
+use hoctap_shared::scoring::Answer;
+use proptest::prelude::*;
+use serde_json::json;
+
+use crate::sync::Device;
+
+const COMMUNE: &str = "commune:00004:2025";
+
+fn parent_of(unit: &str) -> Option<String> {
+    match unit {
+        "hamlet:a" | "hamlet:b" | "hamlet:c" => Some(COMMUNE.to_string()),
+        COMMUNE => Some("province:01:2025".to_string()),
+        _ => None,
+    }
+}
+
+fn record(kind: RecordKind, id: &str) -> RecordId {
+    RecordId { kind, id: id.to_string() }
+}
+
+/// Ops that create a person and, when `cdht`, a recognised Learning Citizen
+/// evaluation of the year.
+fn person(
+    d: &mut Device,
+    unit: &str,
+    id: &str,
+    birth_year: i64,
+    household: &str,
+    cdht: bool,
+    digital: &str,
+) -> Vec<Operation> {
+    let p = record(RecordKind::Person, id);
+    let mut ops = vec![
+        d.set(unit, &p, "name", json!(format!("Người {id}"))),
+        d.set(unit, &p, "birth_year", json!(birth_year)),
+        d.set(unit, &p, "household", json!(household)),
+        d.set(unit, &p, "digital_skill", json!(digital)),
+    ];
+    if cdht {
+        ops.extend(recognised(d, unit, &format!("dg-{id}"), "cdht-244-2022", &p, 2026));
+    }
+    ops
+}
+
+fn recognised(d: &mut Device, unit: &str, id: &str, set: &str, subject: &RecordId, year: i64) -> Vec<Operation> {
+    let e = record(RecordKind::Evaluation, id);
+    let step = |t: Transition| OpBody::Transition { transition: t };
+    let mut ops = vec![
+        d.set(unit, &e, "set", json!(set)),
+        d.set(unit, &e, "subject", serde_json::to_value(subject).expect("json")),
+        d.set(unit, &e, "year", json!(year)),
+    ];
+    let set_def = shipped::get(set).expect("set");
+    for indicator in set_def.indicators() {
+        let answer = match indicator.max_points() {
+            Some(max) if matches!(indicator.measure, hoctap_shared::criteria::Measure::Points { .. }) => {
+                Answer::Points(max)
+            }
+            _ => match indicator.measure {
+                hoctap_shared::criteria::Measure::Met { .. } => Answer::Met(true),
+                _ => Answer::Share { numerator: 10, denominator: 10 },
+            },
+        };
+        ops.push(d.op(unit, e.clone(), OpBody::SetScore { indicator: indicator.code.clone(), answer, base: vec![] }));
+    }
+    let decision = Decision {
+        number: "15/QĐ-UBND".into(),
+        date: Date::new(2026, 11, 20).expect("date"),
+        authority: "UBND phường Ba Đình".into(),
+    };
+    ops.push(d.op(unit, e.clone(), step(Transition::Submit)));
+    ops.push(d.op(unit, e.clone(), step(Transition::Approve)));
+    ops.push(d.op(unit, e, step(Transition::Recognise { decision })));
+    ops
+}
+
+#[test]
+fn a_small_commune_counted_by_hand() {
+    let mut d = Device::new("may-xa");
+    let mut ops = Vec::new();
+    let h1 = record(RecordKind::Household, "ho-1");
+    ops.push(d.set("hamlet:a", &h1, "ten_chu_ho", json!("Nguyễn Văn An")));
+    ops.extend(recognised(&mut d, "hamlet:a", "dg-ho-1", "gdht-448-2016", &h1, 2026));
+    ops.push(d.set("hamlet:b", &record(RecordKind::Household, "ho-2"), "ten_chu_ho", json!("Lê Thị Bình")));
+    // Hamlet a: two adults of a learning family, one a Learning Citizen with basic
+    // digital skills; a child. Hamlet b: one adult Learning Citizen, proficient.
+    ops.extend(person(&mut d, "hamlet:a", "p1", 1980, "ho-1", true, "basic"));
+    ops.extend(person(&mut d, "hamlet:a", "p2", 1985, "ho-1", false, "none"));
+    ops.extend(person(&mut d, "hamlet:a", "p3", 2016, "ho-1", false, "none"));
+    ops.extend(person(&mut d, "hamlet:b", "p4", 1990, "ho-2", true, "proficient"));
+    // A title recognised for another year does not count in 2026.
+    ops.extend(person(&mut d, "hamlet:b", "p5", 1970, "ho-2", false, "none"));
+    ops.extend(recognised(&mut d, "hamlet:b", "dg-p5-2025", "cdht-244-2022", &record(RecordKind::Person, "p5"), 2025));
+
+    let set: OpSet = ops.into_iter().collect();
+    let views: Vec<_> = set.views().into_values().collect();
+    let definitions = indicators::shipped();
+    let result = consolidate(&views, 2026, &shipped::all(), &definitions, &Settings::default(), &parent_of);
+
+    let show = |unit: &str, ratio: &str, reading: &str| {
+        let c = result.units[unit].tally.get(ratio, reading);
+        format!("{}/{}", c.numerator, c.denominator)
+    };
+    assert_eq!(show("hamlet:a", "citizens_cdht", "of_population"), "1/3");
+    assert_eq!(show("hamlet:a", "adults_cdht_in_learning_groups", "in_groups"), "1/2");
+    assert_eq!(show(COMMUNE, "citizens_cdht", "of_population"), "2/5");
+    assert_eq!(show(COMMUNE, "adults_cdht_in_learning_groups", "all_adults"), "2/4");
+    assert_eq!(show(COMMUNE, "households_learning_family", "of_households"), "1/2");
+    assert_eq!(show(COMMUNE, "cdht_digital_skills", "of_cdht"), "2/2");
+    assert_eq!(show(COMMUNE, "cdht_digital_proficient", "of_cdht"), "1/2");
+    assert_eq!(show(COMMUNE, "communes_learning_commune", "of_communes"), "0/1");
+    assert_eq!(show("province:01:2025", "citizens_cdht", "of_population"), "2/5");
+
+    let citizens = &result.units[COMMUNE].models[&Model::LearningCitizen];
+    assert_eq!((citizens.evaluated, citizens.recognised), (2, 2));
+    assert_eq!(citizens.by_result.get("recognised"), Some(&2));
+    let names: Vec<(Model, Option<String>)> = result.recognised.iter().map(|r| (r.model, r.name.clone())).collect();
+    assert_eq!(
+        names,
+        [
+            (Model::LearningCitizen, Some("Người p1".to_string())),
+            (Model::LearningCitizen, Some("Người p4".to_string())),
+            (Model::LearningFamily, Some("Nguyễn Văn An".to_string())),
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// For any records spread over three hamlets, the commune's counts are the sum of
+    /// its hamlets' (the commune's own subject only adds to the communes ratio).
+    #[test]
+    fn prop_consolidation_unit_equals_sum_of_children(people in prop::collection::vec((0u8..3, 1940i64..2020, any::<bool>(), 0u8..3), 0..25)) {
+        let mut d = Device::new("may-x");
+        let mut ops = Vec::new();
+        for (i, (hamlet, birth_year, cdht, digital)) in people.iter().enumerate() {
+            let unit = ["hamlet:a", "hamlet:b", "hamlet:c"][*hamlet as usize];
+            let digital = ["none", "basic", "proficient"][*digital as usize];
+            ops.extend(person(&mut d, unit, &format!("p{i}"), *birth_year, &format!("ho-{hamlet}"), *cdht, digital));
+        }
+        let set: OpSet = ops.into_iter().collect();
+        let views: Vec<_> = set.views().into_values().collect();
+        let result = consolidate(&views, 2026, &shipped::all(), &indicators::shipped(), &Settings::default(), &parent_of);
+        if let Some(commune) = result.units.get(COMMUNE) {
+            for (key, counts) in &commune.tally.counts {
+                if key.starts_with("communes_") {
+                    continue;
+                }
+                let sum = ["hamlet:a", "hamlet:b", "hamlet:c"].iter().filter_map(|h| result.units.get(*h)).fold((0, 0), |acc, f| {
+                    let c = f.tally.counts.get(key).copied().unwrap_or_default();
+                    (acc.0 + c.numerator, acc.1 + c.denominator)
+                });
+                prop_assert_eq!((counts.numerator, counts.denominator), sum, "{}", key);
+            }
+            let province = &result.units["province:01:2025"];
+            prop_assert_eq!(&province.tally, &commune.tally);
+        }
+    }
+}
