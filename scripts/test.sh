@@ -24,7 +24,10 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 step "Lints (clippy, wasm32: shared and frontend)"
 cargo clippy --locked -p hoctap-shared -p hoctap-frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "Unit, integration, property and API tests"
+step "Building the server binary (the durability test runs it)"
+cargo build --locked -p hoctap-server
+
+step "Unit, integration, property, API and durability tests"
 cargo test --locked --workspace
 
 step "The shared crate for WebAssembly"

@@ -75,6 +75,14 @@ pub enum ApiError {
     #[error("invitation expired")]
     InvitationExpired,
 
+    /// A backup file that cannot be restored (`line` 0 when not tied to one line).
+    #[error("backup line {line}: {detail}")]
+    Backup { line: usize, detail: String },
+
+    /// Restore needs an empty data directory.
+    #[error("data directory not empty")]
+    DataDirNotEmpty,
+
     /// A request body over the endpoint's size limit.
     #[error("request body too large")]
     BodyTooLarge,
@@ -132,6 +140,8 @@ impl ApiError {
             ApiError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::EvidenceTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "evidence_too_large"),
             ApiError::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+            ApiError::Backup { .. } => (StatusCode::BAD_REQUEST, "backup_invalid"),
+            ApiError::DataDirNotEmpty => (StatusCode::CONFLICT, "data_dir_not_empty"),
             ApiError::EvidenceTypeNotAllowed => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "evidence_type_not_allowed"),
             ApiError::EvidenceHashMismatch { .. } => (StatusCode::BAD_REQUEST, "evidence_hash_mismatch"),
             ApiError::UnsupportedProtocol { .. } => (StatusCode::BAD_REQUEST, "unsupported_protocol"),
@@ -191,6 +201,18 @@ impl ApiError {
                     max / 1024
                 ),
                 format!("The evidence file ({} KB) exceeds the limit of {} KB.", size / 1024, max / 1024),
+            ),
+            ApiError::Backup { line, detail } => (
+                if *line == 0 {
+                    format!("Bản sao lưu không dùng được: {detail}")
+                } else {
+                    format!("Bản sao lưu không dùng được (dòng {line}): {detail}")
+                },
+                format!("The backup cannot be restored (line {line}): {detail}"),
+            ),
+            ApiError::DataDirNotEmpty => (
+                "Chỉ khôi phục vào thư mục dữ liệu trống, để không trộn lẫn hai kho dữ liệu.".to_string(),
+                "Restore only into an empty data directory.".to_string(),
             ),
             ApiError::BodyTooLarge => (
                 "Dữ liệu gửi lên quá lớn; hãy gửi thành nhiều lần nhỏ hơn.".to_string(),

@@ -16,7 +16,7 @@ use crate::{ApiError, AppState};
 /// The types accepted, by their signature.
 pub const ACCEPTED_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EvidenceMeta {
     pub sha256: String,
     pub media_type: String,
@@ -24,7 +24,7 @@ pub struct EvidenceMeta {
 }
 
 /// What an upload did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stored {
     #[serde(flatten)]
     pub meta: EvidenceMeta,

@@ -2,12 +2,15 @@
 //! that both `main` and the tests use (tests call it without opening a port).
 
 pub mod auth;
+pub mod backup;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod evidence;
+pub mod openapi;
+mod rejections;
 mod routes;
 pub mod store;
 pub mod sync;
@@ -23,6 +26,15 @@ use tower_http::trace::TraceLayer;
 
 pub use catalog::Catalog;
 pub use error::ApiError;
+
+/// Where the versioned JSON API lives.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Method and full path of every API route the router serves, sorted (what the OpenAPI
+/// document must describe).
+pub fn api_routes() -> Vec<(&'static str, String)> {
+    routes::list()
+}
 
 /// The largest request body accepted by the API (criteria files and evaluations are
 /// a few kilobytes; evidence uploads will get their own limit).
@@ -112,11 +124,16 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-/// The whole application: the JSON API under `/api/v1` and, when `frontend` is given,
+/// The whole application: the JSON API under `/api/v1`, its OpenAPI document at
+/// `/api/openapi.json` and, when `frontend` is given,
 /// the built web app at `/` (unknown paths get `index.html`, so deep links work).
 pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
-    let api = routes::router(state.config.max_evidence_bytes).layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    let mut router = Router::new().nest("/api/v1", api.with_state(state));
+    let api = routes::router(state.config.max_evidence_bytes)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(rejections::json_rejections));
+    let mut router = Router::new()
+        .route("/api/openapi.json", axum::routing::get(openapi::openapi_json))
+        .nest(API_PREFIX, api.with_state(state));
     if let Some(dir) = frontend {
         let index = dir.join("index.html");
         router = router.fallback_service(

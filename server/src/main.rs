@@ -47,6 +47,24 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Write the whole data directory (operation log, accounts, evidence) to a backup
+    /// file. Run it while the server is stopped.
+    Backup {
+        #[arg(long, env = "HOCTAP_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// The backup file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rebuild an empty data directory from a backup file.
+    Restore {
+        /// An empty (or new) data directory.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The backup file to read.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Criteria sets: check a file, or list the shipped ones.
     Criteria {
         #[command(subcommand)]
@@ -125,6 +143,40 @@ fn main() -> anyhow::Result<()> {
             store::Store::flush(store.as_ref())?;
             exit_with(report)
         }
+        Command::Backup { data_dir, out } => {
+            let state = open_state(&data_dir)?;
+            let temporary = out.with_extension("partial");
+            let file =
+                std::fs::File::create(&temporary).with_context(|| format!("không tạo được {}", temporary.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            let summary = hoctap_server::backup::write_backup(&state, &mut writer)
+                .map_err(|e| anyhow::anyhow!(e.messages().0))?;
+            drop(writer);
+            std::fs::rename(&temporary, &out).with_context(|| format!("không ghi được {}", out.display()))?;
+            println!("Đã sao lưu {} thao tác và {} mục dữ liệu vào {}", summary.ops, summary.entries, out.display());
+            Ok(())
+        }
+        Command::Restore { data_dir, from } => {
+            let file = std::fs::File::open(&from).with_context(|| format!("không đọc được {}", from.display()))?;
+            let state = open_state(&data_dir)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            let mut reader = std::io::BufReader::new(file);
+            match runtime.block_on(hoctap_server::backup::restore(&state, &mut reader)) {
+                Ok(summary) => {
+                    println!(
+                        "Đã khôi phục {} thao tác và {} mục dữ liệu vào {}",
+                        summary.ops,
+                        summary.entries,
+                        data_dir.display()
+                    );
+                    Ok(())
+                }
+                Err(err) => {
+                    eprintln!("{}", err.messages().0);
+                    std::process::exit(1)
+                }
+            }
+        }
         Command::Criteria { command: CriteriaCommand::List } => exit_with(cli::criteria_list()),
         Command::Criteria { command: CriteriaCommand::Check { files } } => {
             if files.is_empty() {
@@ -161,6 +213,16 @@ fn main() -> anyhow::Result<()> {
             exit_with(cli::score(&source, &json))
         }
     }
+}
+
+/// The state over a data directory opened by a command (not the server).
+fn open_state(data_dir: &std::path::Path) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(data_dir).with_context(|| format!("không tạo được thư mục {}", data_dir.display()))?;
+    let sled = SledStore::open(data_dir).with_context(|| {
+        format!("không mở được kho dữ liệu {} (máy chủ có đang chạy không? hãy dừng nó trước)", data_dir.display())
+    })?;
+    store::check_schema(&sled)?;
+    Ok(AppState::new(Arc::new(sled), Arc::new(Catalog::load_shipped()?)))
 }
 
 fn exit_with(report: Report) -> anyhow::Result<()> {

@@ -17,6 +17,7 @@ use crate::units::UnitKind;
 /// What an account does in the programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Cộng tác viên thôn: enters evaluations for one hamlet.
     Collaborator,
@@ -33,6 +34,7 @@ pub enum Role {
 /// What a request does to a unit's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Action {
     /// Xem
     Read,
@@ -195,6 +197,7 @@ pub fn check_new_credentials(username: &str, password: &str) -> Vec<CredentialPr
 
 /// An account as the API shows it: never its password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     pub id: String,
     pub username: String,
@@ -207,6 +210,7 @@ pub struct Account {
 
 /// `POST /auth/login`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -215,6 +219,7 @@ pub struct LoginRequest {
 /// What a successful login or an accepted invitation returns. The token goes in an
 /// `Authorization: Bearer` header and stops working at `expires_at_ms` or when revoked.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub token: String,
     /// Milliseconds since the Unix epoch.
@@ -224,6 +229,7 @@ pub struct LoginResponse {
 
 /// `POST /invitations`: an administrator invites someone to a role on a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateInvitation {
     pub role: Role,
     pub unit: String,
@@ -236,6 +242,7 @@ pub struct CreateInvitation {
 /// A created invitation. The token is shown once, inside `link`; the server keeps
 /// only its hash.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitation {
     pub token: String,
     pub link: String,
@@ -247,6 +254,7 @@ pub struct Invitation {
 /// `GET /invitations/{token}`: enough for the acceptance page to say who is invited
 /// to what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationPreview {
     pub role: Role,
     pub unit: String,
@@ -258,6 +266,7 @@ pub struct InvitationPreview {
 
 /// `POST /invitations/{token}/accept`: the invitee chooses a username and a password.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptInvitation {
     pub username: String,
     pub password: String,
@@ -265,12 +274,14 @@ pub struct AcceptInvitation {
 
 /// `POST /accounts/{id}/revoke`: how many live sessions were ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevokedSessions {
     pub revoked: usize,
 }
 
 /// `GET /units/{id}/permissions`: what the caller may do on a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitPermissions {
     pub unit: String,
     pub actions: Vec<Action>,

@@ -55,6 +55,7 @@ pub fn evaluation_of(view: &RecordView, set: &str) -> Evaluation {
 
 /// One recognised subject of the year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecognisedSubject {
     pub subject: RecordId,
     pub unit: String,
@@ -68,6 +69,7 @@ pub struct RecognisedSubject {
 
 /// Evaluations of one model in the year.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelCounts {
     pub evaluated: u64,
     pub submitted: u64,

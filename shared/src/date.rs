@@ -92,6 +92,26 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// The wire form is the ISO string, not the struct's fields.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Date {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date)))
+            .description(Some("A calendar date, ISO `YYYY-MM-DD`."))
+            .examples(["2025-07-01"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Date {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Date")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Date;

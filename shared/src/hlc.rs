@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// millisecond, and the device that made it (the final tie-break, so two devices never
 /// produce equal timestamps).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hlc {
     pub wall_ms: i64,
     pub counter: u32,

@@ -14,6 +14,7 @@ use crate::number::Percent;
 /// What a ratio counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SubjectKind {
     /// Người dân
     Person,
@@ -32,6 +33,7 @@ pub enum SubjectKind {
 /// A fact recorded about a subject for one year. Ratios are built from these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Flag {
     /// Within the configured adult age range ([`Settings`]).
     Adult,
@@ -195,6 +197,7 @@ impl PersonFacts {
 
 /// A ratio definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ratio {
     pub id: String,
     pub name: String,
@@ -207,6 +210,7 @@ pub struct Ratio {
 
 /// One reading of a ratio: which subjects are counted above and below the line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reading {
     pub id: String,
     pub label: String,
@@ -308,6 +312,7 @@ pub fn key(ratio: &str, reading: &str) -> String {
 
 /// Numerator and denominator of one reading.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     pub numerator: u64,
     pub denominator: u64,
@@ -322,6 +327,7 @@ impl Counts {
 /// Counts of every reading, for one unit (its own subjects, or everything under it).
 /// Adding tallies is commutative and associative, so roll-up order never matters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     pub counts: BTreeMap<String, Counts>,
 }

@@ -114,6 +114,7 @@ fn canonical(op: &Operation) -> String {
 /// Where an evaluation is in the review workflow.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     /// Nháp
     #[default]
@@ -164,6 +165,7 @@ fn transition_title(transition: &Transition) -> &'static str {
 
 /// The derived state of one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
     pub record: RecordId,
     /// The unit of the latest operation.
@@ -201,6 +203,7 @@ impl RecordView {
 
 /// A field: its value, or the competing values of a conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldView {
     /// `Some` when all current candidates agree.
     pub value: Option<serde_json::Value>,
@@ -216,6 +219,7 @@ impl FieldView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Candidate {
     pub op: String,
     pub device: String,
@@ -224,6 +228,7 @@ pub struct Candidate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceRef {
     pub sha256: String,
     pub media_type: String,
@@ -233,6 +238,7 @@ pub struct EvidenceRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub op: String,
     pub device: String,
@@ -242,6 +248,7 @@ pub struct HistoryEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Refused {
     pub op: String,
     /// Stable: `record_locked`, `invalid_transition`, `invalid_operation`.

@@ -170,6 +170,38 @@ macro_rules! serde_as_decimal {
 serde_as_decimal!(Points, "số điểm");
 serde_as_decimal!(Percent, "tỷ lệ");
 
+/// On the wire both are plain JSON numbers (see `serde_as_decimal!`), not the integer of
+/// hundredths they hold, so the schema is written by hand.
+#[cfg(feature = "openapi")]
+macro_rules! schema_as_decimal {
+    ($ty:ident, $description:literal, $example:literal) => {
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::Number)
+                    .description(Some($description))
+                    .examples([$example])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $ty {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+        }
+    };
+}
+
+#[cfg(feature = "openapi")]
+schema_as_decimal!(
+    Points,
+    "Points as a JSON number with at most two decimals (84.5); whole values have no fraction (85).",
+    84.5
+);
+#[cfg(feature = "openapi")]
+schema_as_decimal!(Percent, "A percentage as a JSON number with at most two decimals (89.9 means 89.9 %).", 89.9);
+
 #[cfg(test)]
 mod tests {
     use super::{Percent, Points};

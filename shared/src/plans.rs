@@ -15,12 +15,14 @@ use crate::number::Percent;
 /// Whether a plan is one of the national programmes or a local unit's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PlanKind {
     National,
     Local,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub id: String,
     pub title: String,
@@ -45,6 +47,7 @@ impl Plan {
 
 /// The unit a plan belongs to, as the plan names it (pre-2025 names included).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanUnit {
     /// `national`, `province`, `district`, `commune` or `association`.
     pub level: String,
@@ -53,6 +56,7 @@ pub struct PlanUnit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanDocument {
     pub number: Option<String>,
     /// ISO date, or `YYYY-MM` when the text leaves the day blank.
@@ -75,6 +79,7 @@ impl PlanDocument {
 
 /// An annual deadline, e.g. 20/11 to the district.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     pub day: u8,
     pub month: u8,
@@ -90,6 +95,7 @@ impl Deadline {
 
 /// A target: a percentage to reach by 2025 and by 2030.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     /// The ratio it measures, when hoctap computes it; `None` for targets the plan
     /// states but that no recorded data yet measures (they are reported by hand).

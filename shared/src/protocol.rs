@@ -27,6 +27,7 @@ pub const MAX_PULL_PAGE: usize = 1_000;
 /// What a record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RecordKind {
     /// Người dân
     Person,
@@ -44,6 +45,7 @@ pub enum RecordKind {
 
 /// A record's identity: its kind and an id minted by the device that created it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordId {
     pub kind: RecordKind,
     pub id: String,
@@ -59,6 +61,7 @@ impl fmt::Display for RecordId {
 
 /// One thing an officer did, recorded on a device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Operation {
     /// Globally unique, minted by the device (a UUID). Pushing the same id twice
     /// changes nothing.
@@ -75,6 +78,7 @@ pub struct Operation {
 /// What the operation does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OpBody {
     /// Sets fields of a record (creating it if new). `base` lists, per field, the
     /// operations whose values the device saw as current when the officer edited: the
@@ -93,6 +97,7 @@ pub enum OpBody {
 
 /// A new value for one field, and the operations it supersedes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldEdit {
     pub field: String,
     pub value: serde_json::Value,
@@ -104,6 +109,7 @@ pub struct FieldEdit {
 /// recognised; an approver may reopen a recognised record for correction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Transition {
     /// Gửi duyệt
     Submit,
@@ -119,6 +125,7 @@ pub enum Transition {
 
 /// A recognition decision (quyết định công nhận).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RecognitionDecision))]
 pub struct Decision {
     /// Number and symbol, e.g. `15/QĐ-UBND`.
     pub number: String,
@@ -129,6 +136,7 @@ pub struct Decision {
 
 /// A batch of operations from one device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub protocol: u32,
     pub device: String,
@@ -137,6 +145,7 @@ pub struct PushRequest {
 
 /// The server's answer to a push, sent only once the accepted operations are durable.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// Newly stored.
     pub accepted: Vec<String>,
@@ -147,6 +156,7 @@ pub struct PushResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
     pub op: String,
     pub code: String,
@@ -155,6 +165,7 @@ pub struct Rejection {
 
 /// One page of operations after a cursor.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub protocol: u32,
     pub ops: Vec<Operation>,

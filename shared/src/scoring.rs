@@ -13,6 +13,7 @@ use crate::Error;
 
 /// An evaluation (phiếu đánh giá) of one subject against one set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     /// The id of the criteria set.
     pub set: String,
@@ -24,6 +25,7 @@ pub struct Evaluation {
 
 /// Facts about the subject that change which rule or indicator applies.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Context {
     /// `disadvantaged`, `ethnic_minority`, … (vùng đặc biệt khó khăn, vùng dân tộc thiểu
     /// số); `None` for an ordinary area.
@@ -108,6 +110,48 @@ impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
     }
 }
 
+/// Written by hand because the wire form is untagged and read by [`AnswerVisitor`]: a
+/// boolean, a number of points, or an object with exactly the two counts.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Answer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        use utoipa::openapi::Ref;
+        let count = || {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Int64)))
+                .minimum(Some(0))
+        };
+        let share = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("numerator", count())
+            .property("denominator", count())
+            .required("numerator")
+            .required("denominator")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some("Counts of a share (numerator of denominator)."));
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Boolean).description(Some("Met (true) or not met (false).")))
+            .item(Ref::from_schema_name("Points"))
+            .item(share)
+            .description(Some("The answer for one indicator: `true`/`false`, points, or `{numerator, denominator}`."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Answer {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Answer")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::{PartialSchema, ToSchema};
+        schemas.push((<Points as ToSchema>::name().into_owned(), <Points as PartialSchema>::schema()));
+    }
+}
+
 impl Answer {
     fn kind_vi(&self) -> &'static str {
         match self {
@@ -120,6 +164,7 @@ impl Answer {
 
 /// The result of scoring.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
     pub set_id: String,
     pub set_version: String,
@@ -152,6 +197,7 @@ impl Outcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = OutcomeDecision))]
 pub enum Decision {
     /// Đạt danh hiệu.
     Recognised,
@@ -168,6 +214,7 @@ pub enum Decision {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CriterionOutcome {
     pub code: String,
     pub name: String,
@@ -180,6 +227,7 @@ pub struct CriterionOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorOutcome {
     pub code: String,
     /// `false` when `only_for` excludes this subject; such an indicator is not scored.
@@ -190,6 +238,7 @@ pub struct IndicatorOutcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareValue {
     pub numerator: u64,
     pub denominator: u64,

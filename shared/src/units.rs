@@ -22,6 +22,7 @@ pub const REFORM_DATE: Date = match Date::new(2025, 7, 1) {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitKind {
     /// Tỉnh, thành phố trực thuộc trung ương
     Province,
@@ -47,6 +48,7 @@ impl UnitKind {
 /// How a predecessor went into its successor on 1 July 2025.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MergeKind {
     /// The whole old unit went into this one.
     Full,
@@ -55,6 +57,7 @@ pub enum MergeKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Predecessor {
     pub unit: String,
     pub kind: MergeKind,
@@ -62,6 +65,7 @@ pub struct Predecessor {
 
 /// An administrative unit for the time it was valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgUnit {
     /// `commune:00004:2025` for a unit valid from the reform, `commune:00013:old` for
     /// one that ended with it, `hamlet:<minted>` for hamlets.

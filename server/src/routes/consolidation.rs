@@ -17,26 +17,32 @@ use hoctap_shared::plans::{effective_target, PlanKind};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentAccount;
+use crate::openapi::ErrorBody;
 use crate::store::StoreError;
 use crate::{ApiError, AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
+    /// The year whose evaluations are counted.
     year: i32,
 }
 
-#[derive(Serialize)]
+/// A unit's consolidated figures for one year.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ConsolidationView {
     unit: String,
     name: Option<String>,
     year: i32,
     indicators: Vec<IndicatorRow>,
+    /// Evaluations per model (keys are `Model` values).
     models: BTreeMap<Model, ModelCounts>,
     children: Vec<ChildFigures>,
     recognised: Vec<RecognisedSubject>,
 }
 
-#[derive(Serialize)]
+/// One ratio: every reading's counts beside the national targets.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct IndicatorRow {
     id: String,
     name: String,
@@ -48,16 +54,18 @@ pub struct IndicatorRow {
     target_plan: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ReadingRow {
     id: String,
     label: String,
     numerator: u64,
     denominator: u64,
+    /// For display; `null` when the denominator is zero.
     percent: Option<Percent>,
 }
 
-#[derive(Serialize)]
+/// The figures of a unit directly below.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ChildFigures {
     unit: String,
     name: Option<String>,
@@ -85,6 +93,26 @@ fn views_under(state: &AppState, unit: &str) -> Result<Vec<RecordView>, StoreErr
     Ok(views)
 }
 
+/// Every ratio as numerator, denominator and percentage, rolled up from everything below
+/// the unit, beside the 2025 and 2030 targets; evaluations per model; recognised
+/// subjects; and the same figures for each child unit.
+#[utoipa::path(
+    get,
+    path = "/api/v1/consolidation/{unit}",
+    tag = "consolidation",
+    operation_id = "consolidation_show",
+    summary = "Consolidated figures for a unit and a year",
+    security(("bearer" = [])),
+    params(("unit" = String, Path, description = "A unit id, e.g. `commune:00004:2025`"), YearQuery),
+    responses(
+        (status = 200, description = "The unit's figures", body = ConsolidationView),
+        (status = 400, description = "`year` missing or not a number (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The unit lies outside the caller's scope (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "Unknown unit (`not_found`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
 pub async fn consolidation_show(
     State(state): State<AppState>,
     current: CurrentAccount,

@@ -10,19 +10,31 @@ use hoctap_shared::scoring::{self, Evaluation, Outcome};
 use serde::Serialize;
 
 use super::decode;
+use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
-#[derive(Serialize)]
+/// A shipped criteria set, in short.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SetSummary {
     id: String,
     version: String,
     model: hoctap_shared::criteria::Model,
+    /// The model's title in Vietnamese (`Công dân học tập`).
     model_title: &'static str,
     name: String,
     status: hoctap_shared::criteria::SetStatus,
+    /// The legal basis in one line (`244/QĐ-KHVN ngày 01/07/2022 của …`).
     legal_basis: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/criteria",
+    tag = "criteria",
+    operation_id = "criteria_list",
+    summary = "List the shipped criteria sets",
+    responses((status = 200, description = "Every shipped set", body = Vec<SetSummary>))
+)]
 pub async fn criteria_list(State(state): State<AppState>) -> Json<Vec<SetSummary>> {
     Json(
         state
@@ -45,6 +57,18 @@ pub async fn criteria_list(State(state): State<AppState>) -> Json<Vec<SetSummary
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/criteria/{id}",
+    tag = "criteria",
+    operation_id = "criteria_show",
+    summary = "Show a criteria set",
+    params(("id" = String, Path, description = "The set's id, e.g. `cdht-244-2022`")),
+    responses(
+        (status = 200, description = "The whole set: criteria, indicators, measures and rule", body = CriteriaSet),
+        (status = 404, description = "No such set (`unknown_criteria_set`)", body = ErrorBody),
+    )
+)]
 pub async fn criteria_show(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -52,15 +76,31 @@ pub async fn criteria_show(
     state.catalog.criteria_set(&id).cloned().map(Json).ok_or(ApiError::Domain(hoctap_shared::Error::UnknownSet { id }))
 }
 
-#[derive(Serialize)]
+/// What checking a criteria file found.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CheckReport {
+    /// Whether the set would load (no error among the diagnostics).
     valid: bool,
+    /// The set's id, when it loads.
     id: Option<String>,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Checks a criteria file sent as the request body (TOML text). Always 200 with the
 /// diagnostics when the body is text; `valid` says whether the set would load.
+#[utoipa::path(
+    post,
+    path = "/api/v1/criteria/check",
+    tag = "criteria",
+    operation_id = "criteria_check",
+    summary = "Check a criteria file",
+    request_body(content = String, content_type = "text/plain", description = "A criteria file: TOML text in UTF-8 (see `docs/criteria-format.md`)."),
+    responses(
+        (status = 200, description = "Every diagnostic found; `valid` says whether the set would load", body = CheckReport),
+        (status = 400, description = "The body is not UTF-8 text (`bad_request`)", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
+    )
+)]
 pub async fn criteria_check(body: Bytes) -> Result<Json<CheckReport>, ApiError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::BadRequest { detail: "tệp phải là văn bản UTF-8".to_string() })?;
@@ -68,6 +108,23 @@ pub async fn criteria_check(body: Bytes) -> Result<Json<CheckReport>, ApiError> 
     Ok(Json(CheckReport { valid: parsed.set.is_some(), id: parsed.set.map(|s| s.id), diagnostics: parsed.diagnostics }))
 }
 
+/// Scores an evaluation against a shipped set: totals, the decision and the reasons.
+/// Inputs are checked, never clamped.
+#[utoipa::path(
+    post,
+    path = "/api/v1/evaluations/score",
+    tag = "scoring",
+    operation_id = "evaluations_score",
+    summary = "Score an evaluation",
+    request_body(content = Evaluation, description = "The set, the subject's context and an answer per indicator."),
+    responses(
+        (status = 200, description = "The outcome with its reasons", body = Outcome),
+        (status = 400, description = "Not an evaluation (`bad_request`)", body = ErrorBody),
+        (status = 404, description = "No such set (`unknown_criteria_set`)", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
+        (status = 422, description = "A domain rule refused the evaluation (`score_out_of_range`, `missing_indicator`, `unknown_indicator`, `wrong_answer_kind` …)", body = ErrorBody),
+    )
+)]
 pub async fn evaluations_score(State(state): State<AppState>, body: Bytes) -> Result<Json<Outcome>, ApiError> {
     let evaluation: Evaluation = decode(&body)?;
     let set = state

@@ -11,8 +11,31 @@ use hoctap_shared::accounts::Action;
 use super::RawBody;
 use crate::auth::CurrentAccount;
 use crate::evidence::{self, Stored};
+use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
+/// Uploads an evidence file under its SHA-256 (computed by the device). The hash, the
+/// size and the type (by content) are checked; the same content is stored once.
+#[utoipa::path(
+    put,
+    path = "/api/v1/evidence/{sha256}",
+    tag = "evidence",
+    operation_id = "evidence_put",
+    summary = "Upload an evidence file",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "The file's SHA-256, 64 lowercase hex digits")),
+    request_body(content_type = "application/octet-stream", description = "The file's bytes: a JPEG, PNG or WebP image or a PDF, at most the server's evidence limit (2 MB by default)."),
+    responses(
+        (status = 200, description = "The same content was already stored (a retry); nothing changed", body = Stored),
+        (status = 201, description = "Stored", body = Stored),
+        (status = 400, description = "The bytes do not hash to `sha256` (`evidence_hash_mismatch`) or the body could not be read (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The account may not write to its unit (`forbidden`)", body = ErrorBody),
+        (status = 413, description = "Over the evidence size limit (`evidence_too_large`, `body_too_large`)", body = ErrorBody),
+        (status = 415, description = "Not a JPEG, PNG, WebP or PDF by content (`evidence_type_not_allowed`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
 pub async fn evidence_put(
     State(state): State<AppState>,
     current: CurrentAccount,
@@ -25,6 +48,26 @@ pub async fn evidence_put(
     Ok((status, Json(stored)))
 }
 
+/// Downloads an evidence file, for accounts whose scope covers a record that uses it or
+/// the unit of the officer who uploaded it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/evidence/{sha256}",
+    tag = "evidence",
+    operation_id = "evidence_get",
+    summary = "Download an evidence file",
+    security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "The file's SHA-256, 64 lowercase hex digits")),
+    responses(
+        (status = 200, description = "The file, with the media type read from its content when it was uploaded", content(
+            ("image/jpeg"), ("image/png"), ("image/webp"), ("application/pdf"),
+        )),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "No record in the caller's scope uses the file (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such file (`not_found`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
 pub async fn evidence_get(
     State(state): State<AppState>,
     current: CurrentAccount,

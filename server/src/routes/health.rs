@@ -2,16 +2,42 @@
 
 use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
 
+use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
-pub async fn health_show(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let schema = crate::store::check_schema(state.store.as_ref())?;
-    Ok(Json(json!({
-        "status": "ok",
-        "version": env!("CARGO_PKG_VERSION"),
-        "schema_version": schema,
-        "criteria_sets": state.catalog.criteria.len(),
-    })))
+/// Whether the server is up, and which versions it runs.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok` when the server answers.
+    #[schema(examples("ok"))]
+    status: &'static str,
+    /// The server's version.
+    version: &'static str,
+    /// The version of the stored data's layout.
+    schema_version: u32,
+    /// How many criteria sets are loaded.
+    criteria_sets: usize,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "health",
+    operation_id = "health_show",
+    summary = "Liveness and version",
+    responses(
+        (status = 200, description = "The server is up and its store readable", body = Health),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
+pub async fn health_show(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let schema_version = crate::store::check_schema(state.store.as_ref())?;
+    Ok(Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        schema_version,
+        criteria_sets: state.catalog.criteria.len(),
+    }))
 }

@@ -1,17 +1,20 @@
-//! The API's routes, one module per resource; handlers are named `resource_verb`.
+//! The API's routes, one module per resource; handlers are named `resource_verb`. The
+//! router is built from one table, [`table`], which the OpenAPI test also reads, so a
+//! route cannot be served without being documented.
 
-mod accounts;
-mod consolidation;
-mod criteria;
-mod evidence;
-mod health;
-mod plans;
-mod sync;
-mod units;
+pub(crate) mod accounts;
+pub(crate) mod consolidation;
+pub(crate) mod criteria;
+pub(crate) mod evidence;
+pub(crate) mod health;
+pub(crate) mod plans;
+pub(crate) mod sync;
+pub(crate) mod units;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -20,38 +23,101 @@ use crate::{ApiError, AppState};
 /// The largest push body (1,000 operations with room to spare).
 pub const MAX_PUSH_BYTES: usize = 8 * 1024 * 1024;
 
+/// The HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verb {
+    Get,
+    Post,
+    Put,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Put => "PUT",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+            Verb::Put => MethodFilter::PUT,
+        }
+    }
+}
+
+/// One row of the route table: a method and a path under `/api/v1`, and what serves them.
+struct Route {
+    verb: Verb,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H: Handler<T, AppState>, T: 'static>(verb: Verb, path: &'static str, handler: H) -> Route {
+    Route { verb, path, handler: on(verb.filter(), handler) }
+}
+
+impl Route {
+    /// A body limit of its own instead of the API's default.
+    fn limit(self, bytes: usize) -> Route {
+        Route { handler: self.handler.layer(DefaultBodyLimit::max(bytes)), ..self }
+    }
+}
+
+/// Every route of the API. Each handler also carries a `#[utoipa::path]` with the same
+/// method and path, listed in [`crate::openapi::ApiDoc`]; the OpenAPI test checks that
+/// the document and this table name the same routes.
+fn table(max_evidence_bytes: usize) -> Vec<Route> {
+    use Verb::{Get, Post, Put};
+    vec![
+        route(Post, "/sync/push", sync::sync_push).limit(MAX_PUSH_BYTES),
+        route(Get, "/sync/pull", sync::sync_pull),
+        route(Get, "/records/{kind}/{id}", sync::records_show),
+        route(Get, "/evidence/{sha256}", evidence::evidence_get).limit(max_evidence_bytes + 1),
+        route(Put, "/evidence/{sha256}", evidence::evidence_put).limit(max_evidence_bytes + 1),
+        route(Get, "/consolidation/{unit}", consolidation::consolidation_show),
+        route(Get, "/health", health::health_show),
+        route(Get, "/criteria", criteria::criteria_list),
+        route(Post, "/criteria/check", criteria::criteria_check),
+        route(Get, "/criteria/{id}", criteria::criteria_show),
+        route(Post, "/evaluations/score", criteria::evaluations_score),
+        route(Get, "/indicators", plans::indicators_list),
+        route(Get, "/plans", plans::plans_list),
+        route(Get, "/plans/{id}", plans::plans_show),
+        route(Get, "/units/{id}", units::units_show),
+        route(Get, "/units/{id}/accounts", accounts::unit_accounts_list),
+        route(Get, "/units/{id}/permissions", accounts::unit_permissions_show),
+        route(Post, "/auth/login", accounts::auth_login),
+        route(Post, "/auth/logout", accounts::auth_logout),
+        route(Get, "/auth/me", accounts::auth_me),
+        route(Post, "/invitations", accounts::invitations_create),
+        route(Get, "/invitations/{token}", accounts::invitations_show),
+        route(Post, "/invitations/{token}/accept", accounts::invitations_accept),
+        route(Get, "/accounts", accounts::accounts_list),
+        route(Post, "/accounts/{id}/revoke", accounts::accounts_revoke),
+    ]
+}
+
+/// The API router (to be nested under [`crate::API_PREFIX`]). Routes that share a path
+/// are merged by axum.
 pub fn router(max_evidence_bytes: usize) -> Router<AppState> {
-    Router::new()
-        .route("/sync/push", post(sync::sync_push).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)))
-        .route("/sync/pull", get(sync::sync_pull))
-        .route("/records/{kind}/{id}", get(sync::records_show))
-        .route(
-            "/evidence/{sha256}",
-            get(evidence::evidence_get)
-                .put(evidence::evidence_put)
-                .layer(DefaultBodyLimit::max(max_evidence_bytes + 1)),
-        )
-        .route("/consolidation/{unit}", get(consolidation::consolidation_show))
-        .route("/health", get(health::health_show))
-        .route("/criteria", get(criteria::criteria_list))
-        .route("/criteria/check", post(criteria::criteria_check))
-        .route("/criteria/{id}", get(criteria::criteria_show))
-        .route("/evaluations/score", post(criteria::evaluations_score))
-        .route("/indicators", get(plans::indicators_list))
-        .route("/plans", get(plans::plans_list))
-        .route("/plans/{id}", get(plans::plans_show))
-        .route("/units/{id}", get(units::units_show))
-        .route("/units/{id}/accounts", get(accounts::unit_accounts_list))
-        .route("/units/{id}/permissions", get(accounts::unit_permissions_show))
-        .route("/auth/login", post(accounts::auth_login))
-        .route("/auth/logout", post(accounts::auth_logout))
-        .route("/auth/me", get(accounts::auth_me))
-        .route("/invitations", post(accounts::invitations_create))
-        .route("/invitations/{token}", get(accounts::invitations_show))
-        .route("/invitations/{token}/accept", post(accounts::invitations_accept))
-        .route("/accounts", get(accounts::accounts_list))
-        .route("/accounts/{id}/revoke", post(accounts::accounts_revoke))
+    table(max_evidence_bytes)
+        .into_iter()
+        .fold(Router::new(), |router, route| router.route(route.path, route.handler))
         .fallback(|| async { ApiError::NotFound { what: "đường dẫn API này".to_string() } })
+}
+
+/// Method and full path (`/api/v1/...`) of every route the router serves, sorted.
+pub fn list() -> Vec<(&'static str, String)> {
+    let mut routes: Vec<(&'static str, String)> = table(0)
+        .into_iter()
+        .map(|route| (route.verb.as_str(), format!("{}{}", crate::API_PREFIX, route.path)))
+        .collect();
+    routes.sort();
+    routes
 }
 
 /// Decodes a JSON body, turning every failure into a clear 400 instead of axum's

@@ -6,13 +6,37 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use hoctap_shared::accounts::Action;
 use hoctap_shared::merge::RecordView;
-use hoctap_shared::protocol::{PullResponse, PushRequest, PushResponse, RecordId, MAX_OPS_PER_PUSH, PROTOCOL_VERSION};
+use hoctap_shared::protocol::{
+    PullResponse, PushRequest, PushResponse, RecordId, RecordKind, MAX_OPS_PER_PUSH, PROTOCOL_VERSION,
+};
 use serde::Deserialize;
 
 use super::{decode, RawBody};
 use crate::auth::CurrentAccount;
+use crate::openapi::ErrorBody;
 use crate::{sync, ApiError, AppState};
 
+/// Pushes a batch of operations: each is accepted, a duplicate, or rejected with a
+/// reason. Answered only once the accepted operations are durable. Every operation must
+/// lie in the caller's scope (review steps need the right to review); otherwise nothing
+/// is stored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sync/push",
+    tag = "sync",
+    operation_id = "sync_push",
+    summary = "Push a batch of operations",
+    security(("bearer" = [])),
+    request_body(content = PushRequest, description = "At most 1,000 operations from one device, protocol 1."),
+    responses(
+        (status = 200, description = "What happened to each operation", body = PushResponse),
+        (status = 400, description = "Not a push request (`bad_request`), more than 1,000 operations, or another protocol version (`unsupported_protocol`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "An operation lies outside the caller's scope or rights (`forbidden`); nothing was stored", body = ErrorBody),
+        (status = 413, description = "The body is over 8 MiB (`body_too_large`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
 pub async fn sync_push(
     State(state): State<AppState>,
     current: CurrentAccount,
@@ -36,13 +60,34 @@ pub async fn sync_push(
     Ok(Json(sync::push(&state, &request.ops).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
+    /// The cursor returned by the previous pull; 0 (the default) starts from the beginning.
     #[serde(default)]
     after: u64,
+    /// The most operations to return: 500 when absent, at most 1,000.
     limit: Option<usize>,
 }
 
+/// The operations of the caller's unit and every unit below it, after a cursor, in log
+/// order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/pull",
+    tag = "sync",
+    operation_id = "sync_pull",
+    summary = "Pull operations after a cursor",
+    security(("bearer" = [])),
+    params(PullQuery),
+    responses(
+        (status = 200, description = "One page of operations; pull again with `cursor` while `more` is true", body = PullResponse),
+        (status = 400, description = "A query parameter is not a number (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The account may not read its unit (`forbidden`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
 pub async fn sync_pull(
     State(state): State<AppState>,
     current: CurrentAccount,
@@ -53,6 +98,26 @@ pub async fn sync_pull(
     Ok(Json(sync::pull(&state, &current.account.unit, query.after, limit)?))
 }
 
+/// The current view of one record, derived from its operations.
+#[utoipa::path(
+    get,
+    path = "/api/v1/records/{kind}/{id}",
+    tag = "sync",
+    operation_id = "records_show",
+    summary = "Show a record's current view",
+    security(("bearer" = [])),
+    params(
+        ("kind" = RecordKind, Path, description = "The record's kind"),
+        ("id" = String, Path, description = "The record's id, minted by the device that created it"),
+    ),
+    responses(
+        (status = 200, description = "The record's fields, conflicts, evidence, workflow status and history", body = RecordView),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The record's unit lies outside the caller's scope (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "Unknown kind or record (`not_found`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
 pub async fn records_show(
     State(state): State<AppState>,
     current: CurrentAccount,

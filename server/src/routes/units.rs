@@ -6,22 +6,37 @@ use axum::Json;
 use hoctap_shared::units::OrgUnit;
 use serde::Serialize;
 
+use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
-#[derive(Serialize)]
+/// A unit with its children.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UnitView {
     unit: OrgUnit,
+    /// As written in documents: `Phường Ba Đình`.
     full_name: String,
     children: Vec<ChildView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ChildView {
     id: String,
     full_name: String,
     code: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{id}",
+    tag = "units",
+    operation_id = "units_show",
+    summary = "Show an administrative unit and its children",
+    params(("id" = String, Path, description = "A unit id, e.g. `province:01:2025` or `commune:00004:2025`")),
+    responses(
+        (status = 200, description = "The unit, its predecessors and its children", body = UnitView),
+        (status = 404, description = "No such unit in the shipped hierarchy (`not_found`)", body = ErrorBody),
+    )
+)]
 pub async fn units_show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<UnitView>, ApiError> {
     let registry = &state.catalog.units;
     let unit =

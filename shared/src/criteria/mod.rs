@@ -16,6 +16,7 @@ use crate::number::{Percent, Points};
 /// The learning models (mô hình học tập) whose titles hoctap evaluates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Model {
     /// Công dân học tập (a person)
     LearningCitizen,
@@ -73,6 +74,7 @@ impl Model {
 /// Whether the text of a set has been confirmed against its legal document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SetStatus {
     /// Chính thức: checked against the published text.
     Official,
@@ -82,6 +84,7 @@ pub enum SetStatus {
 
 /// The document a set comes from (căn cứ pháp lý).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalBasis {
     /// Number and symbol, e.g. `244/QĐ-KHVN`.
     pub number: String,
@@ -92,6 +95,7 @@ pub struct LegalBasis {
 
 /// A question form of Learning Citizen (farmers, workers, officials, learners).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectGroup {
     pub code: String,
     pub name: String,
@@ -99,6 +103,7 @@ pub struct SubjectGroup {
 
 /// A validated criteria set (Bộ tiêu chí).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CriteriaSet {
     pub id: String,
     pub version: String,
@@ -136,6 +141,7 @@ impl CriteriaSet {
 
 /// A criterion (tiêu chí): a group of indicators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Criterion {
     pub code: String,
     pub name: String,
@@ -146,6 +152,7 @@ pub struct Criterion {
 
 /// An indicator (chỉ số): the unit that is scored and that evidence is attached to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub code: String,
     pub text: String,
@@ -187,6 +194,7 @@ pub const KNOWN_AREAS: [&str; 4] = ["normal", "disadvantaged", "ethnic_minority"
 /// How an indicator is measured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Measure {
     /// A score from 0 to `max`.
     Points { max: Points },
@@ -199,6 +207,7 @@ pub enum Measure {
 /// What a share indicator yields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ShareScoring {
     /// In a level set: the minimum share required for each listed level.
     Levels { minimums: Vec<LevelMinimum> },
@@ -207,12 +216,14 @@ pub enum ShareScoring {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LevelMinimum {
     pub level: u8,
     pub min: Percent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareRow {
     pub min: Percent,
     pub points: Points,
@@ -221,6 +232,7 @@ pub struct ShareRow {
 /// The decision rule of a set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Rule {
     /// Total ≥ pass mark (lower in some areas), no indicator below a minimum, and the
     /// `required` indicators at their maximum.
@@ -237,6 +249,7 @@ pub enum Rule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AreaPassMark {
     /// `disadvantaged`, `ethnic_minority`, … matched against the evaluation's area.
     pub area: String,
@@ -244,12 +257,14 @@ pub struct AreaPassMark {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Band {
     pub name: String,
     pub min: Points,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Level {
     pub level: u8,
     pub name: String,

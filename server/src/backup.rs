@@ -1,0 +1,181 @@
+//! Backup and restore. A backup is a text file of JSON lines: a header, every operation
+//! of the log in sequence order, then the entries of the keyspaces the log does not
+//! derive (accounts, sessions, invitations, evidence files, units registered by hand),
+//! and a closing line with the counts, so a truncated file is detected.
+//!
+//! Restore fills an empty data directory: the plain entries first (so evidence and
+//! units exist), then the operations replayed through the same [`crate::sync::push`]
+//! that accepted them, which rebuilds every index and view. Replaying the same
+//! operations in the same order yields the same derived state, byte for byte.
+
+use std::io::{BufRead, Write as IoWrite};
+
+use hoctap_shared::protocol::{Operation, PROTOCOL_VERSION};
+use serde::{Deserialize, Serialize};
+
+use crate::store::Write;
+use crate::{sync, ApiError, AppState};
+
+/// Keyspaces copied as they are. Everything else is derived from the log.
+pub const PLAIN_KEYSPACES: [&str; 10] = [
+    "accounts",
+    "usernames",
+    "sessions",
+    "account_sessions",
+    "invitations",
+    "invitation_claims",
+    "units",
+    "evidence",
+    "evidence_meta",
+    "evidence_units",
+];
+
+const FORMAT: &str = "hoctap-backup";
+const VERSION: u32 = 1;
+const REPLAY_BATCH: usize = 500;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+    protocol: u32,
+    created_ms: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Line {
+    Op { op: Box<Operation> },
+    Entry { keyspace: String, key: String, value: String },
+    End { ops: u64, entries: u64 },
+}
+
+/// What a backup or a restore covered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub ops: u64,
+    pub entries: u64,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+fn io(err: std::io::Error) -> ApiError {
+    ApiError::Backup { line: 0, detail: format!("lỗi đọc/ghi tệp: {err}") }
+}
+
+fn line_json<T: Serialize>(out: &mut dyn IoWrite, value: &T) -> Result<(), ApiError> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| io(e.into()))?;
+    out.write_all(b"\n").map_err(io)
+}
+
+/// Writes a backup of everything in the store to `out`.
+pub fn write_backup(state: &AppState, out: &mut dyn IoWrite) -> Result<Summary, ApiError> {
+    let header = Header {
+        format: FORMAT.to_string(),
+        version: VERSION,
+        protocol: PROTOCOL_VERSION,
+        created_ms: state.clock.now_ms(),
+    };
+    line_json(out, &header)?;
+    let mut summary = Summary::default();
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let rows = state.store.scan("log", b"", after.as_deref(), 1000)?;
+        let Some((last, _)) = rows.last() else { break };
+        after = Some(last.clone());
+        for (_, bytes) in rows {
+            let op: Operation = serde_json::from_slice(&bytes)
+                .map_err(|_| crate::store::StoreError::Corrupt { key: "log".to_string() })?;
+            line_json(out, &Line::Op { op: Box::new(op) })?;
+            summary.ops += 1;
+        }
+    }
+    for keyspace in PLAIN_KEYSPACES {
+        let mut after: Option<Vec<u8>> = None;
+        loop {
+            let rows = state.store.scan(keyspace, b"", after.as_deref(), 1000)?;
+            let Some((last, _)) = rows.last() else { break };
+            after = Some(last.clone());
+            for (key, value) in rows {
+                line_json(out, &Line::Entry { keyspace: keyspace.to_string(), key: hex(&key), value: hex(&value) })?;
+                summary.entries += 1;
+            }
+        }
+    }
+    line_json(out, &Line::End { ops: summary.ops, entries: summary.entries })?;
+    out.flush().map_err(io)?;
+    Ok(summary)
+}
+
+/// Restores a backup into an empty store. Refuses a store that holds any operation or
+/// account, a file of another format, a truncated file, and any operation the log
+/// would not accept again.
+pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summary, ApiError> {
+    if sync::last_seq(state)? != 0 || !state.store.scan("accounts", b"", None, 1)?.is_empty() {
+        return Err(ApiError::DataDirNotEmpty);
+    }
+    let bad = |line: usize, detail: String| ApiError::Backup { line, detail };
+    let mut lines = input.lines();
+    let header: Header = match lines.next() {
+        Some(Ok(text)) => {
+            serde_json::from_str(&text).map_err(|e| bad(1, format!("dòng đầu không phải tiêu đề sao lưu: {e}")))?
+        }
+        Some(Err(err)) => return Err(io(err)),
+        None => return Err(bad(1, "tệp rỗng".to_string())),
+    };
+    if header.format != FORMAT || header.version != VERSION {
+        return Err(bad(1, format!("định dạng {:?} phiên bản {} không được hỗ trợ", header.format, header.version)));
+    }
+    let mut ops = Vec::new();
+    let mut entries = Vec::new();
+    let mut end = None;
+    for (index, text) in lines.enumerate() {
+        let number = index + 2;
+        let text = text.map_err(io)?;
+        if end.is_some() {
+            return Err(bad(number, "có dữ liệu sau dòng kết thúc".to_string()));
+        }
+        match serde_json::from_str::<Line>(&text).map_err(|e| bad(number, format!("dòng không hợp lệ: {e}")))? {
+            Line::Op { op } => ops.push(*op),
+            Line::Entry { keyspace, key, value } => {
+                let Some(keyspace) = PLAIN_KEYSPACES.iter().find(|k| **k == keyspace) else {
+                    return Err(bad(number, format!("vùng dữ liệu {keyspace:?} không được sao lưu")));
+                };
+                let (Some(key), Some(value)) = (unhex(&key), unhex(&value)) else {
+                    return Err(bad(number, "khóa hoặc giá trị không phải mã hex".to_string()));
+                };
+                entries.push(Write::Put { keyspace, key, value });
+            }
+            Line::End { ops: n_ops, entries: n_entries } => end = Some((n_ops, n_entries)),
+        }
+    }
+    let summary = Summary { ops: ops.len() as u64, entries: entries.len() as u64 };
+    match end {
+        Some((n_ops, n_entries)) if n_ops == summary.ops && n_entries == summary.entries => {}
+        Some(_) => return Err(bad(0, "số dòng không khớp dòng kết thúc: tệp bị hỏng".to_string())),
+        None => return Err(bad(0, "thiếu dòng kết thúc: tệp sao lưu bị cắt".to_string())),
+    }
+    for chunk in entries.chunks(1000) {
+        state.store.apply(chunk)?;
+    }
+    for batch in ops.chunks(REPLAY_BATCH) {
+        let response = sync::push(state, batch).await?;
+        if let Some(rejected) = response.rejected.first() {
+            return Err(bad(0, format!("thao tác {} không được nhận lại: {}", rejected.op, rejected.message)));
+        }
+        if !response.duplicates.is_empty() {
+            return Err(bad(0, format!("thao tác {} xuất hiện hai lần trong bản sao lưu", response.duplicates[0])));
+        }
+    }
+    state.store.flush()?;
+    Ok(summary)
+}
