@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use hoctap_server::store::SledStore;
+use hoctap_server::store::{MemoryStore, SledStore, Store};
 use hoctap_server::{app, AppState, Catalog};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -16,16 +16,26 @@ fn catalog() -> Arc<Catalog> {
     CATALOG.get_or_init(|| Arc::new(Catalog::load_shipped().expect("shipped catalogue loads"))).clone()
 }
 
+/// Sends the request to a fresh app over each store backend, checks both answer the
+/// same, and returns the answer.
 async fn call(method: &str, uri: &str, body: impl Into<Body>) -> (StatusCode, Value) {
-    let store = Arc::new(SledStore::temporary().expect("temporary store"));
-    let router = app(AppState::new(store, catalog()), None);
-    let request = Request::builder().method(method).uri(uri).body(body.into()).expect("request");
-    let response = router.oneshot(request).await.expect("infallible");
-    let status = response.status();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&bytes)));
-    (status, json)
+    let body: Body = body.into();
+    let bytes = body.collect().await.expect("request body").to_bytes();
+    let stores: [Arc<dyn Store>; 2] =
+        [Arc::new(SledStore::temporary().expect("temporary store")), Arc::new(MemoryStore::default())];
+    let mut answers = Vec::new();
+    for store in stores {
+        let router = app(AppState::new(store, catalog()), None);
+        let request = Request::builder().method(method).uri(uri).body(Body::from(bytes.clone())).expect("request");
+        let response = router.oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let reply = response.into_body().collect().await.expect("body").to_bytes();
+        let json: Value = serde_json::from_slice(&reply)
+            .unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&reply)));
+        answers.push((status, json));
+    }
+    assert_eq!(answers[0], answers[1], "{method} {uri}: sled and the in-memory store answer differently");
+    answers.remove(0)
 }
 
 #[tokio::test]
