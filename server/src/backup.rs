@@ -13,7 +13,7 @@ use std::io::{BufRead, Write as IoWrite};
 use hoctap_shared::protocol::{Operation, PROTOCOL_VERSION};
 use serde::{Deserialize, Serialize};
 
-use crate::store::Write;
+use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
@@ -87,29 +87,17 @@ pub fn write_backup(state: &AppState, out: &mut dyn IoWrite) -> Result<Summary, 
     };
     line_json(out, &header)?;
     let mut summary = Summary::default();
-    let mut after: Option<Vec<u8>> = None;
-    loop {
-        let rows = state.store.scan("log", b"", after.as_deref(), 1000)?;
-        let Some((last, _)) = rows.last() else { break };
-        after = Some(last.clone());
-        for (_, bytes) in rows {
-            let op: Operation = serde_json::from_slice(&bytes)
-                .map_err(|_| crate::store::StoreError::Corrupt { key: "log".to_string() })?;
-            line_json(out, &Line::Op { op: Box::new(op) })?;
-            summary.ops += 1;
-        }
-    }
+    for_each(state.store.as_ref(), "log", b"", |_, bytes| {
+        let op: Operation =
+            serde_json::from_slice(bytes).map_err(|_| crate::store::StoreError::Corrupt { key: "log".to_string() })?;
+        summary.ops += 1;
+        line_json(out, &Line::Op { op: Box::new(op) })
+    })?;
     for keyspace in PLAIN_KEYSPACES {
-        let mut after: Option<Vec<u8>> = None;
-        loop {
-            let rows = state.store.scan(keyspace, b"", after.as_deref(), 1000)?;
-            let Some((last, _)) = rows.last() else { break };
-            after = Some(last.clone());
-            for (key, value) in rows {
-                line_json(out, &Line::Entry { keyspace: keyspace.to_string(), key: hex(&key), value: hex(&value) })?;
-                summary.entries += 1;
-            }
-        }
+        for_each(state.store.as_ref(), keyspace, b"", |key, value| {
+            summary.entries += 1;
+            line_json(out, &Line::Entry { keyspace: keyspace.to_string(), key: hex(key), value: hex(value) })
+        })?;
     }
     line_json(out, &Line::End { ops: summary.ops, entries: summary.entries })?;
     out.flush().map_err(io)?;

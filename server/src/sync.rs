@@ -61,18 +61,13 @@ pub fn record_ops(state: &AppState, record: &RecordId) -> Result<Vec<Operation>,
         p
     };
     let mut ops = Vec::new();
-    let mut after: Option<Vec<u8>> = None;
-    loop {
-        let rows = state.store.scan("record_ops", &prefix, after.as_deref(), 500)?;
-        let Some((last, _)) = rows.last() else { break };
-        after = Some(last.clone());
-        for (key, _) in &rows {
-            let seq = seq_from(&key[prefix.len()..])?;
-            if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
-                ops.push(decode(&bytes, "log")?);
-            }
+    crate::store::for_each(state.store.as_ref(), "record_ops", &prefix, |key, _| {
+        let seq = seq_from(&key[prefix.len()..])?;
+        if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
+            ops.push(decode(&bytes, "log")?);
         }
-    }
+        Ok::<(), StoreError>(())
+    })?;
     Ok(ops)
 }
 

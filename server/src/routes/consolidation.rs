@@ -77,19 +77,14 @@ pub struct ChildFigures {
 /// per-unit index for provinces (issue 6 measures it).
 fn views_under(state: &AppState, unit: &str) -> Result<Vec<RecordView>, StoreError> {
     let mut views = Vec::new();
-    let mut after: Option<Vec<u8>> = None;
-    loop {
-        let rows = state.store.scan("views", b"", after.as_deref(), 1000)?;
-        let Some((last, _)) = rows.last() else { break };
-        after = Some(last.clone());
-        for (key, bytes) in rows {
-            let view: RecordView = serde_json::from_slice(&bytes)
-                .map_err(|_| StoreError::Corrupt { key: format!("views/{}", String::from_utf8_lossy(&key)) })?;
-            if state.unit_covers(unit, &view.unit)? {
-                views.push(view);
-            }
+    crate::store::for_each(state.store.as_ref(), "views", b"", |key, bytes| {
+        let view: RecordView = serde_json::from_slice(bytes)
+            .map_err(|_| StoreError::Corrupt { key: format!("views/{}", String::from_utf8_lossy(key)) })?;
+        if state.unit_covers(unit, &view.unit)? {
+            views.push(view);
         }
-    }
+        Ok::<(), StoreError>(())
+    })?;
     Ok(views)
 }
 

@@ -54,6 +54,26 @@ pub trait Store: Send + Sync + 'static {
     fn flush(&self) -> Result<(), StoreError>;
 }
 
+/// Calls `visit` with every entry of `keyspace` under `prefix`, in key order, reading
+/// in pages so a large keyspace is never held in memory at once. `visit` may fail with
+/// the caller's own error type.
+pub fn for_each<E: From<StoreError>>(
+    store: &dyn Store,
+    keyspace: &str,
+    prefix: &[u8],
+    mut visit: impl FnMut(&[u8], &[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let rows = store.scan(keyspace, prefix, after.as_deref(), 1000)?;
+        let Some((last, _)) = rows.last() else { return Ok(()) };
+        after = Some(last.clone());
+        for (key, value) in &rows {
+            visit(key, value)?;
+        }
+    }
+}
+
 /// The storage schema this build writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
