@@ -28,6 +28,18 @@ mkdir -p "$DIST"
 echo "==> Copying frontend/static/* into frontend/dist/"
 cp -R "$ROOT"/frontend/static/. "$DIST"/
 
+# The service worker's cache name carries a hash of every other built file, so each
+# build that changes anything installs a new worker and drops the old cache.
+echo "==> Stamping the service worker with the build hash"
+BUILD_HASH=$(cd "$DIST" && find . -type f ! -name sw.js -print0 | LC_ALL=C sort -z \
+  | xargs -0 sha256sum | sha256sum | cut -c1-16)
+sed -i "s/__BUILD_HASH__/$BUILD_HASH/g" "$DIST/sw.js"
+if grep -q "__BUILD_HASH__" "$DIST/sw.js"; then
+  echo "error: __BUILD_HASH__ left in $DIST/sw.js" >&2
+  exit 1
+fi
+echo "    build hash: $BUILD_HASH"
+
 WASM_OUT="$DIST/hoctap_frontend_bg.wasm"
 RAW=$(wc -c <"$WASM_OUT")
 GZ=$(gzip -9 -c "$WASM_OUT" | wc -c)

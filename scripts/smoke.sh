@@ -48,6 +48,9 @@ health=$(curl -fsS "${URL}api/v1/health")
 check "health answers ok" contains "$health" '"status":"ok"'
 page=$(curl -fsS "$URL")
 check "the web app is served at /" contains "$page" 'hoctap_frontend.js'
+sw_headers=$(curl -fsS -D - -o /dev/null "${URL}sw.js")
+check "the service worker is served with no-cache" contains "$(tr 'A-Z' 'a-z' <<<"$sw_headers")" 'cache-control: no-cache'
+check "the service worker carries the build hash" test -z "$(curl -fsS "${URL}sw.js" | grep -o __BUILD_HASH__ || true)"
 deep=$(curl -fsS "${URL}ho-gia-dinh/123")
 check "deep links get the app shell" contains "$deep" 'lang="vi"'
 sets=$(curl -fsS "${URL}api/v1/criteria")

@@ -140,5 +140,26 @@ pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
             ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(ServeFile::new(index)),
         );
     }
-    router.layer(TraceLayer::new_for_http())
+    router.layer(axum::middleware::from_fn(shell_cache_control)).layer(TraceLayer::new_for_http())
+}
+
+/// The app shell (pages, `sw.js`, the manifest) must be revalidated on every load so a
+/// new version is seen; the service worker decides when it takes over. API responses
+/// are never cached by the browser.
+async fn shell_cache_control(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let shell = path == "/sw.js"
+        || path.ends_with(".html")
+        || path.ends_with(".webmanifest")
+        || !path.rsplit('/').next().unwrap_or_default().contains('.');
+    if shell || path.starts_with("/api/") {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-cache"));
+    }
+    response
 }

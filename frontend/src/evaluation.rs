@@ -1,0 +1,515 @@
+//! The state of one evaluation form (phiếu đánh giá) and the reducer that changes it.
+//!
+//! The form works for any criteria set because it is driven by the set's data: answers
+//! are kept by indicator code exactly as typed, and after every change the answers that
+//! parse are scored by the shared engine (`hoctap_shared::scoring::score`) — the same
+//! code the server runs. Until the form is complete the officer sees what is missing,
+//! the engine's own Vietnamese messages for wrong values, and the partial total of what
+//! is already entered. Nothing here touches the browser, so it is tested natively.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use hoctap_shared::criteria::{CriteriaSet, Indicator, Measure, Rule, ShareScoring};
+use hoctap_shared::number::{Percent, Points};
+use hoctap_shared::scoring::{self, Answer, Context, Decision, Evaluation, Outcome};
+use hoctap_shared::Error;
+use yew::Reducible;
+
+/// What the officer has entered for one indicator, kept as typed so that a half-typed
+/// "8," is not lost or rewritten under their fingers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Điểm, as typed ("8,5" or "8.5").
+    Points(String),
+    /// Đạt / chưa đạt.
+    Met(bool),
+    /// Tử số / mẫu số, as typed.
+    Share { numerator: String, denominator: String },
+}
+
+/// A change to the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Points for an indicator, as typed.
+    SetPoints(String, String),
+    /// Met or not met for an indicator.
+    SetMet(String, bool),
+    /// Numerator and denominator of a share indicator, as typed.
+    SetShare(String, String, String),
+    /// The area (vùng); `None` is an ordinary area.
+    SetArea(Option<String>),
+    /// Adds or removes a context tag such as `school`.
+    ToggleTag(String),
+    /// Clears every answer and the context.
+    Reset,
+}
+
+/// What the entered answers amount to, recomputed after every change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Every applicable indicator has a valid answer: the engine's outcome.
+    Complete(Outcome),
+    /// Not yet scorable.
+    Incomplete {
+        /// Codes of applicable indicators with no usable answer yet, in set order.
+        missing: Vec<String>,
+        /// Every other problem, in Vietnamese (the shared crate's messages where it
+        /// found them), in set order.
+        problems: Vec<String>,
+    },
+}
+
+/// One evaluation form: the set, the answers by indicator code, the context, and what
+/// they amount to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluationForm {
+    pub set: Rc<CriteriaSet>,
+    pub entries: BTreeMap<String, Entry>,
+    /// `disadvantaged`, `ethnic_minority`, … or `None` for an ordinary area.
+    pub area: Option<String>,
+    pub tags: BTreeSet<String>,
+    /// Derived from the fields above by [`EvaluationForm::refresh`]; never set directly.
+    pub status: Status,
+    /// Problems by indicator code, to show beside the input (derived).
+    pub errors: BTreeMap<String, String>,
+    /// Sum of the points of what is entered and valid, overall and by criterion code
+    /// (derived; zero in level sets).
+    pub partial_total: Points,
+    pub criterion_totals: BTreeMap<String, Points>,
+    /// Applicable indicators with a valid answer, and all applicable indicators.
+    pub answered: usize,
+    pub applicable: usize,
+}
+
+impl EvaluationForm {
+    /// An empty form for `set`.
+    pub fn new(set: Rc<CriteriaSet>) -> EvaluationForm {
+        let mut form = EvaluationForm {
+            set,
+            entries: BTreeMap::new(),
+            area: None,
+            tags: BTreeSet::new(),
+            status: Status::Incomplete { missing: Vec::new(), problems: Vec::new() },
+            errors: BTreeMap::new(),
+            partial_total: Points::ZERO,
+            criterion_totals: BTreeMap::new(),
+            answered: 0,
+            applicable: 0,
+        };
+        form.refresh();
+        form
+    }
+
+    /// The context passed to the engine.
+    pub fn context(&self) -> Context {
+        Context { area: self.area.clone(), tags: self.tags.iter().cloned().collect(), subject_group: None }
+    }
+
+    /// Whether `indicator` applies with the current context tags.
+    pub fn applies(&self, indicator: &Indicator) -> bool {
+        indicator.only_for.is_empty() || indicator.only_for.iter().any(|t| self.tags.contains(t))
+    }
+
+    /// Applies `action` and recomputes the derived fields.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SetPoints(code, text) => {
+                self.entries.insert(code, Entry::Points(text));
+            }
+            Action::SetMet(code, met) => {
+                self.entries.insert(code, Entry::Met(met));
+            }
+            Action::SetShare(code, numerator, denominator) => {
+                self.entries.insert(code, Entry::Share { numerator, denominator });
+            }
+            Action::SetArea(area) => self.area = area.filter(|a| a != "normal"),
+            Action::ToggleTag(tag) => {
+                if !self.tags.remove(&tag) {
+                    self.tags.insert(tag);
+                }
+            }
+            Action::Reset => {
+                self.entries.clear();
+                self.area = None;
+                self.tags.clear();
+            }
+        }
+        self.refresh();
+    }
+
+    /// Recomputes everything derived from the set, the entries and the context.
+    fn refresh(&mut self) {
+        let set = Rc::clone(&self.set);
+        let mut scores = BTreeMap::new();
+        let mut errors = BTreeMap::new();
+        for indicator in set.indicators().filter(|i| self.applies(i)) {
+            match self.entries.get(&indicator.code).map(|entry| read_entry(indicator, entry)) {
+                Some(Ok(Some(answer))) => {
+                    scores.insert(indicator.code.clone(), answer);
+                }
+                Some(Err(message)) => {
+                    errors.insert(indicator.code.clone(), message);
+                }
+                Some(Ok(None)) | None => {}
+            }
+        }
+
+        self.applicable = set.indicators().filter(|i| self.applies(i)).count();
+        let evaluation = Evaluation { set: set.id.clone(), context: self.context(), scores };
+        let engine = scoring::score(&set, &evaluation);
+        let mut missing = Vec::new();
+        if let Err(err) = &engine {
+            let flat = match err {
+                Error::InvalidEvaluation(all) => all.clone(),
+                other => vec![other.clone()],
+            };
+            for err in flat {
+                match err {
+                    // A value that did not parse is reported by us, not as missing.
+                    Error::MissingIndicator { code } if errors.contains_key(&code) => {}
+                    Error::MissingIndicator { code } => missing.push(code),
+                    other => match indicator_code(&other) {
+                        Some(code) => {
+                            errors.entry(code).or_insert_with(|| other.to_string());
+                        }
+                        None => {
+                            errors.entry(String::new()).or_insert_with(|| other.to_string());
+                        }
+                    },
+                }
+            }
+        }
+        // Partial totals count only answers the engine accepts (in range, on the step).
+        self.criterion_totals = BTreeMap::new();
+        for criterion in &set.criteria {
+            let sum = criterion
+                .indicators
+                .iter()
+                .filter(|i| !errors.contains_key(&i.code))
+                .filter_map(|i| valid_points(i, evaluation.scores.get(&i.code)))
+                .sum::<Points>();
+            self.criterion_totals.insert(criterion.code.clone(), sum);
+        }
+        self.partial_total = self.criterion_totals.values().copied().sum();
+
+        // Problems in set order, the context's (keyed by "") first.
+        let mut problems: Vec<String> = errors.get("").cloned().into_iter().collect();
+        problems.extend(set.indicators().filter_map(|i| errors.get(&i.code).cloned()));
+        self.answered = self.applicable.saturating_sub(missing.len() + errors.keys().filter(|k| !k.is_empty()).count());
+        self.status = match engine {
+            Ok(outcome) if errors.is_empty() => Status::Complete(outcome),
+            _ => Status::Incomplete { missing, problems },
+        };
+        errors.remove("");
+        self.errors = errors;
+    }
+}
+
+impl Reducible for EvaluationForm {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+/// Reads what was typed for `indicator`: `Ok(None)` when nothing usable is entered yet
+/// (an empty box), `Err` with a Vietnamese message when the text is not a number.
+fn read_entry(indicator: &Indicator, entry: &Entry) -> Result<Option<Answer>, String> {
+    let code = &indicator.code;
+    match entry {
+        Entry::Met(met) => Ok(Some(Answer::Met(*met))),
+        Entry::Points(text) if text.trim().is_empty() => Ok(None),
+        Entry::Points(text) => parse_points(text)
+            .map(|p| Some(Answer::Points(p)))
+            .ok_or_else(|| format!("Chỉ số {code}: “{}” không phải là số điểm (ví dụ 8 hoặc 8,5)", text.trim())),
+        Entry::Share { numerator, denominator } => {
+            if numerator.trim().is_empty() || denominator.trim().is_empty() {
+                return Ok(None);
+            }
+            let count = |text: &str, what: &str| {
+                parse_count(text)
+                    .ok_or_else(|| format!("Chỉ số {code}: {what} “{}” phải là số nguyên không âm", text.trim()))
+            };
+            let numerator = count(numerator, "tử số")?;
+            let denominator = count(denominator, "mẫu số")?;
+            Ok(Some(Answer::Share { numerator, denominator }))
+        }
+    }
+}
+
+/// The points `answer` gives for `indicator` when it is valid, for partial totals.
+/// Mirrors the engine: a score counts only within `0..=max`, a share gives the points of
+/// the first row whose minimum it reaches.
+fn valid_points(indicator: &Indicator, answer: Option<&Answer>) -> Option<Points> {
+    match (&indicator.measure, answer?) {
+        (Measure::Points { max }, Answer::Points(p)) if *p >= Points::ZERO && p <= max => Some(*p),
+        (
+            Measure::Share { scoring: ShareScoring::Points { rows, .. }, .. },
+            Answer::Share { numerator, denominator },
+        ) if numerator <= denominator => {
+            Some(rows.iter().find(|r| r.min.reached_by(*numerator, *denominator)).map_or(Points::ZERO, |r| r.points))
+        }
+        _ => None,
+    }
+}
+
+/// The indicator an engine error is about, if any.
+fn indicator_code(err: &Error) -> Option<String> {
+    match err {
+        Error::UnknownIndicator { code }
+        | Error::MissingIndicator { code }
+        | Error::ScoreOutOfRange { code, .. }
+        | Error::ScoreNotOnStep { code, .. }
+        | Error::WrongAnswerKind { code, .. }
+        | Error::ShareInvalid { code, .. } => Some(code.clone()),
+        _ => None,
+    }
+}
+
+/// Parses points as an officer types them: "8", "8,5" (Vietnamese decimal comma) or
+/// "8.5", with at most two decimals. `None` for anything else; nothing is rounded.
+pub fn parse_points(text: &str) -> Option<Points> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, frac) = match digits.split_once([',', '.']) {
+        Some((whole, frac)) => (whole, frac),
+        None => (digits, ""),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 9 || frac.len() > 2 || !all_digits(whole) || !all_digits(frac) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    let hundredths = whole * 100 + frac;
+    let hundredths = if negative { -hundredths } else { hundredths };
+    Points::from_f64(hundredths as f64 / 100.0)
+}
+
+/// Parses a count (a whole number of people, households …).
+pub fn parse_count(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// The share typed so far as a percentage, for display beside the two counts.
+pub fn share_percent(entry: Option<&Entry>) -> Option<Percent> {
+    match entry? {
+        Entry::Share { numerator, denominator } => Percent::of(parse_count(numerator)?, parse_count(denominator)?),
+        _ => None,
+    }
+}
+
+/// The decision in words: "Đạt danh hiệu", "Chưa đạt", "Xếp loại Khá", "Đạt Mức độ 1".
+pub fn decision_words(decision: &Decision) -> String {
+    match decision {
+        Decision::Recognised => "Đạt danh hiệu".to_string(),
+        Decision::NotRecognised => "Chưa đạt".to_string(),
+        Decision::Band { name } => format!("Xếp loại {name}"),
+        Decision::NotRated { name } => name.clone(),
+        Decision::Level { name, .. } => format!("Đạt {name}"),
+        Decision::NoLevel => "Chưa đạt mức độ nào".to_string(),
+    }
+}
+
+/// The areas an evaluation may name, with their Vietnamese names, ordinary area first.
+pub const AREAS: [(&str, &str); 4] = [
+    ("normal", "Vùng thường"),
+    ("disadvantaged", "Vùng đặc biệt khó khăn"),
+    ("ethnic_minority", "Vùng đồng bào dân tộc thiểu số"),
+    ("remote", "Vùng sâu, vùng xa"),
+];
+
+/// Whether the set's rule depends on the area, so the form should ask for it.
+pub fn asks_area(set: &CriteriaSet) -> bool {
+    matches!(&set.rule, Rule::PassMark { area_pass_marks, .. } if !area_pass_marks.is_empty())
+}
+
+/// The context tags some indicator of the set is limited to, sorted.
+pub fn context_tags(set: &CriteriaSet) -> Vec<String> {
+    set.indicators().flat_map(|i| i.only_for.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect()
+}
+
+/// A Vietnamese label for a context tag; unknown tags show as written in the data.
+pub fn tag_label(tag: &str) -> String {
+    match tag {
+        "school" => "Đơn vị là nhà trường (cơ sở giáo dục)".to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoctap_shared::criteria::shipped;
+
+    fn form(id: &str) -> EvaluationForm {
+        let set = shipped::get(id).unwrap_or_else(|| panic!("shipped set {id}"));
+        EvaluationForm::new(Rc::new(set))
+    }
+
+    fn run(mut form: EvaluationForm, actions: impl IntoIterator<Item = Action>) -> EvaluationForm {
+        for action in actions {
+            // Through the Reducible door, as the component does.
+            form = (*Rc::new(form).reduce(action)).clone();
+        }
+        form
+    }
+
+    fn points(code: &str, text: &str) -> Action {
+        Action::SetPoints(code.to_string(), text.to_string())
+    }
+
+    fn codes(form: &EvaluationForm) -> Vec<String> {
+        form.set.indicators().map(|i| i.code.clone()).collect()
+    }
+
+    /// The decision words and reasons of a complete form, or the problems of an
+    /// incomplete one, as one string to compare.
+    #[track_caller]
+    fn check(form: &EvaluationForm, expect: &str) {
+        let got = match &form.status {
+            Status::Complete(outcome) => {
+                format!("{} | {}", decision_words(&outcome.decision), outcome.reasons.join(" / "))
+            }
+            Status::Incomplete { missing, problems } => {
+                format!("thiếu [{}] | {}", missing.join(" "), problems.join(" / "))
+            }
+        };
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn empty_form_lists_every_indicator_as_missing() {
+        let f = form("cdht-244-2022");
+        check(&f, "thiếu [1.1 1.2 1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2] | ");
+        assert_eq!((f.answered, f.applicable, f.partial_total), (0, 10, Points::ZERO));
+    }
+
+    #[test]
+    fn all_max_scores_for_cdht_are_recognised() {
+        let f = form("cdht-244-2022");
+        let actions: Vec<Action> = codes(&f).iter().map(|c| points(c, "10")).collect();
+        let f = run(f, actions);
+        check(&f, "Đạt danh hiệu | Tổng điểm 100/100, đạt mức 80");
+        assert_eq!(f.partial_total, Points::from_whole(100));
+    }
+
+    #[test]
+    fn decimal_comma_and_dot_parse() {
+        assert_eq!(parse_points("8,5"), Some(half(17)));
+        assert_eq!(parse_points(" 8.5 "), Some(half(17)));
+        assert_eq!(parse_points("10"), Some(Points::from_whole(10)));
+        assert_eq!(parse_points("7,25").map(|p| p.hundredths()), Some(725));
+        for bad in ["", "8,555", "8,5,1", "abc", ",5", "8 5", "1e3"] {
+            assert_eq!(parse_points(bad), None, "{bad:?}");
+        }
+        // dvht-tt22-2020 scores in steps of 0,5.
+        let f = run(form("dvht-tt22-2020"), [points("1.1", "8,5"), points("1.2", "7.5")]);
+        assert_eq!(f.partial_total, Points::from_whole(16));
+        assert_eq!(f.criterion_totals.get("1"), Some(&Points::from_whole(16)));
+        assert_eq!(f.answered, 2);
+        // cdht-244-2022 scores whole points: 8,5 parses but is off the step.
+        let f = run(form("cdht-244-2022"), [points("1.1", "8,5"), points("1.2", "7")]);
+        assert_eq!(f.errors.get("1.1").map(String::as_str), Some("Chỉ số 1.1: 8,5 điểm không đúng bước chấm 1"));
+        assert_eq!((f.partial_total, f.answered), (Points::from_whole(7), 1));
+    }
+
+    fn half(halves: i64) -> Points {
+        Points::from_f64(halves as f64 / 2.0).unwrap_or_default()
+    }
+
+    #[test]
+    fn out_of_range_value_shows_the_engine_message() {
+        let f = run(form("cdht-244-2022"), [points("1.1", "11"), points("1.2", "abc")]);
+        check(
+            &f,
+            "thiếu [1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2] | Chỉ số 1.1: 11 điểm nằm ngoài thang 0–10 / \
+             Chỉ số 1.2: “abc” không phải là số điểm (ví dụ 8 hoặc 8,5)",
+        );
+        assert_eq!(f.errors.get("1.1").map(String::as_str), Some("Chỉ số 1.1: 11 điểm nằm ngoài thang 0–10"));
+        // An invalid value does not count towards the partial total.
+        assert_eq!(f.partial_total, Points::ZERO);
+    }
+
+    #[test]
+    fn level_set_share_just_below_threshold_reports_no_level_with_reason() {
+        let f = form("dvht-tt24-2023");
+        let mut actions = Vec::new();
+        for indicator in f.set.indicators() {
+            let code = indicator.code.clone();
+            actions.push(match indicator.measure {
+                Measure::Met { .. } => Action::SetMet(code, true),
+                _ => Action::SetShare(code, "899".to_string(), "1000".to_string()),
+            });
+        }
+        let f = run(f, actions);
+        check(
+            &f,
+            "Chưa đạt mức độ nào | Chưa đạt Mức độ 1 vì: / Chỉ số 2.1: 89,9% (899/1000), chưa đạt 90% của mức 1 / \
+             Chỉ số 2.2: 89,9% (899/1000), chưa đạt 90% của mức 1 / \
+             Chỉ số 3.1: 89,9% (899/1000), chưa đạt 90% của mức 1",
+        );
+        assert_eq!(f.applicable, 8, "3.2 applies only to schools");
+        assert_eq!(share_percent(f.entries.get("2.1")).map(|p| p.to_string()), Some("89,9%".to_string()));
+
+        // Declaring the unit a school brings in 3.2 (95% for level 1); taking the tag
+        // away again leaves it out.
+        let f = run(f, [Action::ToggleTag("school".to_string())]);
+        assert_eq!(f.applicable, 9);
+        let Status::Complete(outcome) = &f.status else { panic!("complete") };
+        assert_eq!(
+            outcome.reasons.last().map(String::as_str),
+            Some("Chỉ số 3.2: 89,9% (899/1000), chưa đạt 95% của mức 1")
+        );
+        let f = run(f, [Action::ToggleTag("school".to_string())]);
+        assert_eq!(f.applicable, 8);
+    }
+
+    #[test]
+    fn disadvantaged_area_changes_the_result_at_72_points() {
+        let f = form("cdht-244-2022");
+        // Eight indicators at 7 and two at 8: 72 points, none below the minimum of 5.
+        let actions: Vec<Action> =
+            codes(&f).iter().enumerate().map(|(n, c)| points(c, if n < 2 { "8" } else { "7" })).collect();
+        let f = run(f, actions);
+        check(&f, "Chưa đạt | Tổng điểm 72/100, dưới mức đạt 80");
+        let f = run(f, [Action::SetArea(Some("disadvantaged".to_string()))]);
+        check(&f, "Đạt danh hiệu | Tổng điểm 72/100, đạt mức 70 (mức áp dụng cho vùng đặc biệt khó khăn)");
+        let f = run(f, [Action::SetArea(Some("normal".to_string()))]);
+        assert_eq!(f.area, None);
+        check(&f, "Chưa đạt | Tổng điểm 72/100, dưới mức đạt 80");
+    }
+
+    #[test]
+    fn reset_clears_answers_and_context() {
+        let f = run(
+            form("cdht-244-2022"),
+            [points("1.1", "9"), Action::SetArea(Some("remote".to_string())), Action::Reset],
+        );
+        assert_eq!(f, form("cdht-244-2022"));
+    }
+
+    #[test]
+    fn every_shipped_set_opens_with_every_applicable_indicator_missing() {
+        for set in shipped::all() {
+            let f = EvaluationForm::new(Rc::new(set));
+            match &f.status {
+                Status::Incomplete { missing, problems } => {
+                    assert_eq!((missing.len(), problems.len()), (f.applicable, 0), "{}", f.set.id);
+                }
+                Status::Complete(_) => panic!("{} complete when empty", f.set.id),
+            }
+        }
+    }
+}
