@@ -184,6 +184,9 @@ fn indicator_row(form: &EvaluationForm, indicator: &Indicator, on_change: &Callb
             if let Some(hint) = &indicator.hint {
                 <p class="indicator-hint">{ format!("Minh chứng: {hint}") }</p>
             }
+            if let Some(note) = &indicator.note {
+                <p class="indicator-note">{ format!("Cần đối chiếu: {note}") }</p>
+            }
             { input }
             <p class="indicator-error" id={error_id} role="alert">{ error.cloned().unwrap_or_default() }</p>
         </div>

@@ -75,6 +75,7 @@ const INDICATOR_KEYS: &[&str] = &[
     "kind",
     "max",
     "hint",
+    "note",
     "tags",
     "only_for",
     "levels",
@@ -587,6 +588,7 @@ impl Reader<'_> {
         }
         let text = self.text(table, "text", path, line, true);
         let hint = self.text(table, "hint", path, line, false);
+        let note = self.text(table, "note", path, line, false);
         let tags = self.string_list(table, "tags", path, line);
         for tag in tags.iter().filter(|t| !KNOWN_TAGS.contains(&t.as_str())) {
             self.warning(
@@ -661,7 +663,7 @@ impl Reader<'_> {
                 None
             }
         };
-        Some(Indicator { code, text: text?, hint, tags, only_for, measure: measure? })
+        Some(Indicator { code, text: text?, hint, note, tags, only_for, measure: measure? })
     }
 
     fn level_list(&mut self, table: &Table, path: &str, line: Option<u32>) -> Vec<u8> {

@@ -158,6 +158,9 @@ pub struct Indicator {
     pub text: String,
     /// What evidence (minh chứng) supports it.
     pub hint: Option<String>,
+    /// What about this indicator is unconfirmed or must be checked against the legal
+    /// text (kept apart from the evidence hint, so officers are not misled).
+    pub note: Option<String>,
     pub tags: Vec<String>,
     /// When not empty, the indicator applies only to evaluations carrying one of
     /// these context tags (e.g. `school`).

@@ -110,3 +110,28 @@ fn warnings_do_not_stop_a_set_from_loading() {
     assert!(parsed.set.is_some());
     assert!(parsed.diagnostics.iter().any(|d| d.code == "unknown-tag" && d.severity == Severity::Warning));
 }
+
+#[test]
+fn unconfirmed_indicators_say_what_to_check_apart_from_the_evidence_hint() {
+    for set in shipped::all() {
+        for indicator in set.indicators() {
+            if indicator.has_tag("unconfirmed") {
+                assert!(
+                    indicator.note.as_deref().is_some_and(|n| !n.is_empty()),
+                    "{} {}: no note",
+                    set.id,
+                    indicator.code
+                );
+            }
+            // The evidence hint lists evidence only; caveats belong in the note.
+            if let Some(hint) = &indicator.hint {
+                assert!(
+                    !hint.contains("suy đoán") && !hint.contains("đối chiếu"),
+                    "{} {}: caveat in the hint",
+                    set.id,
+                    indicator.code
+                );
+            }
+        }
+    }
+}

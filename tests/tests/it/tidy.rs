@@ -68,7 +68,7 @@ fn shared_does_no_io_and_reads_no_clock() {
     for path in rust_files(&root().join("shared/src")) {
         let text = read(&path);
         for word in forbidden {
-            if text.contains(word) {
+            if contains_word(&text, word) {
                 found.push(format!("{}: {word}", relative(&path)));
             }
         }
@@ -106,4 +106,22 @@ fn no_hash_map_iteration_reaches_output() {
         }
     }
     assert!(found.is_empty(), "use BTreeMap/BTreeSet (deterministic order) instead of hash maps: {found:#?}");
+}
+
+/// Whether `word` occurs in `text` as a whole word ("sled", but not "misled").
+fn contains_word(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(|c| is_word(c) && !word.ends_with(':'))
+    })
+}
+
+#[test]
+fn whole_words_only() {
+    assert!(contains_word("use sled::Db;", "sled"));
+    assert!(contains_word("let x = std::fs::read(p);", "std::fs"));
+    assert!(!contains_word("so officers are not misled", "sled"));
+    assert!(!contains_word("sledding", "sled"));
 }
