@@ -111,6 +111,19 @@ impl EvaluationForm {
         indicator.only_for.is_empty() || indicator.only_for.iter().any(|t| self.tags.contains(t))
     }
 
+    /// The answers worth saving: applicable indicators whose entry parses and that the
+    /// engine does not refuse, by indicator code.
+    pub fn answers(&self) -> BTreeMap<String, Answer> {
+        self.set
+            .indicators()
+            .filter(|i| self.applies(i) && !self.errors.contains_key(&i.code))
+            .filter_map(|i| match self.entries.get(&i.code).map(|entry| read_entry(i, entry)) {
+                Some(Ok(Some(answer))) => Some((i.code.clone(), answer)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Applies `action` and recomputes the derived fields.
     pub fn apply(&mut self, action: Action) {
         match action {

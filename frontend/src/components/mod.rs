@@ -1,11 +1,13 @@
 //! Dumb components: each takes its data as props and reports what the officer did
-//! through callbacks (`on_change`, `on_choose`); none holds domain state or touches
+//! through callbacks (`on_change`, `on_choose`, `on_save`); none holds domain state or touches
 //! browser storage.
 
 mod evaluation_form;
+mod save_bar;
 mod set_picker;
 mod summary_bar;
 
 pub use evaluation_form::EvaluationFormView;
+pub use save_bar::{SaveBar, SaveState};
 pub use set_picker::{SetPicker, StatusBadge};
 pub use summary_bar::SummaryBar;

@@ -1,0 +1,192 @@
+//! Browser tests of `storage/` in headless Chromium (wasm-bindgen-test): what the outbox
+//! and the device's facts look like after a reload, since that is what IndexedDB is for.
+//! Each test uses its own database, deleted first, so runs do not see each other.
+#![cfg(target_arch = "wasm32")]
+
+use hoctap_frontend::storage::{self, Storage, SCHEMA_VERSION};
+use hoctap_shared::hlc::Hlc;
+use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind};
+use hoctap_shared::scoring::Answer;
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh, empty database for one test.
+async fn fresh(name: &str) -> Storage {
+    let _ = Rexie::delete(name).await;
+    match Storage::open_named(name).await {
+        Ok(storage) => storage,
+        Err(err) => panic!("open {name}: {err}"),
+    }
+}
+
+async fn reopen(storage: Storage, name: &str) -> Storage {
+    storage.close();
+    Storage::open_named(name).await.unwrap_or_else(|err| panic!("reopen {name}: {err}"))
+}
+
+fn op(id: &str, wall_ms: i64, body: OpBody) -> Operation {
+    Operation {
+        id: id.to_string(),
+        device: "dev-1".to_string(),
+        hlc: Hlc { wall_ms, counter: 0, device: "dev-1".to_string() },
+        record: RecordId { kind: RecordKind::Evaluation, id: "ev-1".to_string() },
+        unit: "hamlet:h1".to_string(),
+        body,
+    }
+}
+
+fn sample_ops() -> Vec<Operation> {
+    let fields = vec![
+        FieldEdit { field: "set".to_string(), value: serde_json::json!("cdht-244-2022"), base: vec![] },
+        FieldEdit { field: "year".to_string(), value: serde_json::json!(2026), base: vec![] },
+        FieldEdit {
+            field: "context".to_string(),
+            value: serde_json::json!({ "area": "remote", "tags": ["school"], "subject_group": null }),
+            base: vec!["op-0".to_string()],
+        },
+    ];
+    let points = serde_json::from_value::<Answer>(serde_json::json!(8.5)).unwrap_or(Answer::Met(false));
+    vec![
+        op("op-b", 1_795_420_801_000, OpBody::SetFields { fields }),
+        op("op-a", 1_795_420_801_001, OpBody::SetScore { indicator: "1.1".to_string(), answer: points, base: vec![] }),
+        op(
+            "op-c",
+            1_795_420_801_002,
+            OpBody::SetScore {
+                indicator: "2.1".to_string(),
+                answer: Answer::Share { numerator: 899, denominator: 1000 },
+                base: vec!["op-x".to_string()],
+            },
+        ),
+        op(
+            "op-d",
+            1_795_420_801_003,
+            OpBody::SetScore { indicator: "3.1".to_string(), answer: Answer::Met(true), base: vec![] },
+        ),
+    ]
+}
+
+#[wasm_bindgen_test]
+async fn appended_ops_read_back_exactly_after_a_reload() {
+    let name = "test-outbox-reload";
+    let storage = fresh(name).await;
+    let ops = sample_ops();
+    storage.append_ops(&ops).await.unwrap_or_else(|err| panic!("append: {err}"));
+    let storage = reopen(storage, name).await;
+    // Oldest first by clock, whatever the ids' order.
+    assert_eq!(storage.outbox().await.unwrap_or_else(|err| panic!("outbox: {err}")), ops);
+    assert_eq!(storage.outbox_len().await.ok(), Some(4));
+    // The clock moved up to the latest appended op.
+    let (_, clock) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
+    assert_eq!(clock, ops[3].hlc);
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn appending_the_same_op_twice_keeps_one() {
+    let name = "test-outbox-twice";
+    let storage = fresh(name).await;
+    let ops = sample_ops();
+    storage.append_ops(&ops[..2]).await.unwrap_or_else(|err| panic!("append: {err}"));
+    storage.append_ops(&ops[1..2]).await.unwrap_or_else(|err| panic!("append again: {err}"));
+    storage.append_ops(&[ops[1].clone(), ops[1].clone()]).await.unwrap_or_else(|err| panic!("append twice: {err}"));
+    assert_eq!(storage.outbox().await.ok(), Some(ops[..2].to_vec()));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn the_device_id_is_minted_once_and_kept_across_reloads() {
+    let name = "test-device";
+    let storage = fresh(name).await;
+    let (device, clock) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
+    assert_eq!(device.len(), 36, "a UUID: {device}");
+    assert_eq!(clock, Hlc::zero(&device));
+    let (again, _) = storage.device().await.unwrap_or_else(|err| panic!("device again: {err}"));
+    assert_eq!(again, device);
+
+    let later = clock.tick(5_000).tick(5_000);
+    storage.save_clock(&later).await.unwrap_or_else(|err| panic!("save clock: {err}"));
+    let storage = reopen(storage, name).await;
+    let (after_reload, clock) = storage.device().await.unwrap_or_else(|err| panic!("device after reload: {err}"));
+    assert_eq!((after_reload, clock), (device, later));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_record_written_in_the_v1_shape_still_loads() {
+    let name = "test-migrate-v1";
+    let _ = Rexie::delete(name).await;
+    // A database as version 1 of the app left it, written without this module: the
+    // stores, the schema number and an outbox record as plain protocol-v1 JSON (the
+    // example in docs/api.md).
+    let db = Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new("outbox").key_path("id"))
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap_or_else(|err| panic!("v1 db: {err}"));
+    let record = serde_json::json!({
+        "id": "0193b4c2-8001-7000-8000-000000000003",
+        "device": "0193b4c2-7f1e-7a10-9c55-3f2d1e0a4b61",
+        "hlc": { "wall_ms": 1795420801000_i64, "counter": 0, "device": "0193b4c2-7f1e-7a10-9c55-3f2d1e0a4b61" },
+        "record": { "kind": "evaluation", "id": "0193b4c2-8001-7000-8000-0000000000e1" },
+        "unit": "hamlet:0193a8e2-0000-7000-8000-000000000001",
+        "body": { "type": "set_score", "indicator": "2.1", "answer": 8.5, "base": [] }
+    });
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = serde::Serialize::serialize(&record, &serializer).unwrap_or_else(|err| panic!("to js: {err}"));
+    let tx = db.transaction(&["outbox", "meta"], TransactionMode::ReadWrite).unwrap_or_else(|err| panic!("tx: {err}"));
+    let outbox = tx.store("outbox").unwrap_or_else(|err| panic!("store: {err}"));
+    outbox.put(&value, None).await.unwrap_or_else(|err| panic!("put: {err}"));
+    let meta = tx.store("meta").unwrap_or_else(|err| panic!("store: {err}"));
+    meta.put(&JsValue::from(1), Some(&JsValue::from_str("schema"))).await.unwrap_or_else(|err| panic!("put: {err}"));
+    meta.put(&JsValue::from_str("0193b4c2-7f1e-7a10-9c55-3f2d1e0a4b61"), Some(&JsValue::from_str("device")))
+        .await
+        .unwrap_or_else(|err| panic!("put: {err}"));
+    tx.done().await.unwrap_or_else(|err| panic!("commit: {err}"));
+    db.close();
+
+    let storage = Storage::open_named(name).await.unwrap_or_else(|err| panic!("open: {err}"));
+    let expected: Operation = serde_json::from_value(record).unwrap_or_else(|err| panic!("decode: {err}"));
+    assert_eq!(storage.outbox().await.ok(), Some(vec![expected]));
+    let (device, _) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
+    assert_eq!(device, "0193b4c2-7f1e-7a10-9c55-3f2d1e0a4b61");
+    assert_eq!(SCHEMA_VERSION, 1);
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_from_a_newer_version_is_refused_with_a_message() {
+    let name = "test-newer-schema";
+    let storage = fresh(name).await;
+    storage.close();
+    // Version 2 of the IndexedDB database, as a later app would leave it.
+    let db = Rexie::builder(name)
+        .version(SCHEMA_VERSION + 1)
+        .add_object_store(ObjectStore::new("outbox").key_path("id"))
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap_or_else(|err| panic!("newer db: {err}"));
+    db.close();
+    match Storage::open_named(name).await {
+        Ok(_) => panic!("a newer database opened"),
+        Err(err) => {
+            assert!(matches!(err, storage::StorageError::NewerDatabase(_)), "{err:?}");
+            assert!(err.to_string().starts_with("Không lưu được vào bộ nhớ của trình duyệt: "), "{err}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn estimate_and_persist_answer_in_chromium() {
+    let estimate = storage::estimate().await.unwrap_or_else(|err| panic!("estimate: {err}"));
+    let estimate = estimate.unwrap_or_else(|| panic!("Chromium offers navigator.storage.estimate()"));
+    assert!(estimate.quota > 0.0 && estimate.usage >= 0.0, "{estimate:?}");
+    let persisted = storage::persist().await.unwrap_or_else(|err| panic!("persist: {err}"));
+    assert!(persisted.is_some());
+}
