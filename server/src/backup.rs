@@ -13,6 +13,7 @@ use std::io::{BufRead, Write as IoWrite};
 use hoctap_shared::protocol::{Operation, PROTOCOL_VERSION};
 use serde::{Deserialize, Serialize};
 
+use crate::hex::{from_hex, to_hex};
 use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
@@ -57,17 +58,6 @@ pub struct Summary {
     pub entries: u64,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
-}
-
 fn io(err: std::io::Error) -> ApiError {
     ApiError::Backup { line: 0, detail: format!("lỗi đọc/ghi tệp: {err}") }
 }
@@ -96,7 +86,7 @@ pub fn write_backup(state: &AppState, out: &mut dyn IoWrite) -> Result<Summary, 
     for keyspace in PLAIN_KEYSPACES {
         for_each(state.store.as_ref(), keyspace, b"", |key, value| {
             summary.entries += 1;
-            line_json(out, &Line::Entry { keyspace: keyspace.to_string(), key: hex(key), value: hex(value) })
+            line_json(out, &Line::Entry { keyspace: keyspace.to_string(), key: to_hex(key), value: to_hex(value) })
         })?;
     }
     line_json(out, &Line::End { ops: summary.ops, entries: summary.entries })?;
@@ -138,7 +128,7 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
                 let Some(keyspace) = PLAIN_KEYSPACES.iter().find(|k| **k == keyspace) else {
                     return Err(bad(number, format!("vùng dữ liệu {keyspace:?} không được sao lưu")));
                 };
-                let (Some(key), Some(value)) = (unhex(&key), unhex(&value)) else {
+                let (Some(key), Some(value)) = (from_hex(&key), from_hex(&value)) else {
                     return Err(bad(number, "khóa hoặc giá trị không phải mã hex".to_string()));
                 };
                 entries.push(Write::Put { keyspace, key, value });

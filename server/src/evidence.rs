@@ -49,7 +49,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::to_hex(&Sha256::digest(bytes))
 }
 
 fn unit_key(sha256: &str, unit: &str) -> Vec<u8> {

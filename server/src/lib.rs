@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod evidence;
+pub mod hex;
 pub mod openapi;
 mod rejections;
 mod routes;
@@ -75,6 +76,11 @@ impl AppState {
         if let Some(known) = self.catalog.units.get(id) {
             return Ok(Some(known.clone()));
         }
+        self.stored_unit(id)
+    }
+
+    /// A unit registered at run time (hamlets), stored under `units` as JSON.
+    fn stored_unit(&self, id: &str) -> Result<Option<OrgUnit>, store::StoreError> {
         match self.store.get("units", id.as_bytes())? {
             Some(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
@@ -90,14 +96,7 @@ impl AppState {
         if let Some(known) = self.catalog.units.get(unit) {
             return Ok(known.parent.clone());
         }
-        match self.store.get("units", unit.as_bytes())? {
-            Some(bytes) => {
-                let stored: hoctap_shared::units::OrgUnit = serde_json::from_slice(&bytes)
-                    .map_err(|_| store::StoreError::Corrupt { key: format!("units/{unit}") })?;
-                Ok(stored.parent)
-            }
-            None => Ok(None),
-        }
+        Ok(self.stored_unit(unit)?.and_then(|u| u.parent))
     }
 
     /// Whether `ancestor` is `unit` itself or lies above it.

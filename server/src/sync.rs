@@ -140,7 +140,9 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
     let mut seq = last_seq(state)?;
     let mut writes = Vec::new();
     let mut batch_ids: BTreeMap<&str, &Operation> = BTreeMap::new();
-    let mut touched: BTreeMap<RecordId, Vec<Operation>> = BTreeMap::new();
+    // Each touched record's operations so far and the view they give, which is stored
+    // as is once the batch is accepted.
+    let mut touched: BTreeMap<RecordId, (Vec<Operation>, RecordView)> = BTreeMap::new();
     let mut new_units: BTreeMap<String, OrgUnit> = BTreeMap::new();
 
     for op in ops {
@@ -189,11 +191,10 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
         }
         // The record as it stands with this operation: refuse what the rules refuse
         // rather than store it (the device shows the reason to the officer).
-        let record_ops = match touched.get(&op.record) {
-            Some(ops) => ops.clone(),
+        let mut with_op = match touched.get(&op.record) {
+            Some((ops, _)) => ops.clone(),
             None => record_ops(state, &op.record)?,
         };
-        let mut with_op = record_ops.clone();
         with_op.push(op.clone());
         let after = merge::view(&op.record, &with_op);
         if let Some(refused) = after.refused.iter().find(|r| r.op == op.id) {
@@ -219,19 +220,15 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
             new_units.insert(hamlet.id.clone(), hamlet);
         }
         batch_ids.insert(&op.id, op);
-        touched.insert(op.record.clone(), with_op);
+        touched.insert(op.record.clone(), (with_op, after));
         response.accepted.push(op.id.clone());
     }
 
     if response.accepted.is_empty() {
         return Ok(response);
     }
-    for (record, ops) in &touched {
-        writes.push(Write::Put {
-            keyspace: "views",
-            key: record.to_string().into_bytes(),
-            value: encode(&merge::view(record, ops)),
-        });
+    for (record, (_, view)) in &touched {
+        writes.push(Write::Put { keyspace: "views", key: record.to_string().into_bytes(), value: encode(view) });
     }
     for (id, unit) in &new_units {
         writes.push(Write::Put { keyspace: "units", key: id.as_bytes().to_vec(), value: encode(unit) });

@@ -77,10 +77,21 @@ pub struct ChildFigures {
 /// per-unit index for provinces (issue 6 measures it).
 fn views_under(state: &AppState, unit: &str) -> Result<Vec<RecordView>, StoreError> {
     let mut views = Vec::new();
+    // Records share few units: decide each unit once rather than walk its parents for
+    // every record.
+    let mut covered: BTreeMap<String, bool> = BTreeMap::new();
     crate::store::for_each(state.store.as_ref(), "views", b"", |key, bytes| {
         let view: RecordView = serde_json::from_slice(bytes)
             .map_err(|_| StoreError::Corrupt { key: format!("views/{}", String::from_utf8_lossy(key)) })?;
-        if state.unit_covers(unit, &view.unit)? {
+        let inside = match covered.get(&view.unit) {
+            Some(inside) => *inside,
+            None => {
+                let inside = state.unit_covers(unit, &view.unit)?;
+                covered.insert(view.unit.clone(), inside);
+                inside
+            }
+        };
+        if inside {
             views.push(view);
         }
         Ok::<(), StoreError>(())
