@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use hoctap_shared::criteria::{CriteriaSet, Indicator, Measure, Rule, ShareScoring};
+use hoctap_shared::merge::{RecordView, SCORE_FIELD_PREFIX};
 use hoctap_shared::number::{Percent, Points};
 use hoctap_shared::scoring::{self, Answer, Context, Decision, Evaluation, Outcome};
 use hoctap_shared::Error;
@@ -97,6 +98,32 @@ impl EvaluationForm {
             answered: 0,
             applicable: 0,
         };
+        form.refresh();
+        form
+    }
+
+    /// The form of a saved evaluation: its context and every score it holds (a score in
+    /// conflict stays empty, to be chosen on the conflict screen or entered again).
+    pub fn from_view(set: Rc<CriteriaSet>, view: &RecordView) -> EvaluationForm {
+        let mut form = EvaluationForm::new(set);
+        if let Some(context) = view.value("context").and_then(|c| serde_json::from_value::<Context>(c.clone()).ok()) {
+            form.area = context.area.filter(|a| a != "normal");
+            form.tags = context.tags.into_iter().collect();
+        }
+        for (name, field) in &view.fields {
+            let Some(code) = name.strip_prefix(SCORE_FIELD_PREFIX) else { continue };
+            let Some(answer) = field.value.clone().and_then(|v| serde_json::from_value::<Answer>(v).ok()) else {
+                continue;
+            };
+            let entry = match answer {
+                Answer::Points(points) => Entry::Points(points.to_string()),
+                Answer::Met(met) => Entry::Met(met),
+                Answer::Share { numerator, denominator } => {
+                    Entry::Share { numerator: numerator.to_string(), denominator: denominator.to_string() }
+                }
+            };
+            form.entries.insert(code.to_string(), entry);
+        }
         form.refresh();
         form
     }
@@ -524,5 +551,42 @@ mod tests {
                 Status::Complete(_) => panic!("{} complete when empty", f.set.id),
             }
         }
+    }
+
+    #[test]
+    fn a_saved_evaluation_loads_back_into_the_form() {
+        use hoctap_shared::hlc::Hlc;
+        use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind};
+        let mut f = form("cdht-244-2022");
+        f.apply(Action::SetPoints("1.1".to_string(), "8".to_string()));
+        f.apply(Action::SetPoints("2.1".to_string(), "9".to_string()));
+        f.apply(Action::SetArea(Some("remote".to_string())));
+        let record = RecordId { kind: RecordKind::Evaluation, id: "e".to_string() };
+        let mut ops = Vec::new();
+        let mut n = 0;
+        let mut push = |body: OpBody| {
+            n += 1;
+            ops.push(Operation {
+                id: format!("o{n}"),
+                device: "d".to_string(),
+                hlc: Hlc { wall_ms: n, counter: 0, device: "d".to_string() },
+                record: record.clone(),
+                unit: "hamlet:h".to_string(),
+                body,
+            });
+        };
+        let context = serde_json::to_value(f.context()).unwrap_or_default();
+        push(OpBody::SetFields {
+            fields: vec![FieldEdit { field: "context".to_string(), value: context, base: vec![] }],
+        });
+        for (code, answer) in f.answers() {
+            push(OpBody::SetScore { indicator: code, answer, base: vec![] });
+        }
+        let view = hoctap_shared::merge::view(&record, ops.iter());
+        let loaded = EvaluationForm::from_view(Rc::clone(&f.set), &view);
+        assert_eq!(loaded.answers(), f.answers());
+        assert_eq!(loaded.area.as_deref(), Some("remote"));
+        assert_eq!(loaded.entries.get("1.1"), Some(&Entry::Points("8".to_string())));
+        assert_eq!(loaded.answers().len(), 2);
     }
 }

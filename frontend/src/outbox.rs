@@ -6,17 +6,39 @@
 use std::collections::BTreeMap;
 
 use hoctap_shared::hlc::Hlc;
+use hoctap_shared::merge::{RecordView, SCORE_FIELD_PREFIX};
 use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId};
 use hoctap_shared::scoring::Answer;
 
 use crate::evaluation::EvaluationForm;
 
-/// What the device last saved of one evaluation: each field's and each score's value
-/// with the operation that wrote it (the `base` of the next edit).
+/// What the device holds of one evaluation: each field's and each score's current value
+/// (`None` while concurrent values conflict) with the operations that wrote it — the
+/// `base` of the next edit, so an edit supersedes everything the officer saw.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Saved {
-    pub fields: BTreeMap<String, (serde_json::Value, String)>,
-    pub scores: BTreeMap<String, (Answer, String)>,
+    pub fields: BTreeMap<String, (Option<serde_json::Value>, Vec<String>)>,
+    pub scores: BTreeMap<String, (Option<Answer>, Vec<String>)>,
+}
+
+impl Saved {
+    /// What `view` holds: its fields and scores with their current candidates.
+    pub fn from_view(view: &RecordView) -> Saved {
+        let mut saved = Saved::default();
+        for (name, field) in &view.fields {
+            let base: Vec<String> = field.candidates.iter().map(|c| c.op.clone()).collect();
+            match name.strip_prefix(SCORE_FIELD_PREFIX) {
+                Some(code) => {
+                    let answer = field.value.clone().and_then(|v| serde_json::from_value::<Answer>(v).ok());
+                    saved.scores.insert(code.to_string(), (answer, base));
+                }
+                None => {
+                    saved.fields.insert(name.clone(), (field.value.clone(), base));
+                }
+            }
+        }
+        saved
+    }
 }
 
 /// Who saves what, and when.
@@ -31,6 +53,8 @@ pub struct SaveContext {
     pub now_ms: i64,
     /// The year evaluated (năm đánh giá).
     pub year: i32,
+    /// The person, household, clan, hamlet or unit evaluated.
+    pub subject: Option<RecordId>,
 }
 
 /// The result of a save: the operations to append, the clock after them, and what is
@@ -71,14 +95,17 @@ pub fn save_operations(
     };
 
     let context = serde_json::to_value(form.context()).unwrap_or(serde_json::Value::Null);
-    let wanted = [
+    let mut wanted = vec![
         ("set", serde_json::Value::from(form.set.id.clone())),
         ("year", serde_json::Value::from(ctx.year)),
         ("context", context),
     ];
+    if let Some(subject) = &ctx.subject {
+        wanted.push(("subject", serde_json::to_value(subject).unwrap_or(serde_json::Value::Null)));
+    }
     let changed: Vec<(String, serde_json::Value)> = wanted
         .into_iter()
-        .filter(|(field, value)| saved.fields.get(*field).is_none_or(|(old, _)| old != value))
+        .filter(|(field, value)| saved.fields.get(*field).is_none_or(|(old, _)| old.as_ref() != Some(value)))
         .map(|(field, value)| (field.to_string(), value))
         .collect();
     if !changed.is_empty() {
@@ -87,22 +114,22 @@ pub fn save_operations(
             .map(|(field, value)| FieldEdit {
                 field: field.clone(),
                 value: value.clone(),
-                base: saved.fields.get(field).map(|(_, op)| vec![op.clone()]).unwrap_or_default(),
+                base: saved.fields.get(field).map(|(_, ops)| ops.clone()).unwrap_or_default(),
             })
             .collect();
         let id = op(OpBody::SetFields { fields }, &mut clock, &mut ids);
         for (field, value) in changed {
-            next.fields.insert(field, (value, id.clone()));
+            next.fields.insert(field, (Some(value), vec![id.clone()]));
         }
     }
 
     for (code, answer) in form.answers() {
-        if saved.scores.get(&code).is_some_and(|(old, _)| *old == answer) {
+        if saved.scores.get(&code).is_some_and(|(old, _)| *old == Some(answer)) {
             continue;
         }
-        let base = saved.scores.get(&code).map(|(_, op)| vec![op.clone()]).unwrap_or_default();
+        let base = saved.scores.get(&code).map(|(_, ops)| ops.clone()).unwrap_or_default();
         let id = op(OpBody::SetScore { indicator: code.clone(), answer, base }, &mut clock, &mut ids);
-        next.scores.insert(code, (answer, id));
+        next.scores.insert(code, (Some(answer), vec![id]));
     }
     Save { ops, clock, saved: next }
 }
@@ -137,6 +164,7 @@ mod tests {
             clock,
             now_ms,
             year: 2026,
+            subject: None,
         }
     }
 
@@ -206,6 +234,35 @@ mod tests {
                 r#"op-6 1000.5 {"type":"set_score","indicator":"1.4","answer":7,"base":[]}"#,
             ],
         );
-        assert_eq!(second.saved.scores.get("2.1").map(|(_, op)| op.as_str()), Some("op-3"));
+        assert_eq!(second.saved.scores.get("2.1").map(|(_, ops)| ops.clone()), Some(vec!["op-3".to_string()]));
+    }
+
+    #[test]
+    fn an_edit_of_a_conflicting_score_names_every_candidate() {
+        use hoctap_shared::merge;
+        let record = RecordId { kind: RecordKind::Evaluation, id: "ev-1".to_string() };
+        let score = |id: &str, device: &str, ms: i64, points: &str| Operation {
+            id: id.to_string(),
+            device: device.to_string(),
+            hlc: Hlc { wall_ms: ms, counter: 0, device: device.to_string() },
+            record: record.clone(),
+            unit: "hamlet:h1".to_string(),
+            body: OpBody::SetScore {
+                indicator: "1.1".to_string(),
+                answer: serde_json::from_str(points).unwrap_or(Answer::Met(false)),
+                base: vec![],
+            },
+        };
+        let ops = [score("a", "d1", 1, "7"), score("b", "d2", 2, "8")];
+        let view = merge::view(&record, ops.iter());
+        let saved = Saved::from_view(&view);
+        assert_eq!(saved.scores.get("1.1"), Some(&(None, vec!["a".to_string(), "b".to_string()])));
+        let f = form([points("1.1", "8")]);
+        let save = save_operations(&f, &saved, &ctx(Hlc::zero("dev"), 3), ids(10));
+        let resolved = save.ops.iter().find(|op| matches!(op.body, OpBody::SetScore { .. }));
+        assert!(matches!(&resolved.map(|o| &o.body), Some(OpBody::SetScore { base, .. }) if base == &["a", "b"]));
+        let mut all: Vec<Operation> = ops.to_vec();
+        all.extend(save.ops.clone());
+        assert!(merge::view(&record, all.iter()).conflicts().next().is_none());
     }
 }

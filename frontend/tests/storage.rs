@@ -3,9 +3,9 @@
 //! Each test uses its own database, deleted first, so runs do not see each other.
 #![cfg(target_arch = "wasm32")]
 
-use hoctap_frontend::storage::{self, Storage, SCHEMA_VERSION};
+use hoctap_frontend::storage::{self, EvidenceFile, Storage, SCHEMA_VERSION};
 use hoctap_shared::hlc::Hlc;
-use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind};
+use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind, Rejection};
 use hoctap_shared::scoring::Answer;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
@@ -152,10 +152,12 @@ async fn a_record_written_in_the_v1_shape_still_loads() {
 
     let storage = Storage::open_named(name).await.unwrap_or_else(|err| panic!("open: {err}"));
     let expected: Operation = serde_json::from_value(record).unwrap_or_else(|err| panic!("decode: {err}"));
-    assert_eq!(storage.outbox().await.ok(), Some(vec![expected]));
+    assert_eq!(storage.outbox().await.ok(), Some(vec![expected.clone()]));
+    // Version 2 keeps every known operation in `ops`: the outbox's were copied there.
+    assert_eq!(storage.all_ops().await.ok(), Some(vec![expected]));
     let (device, _) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
     assert_eq!(device, "0193b4c2-7f1e-7a10-9c55-3f2d1e0a4b61");
-    assert_eq!(SCHEMA_VERSION, 1);
+    assert_eq!(SCHEMA_VERSION, 2);
     storage.close();
 }
 
@@ -189,4 +191,58 @@ async fn estimate_and_persist_answer_in_chromium() {
     assert!(estimate.quota > 0.0 && estimate.usage >= 0.0, "{estimate:?}");
     let persisted = storage::persist().await.unwrap_or_else(|err| panic!("persist: {err}"));
     assert!(persisted.is_some());
+}
+
+#[wasm_bindgen_test]
+async fn confirmed_ops_leave_the_outbox_and_refused_ones_are_kept_with_why() {
+    let name = "hoctap-test-settle";
+    let storage = fresh(name).await;
+    let ops = sample_ops();
+    storage.append_ops(&ops).await.unwrap_or_else(|err| panic!("append: {err}"));
+    let refused = Rejection { op: ops[1].id.clone(), code: "record_locked".to_string(), message: "khóa".to_string() };
+    storage.settle(&[ops[0].id.clone()], std::slice::from_ref(&refused)).await.unwrap_or_else(|err| panic!("{err}"));
+    let storage = reopen(storage, name).await;
+    let left: Vec<String> = storage.outbox().await.unwrap_or_default().into_iter().map(|op| op.id).collect();
+    let expected: Vec<String> = ops[2..].iter().map(|op| op.id.clone()).collect();
+    assert_eq!(left, expected);
+    assert_eq!(storage.refused().await.ok(), Some(vec![refused]));
+    assert_eq!(storage.all_ops().await.map(|o| o.len()).ok(), Some(ops.len()), "nothing is lost from ops");
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_pulled_page_is_stored_with_its_cursor_and_clock() {
+    let name = "hoctap-test-pulled";
+    let storage = fresh(name).await;
+    let ops = sample_ops();
+    let clock = Hlc { wall_ms: 9_000, counter: 2, device: "dev".to_string() };
+    storage.store_pulled(&ops, &clock, 42).await.unwrap_or_else(|err| panic!("pulled: {err}"));
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.cursor().await.ok(), Some(42));
+    assert_eq!(storage.outbox_len().await.ok(), Some(0), "pulled operations are not ours to send");
+    assert_eq!(storage.all_ops().await.map(|o| o.len()).ok(), Some(ops.len()));
+    let (_, stored) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
+    assert_eq!(stored, clock);
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn evidence_is_kept_once_until_uploaded() {
+    let name = "hoctap-test-evidence";
+    let storage = fresh(name).await;
+    let file = EvidenceFile {
+        sha256: "ab".repeat(32),
+        media_type: "image/jpeg".to_string(),
+        name: Some("ảnh lớp học.jpg".to_string()),
+        bytes: vec![0xff, 0xd8, 0xff, 0, 1, 2, 3],
+        uploaded: false,
+    };
+    storage.put_evidence(&file).await.unwrap_or_else(|err| panic!("put: {err}"));
+    storage.put_evidence(&file).await.unwrap_or_else(|err| panic!("put again: {err}"));
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.pending_evidence().await.ok(), Some(vec![file.clone()]));
+    storage.mark_uploaded(&file.sha256).await.unwrap_or_else(|err| panic!("mark: {err}"));
+    assert_eq!(storage.pending_evidence().await.ok(), Some(vec![]));
+    assert_eq!(storage.evidence(&file.sha256).await.ok().flatten().map(|f| f.bytes), Some(file.bytes));
+    storage.close();
 }

@@ -145,8 +145,8 @@ pub fn admin_invite(state: &AppState, request: &AdminInvite) -> Report {
     Report::ok(format!(
         "Lời mời dùng một lần: {} — {unit_name} ({}), cho {}, hết hạn sau {} giờ.\n\
          {}\n\n\
-         Người được mời mở liên kết trên để chọn tên đăng nhập và mật khẩu. Khi giao diện web\n\
-         chưa có trang này, có thể nhận lời mời bằng API:\n  \
+         Người được mời mở liên kết trên trong trình duyệt để chọn tên đăng nhập và mật khẩu.\n\
+         Cũng có thể nhận lời mời bằng API:\n  \
          curl -X POST {api} -H 'Content-Type: application/json' \\\n    \
          -d '{{\"username\": \"<tên đăng nhập>\", \"password\": \"<mật khẩu, ít nhất 10 ký tự>\"}}'\n",
         role.title(),

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod number;
 pub mod plans;
 pub mod protocol;
+pub mod report;
 pub mod scoring;
 pub mod text;
 pub mod units;

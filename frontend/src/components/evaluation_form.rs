@@ -12,19 +12,30 @@ use crate::evaluation::{asks_area, context_tags, share_percent, tag_label, Actio
 pub struct EvaluationFormViewProps {
     pub form: EvaluationForm,
     pub on_change: Callback<Action>,
+    /// Drawn under each indicator (its evidence), given the indicator's code.
+    #[prop_or_default]
+    pub indicator_extra: Option<Callback<String, Html>>,
+    /// Shows the answers without letting them change (a recognised record).
+    #[prop_or_default]
+    pub read_only: bool,
 }
 
 #[function_component(EvaluationFormView)]
 pub fn evaluation_form_view(props: &EvaluationFormViewProps) -> Html {
     let form = &props.form;
     let reset = props.on_change.reform(|_: MouseEvent| Action::Reset);
+    let extra = props.indicator_extra.clone();
     html! {
         <form class="evaluation" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-            { context_section(form, &props.on_change) }
-            { for form.set.criteria.iter().map(|c| criterion_section(form, c, &props.on_change)) }
-            <div class="form-end">
-                <button type="button" class="reset" onclick={reset}>{ "Xóa hết, nhập lại từ đầu" }</button>
-            </div>
+            <fieldset class="plain" disabled={props.read_only}>
+                { context_section(form, &props.on_change) }
+                { for form.set.criteria.iter().map(|c| criterion_section(form, c, &props.on_change, &extra)) }
+                if !props.read_only {
+                    <div class="form-end">
+                        <button type="button" class="reset" onclick={reset}>{ "Xóa hết, nhập lại từ đầu" }</button>
+                    </div>
+                }
+            </fieldset>
         </form>
     }
 }
@@ -65,7 +76,12 @@ fn context_section(form: &EvaluationForm, on_change: &Callback<Action>) -> Html 
     }
 }
 
-fn criterion_section(form: &EvaluationForm, criterion: &Criterion, on_change: &Callback<Action>) -> Html {
+fn criterion_section(
+    form: &EvaluationForm,
+    criterion: &Criterion,
+    on_change: &Callback<Action>,
+    extra: &Option<Callback<String, Html>>,
+) -> Html {
     let points = match (criterion.points, form.criterion_totals.get(&criterion.code)) {
         (Some(max), Some(got)) => format!("{got}/{max} điểm"),
         (Some(max), None) => format!("{max} điểm"),
@@ -77,12 +93,17 @@ fn criterion_section(form: &EvaluationForm, criterion: &Criterion, on_change: &C
                 <span>{ format!("Tiêu chí {}. {}", criterion.code, criterion.name) }</span>
                 if !points.is_empty() { <span class="criterion-points">{ points }</span> }
             </h2>
-            { for criterion.indicators.iter().filter(|i| form.applies(i)).map(|i| indicator_row(form, i, on_change)) }
+            { for criterion.indicators.iter().filter(|i| form.applies(i)).map(|i| indicator_row(form, i, on_change, extra)) }
         </section>
     }
 }
 
-fn indicator_row(form: &EvaluationForm, indicator: &Indicator, on_change: &Callback<Action>) -> Html {
+fn indicator_row(
+    form: &EvaluationForm,
+    indicator: &Indicator,
+    on_change: &Callback<Action>,
+    extra: &Option<Callback<String, Html>>,
+) -> Html {
     let code = indicator.code.clone();
     let input_id = format!("ind-{code}");
     let error_id = format!("err-{code}");
@@ -189,6 +210,7 @@ fn indicator_row(form: &EvaluationForm, indicator: &Indicator, on_change: &Callb
             }
             { input }
             <p class="indicator-error" id={error_id} role="alert">{ error.cloned().unwrap_or_default() }</p>
+            { extra.as_ref().map(|extra| extra.emit(indicator.code.clone())).unwrap_or_default() }
         </div>
     }
 }

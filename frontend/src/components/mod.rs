@@ -2,11 +2,13 @@
 //! through callbacks (`on_change`, `on_choose`, `on_save`); none holds domain state or touches
 //! browser storage.
 
+mod chart;
 mod evaluation_form;
 mod save_bar;
 mod set_picker;
 mod summary_bar;
 
+pub use chart::ConsolidationCharts;
 pub use evaluation_form::EvaluationFormView;
 pub use save_bar::{SaveBar, SaveState};
 pub use set_picker::{SetPicker, StatusBadge};

@@ -5,11 +5,17 @@
 //! Version 1 (the first): the `outbox` holds each operation as its protocol-v1 JSON
 //! object, keyed by its `id`; `meta` holds `schema` (a number), `device` (a string) and
 //! `clock` (an `Hlc` object).
+//!
+//! Version 2 adds the `ops` store (every known operation, keyed by `id`; the outbox's
+//! operations are copied into it), the `evidence` store (files by `sha256`) and the
+//! `meta` keys `session`, `cursor`, `refused`, `outbox_owner`, `replica_account` and
+//! `consolidation`.
+//! Outbox records keep their version-1 shape.
 
 use super::StorageError;
 
 /// The schema this build writes; also the IndexedDB database version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// An outbox record written under schema `from`, in the current schema's shape.
 /// Each step upgrades by one version; a later version adds its step here.
@@ -27,8 +33,8 @@ pub fn migrate_outbox_record(from: u32, record: serde_json::Value) -> Result<ser
     Ok(record)
 }
 
-/// A record of schema `from` in the shape of schema `from + 1`. There is no step yet:
-/// version 1 is the current shape, so this is never reached with a real change.
+/// A record of schema `from` in the shape of schema `from + 1`. Outbox records have
+/// kept one shape so far (version 2 only added stores), so no step changes them.
 fn upgrade_step(_from: u32, record: serde_json::Value) -> serde_json::Value {
     record
 }

@@ -1,7 +1,12 @@
 //! The only code that touches browser storage. The device keeps, in an IndexedDB
-//! database named `hoctap`, the operations an officer made that the server has not yet
-//! confirmed (`outbox`, keyed by op id) and the device's own facts (`meta`: its id, its
-//! last hybrid-logical-clock reading, the schema version of what is stored).
+//! database named `hoctap`:
+//! - `ops`: every operation the device knows (its own and those pulled from the
+//!   server), keyed by op id — the local replica records are derived from;
+//! - `outbox`: the operations made here that the server has not yet confirmed (each
+//!   is also in `ops`), removed only when a push answer confirms or refuses them;
+//! - `evidence`: files attached as evidence, by SHA-256, with whether they are uploaded;
+//! - `meta`: the device's own facts (its id, its last hybrid-logical-clock reading, the
+//!   schema version, the signed-in session, the pull cursor, refused operations).
 //!
 //! Every failure is a [`StorageError`] with a Vietnamese message for the officer; nothing
 //! here panics, because a lost write must be seen, not crash the page.
@@ -9,8 +14,9 @@
 mod error;
 mod migrate;
 
+use hoctap_shared::accounts::LoginResponse;
 use hoctap_shared::hlc::Hlc;
-use hoctap_shared::protocol::Operation;
+use hoctap_shared::protocol::{Operation, Rejection};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,10 +28,18 @@ pub use migrate::{migrate_outbox_record, SCHEMA_VERSION};
 pub const DB_NAME: &str = "hoctap";
 
 const OUTBOX: &str = "outbox";
+const OPS: &str = "ops";
+const EVIDENCE: &str = "evidence";
 const META: &str = "meta";
 const META_SCHEMA: &str = "schema";
 const META_DEVICE: &str = "device";
 const META_CLOCK: &str = "clock";
+const META_SESSION: &str = "session";
+const META_CURSOR: &str = "cursor";
+const META_REFUSED: &str = "refused";
+const META_OUTBOX_OWNER: &str = "outbox_owner";
+const META_CONSOLIDATION: &str = "consolidation";
+const META_REPLICA_ACCOUNT: &str = "replica_account";
 
 /// How much the browser lets this site store, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,6 +66,8 @@ impl Storage {
         let db = Rexie::builder(name)
             .version(SCHEMA_VERSION)
             .add_object_store(ObjectStore::new(OUTBOX).key_path("id"))
+            .add_object_store(ObjectStore::new(OPS).key_path("id"))
+            .add_object_store(ObjectStore::new(EVIDENCE).key_path("sha256"))
             .add_object_store(ObjectStore::new(META))
             .build()
             .await
@@ -69,7 +85,7 @@ impl Storage {
     /// Brings every stored record to [`SCHEMA_VERSION`] in one transaction. A database
     /// without a recorded schema was written by version 1, the first.
     async fn migrate(&self) -> Result<(), StorageError> {
-        let tx = self.db.transaction(&[OUTBOX, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let tx = self.db.transaction(&[OUTBOX, OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
         let meta = tx.store(META).map_err(StorageError::write)?;
         let stored = meta.get(JsValue::from_str(META_SCHEMA)).await.map_err(StorageError::read)?;
         let from = match stored.as_ref().and_then(JsValue::as_f64) {
@@ -82,10 +98,13 @@ impl Storage {
         }
         if from < SCHEMA_VERSION {
             let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
+            let ops = tx.store(OPS).map_err(StorageError::write)?;
             for value in outbox.get_all(None, None).await.map_err(StorageError::read)? {
                 let record: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?;
                 let record = migrate_outbox_record(from, record)?;
                 outbox.put(&to_js(&record)?, None).await.map_err(StorageError::write)?;
+                // Version 2 keeps every known operation in `ops`, the outbox's too.
+                ops.put(&to_js(&record)?, None).await.map_err(StorageError::write)?;
             }
         }
         if stored.is_none() || from < SCHEMA_VERSION {
@@ -103,10 +122,13 @@ impl Storage {
         if ops.is_empty() {
             return Ok(());
         }
-        let tx = self.db.transaction(&[OUTBOX, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let tx = self.db.transaction(&[OUTBOX, OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
         let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
+        let known = tx.store(OPS).map_err(StorageError::write)?;
         for op in ops {
-            outbox.put(&to_js(op)?, None).await.map_err(StorageError::write)?;
+            let value = to_js(op)?;
+            outbox.put(&value, None).await.map_err(StorageError::write)?;
+            known.put(&value, None).await.map_err(StorageError::write)?;
         }
         let meta = tx.store(META).map_err(StorageError::write)?;
         let stored = meta.get(JsValue::from_str(META_CLOCK)).await.map_err(StorageError::read)?;
@@ -124,9 +146,18 @@ impl Storage {
 
     /// Every operation waiting to be confirmed, oldest first (by clock, then id).
     pub async fn outbox(&self) -> Result<Vec<Operation>, StorageError> {
-        let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadOnly).map_err(StorageError::read)?;
+        self.read_ops(OUTBOX).await
+    }
+
+    /// Every operation the device knows, its own and pulled ones, oldest first.
+    pub async fn all_ops(&self) -> Result<Vec<Operation>, StorageError> {
+        self.read_ops(OPS).await
+    }
+
+    async fn read_ops(&self, store: &str) -> Result<Vec<Operation>, StorageError> {
+        let tx = self.db.transaction(&[store], TransactionMode::ReadOnly).map_err(StorageError::read)?;
         let values =
-            tx.store(OUTBOX).map_err(StorageError::read)?.get_all(None, None).await.map_err(StorageError::read)?;
+            tx.store(store).map_err(StorageError::read)?.get_all(None, None).await.map_err(StorageError::read)?;
         let mut ops = Vec::with_capacity(values.len());
         for value in values {
             let record: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?;
@@ -134,6 +165,207 @@ impl Storage {
         }
         ops.sort_by(|a, b| (&a.hlc, &a.id).cmp(&(&b.hlc, &b.id)));
         Ok(ops)
+    }
+
+    /// Keeps operations pulled from the server, with the clock moved past them and the
+    /// cursor to pull from next, in one transaction: a page is stored whole or not at all.
+    pub async fn store_pulled(&self, ops: &[Operation], clock: &Hlc, cursor: u64) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let known = tx.store(OPS).map_err(StorageError::write)?;
+        for op in ops {
+            known.put(&to_js(op)?, None).await.map_err(StorageError::write)?;
+        }
+        let meta = tx.store(META).map_err(StorageError::write)?;
+        meta.put(&to_js(clock)?, Some(&JsValue::from_str(META_CLOCK))).await.map_err(StorageError::write)?;
+        meta.put(&JsValue::from_f64(cursor as f64), Some(&JsValue::from_str(META_CURSOR)))
+            .await
+            .map_err(StorageError::write)?;
+        finish(tx).await
+    }
+
+    /// Removes from the outbox the operations a push answer confirmed (accepted or
+    /// already stored), and moves the refused ones out with their reasons, in one
+    /// transaction. Every one of them stays in `ops`.
+    pub async fn settle(&self, confirmed: &[String], refused: &[Rejection]) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[OUTBOX, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
+        for id in confirmed.iter().chain(refused.iter().map(|r| &r.op)) {
+            outbox.delete(JsValue::from_str(id)).await.map_err(StorageError::write)?;
+        }
+        if !refused.is_empty() {
+            let meta = tx.store(META).map_err(StorageError::write)?;
+            let mut all: Vec<Rejection> = get_meta(&meta, META_REFUSED).await?.unwrap_or_default();
+            for rejection in refused {
+                if !all.iter().any(|r| r.op == rejection.op) {
+                    all.push(rejection.clone());
+                }
+            }
+            meta.put(&to_js(&all)?, Some(&JsValue::from_str(META_REFUSED))).await.map_err(StorageError::write)?;
+        }
+        finish(tx).await
+    }
+
+    /// Operations the server refused, with its reasons.
+    pub async fn refused(&self) -> Result<Vec<Rejection>, StorageError> {
+        Ok(self.meta(META_REFUSED).await?.unwrap_or_default())
+    }
+
+    /// The signed-in session, if any.
+    pub async fn session(&self) -> Result<Option<LoginResponse>, StorageError> {
+        self.meta(META_SESSION).await
+    }
+
+    /// The account whose operations wait in the outbox (they are pushed only with its
+    /// session).
+    pub async fn outbox_owner(&self) -> Result<Option<String>, StorageError> {
+        self.meta(META_OUTBOX_OWNER).await
+    }
+
+    /// Signs `session` in on this device. When it is another account than the previous
+    /// one, what was pulled for the previous account is dropped (it is on the server)
+    /// and pulling starts again; the outbox — work not yet on the server — is kept.
+    pub async fn sign_in(&self, session: &LoginResponse) -> Result<(), StorageError> {
+        let replica: Option<String> = self.meta(META_REPLICA_ACCOUNT).await?;
+        let owner: Option<String> = self.meta(META_OUTBOX_OWNER).await?;
+        let same_account = replica.as_deref().is_none_or(|r| r == session.account.id);
+        let tx = self.db.transaction(&[OUTBOX, OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let meta = tx.store(META).map_err(StorageError::write)?;
+        meta.put(&to_js(session)?, Some(&JsValue::from_str(META_SESSION))).await.map_err(StorageError::write)?;
+        meta.put(&JsValue::from_str(&session.account.id), Some(&JsValue::from_str(META_REPLICA_ACCOUNT)))
+            .await
+            .map_err(StorageError::write)?;
+        if !same_account {
+            let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
+            let keep: Vec<JsValue> = outbox.get_all_keys(None, None).await.map_err(StorageError::read)?;
+            let keep: Vec<String> = keep.iter().filter_map(JsValue::as_string).collect();
+            let known = tx.store(OPS).map_err(StorageError::write)?;
+            for key in known.get_all_keys(None, None).await.map_err(StorageError::read)? {
+                if key.as_string().is_some_and(|k| !keep.contains(&k)) {
+                    known.delete(key).await.map_err(StorageError::write)?;
+                }
+            }
+            meta.delete(JsValue::from_str(META_CURSOR)).await.map_err(StorageError::write)?;
+            meta.delete(JsValue::from_str(META_CONSOLIDATION)).await.map_err(StorageError::write)?;
+        }
+        if owner.is_none() || keep_outbox_empty(&tx).await? {
+            meta.put(&JsValue::from_str(&session.account.id), Some(&JsValue::from_str(META_OUTBOX_OWNER)))
+                .await
+                .map_err(StorageError::write)?;
+        }
+        finish(tx).await
+    }
+
+    /// Signs out: forgets the session, keeps everything else (unsynced work included).
+    pub async fn sign_out(&self) -> Result<(), StorageError> {
+        self.delete_meta(META_SESSION).await
+    }
+
+    /// Deletes the operations waiting in the outbox — only ever after the officer chose
+    /// it, warned that they are not on the server. Returns how many were deleted.
+    pub async fn discard_outbox(&self) -> Result<u32, StorageError> {
+        let tx = self.db.transaction(&[OUTBOX, OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
+        let known = tx.store(OPS).map_err(StorageError::write)?;
+        let keys = outbox.get_all_keys(None, None).await.map_err(StorageError::read)?;
+        for key in &keys {
+            known.delete(key.clone()).await.map_err(StorageError::write)?;
+        }
+        outbox.clear().await.map_err(StorageError::write)?;
+        tx.store(META)
+            .map_err(StorageError::write)?
+            .delete(JsValue::from_str(META_OUTBOX_OWNER))
+            .await
+            .map_err(StorageError::write)?;
+        finish(tx).await?;
+        Ok(keys.len() as u32)
+    }
+
+    /// Where the next pull starts.
+    pub async fn cursor(&self) -> Result<u64, StorageError> {
+        let value: Option<f64> = self.meta(META_CURSOR).await?;
+        Ok(value.map_or(0, |v| v as u64))
+    }
+
+    /// The last consolidated figures fetched from the server, to show offline.
+    pub async fn cached_consolidation(&self) -> Result<Option<serde_json::Value>, StorageError> {
+        self.meta(META_CONSOLIDATION).await
+    }
+
+    pub async fn cache_consolidation(&self, value: &serde_json::Value) -> Result<(), StorageError> {
+        self.put_meta(META_CONSOLIDATION, value).await
+    }
+
+    /// Keeps an evidence file (not yet uploaded) under its hash; the same file twice is
+    /// kept once.
+    pub async fn put_evidence(&self, file: &EvidenceFile) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[EVIDENCE], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let store = tx.store(EVIDENCE).map_err(StorageError::write)?;
+        if store.get(JsValue::from_str(&file.sha256)).await.map_err(StorageError::read)?.is_none() {
+            store.put(&file.to_js()?, None).await.map_err(StorageError::write)?;
+        }
+        finish(tx).await
+    }
+
+    /// The evidence file with this hash, if the device holds it.
+    pub async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceFile>, StorageError> {
+        let tx = self.db.transaction(&[EVIDENCE], TransactionMode::ReadOnly).map_err(StorageError::read)?;
+        let value = tx
+            .store(EVIDENCE)
+            .map_err(StorageError::read)?
+            .get(JsValue::from_str(sha256))
+            .await
+            .map_err(StorageError::read)?;
+        value.map(|v| EvidenceFile::from_js(&v)).transpose()
+    }
+
+    /// Evidence files not yet uploaded.
+    pub async fn pending_evidence(&self) -> Result<Vec<EvidenceFile>, StorageError> {
+        let tx = self.db.transaction(&[EVIDENCE], TransactionMode::ReadOnly).map_err(StorageError::read)?;
+        let values =
+            tx.store(EVIDENCE).map_err(StorageError::read)?.get_all(None, None).await.map_err(StorageError::read)?;
+        let mut files = Vec::new();
+        for value in values {
+            let file = EvidenceFile::from_js(&value)?;
+            if !file.uploaded {
+                files.push(file);
+            }
+        }
+        Ok(files)
+    }
+
+    /// Records that the server holds this file.
+    pub async fn mark_uploaded(&self, sha256: &str) -> Result<(), StorageError> {
+        let Some(mut file) = self.evidence(sha256).await? else { return Ok(()) };
+        file.uploaded = true;
+        let tx = self.db.transaction(&[EVIDENCE], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        tx.store(EVIDENCE)
+            .map_err(StorageError::write)?
+            .put(&file.to_js()?, None)
+            .await
+            .map_err(StorageError::write)?;
+        finish(tx).await
+    }
+
+    async fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StorageError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadOnly).map_err(StorageError::read)?;
+        get_meta(&tx.store(META).map_err(StorageError::read)?, key).await
+    }
+
+    async fn put_meta<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let meta = tx.store(META).map_err(StorageError::write)?;
+        meta.put(&to_js(value)?, Some(&JsValue::from_str(key))).await.map_err(StorageError::write)?;
+        finish(tx).await
+    }
+
+    async fn delete_meta(&self, key: &str) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        tx.store(META)
+            .map_err(StorageError::write)?
+            .delete(JsValue::from_str(key))
+            .await
+            .map_err(StorageError::write)?;
+        finish(tx).await
     }
 
     /// How many operations wait in the outbox.
@@ -171,6 +403,63 @@ impl Storage {
         let meta = tx.store(META).map_err(StorageError::write)?;
         meta.put(&to_js(hlc)?, Some(&JsValue::from_str(META_CLOCK))).await.map_err(StorageError::write)?;
         finish(tx).await
+    }
+}
+
+/// Whether the outbox of `tx` is empty.
+async fn keep_outbox_empty(tx: &rexie::Transaction) -> Result<bool, StorageError> {
+    Ok(tx.store(OUTBOX).map_err(StorageError::read)?.count(None).await.map_err(StorageError::read)? == 0)
+}
+
+/// A value of the `meta` store, read as `T`.
+async fn get_meta<T: serde::de::DeserializeOwned>(meta: &rexie::Store, key: &str) -> Result<Option<T>, StorageError> {
+    match meta.get(JsValue::from_str(key)).await.map_err(StorageError::read)? {
+        Some(value) => Ok(Some(serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?)),
+        None => Ok(None),
+    }
+}
+
+/// An evidence file kept on the device: its bytes (as a `Uint8Array` in IndexedDB),
+/// what it is, and whether the server holds it yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceFile {
+    pub sha256: String,
+    pub media_type: String,
+    pub name: Option<String>,
+    pub bytes: Vec<u8>,
+    pub uploaded: bool,
+}
+
+impl EvidenceFile {
+    fn to_js(&self) -> Result<JsValue, StorageError> {
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
+                .map(|_| ())
+                .map_err(|e| StorageError::Browser(js_text(&e)))
+        };
+        set("sha256", &JsValue::from_str(&self.sha256))?;
+        set("media_type", &JsValue::from_str(&self.media_type))?;
+        set("name", &self.name.as_deref().map_or(JsValue::NULL, JsValue::from_str))?;
+        set("bytes", &js_sys::Uint8Array::from(self.bytes.as_slice()).into())?;
+        set("uploaded", &JsValue::from_bool(self.uploaded))?;
+        Ok(object.into())
+    }
+
+    fn from_js(value: &JsValue) -> Result<EvidenceFile, StorageError> {
+        let get = |key: &str| js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        let text = |key: &str| get(key).as_string().ok_or_else(|| StorageError::Corrupt(format!("minh chứng: {key}")));
+        let bytes = get("bytes")
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| StorageError::Corrupt("minh chứng: nội dung".to_string()))?
+            .to_vec();
+        Ok(EvidenceFile {
+            sha256: text("sha256")?,
+            media_type: text("media_type")?,
+            name: get("name").as_string(),
+            bytes,
+            uploaded: get("uploaded").as_bool().unwrap_or(false),
+        })
     }
 }
 

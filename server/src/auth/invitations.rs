@@ -54,7 +54,7 @@ pub fn create_invitation(
     };
     state.store.put(INVITATIONS, &token.key, &to_json(&record))?;
     state.store.flush()?;
-    let link = format!("{}/invite/{}", state.auth.public_url.trim_end_matches('/'), token.hex);
+    let link = format!("{}/#moi/{}", state.auth.public_url.trim_end_matches('/'), token.hex);
     Ok(Invitation { token: token.hex, link, role: record.role, unit: record.unit, expires_at_ms: record.expires_at_ms })
 }
 

@@ -58,7 +58,7 @@ pub struct AuthConfig {
     /// Used when an invitation does not say how long it is valid.
     pub invitation_ttl_ms: i64,
     /// The server's public address (`https://hoctap.example.vn`); links are relative
-    /// (`/invite/…`) when empty.
+    /// (`/#moi/…`, the web app's invitation page) when empty.
     pub public_url: String,
 }
 

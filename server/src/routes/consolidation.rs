@@ -1,20 +1,20 @@
 //! Consolidated figures for a unit and a year: every ratio as numerator, denominator
 //! and percentage (each reading), rolled up from everything below the unit, beside the
 //! 2025 and 2030 targets; evaluations per model and result; recognised subjects; and
-//! the same figures for each child unit, whose counts add up to the unit's.
+//! the same figures for each child unit, whose counts add up to the unit's. The
+//! response types live in `hoctap_shared::report`, so the web app reads the same JSON.
 
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use hoctap_shared::accounts::Action;
-use hoctap_shared::consolidation::{consolidate, ModelCounts, RecognisedSubject, UnitFigures};
-use hoctap_shared::criteria::Model;
-use hoctap_shared::indicators::{Settings, Tally};
+use hoctap_shared::consolidation::{consolidate, UnitFigures};
+use hoctap_shared::indicators::Settings;
 use hoctap_shared::merge::RecordView;
-use hoctap_shared::number::Percent;
 use hoctap_shared::plans::{effective_target, PlanKind};
-use serde::{Deserialize, Serialize};
+use hoctap_shared::report::{ChildFigures, ConsolidationView, IndicatorRow, ReadingRow};
+use serde::Deserialize;
 
 use crate::auth::CurrentAccount;
 use crate::openapi::ErrorBody;
@@ -26,51 +26,6 @@ use crate::{ApiError, AppState};
 pub struct YearQuery {
     /// The year whose evaluations are counted.
     year: i32,
-}
-
-/// A unit's consolidated figures for one year.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ConsolidationView {
-    unit: String,
-    name: Option<String>,
-    year: i32,
-    indicators: Vec<IndicatorRow>,
-    /// Evaluations per model (keys are `Model` values).
-    models: BTreeMap<Model, ModelCounts>,
-    children: Vec<ChildFigures>,
-    recognised: Vec<RecognisedSubject>,
-}
-
-/// One ratio: every reading's counts beside the national targets.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct IndicatorRow {
-    id: String,
-    name: String,
-    source: String,
-    readings: Vec<ReadingRow>,
-    target_2025: Option<Percent>,
-    target_2030: Option<Percent>,
-    /// The plan the targets come from.
-    target_plan: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ReadingRow {
-    id: String,
-    label: String,
-    numerator: u64,
-    denominator: u64,
-    /// For display; `null` when the denominator is zero.
-    percent: Option<Percent>,
-}
-
-/// The figures of a unit directly below.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ChildFigures {
-    unit: String,
-    name: Option<String>,
-    tally: Tally,
-    models: BTreeMap<Model, ModelCounts>,
 }
 
 /// Every stored view under `unit`. A full scan: fine for a commune, to be replaced by a

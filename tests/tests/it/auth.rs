@@ -385,7 +385,7 @@ fn roles_fit_their_units() {
         if expected == 422 {
             assert_eq!(code_of(&body), "role_does_not_fit_unit");
         } else {
-            assert!(str_of(&body["link"]).starts_with("/invite/"), "{body}");
+            assert!(str_of(&body["link"]).starts_with("/#moi/"), "{body}");
         }
     }
     for body in [
@@ -417,7 +417,7 @@ fn the_first_administrator_comes_from_the_command_line() {
     let link = report
         .stdout
         .lines()
-        .find_map(|line| line.strip_prefix("http://hoctap.example.vn/invite/"))
+        .find_map(|line| line.strip_prefix("http://hoctap.example.vn/#moi/"))
         .expect("a link in the output")
         .to_string();
     let (token, _) = world.accept(&link, "qt.hanoi");

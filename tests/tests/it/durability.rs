@@ -194,7 +194,7 @@ fn acknowledged_operations_survive_sigkill_and_backups_restore_identically() {
         hoctap(&["admin", "invite", "--data-dir", &data_dir, "--unit", COMMUNE, "--role", "commune_officer"]);
     assert_eq!(code, 0, "{out}{err}");
     let invitation: String =
-        out.split("/invite/").nth(1).expect("an invitation link").chars().take_while(char::is_ascii_hexdigit).collect();
+        out.split("/#moi/").nth(1).expect("an invitation link").chars().take_while(char::is_ascii_hexdigit).collect();
     let server = Server::start(&data);
     let body = json!({"username": "can.bo.xa", "password": PASSWORD}).to_string();
     let (status, reply) =

@@ -1,0 +1,161 @@
+//! The only code that talks to the server: JSON over `fetch`, with a time limit, the
+//! session's bearer token, and every failure sorted into what the officer can act on —
+//! no network (work offline, sync later), signed out (log in again), or the server's
+//! own JSON error with its Vietnamese message.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// How long one request may take before it counts as a dropped connection.
+const TIMEOUT_MS: i32 = 30_000;
+
+/// The API's base path on the server that served the app.
+pub const API: &str = "/api/v1";
+
+/// A failed call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer: no network, the server is down, or the time limit passed.
+    #[error("Không kết nối được máy chủ. Dữ liệu vẫn được giữ trên máy và sẽ gửi khi có mạng.")]
+    Offline,
+    /// The server answered with its JSON error.
+    #[error("{message}")]
+    Server { status: u16, code: String, message: String },
+    /// An answer this version cannot read.
+    #[error("Máy chủ trả lời không đúng định dạng ({0}).")]
+    Decode(String),
+}
+
+impl ApiError {
+    /// Whether the session is no longer valid (expired, revoked): the officer must log
+    /// in again; nothing local is lost.
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, ApiError::Server { status: 401, .. })
+    }
+
+    /// Whether trying again later may succeed (network, overload, server failure).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Offline => true,
+            ApiError::Server { status, .. } => *status >= 500 || *status == 429 || *status == 408,
+            ApiError::Decode(_) => false,
+        }
+    }
+}
+
+/// A request body.
+#[derive(Debug)]
+pub enum Body<'a> {
+    None,
+    Json(String),
+    Bytes { bytes: &'a [u8], media_type: &'a str },
+}
+
+impl Body<'_> {
+    pub fn json<T: Serialize>(value: &T) -> Body<'static> {
+        // Our own types always serialize; an empty object would be refused by the server.
+        Body::Json(serde_json::to_string(value).unwrap_or_default())
+    }
+}
+
+/// Calls `method path` and reads the JSON answer as `T`.
+pub async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Body<'_>,
+) -> Result<T, ApiError> {
+    let (status, text) = send(method, path, token, body).await?;
+    if (200..300).contains(&status) {
+        serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    } else {
+        Err(server_error(status, &text))
+    }
+}
+
+/// Calls `method path` and only checks that it succeeded.
+pub async fn call_empty(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<u16, ApiError> {
+    let (status, text) = send(method, path, token, body).await?;
+    if (200..300).contains(&status) {
+        Ok(status)
+    } else {
+        Err(server_error(status, &text))
+    }
+}
+
+/// The server's JSON error, or a generic one when the body is not one (a proxy page).
+fn server_error(status: u16, text: &str) -> ApiError {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        error: Inner,
+    }
+    #[derive(serde::Deserialize)]
+    struct Inner {
+        code: String,
+        message: String,
+    }
+    match serde_json::from_str::<Envelope>(text) {
+        Ok(e) => ApiError::Server { status, code: e.error.code, message: e.error.message },
+        Err(_) => ApiError::Server {
+            status,
+            code: "http".to_string(),
+            message: format!("Máy chủ báo lỗi {status}. Hãy thử lại sau."),
+        },
+    }
+}
+
+async fn send(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<(u16, String), ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Offline)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::Offline)?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(token) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    match body {
+        Body::None => {}
+        Body::Json(text) => {
+            let _ = headers.set("Content-Type", "application/json");
+            init.set_body(&JsValue::from_str(&text));
+        }
+        Body::Bytes { bytes, media_type } => {
+            let _ = headers.set("Content-Type", media_type);
+            init.set_body(&js_sys::Uint8Array::from(bytes).into());
+        }
+    }
+    init.set_headers(&headers);
+    let controller = web_sys::AbortController::new().ok();
+    if let Some(controller) = &controller {
+        init.set_signal(Some(&controller.signal()));
+    }
+    let timer = controller.as_ref().and_then(|c| {
+        let c = c.clone();
+        let abort = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), TIMEOUT_MS).ok()
+    });
+    let url = format!("{API}{path}");
+    let result = async {
+        let response =
+            JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await.map_err(|_| ApiError::Offline)?;
+        let response: web_sys::Response = response.dyn_into().map_err(|_| ApiError::Offline)?;
+        let status = response.status();
+        let text =
+            JsFuture::from(response.text().map_err(|_| ApiError::Offline)?).await.map_err(|_| ApiError::Offline)?;
+        Ok((status, text.as_string().unwrap_or_default()))
+    }
+    .await;
+    if let Some(timer) = timer {
+        window.clear_timeout_with_handle(timer);
+    }
+    result
+}
+
+/// Whether the browser believes it is online (a hint: `true` does not promise the
+/// server answers).
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}

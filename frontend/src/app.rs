@@ -1,0 +1,387 @@
+//! The app's state shared by every screen — who is signed in, the device's records, how
+//! sync stands — the reducer that changes it, and the two things screens do with it:
+//! save operations (outbox first, then the screen) and ask for a sync round. The sync
+//! driver runs rounds one at a time: on start, when the browser comes online, after a
+//! save, every few minutes, and on demand; after a failure it waits with backoff.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use hoctap_shared::accounts::LoginResponse;
+use hoctap_shared::criteria::CriteriaSet;
+use hoctap_shared::hlc::Hlc;
+use hoctap_shared::protocol::{OpBody, Operation, RecordId};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::replica::Replica;
+use crate::storage::{self, Storage, StorageError};
+use crate::sync::{self, Event, Report, SyncError};
+
+/// How often a signed-in, online device pulls without being asked.
+const PERIODIC_SYNC: Duration = Duration::from_secs(120);
+
+/// How sync stands, for the bar at the top of every screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncStatus {
+    /// Nothing has run yet in this page.
+    NotYet,
+    /// A round is running: what it is doing.
+    Running(String),
+    /// The last round finished at this time (ms), with what it did.
+    Done { at_ms: f64, report: Report },
+    /// The last round failed; the next try is at `retry_at_ms`.
+    Failed { message: String, retry_at_ms: f64, offline: bool },
+    /// The session ended on the server: the officer must sign in again.
+    SignedOut,
+}
+
+/// The app's state.
+#[derive(Debug, Clone)]
+pub struct AppModel {
+    /// Storage has been read.
+    pub loaded: bool,
+    pub session: Option<Rc<LoginResponse>>,
+    pub replica: Rc<RefCell<Replica>>,
+    /// Bumped whenever the replica changes.
+    pub version: u64,
+    pub sync: SyncStatus,
+    /// The last storage failure, shown until the next successful write.
+    pub storage_error: Option<String>,
+    /// The criteria sets the device carries.
+    pub sets: Rc<Vec<CriteriaSet>>,
+}
+
+impl PartialEq for AppModel {
+    fn eq(&self, other: &Self) -> bool {
+        self.loaded == other.loaded
+            && self.session == other.session
+            && self.version == other.version
+            && self.sync == other.sync
+            && self.storage_error == other.storage_error
+    }
+}
+
+impl Default for AppModel {
+    fn default() -> Self {
+        AppModel {
+            loaded: false,
+            session: None,
+            replica: Rc::default(),
+            version: 0,
+            sync: SyncStatus::NotYet,
+            storage_error: None,
+            sets: Rc::new(crate::catalog::sets()),
+        }
+    }
+}
+
+/// What changes the state.
+#[derive(Debug)]
+pub enum Msg {
+    Loaded {
+        session: Option<LoginResponse>,
+        replica: Replica,
+    },
+    StorageFailed(String),
+    SignedIn(LoginResponse),
+    SignedOut,
+    /// Operations saved on this device.
+    Saved(Vec<Operation>),
+    Sync(Event),
+    SyncStatus(SyncStatus),
+    /// The outbox was discarded (after a warned choice).
+    Discarded,
+}
+
+impl Reducible for AppModel {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let mut touched = true;
+        match msg {
+            Msg::Loaded { session, replica } => {
+                next.loaded = true;
+                next.session = session.map(Rc::new);
+                *next.replica.borrow_mut() = replica;
+            }
+            Msg::StorageFailed(message) => {
+                next.loaded = true;
+                next.storage_error = Some(message);
+                touched = false;
+            }
+            Msg::SignedIn(session) => next.session = Some(Rc::new(session)),
+            Msg::SignedOut => {
+                next.session = None;
+                next.sync = SyncStatus::NotYet;
+            }
+            Msg::Saved(ops) => {
+                next.storage_error = None;
+                next.replica.borrow_mut().add_local(ops);
+            }
+            Msg::Sync(event) => {
+                let mut replica = next.replica.borrow_mut();
+                match event {
+                    Event::Uploading { done, total } => {
+                        next.sync = SyncStatus::Running(format!("Đang gửi minh chứng {done}/{total}…"));
+                        touched = false;
+                    }
+                    Event::Sending(ids) => {
+                        next.sync = SyncStatus::Running(format!("Đang gửi {} thay đổi…", ids.len()));
+                        replica.set_in_flight(&ids, true);
+                    }
+                    Event::Settled { confirmed, refused, unsent } => {
+                        replica.settle(&confirmed, &refused);
+                        replica.set_in_flight(&unsent, false);
+                    }
+                    Event::Received(ops) => {
+                        next.sync = SyncStatus::Running(format!("Đã nhận {} thay đổi…", ops.len()));
+                        replica.insert(ops);
+                    }
+                }
+            }
+            Msg::SyncStatus(status) => {
+                if status == SyncStatus::SignedOut {
+                    next.session = None;
+                }
+                next.sync = status;
+                touched = false;
+            }
+            Msg::Discarded => next.replica.borrow_mut().discard_outbox(),
+        }
+        if touched {
+            next.version = next.replica.borrow().version;
+        }
+        Rc::new(next)
+    }
+}
+
+/// What screens get from the app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppContext {
+    pub model: UseReducerHandle<AppModel>,
+    /// Asks for a sync round now (ignored while one runs; it runs again after).
+    pub sync_now: Callback<()>,
+}
+
+impl AppContext {
+    /// Saves `ops` on the device — the outbox first — then shows them and asks for a
+    /// sync. A failed write changes nothing on screen and is returned for the screen to
+    /// tell.
+    pub async fn save(&self, ops: Vec<Operation>) -> Result<(), StorageError> {
+        let storage = Storage::open().await?;
+        let result = storage.append_ops(&ops).await;
+        storage.close();
+        if let Err(err) = result {
+            self.model.dispatch(Msg::StorageFailed(err.to_string()));
+            return Err(err);
+        }
+        self.model.dispatch(Msg::Saved(ops));
+        self.sync_now.emit(());
+        Ok(())
+    }
+
+    /// Makes operations on `record` stamped by this device's clock: one per body, in
+    /// order. `unit` is the record's unit.
+    pub async fn operations(
+        &self,
+        record: &RecordId,
+        unit: &str,
+        bodies: Vec<OpBody>,
+    ) -> Result<Vec<Operation>, StorageError> {
+        let storage = Storage::open().await?;
+        let (device, clock) = storage.device().await?;
+        storage.close();
+        let mut clock: Hlc = clock;
+        let now = js_sys::Date::now() as i64;
+        let mut ops = Vec::with_capacity(bodies.len());
+        for body in bodies {
+            clock = clock.tick(now);
+            ops.push(Operation {
+                id: storage::new_id()?,
+                device: device.clone(),
+                hlc: clock.clone(),
+                record: record.clone(),
+                unit: unit.to_string(),
+                body,
+            });
+        }
+        Ok(ops)
+    }
+
+    /// The signed-in account's unit (empty when signed out).
+    pub fn unit(&self) -> String {
+        self.model.session.as_ref().map(|s| s.account.unit.clone()).unwrap_or_default()
+    }
+}
+
+/// Reads the session and the replica from storage.
+pub async fn load(model: UseReducerHandle<AppModel>) {
+    let loaded = async {
+        let storage = Storage::open().await?;
+        let session = storage.session().await?;
+        let ops = storage.all_ops().await?;
+        let outbox = storage.outbox().await?.into_iter().map(|op| op.id);
+        let refused = storage.refused().await?;
+        storage.close();
+        Ok::<_, StorageError>((session, Replica::new(ops, outbox, refused)))
+    };
+    match loaded.await {
+        Ok((session, replica)) => model.dispatch(Msg::Loaded { session, replica }),
+        Err(err) => model.dispatch(Msg::StorageFailed(err.to_string())),
+    }
+}
+
+/// Runs sync rounds one at a time.
+#[derive(Debug)]
+pub struct Driver {
+    model: UseReducerHandle<AppModel>,
+    running: Cell<bool>,
+    again: Cell<bool>,
+    attempt: Cell<u32>,
+    /// Bumped by each round, so a retry scheduled by an older round does nothing.
+    generation: Cell<u64>,
+}
+
+impl Driver {
+    pub fn new(model: UseReducerHandle<AppModel>) -> Rc<Driver> {
+        Rc::new(Driver {
+            model,
+            running: Cell::new(false),
+            again: Cell::new(false),
+            attempt: Cell::new(0),
+            generation: Cell::new(0),
+        })
+    }
+
+    /// Starts a round now, or right after the running one.
+    pub fn request(self: &Rc<Self>) {
+        if self.running.get() {
+            self.again.set(true);
+            return;
+        }
+        self.running.set(true);
+        let generation = self.generation.get() + 1;
+        self.generation.set(generation);
+        let driver = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            driver.run_round().await;
+            driver.running.set(false);
+            if driver.again.replace(false) {
+                driver.request();
+            }
+        });
+    }
+
+    async fn run_round(self: &Rc<Self>) {
+        let session = match Storage::open().await {
+            Ok(storage) => {
+                let session = storage.session().await.ok().flatten();
+                storage.close();
+                session
+            }
+            Err(_) => None,
+        };
+        let Some(session) = session else { return };
+        let model = self.model.clone();
+        self.model.dispatch(Msg::SyncStatus(SyncStatus::Running("Đang đồng bộ…".to_string())));
+        let on_event = move |event: Event| model.dispatch(Msg::Sync(event));
+        match sync::round(&session, &on_event).await {
+            Ok(report) => {
+                self.attempt.set(0);
+                self.model.dispatch(Msg::SyncStatus(SyncStatus::Done { at_ms: js_sys::Date::now(), report }));
+            }
+            Err(SyncError::Api(err)) if err.is_unauthenticated() => {
+                if let Ok(storage) = Storage::open().await {
+                    let _ = storage.sign_out().await;
+                    storage.close();
+                }
+                self.model.dispatch(Msg::SyncStatus(SyncStatus::SignedOut));
+            }
+            Err(err) => {
+                let attempt = self.attempt.get();
+                self.attempt.set(attempt.saturating_add(1));
+                let wait = sync::backoff_ms(attempt, js_sys::Math::random());
+                let offline = matches!(&err, SyncError::Api(crate::api::ApiError::Offline));
+                self.model.dispatch(Msg::SyncStatus(SyncStatus::Failed {
+                    message: err.to_string(),
+                    retry_at_ms: js_sys::Date::now() + f64::from(wait),
+                    offline,
+                }));
+                if err.is_transient() {
+                    let generation = self.generation.get();
+                    let driver = Rc::clone(self);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        yew::platform::time::sleep(Duration::from_millis(u64::from(wait))).await;
+                        if driver.generation.get() == generation && !driver.running.get() {
+                            driver.request();
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// Syncs whenever the browser says it is back online, and every few minutes,
+    /// for as long as the returned guard lives.
+    pub fn watch(self: &Rc<Self>) -> Option<OnlineWatch> {
+        let window = web_sys::window()?;
+        let driver = Rc::clone(self);
+        let closure = Closure::<dyn FnMut()>::new(move || {
+            driver.attempt.set(0);
+            driver.request();
+        });
+        window.add_event_listener_with_callback("online", closure.as_ref().unchecked_ref()).ok()?;
+        let alive = Rc::new(Cell::new(true));
+        {
+            let (driver, alive) = (Rc::clone(self), Rc::clone(&alive));
+            wasm_bindgen_futures::spawn_local(async move {
+                loop {
+                    yew::platform::time::sleep(PERIODIC_SYNC).await;
+                    if !alive.get() {
+                        break;
+                    }
+                    if crate::api::online() && !driver.running.get() {
+                        driver.request();
+                    }
+                }
+            });
+        }
+        Some(OnlineWatch { window, closure, alive })
+    }
+}
+
+/// Listens for the browser coming online until dropped.
+#[derive(Debug)]
+pub struct OnlineWatch {
+    window: web_sys::Window,
+    closure: Closure<dyn FnMut()>,
+    alive: Rc<Cell<bool>>,
+}
+
+impl Drop for OnlineWatch {
+    fn drop(&mut self) {
+        self.alive.set(false);
+        let _ = self.window.remove_event_listener_with_callback("online", self.closure.as_ref().unchecked_ref());
+    }
+}
+
+/// A date as officers write it: dd/mm/yyyy, from milliseconds since the epoch.
+pub fn date_vi(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!("{:02}/{:02}/{}", date.get_date(), date.get_month() + 1, date.get_full_year())
+}
+
+/// A time of day (hh:mm) from milliseconds since the epoch.
+pub fn time_vi(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// The current year on the device's clock.
+pub fn this_year() -> i32 {
+    js_sys::Date::new_0().get_full_year() as i32
+}

@@ -1,0 +1,178 @@
+//! What the registers record about each kind of subject: the fields, their Vietnamese
+//! labels and how each is entered — the fields the consolidation reads (`docs/api.md`).
+//! Pure: the record form, the conflict screen and the registers all read this list.
+
+use hoctap_shared::criteria::Model;
+use hoctap_shared::protocol::RecordKind;
+
+/// How a field is entered and stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// Free text, stored as a string.
+    Text,
+    /// A year (four digits), stored as a number.
+    Year,
+    /// Yes or no, stored as `true`/`false`.
+    YesNo,
+    /// One of fixed values: (stored value, label).
+    Choice(&'static [(&'static str, &'static str)]),
+    /// Another record of this kind, stored as its id.
+    Ref(RecordKind),
+}
+
+/// One field of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub input: Input,
+    pub required: bool,
+}
+
+const fn field(key: &'static str, label: &'static str, input: Input, required: bool) -> Field {
+    Field { key, label, input, required }
+}
+
+const DIGITAL: &[(&str, &str)] = &[("none", "Chưa có"), ("basic", "Cơ bản"), ("proficient", "Thành thạo")];
+const GENDER: &[(&str, &str)] = &[("nam", "Nam"), ("nu", "Nữ")];
+const UNIT_TYPE: &[(&str, &str)] = &[
+    ("co_quan", "Cơ quan, tổ chức"),
+    ("truong_hoc", "Trường học, cơ sở giáo dục"),
+    ("doanh_nghiep", "Doanh nghiệp"),
+    ("khac", "Khác"),
+];
+
+const PERSON: &[Field] = &[
+    field("name", "Họ và tên", Input::Text, true),
+    field("birth_year", "Năm sinh", Input::Year, false),
+    field("gender", "Giới tính", Input::Choice(GENDER), false),
+    field("household", "Hộ gia đình", Input::Ref(RecordKind::Household), false),
+    field("member_of", "Đơn vị công tác", Input::Ref(RecordKind::Unit), false),
+    field("digital_skill", "Kỹ năng số", Input::Choice(DIGITAL), false),
+    field("learner", "Đang đi học", Input::YesNo, false),
+];
+const HOUSEHOLD: &[Field] = &[
+    field("ten_chu_ho", "Tên chủ hộ", Input::Text, true),
+    field("dia_chi", "Địa chỉ", Input::Text, false),
+    field("clan", "Dòng họ", Input::Ref(RecordKind::Clan), false),
+];
+const CLAN: &[Field] = &[
+    field("name", "Tên dòng họ (chi, nhánh)", Input::Text, true),
+    field("truong_ho", "Trưởng họ", Input::Text, false),
+];
+const UNIT: &[Field] =
+    &[field("name", "Tên đơn vị", Input::Text, true), field("loai", "Loại đơn vị", Input::Choice(UNIT_TYPE), false)];
+const HAMLET: &[Field] = &[field("name", "Tên thôn, tổ dân phố", Input::Text, true)];
+
+/// The fields of a record kind, in the order the form shows them.
+pub fn fields(kind: RecordKind) -> &'static [Field] {
+    match kind {
+        RecordKind::Person => PERSON,
+        RecordKind::Household => HOUSEHOLD,
+        RecordKind::Clan => CLAN,
+        RecordKind::Unit => UNIT,
+        RecordKind::Hamlet => HAMLET,
+        RecordKind::Evaluation => &[],
+    }
+}
+
+/// The label of a field (the key itself when unknown: scores, other devices' fields).
+pub fn label(kind: RecordKind, key: &str) -> String {
+    if let Some(code) = key.strip_prefix(hoctap_shared::merge::SCORE_FIELD_PREFIX) {
+        return format!("Điểm chỉ số {code}");
+    }
+    fields(kind).iter().find(|f| f.key == key).map_or_else(|| key.to_string(), |f| f.label.to_string())
+}
+
+/// The register's name of a kind ("Người dân", …) and the name of one record.
+pub fn kind_title(kind: RecordKind) -> (&'static str, &'static str) {
+    match kind {
+        RecordKind::Person => ("Người dân", "người"),
+        RecordKind::Household => ("Hộ gia đình", "hộ"),
+        RecordKind::Clan => ("Dòng họ", "dòng họ"),
+        RecordKind::Unit => ("Đơn vị", "đơn vị"),
+        RecordKind::Hamlet => ("Thôn, tổ dân phố", "thôn"),
+        RecordKind::Evaluation => ("Phiếu đánh giá", "phiếu"),
+    }
+}
+
+/// The learning model a kind of subject is evaluated for.
+pub fn model_of(kind: RecordKind) -> Option<Model> {
+    match kind {
+        RecordKind::Person => Some(Model::LearningCitizen),
+        RecordKind::Household => Some(Model::LearningFamily),
+        RecordKind::Clan => Some(Model::LearningClan),
+        RecordKind::Unit => Some(Model::LearningUnit),
+        RecordKind::Hamlet => Some(Model::LearningCommunity),
+        RecordKind::Evaluation => None,
+    }
+}
+
+/// What the officer typed for a field, as the stored JSON value; `Ok(None)` for an
+/// empty optional field, `Err` with a Vietnamese message otherwise.
+pub fn parse(field: &Field, text: &str) -> Result<Option<serde_json::Value>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return if field.required { Err(format!("Cần nhập {}", field.label.to_lowercase())) } else { Ok(None) };
+    }
+    match field.input {
+        Input::Text | Input::Ref(_) => Ok(Some(serde_json::Value::from(text))),
+        Input::Year => match text.parse::<i64>() {
+            Ok(year) if (1900..=2100).contains(&year) => Ok(Some(serde_json::Value::from(year))),
+            _ => Err(format!("{}: cần một năm như 1985", field.label)),
+        },
+        Input::YesNo => match text {
+            "true" => Ok(Some(serde_json::Value::Bool(true))),
+            "false" => Ok(Some(serde_json::Value::Bool(false))),
+            _ => Err(format!("{}: chọn Có hoặc Không", field.label)),
+        },
+        Input::Choice(options) => match options.iter().find(|(value, _)| *value == text) {
+            Some((value, _)) => Ok(Some(serde_json::Value::from(*value))),
+            None => Err(format!("{}: giá trị không có trong danh sách", field.label)),
+        },
+    }
+}
+
+/// A stored value as the form shows it in its input.
+pub fn as_text(value: Option<&serde_json::Value>) -> String {
+    match value {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A stored value in words (choices by their label, yes/no in Vietnamese).
+pub fn value_words(field: Option<&Field>, value: &serde_json::Value) -> String {
+    match (field.map(|f| f.input), value) {
+        (Some(Input::Choice(options)), serde_json::Value::String(s)) => {
+            options.iter().find(|(v, _)| v == s).map_or_else(|| s.clone(), |(_, label)| label.to_string())
+        }
+        (_, serde_json::Value::Bool(true)) => "Có".to_string(),
+        (_, serde_json::Value::Bool(false)) => "Không".to_string(),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, serde_json::Value::Null) => "(trống)".to_string(),
+        (_, other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_become_what_the_consolidation_reads() {
+        let year = fields(RecordKind::Person)[1];
+        assert_eq!(parse(&year, " 1985 "), Ok(Some(serde_json::json!(1985))));
+        assert!(parse(&year, "85a").is_err());
+        assert_eq!(parse(&year, ""), Ok(None));
+        let name = fields(RecordKind::Person)[0];
+        assert_eq!(parse(&name, "  "), Err("Cần nhập họ và tên".to_string()));
+        let skill = fields(RecordKind::Person)[5];
+        assert_eq!(parse(&skill, "basic"), Ok(Some(serde_json::json!("basic"))));
+        assert!(parse(&skill, "expert").is_err());
+        assert_eq!(value_words(Some(&skill), &serde_json::json!("proficient")), "Thành thạo");
+        assert_eq!(label(RecordKind::Person, "score:1.1"), "Điểm chỉ số 1.1");
+        assert_eq!(label(RecordKind::Household, "ten_chu_ho"), "Tên chủ hộ");
+    }
+}

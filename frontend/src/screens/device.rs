@@ -1,0 +1,143 @@
+//! This device: the account signed in, how much browser storage the app uses and
+//! whether the browser promised to keep it, changes waiting to sync and changes the
+//! server refused (with why), and signing out. Signing out keeps unsent work on the
+//! device; deleting it is a separate, warned choice that names how much would be lost.
+
+use yew::prelude::*;
+
+use crate::app::{date_vi, AppContext, Msg};
+use crate::page::{self, Route};
+use crate::storage::{self, Estimate, Storage};
+
+/// Bytes in words: "1,2 MB".
+fn size_words(bytes: f64) -> String {
+    let mb = bytes / 1_048_576.0;
+    if mb >= 1024.0 {
+        format!("{:.1} GB", mb / 1024.0).replace('.', ",")
+    } else {
+        format!("{mb:.1} MB").replace('.', ",")
+    }
+}
+
+#[function_component(DeviceScreen)]
+pub fn device_screen() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let estimate = use_state(|| None::<Option<Estimate>>);
+    let persisted = use_state(|| None::<Option<bool>>);
+    let message = use_state(|| None::<String>);
+    {
+        let (estimate, persisted) = (estimate.clone(), persisted.clone());
+        use_effect_with(ctx.model.version, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                estimate.set(Some(storage::estimate().await.ok().flatten()));
+                persisted.set(Some(storage::persist().await.ok().flatten()));
+            });
+        });
+    }
+    let waiting = ctx.model.replica.borrow().waiting();
+    let refused: Vec<_> = ctx.model.replica.borrow().refusals().cloned().collect();
+    let session = ctx.model.session.clone();
+
+    let sign_out = {
+        let (ctx, message) = (ctx.clone(), message.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (ctx, message) = (ctx.clone(), message.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(session) = ctx.model.session.as_ref() {
+                    // Ends the session on the server when reachable; offline, it simply expires.
+                    let _ =
+                        crate::api::call_empty("POST", "/auth/logout", Some(&session.token), crate::api::Body::None)
+                            .await;
+                }
+                let result = async {
+                    let storage = Storage::open().await?;
+                    storage.sign_out().await?;
+                    storage.close();
+                    Ok::<_, storage::StorageError>(())
+                };
+                match result.await {
+                    Ok(()) => {
+                        ctx.model.dispatch(Msg::SignedOut);
+                        page::go(&Route::Login);
+                    }
+                    Err(err) => message.set(Some(err.to_string())),
+                }
+            });
+        })
+    };
+    let discard = {
+        let (ctx, message) = (ctx.clone(), message.clone());
+        Callback::from(move |_: MouseEvent| {
+            let n = ctx.model.replica.borrow().waiting();
+            let question =
+                format!("Xóa {n} thay đổi CHƯA GỬI lên máy chủ? Những thay đổi này sẽ mất hẳn, không lấy lại được.");
+            let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+            let (ctx, message) = (ctx.clone(), message.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    let storage = Storage::open().await?;
+                    let n = storage.discard_outbox().await?;
+                    storage.close();
+                    Ok::<_, storage::StorageError>(n)
+                };
+                match result.await {
+                    Ok(n) => {
+                        ctx.model.dispatch(Msg::Discarded);
+                        message.set(Some(format!("Đã xóa {n} thay đổi chưa gửi.")));
+                    }
+                    Err(err) => message.set(Some(err.to_string())),
+                }
+            });
+        })
+    };
+
+    html! {
+        <main class="app">
+            <h1 class="form-title">{ "Máy này" }</h1>
+            if let Some(session) = &session {
+                <section class="card">
+                    <h2 class="section-title">{ "Tài khoản" }</h2>
+                    <p>{ format!("{} ({}) · {}", session.account.display_name, session.account.username, session.account.role.title()) }</p>
+                    <p class="hint">{ format!("Đơn vị: {} · Phiên đăng nhập đến {}", session.account.unit, date_vi(session.expires_at_ms as f64)) }</p>
+                </section>
+            }
+            <section class="card">
+                <h2 class="section-title">{ "Bộ nhớ trên máy" }</h2>
+                { match &*estimate {
+                    None => html! { <p role="status">{ "Đang đọc…" }</p> },
+                    Some(None) => html! { <p>{ "Trình duyệt này không cho biết dung lượng đã dùng." }</p> },
+                    Some(Some(e)) => html! { <p data-usage={e.usage.to_string()}>{ format!("Đã dùng {} trong {} trình duyệt cho phép.", size_words(e.usage), size_words(e.quota)) }</p> },
+                } }
+                { match &*persisted {
+                    Some(Some(true)) => html! { <p class="save-status saved">{ "Trình duyệt đã đồng ý giữ dữ liệu này lâu dài (không tự xóa khi máy đầy)." }</p> },
+                    Some(Some(false)) => html! { <p class="app-warning">{ "Trình duyệt chưa hứa giữ dữ liệu lâu dài: khi máy rất đầy, dữ liệu chưa gửi có thể bị xóa. Hãy đồng bộ thường xuyên, hoặc cài ứng dụng lên màn hình chính." }</p> },
+                    _ => Html::default(),
+                } }
+                <p>{ if waiting == 0 { "Mọi thay đổi đã được gửi lên máy chủ.".to_string() } else { format!("{waiting} thay đổi đang chờ gửi lên máy chủ.") } }</p>
+                <button type="button" class="secondary" onclick={ctx.sync_now.reform(|_: MouseEvent| ())}>{ "Đồng bộ ngay" }</button>
+            </section>
+            if !refused.is_empty() {
+                <section class="card">
+                    <h2 class="section-title">{ format!("Thay đổi bị máy chủ từ chối ({})", refused.len()) }</h2>
+                    <p class="hint">{ "Các thay đổi này vẫn được giữ trên máy để đối chiếu." }</p>
+                    <ul>{ for refused.iter().map(|r| html! { <li>{ &r.message }</li> }) }</ul>
+                </section>
+            }
+            <section class="card">
+                <h2 class="section-title">{ "Đăng xuất" }</h2>
+                if waiting > 0 {
+                    <p class="app-warning">{ format!("Còn {waiting} thay đổi chưa gửi. Đăng xuất vẫn giữ chúng trên máy; đăng nhập lại bằng tài khoản này để gửi.") }</p>
+                }
+                <button type="button" class="secondary" onclick={sign_out}>{ "Đăng xuất (giữ dữ liệu trên máy)" }</button>
+                if waiting > 0 {
+                    <button type="button" class="danger" onclick={discard}>{ format!("Xóa {waiting} thay đổi chưa gửi…") }</button>
+                }
+            </section>
+            if let Some(text) = &*message { <p class="hint" role="status">{ text }</p> }
+            <p><a href={Route::Sets(None).href()}>{ "Chấm thử theo bộ tiêu chí" }</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,338 @@
+//! Scoring: an evaluation record's form built from its criteria set, loaded with what
+//! is saved (on this device or pulled), its evidence per indicator, and its workflow —
+//! save on the device, send for review, read the commune's comment when it is returned.
+//! Also the practice screen, which scores with any set and saves nothing.
+
+use std::rc::Rc;
+
+use hoctap_shared::criteria::CriteriaSet;
+use hoctap_shared::merge::Status;
+use hoctap_shared::protocol::{OpBody, RecordId, RecordKind, Transition};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::StateBadge;
+use crate::app::AppContext;
+use crate::components::{EvaluationFormView, SaveBar, SaveState, SetPicker, StatusBadge, SummaryBar};
+use crate::evaluation::{self, EvaluationForm};
+use crate::media;
+use crate::outbox::{self, SaveContext, Saved};
+use crate::page::{self, Route};
+use crate::replica::display_name;
+use crate::storage::{self, EvidenceFile, Storage, StorageError};
+
+#[derive(Properties, PartialEq)]
+pub struct EvaluationProps {
+    pub id: String,
+}
+
+/// The evaluation `id`, or why it cannot open.
+#[function_component(EvaluationScreen)]
+pub fn evaluation_screen(props: &EvaluationProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let record = RecordId { kind: RecordKind::Evaluation, id: props.id.clone() };
+    let replica = ctx.model.replica.borrow();
+    let view = replica.view(&record).cloned();
+    drop(replica);
+    let set = view
+        .as_ref()
+        .and_then(|v| v.value("set"))
+        .and_then(|s| s.as_str())
+        .and_then(|id| ctx.model.sets.iter().find(|s| s.id == id));
+    match (view, set) {
+        (Some(_), Some(set)) => {
+            html! { <EvaluationEditor key={props.id.clone()} {record} set={Rc::new(set.clone())} /> }
+        }
+        (Some(_), None) => html! {
+            <main class="app"><p class="app-warning" role="alert">{ "Phiếu này dùng một bộ tiêu chí mà máy chưa có. Hãy cập nhật ứng dụng." }</p></main>
+        },
+        (None, _) => html! {
+            <main class="app"><p class="app-warning" role="alert">{ "Không có phiếu này trên máy. Có thể nó chưa được đồng bộ về." }</p></main>
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EditorProps {
+    record: RecordId,
+    set: Rc<CriteriaSet>,
+}
+
+/// Records the form's changes against what the device holds now.
+async fn save_form(ctx: &AppContext, record: &RecordId, form: &EvaluationForm) -> Result<usize, StorageError> {
+    let view = ctx.model.replica.borrow().view(record).cloned();
+    let Some(view) = view else { return Ok(0) };
+    let storage = Storage::open().await?;
+    let (_, clock) = storage.device().await?;
+    storage.close();
+    let mut fresh = Vec::new();
+    for _ in 0..=form.set.indicators().count() {
+        fresh.push(storage::new_id()?);
+    }
+    let mut fresh = fresh.into_iter();
+    let year = view
+        .value("year")
+        .and_then(|y| y.as_i64())
+        .and_then(|y| i32::try_from(y).ok())
+        .unwrap_or_else(crate::app::this_year);
+    let save_ctx = SaveContext {
+        record: record.clone(),
+        unit: view.unit.clone(),
+        clock,
+        now_ms: js_sys::Date::now() as i64,
+        year,
+        subject: None,
+    };
+    let save = outbox::save_operations(form, &Saved::from_view(&view), &save_ctx, || fresh.next().unwrap_or_default());
+    let count = save.ops.len();
+    if count > 0 {
+        ctx.save(save.ops).await?;
+    }
+    Ok(count)
+}
+
+#[function_component(EvaluationEditor)]
+fn evaluation_editor(props: &EditorProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let form = {
+        let (set, view) = (Rc::clone(&props.set), ctx.model.replica.borrow().view(&props.record).cloned());
+        use_reducer(move || match view {
+            Some(view) => EvaluationForm::from_view(set, &view),
+            None => EvaluationForm::new(set),
+        })
+    };
+    let save_state = use_state(|| SaveState::Idle);
+    let evidence_error = use_state(|| None::<String>);
+    let replica = ctx.model.replica.borrow();
+    let Some(view) = replica.view(&props.record).cloned() else { return Html::default() };
+    let state = replica.state(&props.record);
+    let subject = view
+        .value("subject")
+        .and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok())
+        .map(|s| (replica.view(&s).map(display_name).unwrap_or_else(|| "(chưa có trên máy)".to_string()), s));
+    drop(replica);
+    let locked = view.is_locked();
+    let can_submit = matches!(view.status, Status::Draft | Status::Returned);
+    let complete = matches!(form.status, evaluation::Status::Complete(_));
+
+    let on_change = {
+        let (form, save_state) = (form.clone(), save_state.clone());
+        Callback::from(move |action| {
+            form.dispatch(action);
+            save_state.set(SaveState::Idle);
+        })
+    };
+    let on_save = {
+        let (form, save_state, ctx, record) = (form.clone(), save_state.clone(), ctx.clone(), props.record.clone());
+        Callback::from(move |()| {
+            let (form, save_state, ctx, record) = ((*form).clone(), save_state.clone(), ctx.clone(), record.clone());
+            save_state.set(SaveState::Saving);
+            wasm_bindgen_futures::spawn_local(async move {
+                save_state.set(match save_form(&ctx, &record, &form).await {
+                    Ok(_) => SaveState::Saved { waiting: ctx.model.replica.borrow().waiting() as u32 },
+                    Err(err) => SaveState::Failed(err.to_string()),
+                });
+            });
+        })
+    };
+    let on_submit = {
+        let (form, save_state, ctx, record, unit) =
+            (form.clone(), save_state.clone(), ctx.clone(), props.record.clone(), view.unit.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (form, save_state, ctx, record, unit) =
+                ((*form).clone(), save_state.clone(), ctx.clone(), record.clone(), unit.clone());
+            save_state.set(SaveState::Saving);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    save_form(&ctx, &record, &form).await?;
+                    let ops = ctx
+                        .operations(&record, &unit, vec![OpBody::Transition { transition: Transition::Submit }])
+                        .await?;
+                    ctx.save(ops).await
+                };
+                save_state.set(match result.await {
+                    Ok(()) => SaveState::Saved { waiting: ctx.model.replica.borrow().waiting() as u32 },
+                    Err(err) => SaveState::Failed(err.to_string()),
+                });
+            });
+        })
+    };
+
+    // Evidence under each indicator: what is attached, and a button to add a photo or PDF.
+    let indicator_extra = {
+        let (ctx, record, unit, evidence, evidence_error) =
+            (ctx.clone(), props.record.clone(), view.unit.clone(), view.evidence.clone(), evidence_error.clone());
+        Callback::from(move |code: String| {
+            let attached = evidence.get(&code).cloned().unwrap_or_default();
+            let input_id = format!("ev-{code}");
+            let onchange = {
+                let (ctx, record, unit, code, evidence_error) =
+                    (ctx.clone(), record.clone(), unit.clone(), code.clone(), evidence_error.clone());
+                Callback::from(move |e: Event| {
+                    let input = e.target_unchecked_into::<HtmlInputElement>();
+                    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+                    input.set_value("");
+                    let (ctx, record, unit, code, evidence_error) =
+                        (ctx.clone(), record.clone(), unit.clone(), code.clone(), evidence_error.clone());
+                    evidence_error.set(Some("Đang chuẩn bị minh chứng…".to_string()));
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = async {
+                            let prepared = media::prepare(file).await.map_err(|e| e.to_string())?;
+                            let stored = EvidenceFile {
+                                sha256: prepared.sha256.clone(),
+                                media_type: prepared.media_type.clone(),
+                                name: prepared.name.clone(),
+                                bytes: prepared.bytes.clone(),
+                                uploaded: false,
+                            };
+                            let storage = Storage::open().await.map_err(|e| e.to_string())?;
+                            let put = storage.put_evidence(&stored).await;
+                            storage.close();
+                            put.map_err(|e| e.to_string())?;
+                            let ops = ctx
+                                .operations(&record, &unit, vec![prepared.attach(&code)])
+                                .await
+                                .map_err(|e| e.to_string())?;
+                            ctx.save(ops).await.map_err(|e| e.to_string())
+                        };
+                        evidence_error.set(result.await.err());
+                    });
+                })
+            };
+            html! {
+                <div class="evidence">
+                    if !attached.is_empty() {
+                        <ul class="evidence-list">
+                            { for attached.iter().map(|e| html! {
+                                <li>{ format!("{} · {}", e.name.clone().unwrap_or_else(|| e.media_type.clone()), media::format_mb(e.size)) }</li>
+                            }) }
+                        </ul>
+                    }
+                    if !locked {
+                        <label class="evidence-add" for={input_id.clone()}>
+                            { format!("📎 Thêm minh chứng (ảnh hoặc PDF) cho chỉ số {code}") }
+                        </label>
+                        <input id={input_id} class="visually-hidden" type="file" accept="image/*,application/pdf" {onchange} />
+                    }
+                </div>
+            }
+        })
+    };
+
+    let set = &props.set;
+    let year = view.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
+    html! {
+        <>
+            <main class="app with-summary">
+                if let Some((name, subject)) = &subject {
+                    <a class="back" href={Route::Record(subject.clone()).href()}>{ format!("← {name}") }</a>
+                }
+                <p class="set-model">{ format!("{} · năm {year}", set.model.title()) }</p>
+                <h1 class="form-title">{ subject.as_ref().map(|(n, _)| n.clone()).unwrap_or_else(|| set.name.clone()) }</h1>
+                <p class="set-meta">
+                    { format!("{} · {} ngày {} ", set.name, set.legal_basis.number, set.legal_basis.date) }
+                    <StatusBadge status={set.status} />
+                </p>
+                <p class="workflow">
+                    <span class={classes!("status", format!("{:?}", view.status).to_lowercase())} data-status={format!("{:?}", view.status).to_lowercase()}>
+                        { view.status.title() }
+                    </span>
+                    { " " }
+                    <StateBadge {state} />
+                </p>
+                if let (Status::Returned, Some(comment)) = (view.status, &view.comment) {
+                    <p class="app-warning returned" role="alert">{ format!("Xã trả lại để sửa: {comment}") }</p>
+                }
+                if let Some(decision) = &view.decision {
+                    <p class="decision">{ format!("Đã công nhận: Quyết định số {} ngày {} của {}", decision.number,
+                        decision.date.to_string(), decision.authority) }</p>
+                }
+                if locked {
+                    <p class="hint">{ "Phiếu đã được công nhận nên bị khóa. Lãnh đạo xã có thể mở lại nếu cần sửa." }</p>
+                }
+                if let Some(message) = &*evidence_error {
+                    <p class="hint" role="status">{ message }</p>
+                }
+                <EvaluationFormView form={(*form).clone()} {on_change} indicator_extra={Some(indicator_extra)} read_only={locked} />
+                if !locked {
+                    <SaveBar state={(*save_state).clone()} {on_save} />
+                    if can_submit {
+                        <div class="submit-bar">
+                            <button type="button" class="primary" disabled={!complete} onclick={on_submit}>{ "Gửi xét duyệt" }</button>
+                            if !complete { <p class="hint">{ "Chấm hết các chỉ số để gửi xã xét duyệt." }</p> }
+                        </div>
+                    }
+                }
+            </main>
+            <SummaryBar form={(*form).clone()} />
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PracticeProps {
+    pub set: Option<String>,
+}
+
+/// Scoring without saving: the list of sets, or one set's empty form.
+#[function_component(PracticeScreen)]
+pub fn practice_screen(props: &PracticeProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let sets = Rc::clone(&ctx.model.sets);
+    let on_choose = Callback::from(|id: String| page::go(&Route::Sets(Some(id))));
+    let chosen = props.set.as_ref().and_then(|id| sets.iter().find(|s| &s.id == id));
+    match chosen {
+        Some(set) => html! { <PracticeForm key={set.id.clone()} set={Rc::new(set.clone())} /> },
+        None => html! {
+            <main class="app">
+                <h1 class="app-title">{ "Chấm thử theo bộ tiêu chí" }</h1>
+                <p class="app-notice">{ "Chấm thử để xem kết quả; phiếu chấm thử không được lưu. Muốn lưu, hãy mở hồ sơ trong sổ và bấm “Bắt đầu đánh giá”." }</p>
+                if let Some(id) = &props.set {
+                    <p class="app-warning" role="alert">{ format!("Không tìm thấy bộ tiêu chí “{id}” trên máy này. Hãy chọn một bộ trong danh sách.") }</p>
+                }
+                <h2 class="section-title">{ format!("Chọn bộ tiêu chí ({})", sets.len()) }</h2>
+                <SetPicker {sets} {on_choose} />
+            </main>
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PracticeFormProps {
+    set: Rc<CriteriaSet>,
+}
+
+#[function_component(PracticeForm)]
+fn practice_form(props: &PracticeFormProps) -> Html {
+    let form = {
+        let set = Rc::clone(&props.set);
+        use_reducer(move || EvaluationForm::new(set))
+    };
+    let on_change = {
+        let form = form.clone();
+        Callback::from(move |action| form.dispatch(action))
+    };
+    let set = &props.set;
+    html! {
+        <>
+            <main class="app with-summary">
+                <a class="back" href={Route::Sets(None).href()}>{ "← Chọn bộ tiêu chí khác" }</a>
+                <p class="set-model">{ set.model.title() }</p>
+                <h1 class="form-title">{ &set.name }</h1>
+                <p class="set-meta">
+                    { format!("{} ngày {} · {} ", set.legal_basis.number, set.legal_basis.date, set.legal_basis.issuer) }
+                    <StatusBadge status={set.status} />
+                </p>
+                if let Some(note) = &set.status_note {
+                    <details class="status-note">
+                        <summary>{ "Những điểm chưa được xác nhận" }</summary>
+                        <p>{ note }</p>
+                    </details>
+                }
+                <p class="hint">{ "Chấm thử: phiếu này không được lưu." }</p>
+                <EvaluationFormView form={(*form).clone()} {on_change} />
+            </main>
+            <SummaryBar form={(*form).clone()} />
+        </>
+    }
+}

@@ -1,0 +1,82 @@
+//! The unit's home: its registers with how many records each holds and how many hold a
+//! title this year, what needs attention (changes waiting to sync, conflicts, records
+//! returned for correction, evaluations waiting for review), and the unit's progress
+//! against its targets from the last consolidated figures.
+
+use hoctap_shared::merge::Status;
+use hoctap_shared::protocol::RecordKind;
+use yew::prelude::*;
+
+use super::report::{use_consolidation, TargetsSummary};
+use crate::app::{this_year, AppContext};
+use crate::page::Route;
+use crate::records::{kind_title, model_of};
+use crate::replica::{outcome, RecordState};
+
+#[function_component(HomeScreen)]
+pub fn home_screen() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let model = &ctx.model;
+    let year = this_year();
+    let consolidation = use_consolidation(year);
+    let replica = model.replica.borrow();
+    let account = model.session.as_ref().map(|s| s.account.clone());
+    let unit_name = consolidation
+        .as_ref()
+        .and_then(|c| c.name.clone())
+        .or_else(|| account.as_ref().map(|a| a.unit.clone()))
+        .unwrap_or_default();
+
+    // Per register: records, and subjects whose evaluation this year is recognised.
+    let registers = [RecordKind::Person, RecordKind::Household, RecordKind::Clan, RecordKind::Unit].map(|kind| {
+        let count = replica.records(kind).count();
+        let titled = replica
+            .records(kind)
+            .filter(|subject| {
+                replica.evaluations_of(&subject.record).into_iter().any(|e| {
+                    e.status == Status::Recognised
+                        && e.value("year").and_then(|y| y.as_i64()) == Some(i64::from(year))
+                        && model_of(kind).is_some()
+                })
+            })
+            .count();
+        (kind, count, titled)
+    });
+    let evaluations: Vec<_> = replica.records(RecordKind::Evaluation).collect();
+    let returned = evaluations.iter().filter(|e| replica.state(&e.record) == RecordState::Returned).count();
+    let drafts_complete =
+        evaluations.iter().filter(|e| e.status == Status::Draft && outcome(e, &model.sets).is_some()).count();
+    let conflicts = replica.conflicts().count();
+    let queue = replica.review_queue().len();
+    let refused = replica.refusals().count();
+    let waiting = replica.waiting();
+
+    html! {
+        <main class="app">
+            <h1 class="app-title">{ unit_name }</h1>
+            <p class="app-notice">{ format!("Năm đánh giá {year}. Dữ liệu được lưu trên máy và gửi lên máy chủ khi có mạng.") }</p>
+            <ul class="attention" aria-label="Việc cần làm">
+                if waiting > 0 { <li><a href={Route::Device.href()}>{ format!("{waiting} thay đổi chờ đồng bộ") }</a></li> }
+                if conflicts > 0 { <li class="warn"><a href={Route::Conflicts(None).href()}>{ format!("{conflicts} hồ sơ có xung đột cần chọn giá trị") }</a></li> }
+                if returned > 0 { <li class="warn"><a href={Route::Review.href()}>{ format!("{returned} phiếu bị trả lại cần sửa") }</a></li> }
+                if refused > 0 { <li class="warn"><a href={Route::Device.href()}>{ format!("{refused} thay đổi bị máy chủ từ chối") }</a></li> }
+                if queue > 0 { <li><a href={Route::Review.href()}>{ format!("{queue} phiếu chờ xét duyệt") }</a></li> }
+                if drafts_complete > 0 { <li>{ format!("{drafts_complete} phiếu đã chấm xong, chưa gửi xét duyệt") }</li> }
+            </ul>
+            <h2 class="section-title">{ "Sổ theo dõi" }</h2>
+            <ul class="registers">
+                { for registers.iter().map(|(kind, count, titled)| html! {
+                    <li>
+                        <a class="register-card" href={Route::Register(*kind).href()}>
+                            <span class="register-name">{ kind_title(*kind).0 }</span>
+                            <span class="register-count">{ count }</span>
+                            <span class="register-meta">{ format!("{titled} đạt danh hiệu năm {year}") }</span>
+                        </a>
+                    </li>
+                }) }
+            </ul>
+            <h2 class="section-title">{ "Tiến độ so với mục tiêu" }</h2>
+            <TargetsSummary view={consolidation.clone()} />
+        </main>
+    }
+}

@@ -1,0 +1,80 @@
+//! A register (sổ): the persons, households, clans or units of the officer's unit, with
+//! a search that ignores case and diacritics, each record's latest result and where it
+//! stands in the trip to the server.
+
+use hoctap_shared::protocol::RecordKind;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::StateBadge;
+use crate::app::AppContext;
+use crate::evaluation::decision_words;
+use crate::page::Route;
+use crate::records::kind_title;
+use crate::replica::{outcome, search};
+
+/// How many rows a register draws at once; the search narrows the rest.
+const SHOWN: usize = 200;
+
+#[derive(Properties, PartialEq)]
+pub struct RegisterProps {
+    pub kind: RecordKind,
+}
+
+#[function_component(RegisterScreen)]
+pub fn register_screen(props: &RegisterProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let query = use_state(String::new);
+    let kind = props.kind;
+    let replica = ctx.model.replica.borrow();
+    let rows = search(&replica, kind, &query);
+    let total = replica.records(kind).count();
+    let oninput = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let (title, one) = kind_title(kind);
+    html! {
+        <main class="app">
+            <nav class="register-tabs" aria-label="Các sổ">
+                { for [RecordKind::Person, RecordKind::Household, RecordKind::Clan, RecordKind::Unit].iter().map(|k| html! {
+                    <a href={Route::Register(*k).href()} aria-current={(*k == kind).then_some("page")}>{ kind_title(*k).0 }</a>
+                }) }
+            </nav>
+            <h1 class="form-title">{ format!("Sổ {} ({total})", title.to_lowercase()) }</h1>
+            <div class="search">
+                <label class="field" for="register-search">{ "Tìm kiếm" }</label>
+                <input id="register-search" class="text" type="search" placeholder="Gõ tên, có dấu hay không dấu đều được"
+                    value={(*query).clone()} {oninput} autocomplete="off" />
+            </div>
+            <a class="primary add" href={Route::NewRecord(kind).href()}>{ format!("+ Thêm {one}") }</a>
+            if rows.is_empty() {
+                <p class="hint">{ if total == 0 { format!("Chưa có {one} nào trong sổ.") } else { "Không tìm thấy ai khớp với từ tìm kiếm.".to_string() } }</p>
+            }
+            <ul class="rows">
+                { for rows.iter().take(SHOWN).map(|(view, name)| {
+                    let latest = replica.evaluations_of(&view.record).into_iter().next();
+                    let result = latest.map(|e| {
+                        let year = e.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
+                        match outcome(e, &ctx.model.sets) {
+                            Some(o) => format!("{year}: {} · {}", decision_words(&o.decision), e.status.title()),
+                            None => format!("{year}: đang chấm · {}", e.status.title()),
+                        }
+                    });
+                    html! {
+                        <li>
+                            <a class="row" href={Route::Record(view.record.clone()).href()}>
+                                <span class="row-name">{ name }</span>
+                                <span class="row-meta">{ result.unwrap_or_else(|| "Chưa đánh giá".to_string()) }</span>
+                                <StateBadge state={replica.state(&view.record)} />
+                            </a>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if rows.len() > SHOWN {
+                <p class="hint">{ format!("Đang hiện {SHOWN}/{} kết quả; gõ thêm để thu hẹp.", rows.len()) }</p>
+            }
+        </main>
+    }
+}

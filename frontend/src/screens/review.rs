@@ -1,0 +1,186 @@
+//! The commune's review queue: evaluations sent for review and those approved, each
+//! with its result, and — for an approver — approve, return with a comment, and
+//! recognise with the decision's number, date and authority. Officers see here the
+//! evaluations returned to them, with the comment, to correct and send again.
+
+use hoctap_shared::accounts::Action;
+use hoctap_shared::date::Date;
+use hoctap_shared::merge::{RecordView, Status};
+use hoctap_shared::protocol::{Decision, OpBody, RecordId, Transition};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::StateBadge;
+use crate::app::{date_vi, AppContext};
+use crate::evaluation::decision_words;
+use crate::page::Route;
+use crate::replica::{display_name, outcome, RecordState};
+
+/// A date typed as dd/mm/yyyy (or d/m/yyyy).
+pub fn parse_date_vi(text: &str) -> Option<Date> {
+    let parts: Vec<&str> = text.trim().split('/').collect();
+    let [day, month, year] = parts.as_slice() else { return None };
+    let (day, month, year): (u32, u32, i32) = (day.parse().ok()?, month.parse().ok()?, year.parse().ok()?);
+    Date::parse_iso(&format!("{year:04}-{month:02}-{day:02}"))
+}
+
+#[function_component(ReviewScreen)]
+pub fn review_screen() -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let reviewer = ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(Action::Review));
+    let replica = ctx.model.replica.borrow();
+    let queue: Vec<RecordView> = replica.review_queue().into_iter().cloned().collect();
+    let returned: Vec<RecordView> = replica
+        .records(hoctap_shared::protocol::RecordKind::Evaluation)
+        .filter(|v| v.status == Status::Returned)
+        .cloned()
+        .collect();
+    drop(replica);
+    html! {
+        <main class="app">
+            <h1 class="form-title">{ "Xét duyệt" }</h1>
+            if !reviewer {
+                <p class="hint">{ "Tài khoản của bạn gửi phiếu để xã xét duyệt; lãnh đạo xã phê duyệt và công nhận." }</p>
+            }
+            <h2 class="section-title">{ format!("Phiếu bị trả lại ({})", returned.len()) }</h2>
+            if returned.is_empty() { <p class="hint">{ "Không có phiếu nào bị trả lại." }</p> }
+            <ul class="rows">
+                { for returned.iter().map(|v| html! { <ReviewItem view={v.clone()} reviewer={false} /> }) }
+            </ul>
+            <h2 class="section-title">{ format!("Chờ xét duyệt và công nhận ({})", queue.len()) }</h2>
+            if queue.is_empty() { <p class="hint">{ "Không có phiếu nào đang chờ." }</p> }
+            <ul class="rows">
+                { for queue.iter().map(|v| html! { <ReviewItem key={v.record.id.clone()} view={v.clone()} {reviewer} /> }) }
+            </ul>
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReviewItemProps {
+    view: RecordView,
+    reviewer: bool,
+}
+
+#[function_component(ReviewItem)]
+fn review_item(props: &ReviewItemProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let comment = use_state(String::new);
+    let number = use_state(String::new);
+    let date = use_state(|| date_vi(js_sys::Date::now()));
+    let authority = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    let view = &props.view;
+    let replica = ctx.model.replica.borrow();
+    let subject = view.value("subject").and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok());
+    let name = subject
+        .as_ref()
+        .and_then(|s| replica.view(s))
+        .map(display_name)
+        .unwrap_or_else(|| "(hồ sơ chưa có trên máy)".to_string());
+    let state = replica.state(&view.record);
+    drop(replica);
+    let year = view.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
+    let set = view.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id));
+    let result =
+        outcome(view, &ctx.model.sets).map_or_else(|| "Chưa chấm xong".to_string(), |o| decision_words(&o.decision));
+
+    let act = {
+        let (ctx, error, record, unit) = (ctx.clone(), error.clone(), view.record.clone(), view.unit.clone());
+        Callback::from(move |transition: Transition| {
+            let (ctx, error, record, unit) = (ctx.clone(), error.clone(), record.clone(), unit.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    let ops = ctx.operations(&record, &unit, vec![OpBody::Transition { transition }]).await?;
+                    ctx.save(ops).await
+                };
+                error.set(result.await.err().map(|e| e.to_string()));
+            });
+        })
+    };
+    let on_return = {
+        let (act, comment, error) = (act.clone(), comment.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            if comment.trim().is_empty() {
+                error.set(Some("Hãy ghi lý do trả lại để người chấm biết cần sửa gì.".to_string()));
+                return;
+            }
+            act.emit(Transition::Return { comment: comment.trim().to_string() });
+        })
+    };
+    let on_approve = act.reform(|_: MouseEvent| Transition::Approve);
+    let on_recognise = {
+        let (act, number, date, authority, error) =
+            (act.clone(), number.clone(), date.clone(), authority.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(day) = parse_date_vi(&date) else {
+                error.set(Some("Ngày quyết định cần viết dạng ngày/tháng/năm, ví dụ 15/11/2026.".to_string()));
+                return;
+            };
+            if number.trim().is_empty() || authority.trim().is_empty() {
+                error.set(Some("Cần số quyết định và cơ quan ban hành.".to_string()));
+                return;
+            }
+            act.emit(Transition::Recognise {
+                decision: Decision {
+                    number: number.trim().to_string(),
+                    date: day,
+                    authority: authority.trim().to_string(),
+                },
+            });
+        })
+    };
+    let text_input = |id: String, label: &str, state: &UseStateHandle<String>, placeholder: &str| {
+        let s = state.clone();
+        html! {
+            <>
+                <label class="field" for={id.clone()}>{ label.to_string() }</label>
+                <input {id} class="text" value={(**state).clone()} placeholder={placeholder.to_string()}
+                    oninput={Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlInputElement>().value()))} />
+            </>
+        }
+    };
+    let id = &view.record.id;
+    html! {
+        <li class="card review-item" data-record={id.clone()}>
+            <a class="row" href={Route::Evaluation(id.clone()).href()}>
+                <span class="row-name">{ name }</span>
+                <span class="row-meta">{ format!("{} · năm {year} · {result} · {}", set.map(|s| s.model.title()).unwrap_or_default(), view.status.title()) }</span>
+                <StateBadge {state} />
+            </a>
+            if let (Status::Returned, Some(comment)) = (view.status, &view.comment) {
+                <p class="app-warning returned">{ format!("Lý do trả lại: {comment}") }</p>
+            }
+            if props.reviewer && state != RecordState::Conflict && matches!(view.status, Status::Submitted | Status::Approved) {
+                <details class="review-actions">
+                    <summary>{ "Xét duyệt phiếu này" }</summary>
+                    if view.status == Status::Submitted {
+                        <button type="button" class="primary" onclick={on_approve}>{ "Duyệt" }</button>
+                    }
+                    { text_input(format!("comment-{id}"), "Lý do trả lại", &comment, "Ví dụ: thiếu ảnh minh chứng chỉ số 2.1") }
+                    <button type="button" class="secondary" onclick={on_return}>{ "Trả lại để sửa" }</button>
+                    if view.status == Status::Approved {
+                        { text_input(format!("number-{id}"), "Số quyết định", &number, "Ví dụ: 15/QĐ-UBND") }
+                        { text_input(format!("date-{id}"), "Ngày quyết định (ngày/tháng/năm)", &date, "15/11/2026") }
+                        { text_input(format!("authority-{id}"), "Cơ quan ban hành", &authority, "Ủy ban nhân dân xã …") }
+                        <button type="button" class="primary" onclick={on_recognise}>{ "Công nhận" }</button>
+                    }
+                </details>
+            }
+            if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date_vi;
+
+    #[test]
+    fn decision_dates_are_written_day_first() {
+        assert_eq!(parse_date_vi("15/11/2026").map(|d| d.iso()), Some("2026-11-15".to_string()));
+        assert_eq!(parse_date_vi(" 1/2/2026 ").map(|d| d.iso()), Some("2026-02-01".to_string()));
+        assert_eq!(parse_date_vi("31/02/2026"), None);
+        assert_eq!(parse_date_vi("2026-11-15"), None);
+    }
+}

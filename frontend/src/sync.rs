@@ -1,0 +1,192 @@
+//! Sending the outbox and fetching what changed: one round of sync, and when to try
+//! again after a failure.
+//!
+//! A round uploads evidence files the server lacks, pushes the outbox in batches (the
+//! server answers only once the batch is durable; a batch sent twice changes nothing, so
+//! a dropped connection is simply retried), then pulls pages of operations after the
+//! stored cursor. Each step is stored before the next begins, so a round cut short at
+//! any point resumes where it stopped, without duplicates. What happens is reported as
+//! [`Event`]s so the screen shows progress and per-record state as it goes.
+
+use hoctap_shared::accounts::LoginResponse;
+use hoctap_shared::protocol::{Operation, PullResponse, PushRequest, PushResponse, Rejection, PROTOCOL_VERSION};
+
+use crate::api::{self, ApiError, Body};
+use crate::storage::{Storage, StorageError};
+
+/// Operations per push.
+pub const BATCH: usize = 200;
+/// Operations per pulled page.
+pub const PAGE: usize = 500;
+
+/// What a round did, step by step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Evidence files uploaded so far, of how many.
+    Uploading { done: usize, total: usize },
+    /// These operations are on their way.
+    Sending(Vec<String>),
+    /// The server confirmed or refused them; the rest of the batch is unsent again.
+    Settled { confirmed: Vec<String>, refused: Vec<Rejection>, unsent: Vec<String> },
+    /// Operations pulled from the server.
+    Received(Vec<Operation>),
+}
+
+/// A finished round.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub sent: usize,
+    pub refused: usize,
+    pub received: usize,
+    /// Operations left in the outbox because another account made them.
+    pub held: usize,
+}
+
+/// Why a round stopped.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl SyncError {
+    /// Whether a later round may succeed by itself.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Api(e) if e.is_transient())
+    }
+}
+
+/// How long to wait before retry number `attempt` (0 for the first retry): doubling from
+/// 2 s up to 60 s, spread by `jitter` (0 to 1) so many devices do not retry together.
+pub fn backoff_ms(attempt: u32, jitter: f64) -> u32 {
+    let base = 2_000u32.saturating_mul(1u32 << attempt.min(5)).min(60_000);
+    let spread = f64::from(base) * 0.2 * (jitter.clamp(0.0, 1.0) * 2.0 - 1.0);
+    (f64::from(base) + spread).round() as u32
+}
+
+/// An outbox operation as it is sent: one recorded before the device knew its unit
+/// (saved before the first login) is claimed for the account's unit.
+pub fn claimed(mut op: Operation, unit: &str) -> Operation {
+    if op.unit.is_empty() {
+        op.unit = unit.to_string();
+    }
+    op
+}
+
+/// One round of sync for `session`, reporting each step to `on_event`.
+pub async fn round(session: &LoginResponse, on_event: &dyn Fn(Event)) -> Result<Report, SyncError> {
+    let storage = Storage::open().await?;
+    let result = round_with(&storage, session, on_event).await;
+    storage.close();
+    result
+}
+
+async fn round_with(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn(Event)) -> Result<Report, SyncError> {
+    let token = Some(session.token.as_str());
+    let mut report = Report::default();
+    let (device, _) = storage.device().await?;
+
+    // 1. Evidence first: the server refuses an attachment whose file it lacks.
+    let pending = storage.pending_evidence().await?;
+    let total = pending.len();
+    for (done, file) in pending.into_iter().enumerate() {
+        on_event(Event::Uploading { done, total });
+        let path = format!("/evidence/{}", file.sha256);
+        let body = Body::Bytes { bytes: &file.bytes, media_type: &file.media_type };
+        match api::call_empty("PUT", &path, token, body).await {
+            Ok(_) => storage.mark_uploaded(&file.sha256).await?,
+            // A file the server will never take (too large, wrong type) must not block
+            // the rest: its attachment is refused with the reason and shown.
+            Err(ApiError::Server { status, .. }) if (400..500).contains(&status) && status != 401 && status != 429 => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    if total > 0 {
+        on_event(Event::Uploading { done: total, total });
+    }
+
+    // 2. The outbox, oldest first, only the signed-in account's own work.
+    let owner = storage.outbox_owner().await?;
+    let outbox = storage.outbox().await?;
+    if owner.as_deref().is_some_and(|o| o != session.account.id) {
+        report.held = outbox.len();
+    } else {
+        for batch in outbox.chunks(BATCH) {
+            let ids: Vec<String> = batch.iter().map(|op| op.id.clone()).collect();
+            on_event(Event::Sending(ids.clone()));
+            let request = PushRequest {
+                protocol: PROTOCOL_VERSION,
+                device: device.clone(),
+                ops: batch.iter().cloned().map(|op| claimed(op, &session.account.unit)).collect(),
+            };
+            let answer: Result<PushResponse, ApiError> =
+                api::call("POST", "/sync/push", token, Body::json(&request)).await;
+            let answer = match answer {
+                Ok(answer) => answer,
+                Err(err) => {
+                    on_event(Event::Settled { confirmed: vec![], refused: vec![], unsent: ids });
+                    return Err(err.into());
+                }
+            };
+            let confirmed: Vec<String> = answer.accepted.iter().chain(&answer.duplicates).cloned().collect();
+            storage.settle(&confirmed, &answer.rejected).await?;
+            let unsent: Vec<String> = ids
+                .into_iter()
+                .filter(|id| !confirmed.contains(id) && !answer.rejected.iter().any(|r| &r.op == id))
+                .collect();
+            report.sent += confirmed.len();
+            report.refused += answer.rejected.len();
+            on_event(Event::Settled { confirmed, refused: answer.rejected, unsent });
+        }
+    }
+
+    // 3. What changed on the server, page by page from the stored cursor.
+    let mut cursor = storage.cursor().await?;
+    loop {
+        let path = format!("/sync/pull?after={cursor}&limit={PAGE}");
+        let page: PullResponse = api::call("GET", &path, token, Body::None).await?;
+        let (_, mut clock) = storage.device().await?;
+        let now = js_sys::Date::now() as i64;
+        for op in &page.ops {
+            clock = clock.receive(&op.hlc, now);
+        }
+        storage.store_pulled(&page.ops, &clock, page.cursor).await?;
+        report.received += page.ops.len();
+        let done = !page.more || page.cursor == cursor;
+        cursor = page.cursor;
+        if !page.ops.is_empty() {
+            on_event(Event::Received(page.ops));
+        }
+        if done {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_a_minute_with_bounded_jitter() {
+        let middle: Vec<u32> = (0..8).map(|a| backoff_ms(a, 0.5)).collect();
+        assert_eq!(middle, vec![2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+        assert_eq!(backoff_ms(0, 0.0), 1_600);
+        assert_eq!(backoff_ms(0, 1.0), 2_400);
+        assert_eq!(backoff_ms(40, 1.0), 72_000);
+    }
+
+    #[test]
+    fn an_op_saved_before_login_is_claimed_for_the_accounts_unit() {
+        let json = r#"{"id":"o","device":"d","hlc":{"wall_ms":1,"counter":0,"device":"d"},
+            "record":{"kind":"person","id":"p"},"unit":"","body":{"type":"set_fields","fields":[]}}"#;
+        let op: Operation = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(claimed(op.clone(), "hamlet:h").unit, "hamlet:h");
+        let mut own = op;
+        own.unit = "hamlet:x".to_string();
+        assert_eq!(claimed(own, "hamlet:h").unit, "hamlet:x");
+    }
+}
