@@ -64,6 +64,10 @@ pub struct Replica {
     outbox: BTreeSet<String>,
     in_flight: BTreeSet<String>,
     refused: BTreeMap<String, Rejection>,
+    /// Evaluations by the subject they evaluate, kept as views change: a register of a
+    /// thousand people looks each one's evaluations up without scanning them all.
+    by_subject: BTreeMap<RecordId, BTreeSet<RecordId>>,
+    subject_of: BTreeMap<RecordId, RecordId>,
     /// Bumped on every change, so screens can memoise on it.
     pub version: u64,
 }
@@ -90,10 +94,28 @@ impl Replica {
         }
         for record in touched {
             if let Some(ops) = self.ops.get(&record) {
-                self.views.insert(record.clone(), merge::view(&record, ops.values()));
+                let view = merge::view(&record, ops.values());
+                self.index(&view);
+                self.views.insert(record.clone(), view);
             }
         }
         self.version += 1;
+    }
+
+    /// Files an evaluation under its subject (again, when the subject changed).
+    fn index(&mut self, view: &RecordView) {
+        if view.record.kind != RecordKind::Evaluation {
+            return;
+        }
+        if let Some(old) = self.subject_of.remove(&view.record) {
+            if let Some(evaluations) = self.by_subject.get_mut(&old) {
+                evaluations.remove(&view.record);
+            }
+        }
+        if let Some(subject) = evaluation_facts(view).and_then(|f| f.subject) {
+            self.by_subject.entry(subject.clone()).or_default().insert(view.record.clone());
+            self.subject_of.insert(view.record.clone(), subject);
+        }
     }
 
     /// Records operations saved here and waiting to be sent.
@@ -145,7 +167,9 @@ impl Replica {
         for record in touched {
             match self.ops.get(&record) {
                 Some(ops) if !ops.is_empty() => {
-                    self.views.insert(record.clone(), merge::view(&record, ops.values()));
+                    let view = merge::view(&record, ops.values());
+                    self.index(&view);
+                    self.views.insert(record.clone(), view);
                 }
                 _ => {
                     self.ops.remove(&record);
@@ -212,10 +236,14 @@ impl Replica {
     /// The evaluations of `subject`, latest year first.
     pub fn evaluations_of(&self, subject: &RecordId) -> Vec<&RecordView> {
         let mut found: Vec<(&RecordView, i32)> = self
-            .records(RecordKind::Evaluation)
-            .filter_map(|v| {
-                let facts = evaluation_facts(v)?;
-                (facts.subject.as_ref() == Some(subject)).then_some((v, facts.year))
+            .by_subject
+            .get(subject)
+            .into_iter()
+            .flatten()
+            .filter_map(|record| {
+                let view = self.views.get(record)?;
+                let facts = evaluation_facts(view)?;
+                (facts.subject.as_ref() == Some(subject)).then_some((view, facts.year))
             })
             .collect();
         found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.last.cmp(&a.0.last)));
@@ -380,5 +408,29 @@ mod tests {
         assert_eq!(replica.view(&person).and_then(|v| v.value("name")), Some(&serde_json::Value::from("A")));
         assert!(replica.view(&rid(RecordKind::Person, "p2")).is_none());
         assert_eq!(replica.waiting(), 0);
+    }
+
+    #[test]
+    fn evaluations_are_found_by_subject_and_follow_a_changed_subject() {
+        let (p1, p2) = (rid(RecordKind::Person, "p1"), rid(RecordKind::Person, "p2"));
+        let evaluation = rid(RecordKind::Evaluation, "e1");
+        let facts = |id: &str, ms: i64, subject: &RecordId, base: &[&str]| {
+            let fields = vec![
+                FieldEdit { field: "set".into(), value: "cdht-244-2022".into(), base: vec![] },
+                FieldEdit { field: "year".into(), value: 2026.into(), base: vec![] },
+                FieldEdit {
+                    field: "subject".into(),
+                    value: serde_json::to_value(subject).unwrap_or_default(),
+                    base: base.iter().map(|s| s.to_string()).collect(),
+                },
+            ];
+            op(id, "d", ms, evaluation.clone(), OpBody::SetFields { fields })
+        };
+        let mut replica = Replica::default();
+        replica.insert(vec![facts("o1", 1, &p1, &[])]);
+        assert_eq!(replica.evaluations_of(&p1).len(), 1);
+        replica.insert(vec![facts("o2", 2, &p2, &["o1"])]);
+        assert!(replica.evaluations_of(&p1).is_empty());
+        assert_eq!(replica.evaluations_of(&p2).len(), 1);
     }
 }
