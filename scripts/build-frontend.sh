@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the Yew frontend into frontend/dist/ (wasm-bindgen --target web output + static files).
-# Works from any cwd; installs the build tools first (scripts/install-tools.sh).
-# wasm-opt is not run yet (a later step).
+# Builds the Yew frontend into frontend/dist/ (wasm-bindgen --target web output + static files),
+# optimised for size (Cargo profile `wasm`, then wasm-opt -Oz), with precompressed `.gz`
+# and `.br` siblings that the server sends to browsers that accept them. Works from any
+# cwd; installs the build tools first (scripts/install-tools.sh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,14 +10,15 @@ cd "$ROOT"
 
 TARGET=wasm32-unknown-unknown
 DIST="$ROOT/frontend/dist"
-# A binary crate's artifact keeps the package's hyphen: hoctap-frontend.wasm.
-WASM_IN="$ROOT/target/$TARGET/release/hoctap-frontend.wasm"
+# The `wasm` profile (root Cargo.toml) optimises for size with LTO; a binary crate's
+# artifact keeps the package's hyphen: hoctap-frontend.wasm.
+WASM_IN="$ROOT/target/$TARGET/wasm/hoctap-frontend.wasm"
 
 echo "==> Checking build tools"
 "$ROOT/scripts/install-tools.sh"
 
-echo "==> Building hoctap-frontend (release, $TARGET)"
-cargo build --locked --release -p hoctap-frontend --target "$TARGET"
+echo "==> Building hoctap-frontend (profile wasm, $TARGET)"
+cargo build --locked --profile wasm -p hoctap-frontend --target "$TARGET"
 
 echo "==> Generating JS bindings into frontend/dist (wasm-bindgen --target web)"
 rm -rf "$DIST"
@@ -60,8 +62,56 @@ if grep -q "__BUILD_HASH__" "$DIST/sw.js"; then
 fi
 echo "    build hash: $BUILD_HASH"
 
-WASM_OUT="$DIST/hoctap_frontend_bg.wasm"
-RAW=$(wc -c <"$WASM_OUT")
-GZ=$(gzip -9 -c "$WASM_OUT" | wc -c)
+# Precompressed siblings, written after the stamp so sw.js.gz carries the hash. The
+# server (tower-http ServeDir) sends `x.br` or `x.gz` for `x` to a browser that accepts
+# that encoding, with x's Content-Type, so nothing is compressed per request.
+# gzip -n leaves out the name and time, so the same build gives the same bytes. Brotli
+# (a fifth smaller than gzip for the wasm) comes from Debian's `brotli` command, or from
+# Node's zlib (the same library) when the command is missing; without either, .gz only.
+if command -v brotli >/dev/null 2>&1; then
+  BROTLI=command
+elif command -v node >/dev/null 2>&1; then
+  BROTLI=node
+else
+  BROTLI=none
+fi
+brotli_file() {
+  case "$BROTLI" in
+    command) brotli -q 11 -k -f "$1" ;;
+    node) node -e '
+      const fs = require("fs"), zlib = require("zlib"), file = process.argv[1], data = fs.readFileSync(file);
+      const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length };
+      fs.writeFileSync(file + ".br", zlib.brotliCompressSync(data, { params }));' "$1" ;;
+  esac
+}
+echo "==> Precompressing (gzip -9; brotli -q 11: $BROTLI)"
+if [[ "$BROTLI" == none ]]; then
+  echo "WARNING: neither brotli nor node is available: .gz siblings only." >&2
+fi
+for file in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css "$DIST"/*.html "$DIST"/*.webmanifest "$DIST"/*.svg; do
+  [[ -f "$file" ]] || continue
+  gzip -9 -n -k -f "$file"
+  brotli_file "$file"
+done
+
+# What a first visit downloads, compressed: the wasm, the JS and the CSS (the page, the
+# manifest and the icon add a few kilobytes more). The budget is 500 KB in all.
+size_of() { wc -c <"$1"; }
 echo "==> Done: $DIST"
-echo "    hoctap_frontend_bg.wasm: $RAW bytes raw, $GZ bytes gzip -9"
+RAW=0 GZ=0 BR=0
+for name in hoctap_frontend_bg.wasm hoctap_frontend.js style.css; do
+  raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz")
+  RAW=$((RAW + raw)) GZ=$((GZ + gz))
+  if [[ -f "$DIST/$name.br" ]]; then
+    br=$(size_of "$DIST/$name.br")
+    BR=$((BR + br))
+    printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "$name:" "$raw" "$gz" "$br"
+  else
+    printf '    %-26s %8s bytes raw, %8s gzip -9\n' "$name:" "$raw" "$gz"
+  fi
+done
+if [[ "$BR" -gt 0 ]]; then
+  printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "wasm + js + css:" "$RAW" "$GZ" "$BR"
+else
+  printf '    %-26s %8s bytes raw, %8s gzip -9\n' "wasm + js + css:" "$RAW" "$GZ"
+fi

@@ -2,6 +2,7 @@
 # Installs the build tools the frontend needs, idempotently:
 #   - the wasm32-unknown-unknown Rust target (rustup);
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.lock, into .tools/;
+#   - Debian's brotli, when root (the build writes .br siblings with it; without it, .gz only);
 #   - with --browser: Debian's chromium and chromium-driver (for browser tests).
 # Safe to run repeatedly: every step is skipped when already satisfied.
 set -euo pipefail
@@ -72,6 +73,18 @@ else
   # --debug: same output, about a third of the install time.
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS" --debug "${FORCE[@]}"
   echo "==> Installed: $("$WB_BIN" --version)"
+fi
+
+# --- brotli (optional: the build falls back to gzip alone) ----------------------
+if command -v brotli >/dev/null 2>&1; then
+  echo "==> brotli already installed"
+elif [[ "$(id -u)" == 0 ]]; then
+  echo "==> Installing brotli (apt-get; the web app is also precompressed with it)"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli; }; then
+    echo "WARNING: brotli could not be installed; the web app is precompressed with gzip only." >&2
+  fi
+else
+  echo "==> No brotli command (not root, not installing it): the web app gets .gz siblings only"
 fi
 
 # --- chromium (only with --browser) -------------------------------------------

@@ -3,7 +3,8 @@
 # target, wasm-bindgen-cli matching Cargo.lock, Debian's chromium and chromedriver),
 # checks formatting and lints, runs the unit, integration, property and API tests, the
 # frontend's browser tests in headless Chromium, builds the shared crate and the web app
-# for WebAssembly, and starts the real server for a smoke test.
+# for WebAssembly, starts the real server for a smoke test, and runs the end-to-end tests
+# (the real server and the built web app in headless Chromium, tests/e2e/).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,5 +48,10 @@ step "Building the web app"
 
 step "Smoke test: the real server with the built web app"
 "$ROOT/scripts/smoke.sh"
+
+step "End-to-end tests: the real server and the web app in headless Chromium"
+# The debug server built above: the tests exercise behaviour, not speed, and a release
+# build would compile the server a second time.
+HOCTAP_BIN="$ROOT/target/debug/hoctap" "$ROOT/scripts/e2e.sh"
 
 step "All tests passed"

@@ -126,6 +126,11 @@ impl std::fmt::Debug for AppState {
 /// The whole application: the JSON API under `/api/v1`, its OpenAPI document at
 /// `/api/openapi.json` and, when `frontend` is given,
 /// the built web app at `/` (unknown paths get `index.html`, so deep links work).
+///
+/// The web app's files are sent precompressed: for `x`, a browser that accepts brotli
+/// or gzip gets the build's `x.br` or `x.gz` sibling (scripts/build-frontend.sh writes
+/// them) with `x`'s `Content-Type`, `Content-Encoding` and `Vary: Accept-Encoding`;
+/// others, or a file with no sibling, get `x` itself. Nothing is compressed per request.
 pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
     let api = routes::router(state.config.max_evidence_bytes)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -134,10 +139,8 @@ pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
         .route("/api/openapi.json", axum::routing::get(openapi::openapi_json))
         .nest(API_PREFIX, api.with_state(state));
     if let Some(dir) = frontend {
-        let index = dir.join("index.html");
-        router = router.fallback_service(
-            ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(ServeFile::new(index)),
-        );
+        let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+        router = router.fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index));
     }
     router.layer(axum::middleware::from_fn(shell_cache_control)).layer(TraceLayer::new_for_http())
 }

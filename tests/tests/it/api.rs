@@ -1,10 +1,11 @@
 //! The HTTP API through `app()` without a port: reference data, scoring, and clear
-//! JSON errors with Vietnamese messages for every bad request.
+//! JSON errors with Vietnamese messages for every bad request; and the built web app,
+//! sent precompressed.
 
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use hoctap_server::store::{MemoryStore, SledStore, Store};
 use hoctap_server::{app, AppState, Catalog};
 use http_body_util::BodyExt;
@@ -167,4 +168,66 @@ async fn a_province_set_is_loaded_without_code_changes() {
     let set: Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(set["version"], "2022.1");
     assert_eq!(set["rule"]["pass_mark"], 75);
+}
+
+/// GETs `path` with `Accept-Encoding: accept` (none when `None`) and returns the status,
+/// the headers and the bytes as sent (not decoded).
+async fn get_file(router: axum::Router, path: &str, accept: Option<&str>) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let mut request = Request::builder().uri(path);
+    if let Some(accept) = accept {
+        request = request.header(header::ACCEPT_ENCODING, accept);
+    }
+    let response = router.oneshot(request.body(Body::empty()).expect("request")).await.expect("infallible");
+    let (parts, body) = response.into_parts();
+    (parts.status, parts.headers, body.collect().await.expect("body").to_bytes().to_vec())
+}
+
+/// The built web app goes out as the build wrote it (scripts/build-frontend.sh): the
+/// `.br` or `.gz` sibling to a browser that accepts that encoding, with the original's
+/// type; the file itself to one that accepts neither, or when there is no sibling.
+#[tokio::test]
+async fn the_web_app_is_sent_precompressed() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // The siblings' bytes only need to differ from each other: the server never decodes
+    // them, it picks one.
+    let files: [(&str, &[u8]); 6] = [
+        ("hoctap_frontend_bg.wasm", b"\0asm\x01\0\0\0 the module"),
+        ("hoctap_frontend_bg.wasm.gz", b"the module, gzip"),
+        ("hoctap_frontend_bg.wasm.br", b"the module, brotli"),
+        ("index.html", b"<!doctype html><html lang=\"vi\"></html>"),
+        ("index.html.gz", b"the page, gzip"),
+        ("style.css", b"body { margin: 0 }"),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+    }
+    let router = app(AppState::new(Arc::new(MemoryStore::default()), catalog()), Some(dir.path().to_path_buf()));
+
+    let cases = [
+        ("/hoctap_frontend_bg.wasm", Some("gzip"), Some("gzip"), "application/wasm", files[1].1),
+        ("/hoctap_frontend_bg.wasm", None, None, "application/wasm", files[0].1),
+        ("/hoctap_frontend_bg.wasm", Some("identity"), None, "application/wasm", files[0].1),
+        // What Chromium sends: brotli wins when the build wrote it.
+        ("/hoctap_frontend_bg.wasm", Some("gzip, deflate, br, zstd"), Some("br"), "application/wasm", files[2].1),
+        // A deep link gets the page through the fallback, precompressed too.
+        ("/ho-gia-dinh/123", Some("gzip, deflate, br"), Some("gzip"), "text/html", files[4].1),
+        ("/", None, None, "text/html", files[3].1),
+        ("/style.css", Some("gzip, br"), None, "text/css", files[5].1),
+    ];
+    for (path, accept, encoding, mime, body) in cases {
+        let (status, headers, bytes) = get_file(router.clone(), path, accept).await;
+        let what = format!("GET {path} (Accept-Encoding: {accept:?})");
+        assert_eq!(status, StatusCode::OK, "{what}");
+        assert_eq!(headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), encoding, "{what}");
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(content_type.starts_with(mime), "{what}: Content-Type {content_type}");
+        assert_eq!(bytes, body, "{what}: body");
+        if path.ends_with(".wasm") {
+            let vary = headers.get(header::VARY).and_then(|v| v.to_str().ok());
+            assert_eq!(vary, Some("accept-encoding"), "{what}: caches must keep one copy per encoding");
+        }
+    }
+    // The page stays revalidated on every load, compressed or not.
+    let (_, headers, _) = get_file(router, "/", Some("gzip")).await;
+    assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-cache"));
 }
