@@ -235,7 +235,7 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 </p>
                 <p class="workflow">
                     <span class={classes!("status", format!("{:?}", view.status).to_lowercase())} data-status={format!("{:?}", view.status).to_lowercase()}>
-                        { view.status.title() }
+                        { capitalised(view.status.title()) }
                     </span>
                     { " " }
                     <StateBadge {state} />
@@ -267,6 +267,12 @@ fn evaluation_editor(props: &EditorProps) -> Html {
             <SummaryBar form={(*form).clone()} />
         </>
     }
+}
+
+/// `text` with its first letter in upper case ("nháp" → "Nháp").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[derive(Properties, PartialEq)]

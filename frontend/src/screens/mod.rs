@@ -78,7 +78,7 @@ pub fn shell(props: &ShellProps) -> Html {
             { props.children.clone() }
             if account.is_some() {
                 <nav class="tabs" aria-label="Chuyển màn hình">
-                    <a href="#">{ "Trang chính" }</a>
+                    <a href="#">{ "Trang chủ" }</a>
                     <a href={Route::Register(RecordKind::Person).href()}>{ "Sổ" }</a>
                     <a href={Route::Review.href()}>{ "Duyệt" }</a>
                     <a href={Route::Report.href()}>{ "Tổng hợp" }</a>
