@@ -48,6 +48,8 @@ pub struct AppModel {
     /// Bumped whenever the replica changes.
     pub version: u64,
     pub sync: SyncStatus,
+    /// Sync rounds finished since the page opened.
+    pub rounds: u64,
     /// The last storage failure, shown until the next successful write.
     pub storage_error: Option<String>,
     /// The criteria sets the device carries.
@@ -60,6 +62,7 @@ impl PartialEq for AppModel {
             && self.session == other.session
             && self.version == other.version
             && self.sync == other.sync
+            && self.rounds == other.rounds
             && self.storage_error == other.storage_error
     }
 }
@@ -72,6 +75,7 @@ impl Default for AppModel {
             replica: Rc::default(),
             version: 0,
             sync: SyncStatus::NotYet,
+            rounds: 0,
             storage_error: None,
             sets: Rc::new(crate::catalog::sets()),
         }
@@ -146,6 +150,9 @@ impl Reducible for AppModel {
             Msg::SyncStatus(status) => {
                 if status == SyncStatus::SignedOut {
                     next.session = None;
+                }
+                if matches!(status, SyncStatus::Done { .. } | SyncStatus::Failed { .. }) {
+                    next.rounds += 1;
                 }
                 next.sync = status;
                 touched = false;
@@ -264,6 +271,8 @@ impl Driver {
             return;
         }
         self.running.set(true);
+        // Shown at once, so the bar never reports the previous round as the current one.
+        self.model.dispatch(Msg::SyncStatus(SyncStatus::Running("Đang đồng bộ…".to_string())));
         let generation = self.generation.get() + 1;
         self.generation.set(generation);
         let driver = Rc::clone(self);

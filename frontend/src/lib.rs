@@ -1,9 +1,9 @@
 //! The hoctap web app: the Yew component tree and [`run`], which mounts it into the page.
 //!
-//! The app carries the criteria sets, loaded and validated by the shared crate inside
-//! the browser — the same code the server runs — and keeps its unit's records on the
-//! device, so an officer can register people, score, attach evidence and review with no
-//! network. Every change is an operation written to the device's outbox before anything
+//! The app carries the criteria sets (validated by the shared crate's loader when the
+//! app is built, see `build.rs`; scored by the same engine the server runs) and keeps its
+//! unit's records on the device, so an officer can register people, score, attach
+//! evidence and review with no network. Every change is an operation written to the device's outbox before anything
 //! else; the sync driver ([`app::Driver`]) sends it when the server can be reached.
 //! Screens live in [`screens`], one per address (see [`page::Route`]).
 

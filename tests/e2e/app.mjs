@@ -47,9 +47,22 @@ export async function waitSynced(page, timeout = SYNC_TIMEOUT) {
   await page.locator('.sync-bar[data-sync="done"]').waitFor({ timeout });
 }
 
-/** Presses "Đồng bộ ngay" and waits for the round to finish. */
+/**
+ * Presses "Đồng bộ ngay" and waits for a round that started after the press to finish
+ * (a round already running when the button is pressed is followed by another).
+ */
 export async function syncNow(page) {
-  await page.locator(".sync-bar").getByRole("button", { name: "Đồng bộ ngay" }).click();
+  const bar = page.locator(".sync-bar");
+  const button = bar.getByRole("button", { name: "Đồng bộ ngay" });
+  await button.waitFor();
+  await page.waitForFunction(() => !document.querySelector(".sync-now")?.disabled, null, { timeout: SYNC_TIMEOUT });
+  const before = Number(await bar.getAttribute("data-rounds"));
+  await button.click();
+  await page.waitForFunction(
+    (before) => Number(document.querySelector(".sync-bar")?.dataset.rounds) > before,
+    before,
+    { timeout: SYNC_TIMEOUT },
+  );
   await waitSynced(page);
 }
 

@@ -38,7 +38,6 @@ test("(a) scored offline with a photo, kept through an offline reload, synced ex
   await acceptInBrowser(page, server.base, links.lan, "lan.dongha");
   await waitForServiceWorker(page);
   await page.getByRole("heading", { name: "Sổ theo dõi" }).waitFor();
-  await screenshot(page, "home-phone");
 
   // The server goes away; the officer keeps working.
   const { dataDir, port, base } = server;
@@ -52,6 +51,7 @@ test("(a) scored offline with a photo, kept through an offline reload, synced ex
   await page.locator(".evidence-list li").first().waitFor();
   await page.getByRole("button", { name: "Lưu trên máy" }).click();
   await page.getByText(/Đã lưu trên máy/).waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, "evaluation-phone");
   const waiting = Number(await page.locator(".sync-waiting").getAttribute("data-waiting"));
   assert.ok(waiting >= scored + 2, `operations wait in the outbox (${waiting})`);
@@ -71,6 +71,13 @@ test("(a) scored offline with a photo, kept through an offline reload, synced ex
   await setOffline(context, false);
   await waitSynced(page);
   await page.locator('.state[data-state="confirmed"]').first().waitFor();
+  await page.goto(`${base}/#so/nguoi`);
+  await page.getByLabel("Tìm kiếm").fill("nguyen van an");
+  await page.getByText("Nguyễn Văn Ân").waitFor();
+  await screenshot(page, "register-phone");
+  await page.goto(`${base}/#`);
+  await page.getByRole("heading", { name: "Sổ theo dõi" }).waitFor();
+  await screenshot(page, "home-phone");
 
   // The server holds the record and the photo exactly once.
   const ops = await pullAll(api, server.base, admin.token);
@@ -114,6 +121,7 @@ test("(b) two devices edit one household offline; the conflict is resolved to on
   await syncNow(b.page);
   await b.page.goto(`${server.base}/#ho-so/ho/${household}`);
   await b.page.getByRole("heading", { name: "Phạm Văn Ba" }).waitFor();
+  await screenshot(b.page, "record-desktop");
 
   // Both offline, both change the address.
   await setOffline(a.context, true);
@@ -236,6 +244,6 @@ test("(c) returned with a comment, corrected, resubmitted and recognised", async
   await p.goto(`${server.base}/#tong-hop`);
   await p.getByRole("heading", { name: "Số liệu tổng hợp" }).waitFor();
   await p.locator("svg").first().waitFor();
-  await screenshot(p, "report-desktop", { fullPage: true });
+  await screenshot(p, "report-desktop");
   assert.deepEqual([...officer.errors, ...approver.errors], []);
 });

@@ -209,10 +209,12 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                         </ul>
                     }
                     if !locked {
-                        <label class="evidence-add" for={input_id.clone()}>
-                            { format!("📎 Thêm minh chứng (ảnh hoặc PDF) cho chỉ số {code}") }
+                        // The input comes first so that its keyboard focus can outline the
+                        // label that stands for it (`.visually-hidden:focus + .evidence-add`).
+                        <input id={input_id.clone()} class="visually-hidden" type="file" accept="image/*,application/pdf" {onchange} />
+                        <label class="evidence-add" for={input_id}>
+                            { format!("+ Thêm minh chứng (ảnh hoặc PDF) cho chỉ số {code}") }
                         </label>
-                        <input id={input_id} class="visually-hidden" type="file" accept="image/*,application/pdf" {onchange} />
                     }
                 </div>
             }

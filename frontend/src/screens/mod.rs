@@ -122,7 +122,7 @@ pub fn sync_bar() -> Html {
     let onclick = ctx.sync_now.reform(|_: MouseEvent| ());
     let running = matches!(model.sync, SyncStatus::Running(_));
     html! {
-        <section class={classes!("sync-bar", state)} aria-label="Đồng bộ" data-sync={state}>
+        <section class={classes!("sync-bar", state)} aria-label="Đồng bộ" data-sync={state} data-rounds={model.rounds.to_string()}>
             <p class="sync-waiting" data-waiting={waiting.to_string()}>
                 { if waiting == 0 { "Không có thay đổi chờ gửi".to_string() } else { format!("{waiting} thay đổi chờ đồng bộ") } }
             </p>
