@@ -87,10 +87,9 @@ impl Default for AppModel {
 pub enum Msg {
     Loaded {
         session: Option<LoginResponse>,
-        replica: Replica,
+        replica: Box<Replica>,
     },
     StorageFailed(String),
-    SignedIn(LoginResponse),
     SignedOut,
     /// Operations saved on this device.
     Saved(Vec<Operation>),
@@ -110,14 +109,13 @@ impl Reducible for AppModel {
             Msg::Loaded { session, replica } => {
                 next.loaded = true;
                 next.session = session.map(Rc::new);
-                *next.replica.borrow_mut() = replica;
+                *next.replica.borrow_mut() = *replica;
             }
             Msg::StorageFailed(message) => {
                 next.loaded = true;
                 next.storage_error = Some(message);
                 touched = false;
             }
-            Msg::SignedIn(session) => next.session = Some(Rc::new(session)),
             Msg::SignedOut => {
                 next.session = None;
                 next.sync = SyncStatus::NotYet;
@@ -234,7 +232,7 @@ pub async fn load(model: UseReducerHandle<AppModel>) {
         let outbox = storage.outbox().await?.into_iter().map(|op| op.id);
         let refused = storage.refused().await?;
         storage.close();
-        Ok::<_, StorageError>((session, Replica::new(ops, outbox, refused)))
+        Ok::<_, StorageError>((session, Box::new(Replica::new(ops, outbox, refused))))
     };
     match loaded.await {
         Ok((session, replica)) => model.dispatch(Msg::Loaded { session, replica }),
@@ -286,28 +284,31 @@ impl Driver {
     }
 
     async fn run_round(self: &Rc<Self>) {
-        let session = match Storage::open().await {
-            Ok(storage) => {
-                let session = storage.session().await.ok().flatten();
-                storage.close();
-                session
-            }
-            Err(_) => None,
-        };
-        let Some(session) = session else { return };
         let model = self.model.clone();
-        self.model.dispatch(Msg::SyncStatus(SyncStatus::Running("Đang đồng bộ…".to_string())));
         let on_event = move |event: Event| model.dispatch(Msg::Sync(event));
-        match sync::round(&session, &on_event).await {
-            Ok(report) => {
+        let result = async {
+            let storage = Storage::open().await?;
+            let session = storage.session().await;
+            let result = match session {
+                Ok(Some(session)) => sync::round(&storage, &session, &on_event).await.map(Some),
+                Ok(None) => Ok(None),
+                Err(err) => Err(err.into()),
+            };
+            if matches!(&result, Err(SyncError::Api(err)) if err.is_unauthenticated()) {
+                // The session ended on the server; the device's data stays.
+                let _ = storage.sign_out().await;
+            }
+            storage.close();
+            result
+        };
+        match result.await {
+            // Signed out: nothing to sync until someone signs in.
+            Ok(None) => self.model.dispatch(Msg::SyncStatus(SyncStatus::NotYet)),
+            Ok(Some(report)) => {
                 self.attempt.set(0);
                 self.model.dispatch(Msg::SyncStatus(SyncStatus::Done { at_ms: js_sys::Date::now(), report }));
             }
             Err(SyncError::Api(err)) if err.is_unauthenticated() => {
-                if let Ok(storage) = Storage::open().await {
-                    let _ = storage.sign_out().await;
-                    storage.close();
-                }
                 self.model.dispatch(Msg::SyncStatus(SyncStatus::SignedOut));
             }
             Err(err) => {

@@ -28,6 +28,16 @@ use yew::prelude::*;
 
 use app::{AppContext, AppModel, Driver};
 
+/// A JS error as text, for the detail of a message (storage and media errors).
+pub(crate) fn js_text(value: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
 /// Root component: loads the device's state, runs the sync driver, follows the address.
 #[function_component(App)]
 fn app() -> Html {

@@ -14,6 +14,7 @@
 //! Nothing here panics: every browser failure is a [`MediaError`] carrying the
 //! browser's own words.
 
+use crate::js_text;
 use hoctap_shared::protocol::OpBody;
 use js_sys::{Promise, Uint8Array};
 use thiserror::Error;
@@ -318,15 +319,6 @@ pub async fn sha256_hex(bytes: &[u8]) -> Result<String, MediaError> {
 
 fn window() -> Result<Window, MediaError> {
     web_sys::window().ok_or(MediaError::Unavailable("cửa sổ trình duyệt (window)"))
-}
-
-/// A JS error as text, for the detail of a message.
-fn js_text(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
 }
 
 #[cfg(test)]

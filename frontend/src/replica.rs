@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
+use hoctap_shared::consolidation::{evaluation_facts, evaluation_of, subject_name};
 use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::merge::{self, RecordView, Status};
 use hoctap_shared::protocol::{Operation, RecordId, RecordKind, Rejection};
@@ -264,13 +264,11 @@ impl Replica {
 /// The name a record is known by: a person's or clan's `name`, the household head's
 /// name, a unit's or hamlet's name.
 pub fn display_name(view: &RecordView) -> String {
-    let field = match view.record.kind {
-        RecordKind::Household => "ten_chu_ho",
-        _ => "name",
-    };
-    match view.value(field).and_then(|v| v.as_str()) {
-        Some(name) if !name.trim().is_empty() => name.to_string(),
-        _ if view.fields.get(field).is_some_and(|f| f.is_conflict()) => "(tên đang có xung đột)".to_string(),
+    match subject_name(view) {
+        Some(name) if !name.trim().is_empty() => name,
+        _ if ["name", "ten_chu_ho"].iter().any(|f| view.fields.get(*f).is_some_and(|f| f.is_conflict())) => {
+            "(tên đang có xung đột)".to_string()
+        }
         _ => "(chưa có tên)".to_string(),
     }
 }
@@ -285,13 +283,14 @@ pub fn outcome(view: &RecordView, sets: &[CriteriaSet]) -> Option<Outcome> {
 /// A register's rows: the records of `kind` whose name matches `query` ignoring case and
 /// diacritics ("nguyen van a" finds "Nguyễn Văn A"), sorted by name.
 pub fn search<'a>(replica: &'a Replica, kind: RecordKind, query: &str) -> Vec<(&'a RecordView, String)> {
+    let query = text::fold(query);
     let mut rows: Vec<(&RecordView, String, String)> = replica
         .records(kind)
         .map(|v| {
             let name = display_name(v);
             (v, text::fold(&name), name)
         })
-        .filter(|(_, folded, _)| query.trim().is_empty() || folded.contains(&text::fold(query.trim())))
+        .filter(|(_, folded, _)| folded.contains(&query))
         .collect();
     rows.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.record.cmp(&b.0.record)));
     rows.into_iter().map(|(v, _, name)| (v, name)).collect()

@@ -75,15 +75,9 @@ pub fn claimed(mut op: Operation, unit: &str) -> Operation {
     op
 }
 
-/// One round of sync for `session`, reporting each step to `on_event`.
-pub async fn round(session: &LoginResponse, on_event: &dyn Fn(Event)) -> Result<Report, SyncError> {
-    let storage = Storage::open().await?;
-    let result = round_with(&storage, session, on_event).await;
-    storage.close();
-    result
-}
-
-async fn round_with(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn(Event)) -> Result<Report, SyncError> {
+/// One round of sync for `session` over the device's `storage`, reporting each step to
+/// `on_event`.
+pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn(Event)) -> Result<Report, SyncError> {
     let token = Some(session.token.as_str());
     let mut report = Report::default();
     let (device, _) = storage.device().await?;
@@ -99,7 +93,7 @@ async fn round_with(storage: &Storage, session: &LoginResponse, on_event: &dyn F
             Ok(_) => storage.mark_uploaded(&file.sha256).await?,
             // A file the server will never take (too large, wrong type) must not block
             // the rest: its attachment is refused with the reason and shown.
-            Err(ApiError::Server { status, .. }) if (400..500).contains(&status) && status != 401 && status != 429 => {}
+            Err(err) if !err.is_transient() && !err.is_unauthenticated() => {}
             Err(err) => return Err(err.into()),
         }
     }
@@ -144,10 +138,10 @@ async fn round_with(storage: &Storage, session: &LoginResponse, on_event: &dyn F
 
     // 3. What changed on the server, page by page from the stored cursor.
     let mut cursor = storage.cursor().await?;
+    let (_, mut clock) = storage.device().await?;
     loop {
         let path = format!("/sync/pull?after={cursor}&limit={PAGE}");
         let page: PullResponse = api::call("GET", &path, token, Body::None).await?;
-        let (_, mut clock) = storage.device().await?;
         let now = js_sys::Date::now() as i64;
         for op in &page.ops {
             clock = clock.receive(&op.hlc, now);

@@ -38,6 +38,12 @@ pub fn evaluation_facts(view: &RecordView) -> Option<EvaluationFacts> {
     Some(EvaluationFacts { set, subject, year })
 }
 
+/// The name a subject record is known by: its `name` (a person, clan, unit or hamlet),
+/// `ten`, or a household's `ten_chu_ho`, when the field holds one agreed text.
+pub fn subject_name(view: &RecordView) -> Option<String> {
+    ["name", "ten", "ten_chu_ho"].iter().find_map(|f| view.value(f)?.as_str().map(str::to_string))
+}
+
 /// The evaluation as the scoring engine takes it, from the record's score fields.
 pub fn evaluation_of(view: &RecordView, set: &str) -> Evaluation {
     let scores = view
@@ -143,9 +149,7 @@ pub fn consolidate(
             if let Some(subject) = by_id.get(subject_id) {
                 titled.entry(&subject.record).or_default().insert(*model);
             }
-            let name = by_id.get(subject_id).and_then(|s| {
-                ["name", "ten", "ten_chu_ho"].iter().find_map(|f| s.value(f)?.as_str().map(str::to_string))
-            });
+            let name = by_id.get(subject_id).and_then(|s| subject_name(s));
             recognised.push(RecognisedSubject {
                 subject: subject_id.clone(),
                 unit: view.unit.clone(),

@@ -35,6 +35,18 @@ impl Date {
         Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
     }
 
+    /// Parses a date as officers write it, `dd/mm/yyyy` (also `d/m/yyyy`): the inverse
+    /// of how it is displayed.
+    pub fn parse_vi(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '/');
+        let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+        let digits = |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(day, 2) || !digits(month, 2) || year.len() != 4 || !digits(year, 4) {
+            return None;
+        }
+        Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+    }
+
     pub fn year(self) -> i32 {
         self.year
     }
@@ -123,6 +135,11 @@ mod tests {
         assert!(Date::parse_iso("2025-02-29").is_none());
         assert!(Date::parse_iso("2025-13-01").is_none());
         assert!(Date::parse_iso("25-07-01").is_none());
+        assert_eq!(Date::parse_vi("15/11/2026").map(|d| d.iso()), Some("2026-11-15".to_string()));
+        assert_eq!(Date::parse_vi(" 1/2/2026 ").map(|d| d.iso()), Some("2026-02-01".to_string()));
+        assert!(Date::parse_vi("31/02/2026").is_none());
+        assert!(Date::parse_vi("2026-11-15").is_none());
+        assert!(Date::parse_vi("+1/2/2026").is_none());
         assert_eq!(Date::parse_iso("2025-07-01").map(|d| d.pred().iso()), Some("2025-06-30".to_string()));
         assert_eq!(Date::parse_iso("2025-01-01").map(|d| d.pred().iso()), Some("2024-12-31".to_string()));
     }

@@ -14,9 +14,14 @@
 /// Lowercases and strips every diacritic, including the stroke of `đ`/`Đ`, so that
 /// comparisons ignore tone marks and vowel hats. Whitespace runs become one space.
 pub fn fold(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
+    lower_collapsed(text.chars().filter(|c| !is_combining_mark(*c)).map(base_letter), text.len())
+}
+
+/// `chars` lowercased, each whitespace run as one space, none at either end.
+fn lower_collapsed(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut folded = String::with_capacity(capacity);
     let mut last_space = true;
-    for c in text.chars().filter(|c| !is_combining_mark(*c)).map(base_letter) {
+    for c in chars {
         if c.is_whitespace() {
             if !last_space {
                 folded.push(' ');
@@ -142,7 +147,7 @@ mod tests {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
 
-    use super::{fold, has_diacritics, matches};
+    use super::{fold, has_diacritics, lower_collapsed, matches};
 
     #[test]
     fn folds_vietnamese() {
@@ -166,27 +171,11 @@ mod tests {
     /// `fold` as it was defined with Unicode normalization: NFD, drop every combining mark,
     /// `đ`/`Đ` → `d`, lowercase, collapse whitespace.
     fn fold_by_nfd(text: &str) -> String {
-        let mut folded = String::with_capacity(text.len());
-        let mut last_space = true;
-        for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
-            let c = match c {
-                'đ' | 'Đ' => 'd',
-                c => c,
-            };
-            if c.is_whitespace() {
-                if !last_space {
-                    folded.push(' ');
-                }
-                last_space = true;
-                continue;
-            }
-            folded.extend(c.to_lowercase());
-            last_space = false;
-        }
-        if folded.ends_with(' ') {
-            folded.pop();
-        }
-        folded
+        let letters = text.nfd().filter(|c| !is_combining_mark(*c)).map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        });
+        lower_collapsed(letters, text.len())
     }
 
     /// `has_diacritics` as it was defined with Unicode normalization.

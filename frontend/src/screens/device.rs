@@ -9,13 +9,14 @@ use crate::app::{date_vi, AppContext, Msg};
 use crate::page::{self, Route};
 use crate::storage::{self, Estimate, Storage};
 
-/// Bytes in words: "1,2 MB".
+/// Bytes in words: "1,2 MB", or "3,5 GB" from a gigabyte up.
 fn size_words(bytes: f64) -> String {
-    let mb = bytes / 1_048_576.0;
-    if mb >= 1024.0 {
-        format!("{:.1} GB", mb / 1024.0).replace('.', ",")
+    let bytes = bytes as u64;
+    if bytes >= 1 << 30 {
+        // A gigabyte is a thousand and twenty-four megabytes as a megabyte is of kilobytes.
+        format!("{} GB", crate::media::format_mb(bytes / 1024))
     } else {
-        format!("{mb:.1} MB").replace('.', ",")
+        format!("{} MB", crate::media::format_mb(bytes))
     }
 }
 
@@ -26,11 +27,20 @@ pub fn device_screen() -> Html {
     let persisted = use_state(|| None::<Option<bool>>);
     let message = use_state(|| None::<String>);
     {
-        let (estimate, persisted) = (estimate.clone(), persisted.clone());
+        // The browser's answer to the app's request at start; asking again only repeats it.
+        let persisted = persisted.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                persisted.set(Some(storage::persist().await.ok().flatten()));
+            });
+        });
+    }
+    {
+        // Usage changes with every save and sync.
+        let estimate = estimate.clone();
         use_effect_with(ctx.model.version, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 estimate.set(Some(storage::estimate().await.ok().flatten()));
-                persisted.set(Some(storage::persist().await.ok().flatten()));
             });
         });
     }

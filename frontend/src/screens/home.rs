@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::report::{use_consolidation, TargetsSummary};
 use crate::app::{this_year, AppContext};
 use crate::page::Route;
-use crate::records::{kind_title, model_of};
+use crate::records::kind_title;
 use crate::replica::{outcome, RecordState};
 
 #[function_component(HomeScreen)]
@@ -34,9 +34,7 @@ pub fn home_screen() -> Html {
             .records(kind)
             .filter(|subject| {
                 replica.evaluations_of(&subject.record).into_iter().any(|e| {
-                    e.status == Status::Recognised
-                        && e.value("year").and_then(|y| y.as_i64()) == Some(i64::from(year))
-                        && model_of(kind).is_some()
+                    e.status == Status::Recognised && e.value("year").and_then(|y| y.as_i64()) == Some(i64::from(year))
                 })
             })
             .count();

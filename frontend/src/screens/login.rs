@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError, Body};
-use crate::app::{date_vi, AppContext, Msg};
+use crate::app::{date_vi, AppContext};
 use crate::page::{self, Route};
 use crate::storage::Storage;
 
@@ -18,9 +18,8 @@ async fn sign_in(ctx: &AppContext, session: LoginResponse) -> Result<(), String>
     let result = storage.sign_in(&session).await;
     storage.close();
     result.map_err(|e| e.to_string())?;
-    // Another account's data was dropped from the device: read it again.
+    // Reads the session back with the device's records (another account's were dropped).
     crate::app::load(ctx.model.clone()).await;
-    ctx.model.dispatch(Msg::SignedIn(session));
     page::go(&Route::Home);
     ctx.sync_now.emit(());
     Ok(())

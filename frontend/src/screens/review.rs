@@ -16,14 +16,6 @@ use crate::evaluation::decision_words;
 use crate::page::Route;
 use crate::replica::{display_name, outcome, RecordState};
 
-/// A date typed as dd/mm/yyyy (or d/m/yyyy).
-pub fn parse_date_vi(text: &str) -> Option<Date> {
-    let parts: Vec<&str> = text.trim().split('/').collect();
-    let [day, month, year] = parts.as_slice() else { return None };
-    let (day, month, year): (u32, u32, i32) = (day.parse().ok()?, month.parse().ok()?, year.parse().ok()?);
-    Date::parse_iso(&format!("{year:04}-{month:02}-{day:02}"))
-}
-
 #[function_component(ReviewScreen)]
 pub fn review_screen() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
@@ -113,7 +105,7 @@ fn review_item(props: &ReviewItemProps) -> Html {
         let (act, number, date, authority, error) =
             (act.clone(), number.clone(), date.clone(), authority.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(day) = parse_date_vi(&date) else {
+            let Some(day) = Date::parse_vi(&date) else {
                 error.set(Some("Ngày quyết định cần viết dạng ngày/tháng/năm, ví dụ 15/11/2026.".to_string()));
                 return;
             };
@@ -169,18 +161,5 @@ fn review_item(props: &ReviewItemProps) -> Html {
             }
             if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_date_vi;
-
-    #[test]
-    fn decision_dates_are_written_day_first() {
-        assert_eq!(parse_date_vi("15/11/2026").map(|d| d.iso()), Some("2026-11-15".to_string()));
-        assert_eq!(parse_date_vi(" 1/2/2026 ").map(|d| d.iso()), Some("2026-02-01".to_string()));
-        assert_eq!(parse_date_vi("31/02/2026"), None);
-        assert_eq!(parse_date_vi("2026-11-15"), None);
     }
 }

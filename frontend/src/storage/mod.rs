@@ -14,6 +14,7 @@
 mod error;
 mod migrate;
 
+use crate::js_text;
 use hoctap_shared::accounts::LoginResponse;
 use hoctap_shared::hlc::Hlc;
 use hoctap_shared::protocol::{Operation, Rejection};
@@ -247,7 +248,7 @@ impl Storage {
             meta.delete(JsValue::from_str(META_CURSOR)).await.map_err(StorageError::write)?;
             meta.delete(JsValue::from_str(META_CONSOLIDATION)).await.map_err(StorageError::write)?;
         }
-        if owner.is_none() || keep_outbox_empty(&tx).await? {
+        if owner.is_none() || outbox_is_empty(&tx).await? {
             meta.put(&JsValue::from_str(&session.account.id), Some(&JsValue::from_str(META_OUTBOX_OWNER)))
                 .await
                 .map_err(StorageError::write)?;
@@ -407,7 +408,7 @@ impl Storage {
 }
 
 /// Whether the outbox of `tx` is empty.
-async fn keep_outbox_empty(tx: &rexie::Transaction) -> Result<bool, StorageError> {
+async fn outbox_is_empty(tx: &rexie::Transaction) -> Result<bool, StorageError> {
     Ok(tx.store(OUTBOX).map_err(StorageError::read)?.count(None).await.map_err(StorageError::read)? == 0)
 }
 
@@ -521,13 +522,4 @@ fn storage_manager() -> Option<web_sys::StorageManager> {
     let navigator = web_sys::window()?.navigator();
     let has = js_sys::Reflect::get(&navigator, &JsValue::from_str("storage")).ok()?;
     (!has.is_undefined() && !has.is_null()).then(|| navigator.storage())
-}
-
-/// A JS error as text, for the detail of a message.
-fn js_text(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
 }
