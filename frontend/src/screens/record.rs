@@ -201,7 +201,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
         let (ctx, chosen_set, year, error, subject, unit) =
             (ctx.clone(), chosen_set.clone(), year.clone(), error.clone(), view.record.clone(), view.unit.clone());
         Callback::from(move |_: MouseEvent| {
-            let Ok(y) = year.trim().parse::<i32>() else {
+            let Some(y) = year.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)) else {
                 error.set(Some("Năm đánh giá cần là một năm như 2026".to_string()));
                 return;
             };
