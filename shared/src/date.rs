@@ -64,6 +64,24 @@ impl Date {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
+    /// The calendar day in Vietnam (UTC+7, no daylight saving) at `unix_ms`
+    /// milliseconds after 1970-01-01T00:00Z.
+    pub fn in_vietnam(unix_ms: i64) -> Date {
+        const DAY_MS: i64 = 86_400_000;
+        let days = (unix_ms + 7 * 3_600_000).div_euclid(DAY_MS);
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
     /// The day before, used for "valid until the eve of the reform".
     pub fn pred(self) -> Date {
         if self.day > 1 {
@@ -142,5 +160,15 @@ mod tests {
         assert!(Date::parse_vi("+1/2/2026").is_none());
         assert_eq!(Date::parse_iso("2025-07-01").map(|d| d.pred().iso()), Some("2025-06-30".to_string()));
         assert_eq!(Date::parse_iso("2025-01-01").map(|d| d.pred().iso()), Some("2024-12-31".to_string()));
+    }
+
+    #[test]
+    fn the_day_in_vietnam() {
+        // 2025-11-15T16:59:59Z is 23:59:59 in Hà Nội; one second later it is the 16th.
+        assert_eq!(Date::in_vietnam(1_763_225_999_000).iso(), "2025-11-15");
+        assert_eq!(Date::in_vietnam(1_763_226_000_000).iso(), "2025-11-16");
+        assert_eq!(Date::in_vietnam(0).iso(), "1970-01-01");
+        assert_eq!(Date::in_vietnam(951_782_400_000).iso(), "2000-02-29");
+        assert_eq!(Date::in_vietnam(-7 * 3_600_000 - 1).iso(), "1969-12-31");
     }
 }

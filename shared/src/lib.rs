@@ -3,6 +3,7 @@
 //! I/O and reads no clock: callers pass text, time and ids in, and get values back.
 //! The same code runs in the browser (WebAssembly) and on the server.
 
+pub mod annual;
 pub mod consolidation;
 pub mod criteria;
 pub mod date;

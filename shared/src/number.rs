@@ -54,6 +54,11 @@ impl Percent {
         Percent(percent * SCALE)
     }
 
+    /// A percentage given in hundredths: 8450 is 84,5 %.
+    pub const fn from_hundredths(hundredths: i64) -> Percent {
+        Percent(hundredths)
+    }
+
     pub fn hundredths(self) -> i64 {
         self.0
     }

@@ -53,6 +53,10 @@ pub struct PlanUnit {
     pub level: String,
     pub name: String,
     pub parent: Option<String>,
+    /// The hoctap unit the plan is bound to (`commune:23629:old`), when it is one: its
+    /// targets then apply to that unit and, where they set none, to the units below.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +130,17 @@ pub fn parse(source: &str, definitions: &Definitions) -> (Option<Plan>, Vec<Diag
         Ok(plan) => plan,
         Err(diagnostic) => return (None, vec![diagnostic]),
     };
+    let diagnostics = check(&plan, definitions, Some(source));
+    let plan = if has_errors(&diagnostics) { None } else { Some(plan) };
+    (plan, diagnostics)
+}
+
+/// The checks of [`parse`] on a plan that came as JSON (no lines to point at).
+pub fn validate(plan: &Plan, definitions: &Definitions) -> Vec<Diagnostic> {
+    check(plan, definitions, None)
+}
+
+fn check(plan: &Plan, definitions: &Definitions, source: Option<&str>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     if plan.period_to < plan.period_from {
         diagnostics.push(Diagnostic::error(
@@ -156,7 +171,7 @@ pub fn parse(source: &str, definitions: &Definitions) -> (Option<Plan>, Vec<Diag
     let mut seen = BTreeSet::new();
     for (i, target) in plan.targets.iter().enumerate() {
         let path = format!("targets[{i}]");
-        let line = line_of_assignment(source, "text", &target.text, 0);
+        let line = source.and_then(|source| line_of_assignment(source, "text", &target.text, 0));
         if target.text.trim().is_empty() {
             diagnostics.push(Diagnostic::error("missing-text", &path, "chỉ tiêu thiếu nội dung (text)").at_line(line));
         }
@@ -202,13 +217,21 @@ pub fn parse(source: &str, definitions: &Definitions) -> (Option<Plan>, Vec<Diag
             }
         }
     }
-    let plan = if has_errors(&diagnostics) { None } else { Some(plan) };
-    (plan, diagnostics)
+    diagnostics
 }
 
 /// Every shipped plan that loads (the test suite proves they all do).
 pub fn shipped(definitions: &Definitions) -> Vec<Plan> {
     FILES.iter().filter_map(|(_, text)| parse(text, definitions).0).collect()
+}
+
+/// The plans whose targets apply to a unit, nearest first: for each unit of `units`
+/// (the unit, then what it inherits from, in order) the plan `own` gives it, if any, then
+/// the national plans. `own` is the unit's stored plan or a shipped plan bound to it.
+pub fn chain<'a>(units: &[String], own: &dyn Fn(&str) -> Option<&'a Plan>, national: &[&'a Plan]) -> Vec<&'a Plan> {
+    let mut plans: Vec<&Plan> = units.iter().filter_map(|unit| own(unit)).collect();
+    plans.extend(national.iter().copied());
+    plans
 }
 
 /// The target for `indicator` from the first plan in `chain` that sets one: a unit's

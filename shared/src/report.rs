@@ -4,6 +4,9 @@
 //! child unit and the recognised subjects. Wire types only: [`crate::consolidation`]
 //! computes the figures, the server fills these in, the web app draws them.
 //!
+//! The annual report's page, plans as they apply, the children's report statuses and
+//! the lineage of today's units travel the same way.
+//!
 //! The doc comments on these types become the descriptions of the OpenAPI schemas
 //! (`docs/openapi.json` is golden), so a change to them is a change to the document.
 
@@ -11,7 +14,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::annual::{AnnualReport, Submission};
 use crate::consolidation::{ModelCounts, RecognisedSubject};
+use crate::date::Date;
+use crate::plans::Plan;
+use crate::units::MergeKind;
 use crate::criteria::Model;
 use crate::indicators::Tally;
 use crate::number::Percent;
@@ -65,6 +72,144 @@ pub struct ChildFigures {
     pub name: Option<String>,
     pub tally: Tally,
     pub models: BTreeMap<Model, ModelCounts>,
+}
+
+/// A unit's plan as it applies: its own targets and what it inherits, one row per target.
+/// `GET /api/v1/units/{id}/plan`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitPlanView {
+    pub unit: String,
+    pub name: String,
+    /// The plan the unit entered or imported, or a shipped plan bound to it.
+    pub own: Option<Plan>,
+    pub rows: Vec<PlanTargetRow>,
+    /// This year's report deadline, where it comes from and whom the report goes to.
+    pub deadline: DeadlineView,
+}
+
+/// A target as it applies to a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanTargetRow {
+    /// The ratio hoctap computes for it; `null` for a target reported by hand.
+    pub indicator: Option<String>,
+    pub text: String,
+    pub target_2025: Option<Percent>,
+    pub target_2030: Option<Percent>,
+    pub responsible: Option<String>,
+    pub plan: String,
+    pub plan_title: String,
+    /// Whether it comes from a parent's, a predecessor's or a national plan.
+    pub inherited: bool,
+}
+
+/// A unit's annual deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadlineView {
+    pub day: u8,
+    pub month: u8,
+    pub to: Option<String>,
+    /// `plan` when the unit's plan sets it, `level` for the default of the unit's level.
+    pub source: String,
+}
+
+/// A report as it stands, with its submitted versions. `GET /api/v1/reports/{unit}/{year}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportPage {
+    /// Computed now from the current data, with the narrative saved so far.
+    pub report: AnnualReport,
+    /// Every submitted version, oldest first (each frozen as submitted).
+    pub versions: Vec<VersionInfo>,
+}
+
+/// A submitted version, in brief.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VersionInfo {
+    pub version: u32,
+    pub submitted_at_ms: i64,
+    pub submitted_on: Date,
+    pub submitted_by: String,
+    pub on_time: Option<bool>,
+}
+
+impl From<&Submission> for VersionInfo {
+    fn from(s: &Submission) -> VersionInfo {
+        VersionInfo {
+            version: s.version,
+            submitted_at_ms: s.submitted_at_ms,
+            submitted_on: s.submitted_on,
+            submitted_by: s.submitted_by.clone(),
+            on_time: s.on_time,
+        }
+    }
+}
+
+/// Whether a unit below has handed in its report. `GET /api/v1/reports/{unit}/{year}/children`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChildReportStatus {
+    pub unit: String,
+    pub name: String,
+    pub deadline: Option<Date>,
+    /// The latest submitted version, if any.
+    pub latest: Option<VersionInfo>,
+    /// `on_time`, `late`, `missing` (not submitted, deadline passed) or `pending`
+    /// (not submitted, deadline still ahead).
+    pub status: String,
+}
+
+/// How a unit of today came out of the units before 1 July 2025.
+/// `GET /api/v1/units/{id}/lineage`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineageView {
+    pub unit: String,
+    pub name: String,
+    pub predecessors: Vec<PredecessorView>,
+}
+
+/// An old unit that went, wholly or in part, into the unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PredecessorView {
+    pub unit: String,
+    pub name: String,
+    pub kind: MergeKind,
+    /// The new units the old one was split between (for a partial merge).
+    pub successors: Vec<NamedUnit>,
+    /// The old unit's hamlets known to hoctap, with where each is assigned.
+    pub hamlets: Vec<HamletAssignment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedUnit {
+    pub unit: String,
+    pub name: String,
+}
+
+/// Where an old hamlet counts today: `assigned_to` is a new commune, `null` until the
+/// administrator assigns it (a whole merge needs no assignment: `whole` is true).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HamletAssignment {
+    pub unit: String,
+    pub name: String,
+    pub assigned_to: Option<String>,
+    pub whole: bool,
+}
+
+/// An explicit assignment of an old hamlet (or of an old commune's own records) to a new
+/// commune. `PUT /api/v1/lineage/assignments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignment {
+    pub unit: String,
+    pub to: String,
 }
 
 #[cfg(test)]

@@ -169,6 +169,50 @@ impl Registry {
     }
 }
 
+/// How records kept under the units before 1 July 2025 are counted under the units
+/// after it: an old commune merged whole into one new commune counts there with
+/// everything below it; the hamlets of an old commune split between new ones count
+/// where the administrator assigned them (`assignments`, old unit → new commune), and
+/// are left out, and listed, until then. Old provinces need nothing: their communes
+/// are moved one by one.
+#[derive(Debug, Clone, Copy)]
+pub struct Lineage<'a> {
+    pub registry: &'a Registry,
+    pub assignments: &'a BTreeMap<String, String>,
+}
+
+impl<'r> Lineage<'r> {
+    /// The one new commune an old commune went into whole, if it did.
+    pub fn whole_successor(&self, old: &str) -> Option<&'r str> {
+        let registry: &'r Registry = self.registry;
+        let mut successors =
+            registry.units.values().flat_map(|u| u.predecessors.iter().filter(|p| p.unit == old).map(move |p| (u, p.kind)));
+        match (successors.next(), successors.next()) {
+            (Some((unit, MergeKind::Full)), None) => Some(unit.id.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Whether an old unit was split between new ones (its hamlets need assigning).
+    pub fn is_split(&self, old: &str) -> bool {
+        self.registry.successors_of(old).any(|(_, kind)| kind == MergeKind::Partial)
+    }
+
+    /// The parent `unit` counts under today, given the parent it was recorded under.
+    pub fn parent(&self, unit: &str, recorded_parent: Option<String>) -> Option<String> {
+        if let Some(assigned) = self.assignments.get(unit) {
+            return Some(assigned.clone());
+        }
+        let old = self.registry.get(unit).is_some_and(|u| u.valid_to.is_some() && u.kind == UnitKind::Commune);
+        if old {
+            if let Some(successor) = self.whole_successor(unit) {
+                return Some(successor.to_string());
+            }
+        }
+        recorded_parent
+    }
+}
+
 /// Unit type words that prefix old names in the merge list (`Phường Trúc Bạch`).
 const TYPE_PREFIXES: &[&str] = &["Thị trấn", "Thành phố", "Đặc khu", "Phường", "Tỉnh", "Xã"];
 

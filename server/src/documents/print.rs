@@ -1,0 +1,1 @@
+//! Printable A4 HTML documents.
