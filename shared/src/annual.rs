@@ -454,7 +454,9 @@ pub fn review(reports: &[AnnualReport]) -> Option<Review> {
                 .collect();
             let with_data: Vec<Percent> = years.iter().filter_map(|c| c.percent).collect();
             let change = match (with_data.first(), with_data.last()) {
-                (Some(a), Some(b)) if with_data.len() > 1 => Some(Percent::from_hundredths(b.hundredths() - a.hundredths())),
+                (Some(a), Some(b)) if with_data.len() > 1 => {
+                    Some(Percent::from_hundredths(b.hundredths() - a.hundredths()))
+                }
                 _ => None,
             };
             ReviewRow {

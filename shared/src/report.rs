@@ -16,12 +16,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::annual::{AnnualReport, Submission};
 use crate::consolidation::{ModelCounts, RecognisedSubject};
-use crate::date::Date;
-use crate::plans::Plan;
-use crate::units::MergeKind;
 use crate::criteria::Model;
+use crate::date::Date;
 use crate::indicators::Tally;
 use crate::number::Percent;
+use crate::plans::Plan;
+use crate::units::MergeKind;
 
 /// A unit's consolidated figures for one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -185,8 +185,10 @@ impl<'r> Lineage<'r> {
     /// The one new commune an old commune went into whole, if it did.
     pub fn whole_successor(&self, old: &str) -> Option<&'r str> {
         let registry: &'r Registry = self.registry;
-        let mut successors =
-            registry.units.values().flat_map(|u| u.predecessors.iter().filter(|p| p.unit == old).map(move |p| (u, p.kind)));
+        let mut successors = registry
+            .units
+            .values()
+            .flat_map(|u| u.predecessors.iter().filter(|p| p.unit == old).map(move |p| (u, p.kind)));
         match (successors.next(), successors.next()) {
             (Some((unit, MergeKind::Full)), None) => Some(unit.id.as_str()),
             _ => None,

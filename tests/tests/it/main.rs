@@ -13,6 +13,7 @@ mod merge;
 mod openapi;
 mod plans;
 mod properties;
+mod report_fixture;
 mod scoring;
 mod sync;
 mod tidy;
