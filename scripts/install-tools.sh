@@ -3,7 +3,8 @@
 #   - the wasm32-unknown-unknown Rust target (rustup);
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.lock, into .tools/;
 #   - Debian's brotli, when root (the build writes .br siblings with it; without it, .gz only);
-#   - with --browser: Debian's chromium and chromium-driver (for browser tests).
+#   - with --browser: Debian's chromium and chromium-driver (for browser tests), and
+#     fonts-liberation2 (a Times New Roman twin with Vietnamese letters, for printing).
 # Safe to run repeatedly: every step is skipped when already satisfied.
 set -euo pipefail
 
@@ -89,8 +90,10 @@ fi
 
 # --- chromium (only with --browser) -------------------------------------------
 if [[ "$WANT_BROWSER" == 1 ]]; then
-  if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
-    echo "==> chromium and chromedriver already installed"
+  # fonts-liberation2: Liberation Serif with Vietnamese letters (metric twin of Times New
+  # Roman, which printed reports ask for); the older fonts-liberation lacks ạ, ơ, ư, ố.
+  if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] && dpkg -s fonts-liberation2 >/dev/null 2>&1; then
+    echo "==> chromium, chromedriver and fonts-liberation2 already installed"
   else
     SUDO=()
     if [[ "$(id -u)" != 0 ]]; then
@@ -101,9 +104,9 @@ if [[ "$WANT_BROWSER" == 1 ]]; then
         exit 1
       fi
     fi
-    echo "==> Installing chromium and chromium-driver (apt-get)"
+    echo "==> Installing chromium, chromium-driver and fonts-liberation2 (apt-get)"
     "${SUDO[@]}" apt-get update
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-liberation2
   fi
 fi
 

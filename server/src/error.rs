@@ -27,6 +27,18 @@ pub enum ApiError {
     #[error("invalid criteria set")]
     InvalidCriteria { diagnostics: Vec<Diagnostic> },
 
+    /// A plan with errors; every diagnostic is returned.
+    #[error("invalid plan")]
+    InvalidPlan { diagnostics: Vec<Diagnostic> },
+
+    /// A document could not be rendered (a spreadsheet writer failed). Logged in full.
+    #[error("document: {detail}")]
+    Document { detail: String },
+
+    /// A hamlet assigned to a new commune its old commune did not go into.
+    #[error("{unit} cannot be assigned to {to}")]
+    BadAssignment { unit: String, to: String },
+
     /// Storage failed. Logged in full; the client only learns that it failed.
     #[error("storage: {0}")]
     Store(#[from] crate::store::StoreError),
@@ -133,6 +145,9 @@ impl ApiError {
             ApiError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::InvalidCriteria { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_criteria_set"),
+            ApiError::InvalidPlan { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan"),
+            ApiError::Document { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "document_failed"),
+            ApiError::BadAssignment { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_assignment"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
@@ -167,6 +182,21 @@ impl ApiError {
             ApiError::BadRequest { detail } => {
                 (format!("Yêu cầu không hợp lệ: {detail}"), format!("Bad request: {detail}"))
             }
+            ApiError::InvalidPlan { diagnostics } => (
+                format!(
+                    "Kế hoạch có {} lỗi, xem danh sách chẩn đoán",
+                    diagnostics.iter().filter(|d| d.is_error()).count()
+                ),
+                "The plan has errors; see the diagnostics".to_string(),
+            ),
+            ApiError::Document { .. } => (
+                "Máy chủ không tạo được tệp; vui lòng thử lại sau.".to_string(),
+                "The server could not produce the file; please retry later.".to_string(),
+            ),
+            ApiError::BadAssignment { unit, to } => (
+                format!("Không thể phân {unit} về {to}: đơn vị cũ không được sáp nhập một phần vào đơn vị này."),
+                format!("{unit} cannot be assigned to {to}: its old commune was not partly merged into it."),
+            ),
             ApiError::InvalidCriteria { diagnostics } => (
                 format!(
                     "Bộ tiêu chí có {} lỗi, xem danh sách chẩn đoán",
@@ -318,7 +348,7 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let diagnostics = match self {
-            ApiError::InvalidCriteria { diagnostics } => diagnostics,
+            ApiError::InvalidCriteria { diagnostics } | ApiError::InvalidPlan { diagnostics } => diagnostics,
             ApiError::Domain(hoctap_shared::Error::InvalidData(diagnostics)) => diagnostics,
             _ => Vec::new(),
         };

@@ -13,7 +13,9 @@ pub mod evidence;
 pub mod hex;
 pub mod openapi;
 mod rejections;
+pub mod reports;
 mod routes;
+pub mod sample;
 pub mod store;
 pub mod sync;
 
@@ -100,8 +102,14 @@ impl AppState {
         Ok(self.stored_unit(unit)?.and_then(|u| u.parent))
     }
 
-    /// Whether `ancestor` is `unit` itself or lies above it.
+    /// Whether `ancestor` is `unit` itself or lies above it. An old unit (before 1 July
+    /// 2025) also lies under the units it went into, so a commune of today reaches the
+    /// history of the communes it was formed from.
     pub fn unit_covers(&self, ancestor: &str, unit: &str) -> Result<bool, store::StoreError> {
+        self.covers_within(ancestor, unit, 2)
+    }
+
+    fn covers_within(&self, ancestor: &str, unit: &str, lineage_hops: u8) -> Result<bool, store::StoreError> {
         let mut current = Some(unit.to_string());
         let mut steps = 0;
         while let Some(id) = current {
@@ -111,6 +119,13 @@ impl AppState {
             steps += 1;
             if steps > 16 {
                 return Ok(false);
+            }
+            if lineage_hops > 0 && self.catalog.units.get(&id).is_some_and(|u| u.valid_to.is_some()) {
+                for (successor, _) in self.catalog.units.successors_of(&id) {
+                    if self.covers_within(ancestor, &successor.id, lineage_hops - 1)? {
+                        return Ok(true);
+                    }
+                }
             }
             current = self.parent_of(&id)?;
         }

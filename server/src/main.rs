@@ -47,6 +47,12 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Load the sample data (Xã Cửu An with history from 2021, and a split ward) through
+    /// the sync path. Loading twice changes nothing. Run it while the server is stopped.
+    Sample {
+        #[arg(long, env = "HOCTAP_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
     /// Write the whole data directory (operation log, accounts, evidence) to a backup
     /// file. Run it while the server is stopped.
     Backup {
@@ -142,6 +148,29 @@ fn main() -> anyhow::Result<()> {
             let report = cli::admin_invite(&state, &cli::AdminInvite { role, unit, display_name, valid_hours });
             store::Store::flush(store.as_ref())?;
             exit_with(report)
+        }
+        Command::Sample { data_dir } => {
+            let state = open_state(&data_dir)?;
+            let ops = hoctap_server::sample::operations(&state.catalog);
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let (mut accepted, mut duplicates) = (0, 0);
+            for (i, batch) in ops.chunks(hoctap_shared::protocol::MAX_OPS_PER_PUSH).enumerate() {
+                let response = runtime
+                    .block_on(hoctap_server::sync::push(&state, batch))
+                    .map_err(|e| anyhow::anyhow!(e.messages().0))?;
+                if let Some(rejected) = response.rejected.first() {
+                    anyhow::bail!("dữ liệu mẫu bị từ chối ({}): {}", rejected.code, rejected.message);
+                }
+                accepted += response.accepted.len();
+                duplicates += response.duplicates.len();
+                eprintln!(
+                    "  {} / {} thao tác",
+                    ((i + 1) * hoctap_shared::protocol::MAX_OPS_PER_PUSH).min(ops.len()),
+                    ops.len()
+                );
+            }
+            println!("Đã nạp dữ liệu mẫu: {accepted} thao tác mới, {duplicates} đã có từ trước.");
+            Ok(())
         }
         Command::Backup { data_dir, out } => {
             let state = open_state(&data_dir)?;

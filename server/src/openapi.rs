@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{accounts, consolidation, criteria, evidence, health, plans, sync, units};
+use crate::routes::{accounts, consolidation, criteria, evidence, health, plans, reports, sync, units};
 
 // Mirrors the private body that `ApiError::into_response` builds in `crate::error`. The
 // `openapi` test checks real error responses against this schema, and `deny_unknown_fields`
@@ -94,6 +94,27 @@ impl Modify for BearerAuth {
         plans::indicators_list,
         plans::plans_list,
         plans::plans_show,
+        reports::reports_show,
+        reports::reports_narrative_update,
+        reports::reports_submit,
+        reports::reports_version_show,
+        reports::reports_children_list,
+        reports::reports_decisions_list,
+        reports::reports_xlsx,
+        reports::reports_csv,
+        reports::reports_recognised_xlsx,
+        reports::reports_recognised_csv,
+        reports::reports_print,
+        reports::reports_decision_print,
+        reports::reviews_show,
+        reports::reviews_xlsx,
+        reports::reviews_csv,
+        reports::reviews_print,
+        reports::unit_plan_show,
+        reports::unit_plan_update,
+        reports::unit_plan_import,
+        reports::unit_lineage_show,
+        reports::lineage_assignments_update,
         units::units_show,
         accounts::unit_accounts_list,
         accounts::unit_permissions_show,
@@ -115,6 +136,7 @@ impl Modify for BearerAuth {
         (name = "criteria", description = "Criteria sets (bộ tiêu chí)"),
         (name = "scoring", description = "Scoring an evaluation against a set"),
         (name = "plans", description = "Plans, their targets, and the ratio definitions they refer to"),
+        (name = "reports", description = "Annual reports, their frozen versions and exports, the five-year review"),
         (name = "units", description = "The administrative hierarchy"),
         (name = "auth", description = "Logging in and out"),
         (name = "invitations", description = "Inviting officers and accepting invitations"),

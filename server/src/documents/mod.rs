@@ -6,3 +6,4 @@
 
 pub mod print;
 pub mod sheets;
+pub mod svg;

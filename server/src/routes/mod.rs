@@ -8,6 +8,7 @@ pub(crate) mod criteria;
 pub(crate) mod evidence;
 pub(crate) mod health;
 pub(crate) mod plans;
+pub(crate) mod reports;
 pub(crate) mod sync;
 pub(crate) mod units;
 
@@ -87,6 +88,27 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Get, "/indicators", plans::indicators_list),
         route(Get, "/plans", plans::plans_list),
         route(Get, "/plans/{id}", plans::plans_show),
+        route(Get, "/reports/{unit}/{year}", reports::reports_show),
+        route(Put, "/reports/{unit}/{year}/narrative", reports::reports_narrative_update),
+        route(Post, "/reports/{unit}/{year}/submit", reports::reports_submit),
+        route(Get, "/reports/{unit}/{year}/versions/{version}", reports::reports_version_show),
+        route(Get, "/reports/{unit}/{year}/children", reports::reports_children_list),
+        route(Get, "/reports/{unit}/{year}/decisions", reports::reports_decisions_list),
+        route(Get, "/reports/{unit}/{year}/report.xlsx", reports::reports_xlsx),
+        route(Get, "/reports/{unit}/{year}/report.csv", reports::reports_csv),
+        route(Get, "/reports/{unit}/{year}/recognised.xlsx", reports::reports_recognised_xlsx),
+        route(Get, "/reports/{unit}/{year}/recognised.csv", reports::reports_recognised_csv),
+        route(Get, "/reports/{unit}/{year}/print", reports::reports_print),
+        route(Get, "/reports/{unit}/{year}/decisions/print", reports::reports_decision_print),
+        route(Get, "/reviews/{unit}", reports::reviews_show),
+        route(Get, "/reviews/{unit}/review.xlsx", reports::reviews_xlsx),
+        route(Get, "/reviews/{unit}/review.csv", reports::reviews_csv),
+        route(Get, "/reviews/{unit}/print", reports::reviews_print),
+        route(Get, "/units/{id}/plan", reports::unit_plan_show),
+        route(Put, "/units/{id}/plan", reports::unit_plan_update),
+        route(Post, "/units/{id}/plan/import", reports::unit_plan_import),
+        route(Get, "/units/{id}/lineage", reports::unit_lineage_show),
+        route(Put, "/lineage/assignments", reports::lineage_assignments_update),
         route(Get, "/units/{id}", units::units_show),
         route(Get, "/units/{id}/accounts", accounts::unit_accounts_list),
         route(Get, "/units/{id}/permissions", accounts::unit_permissions_show),

@@ -21,11 +21,13 @@ fn figures(scale: u64) -> UnitFigures {
             "households_learning_family:of_households": { "numerator": 52 * scale, "denominator": 80 * scale },
             "clans_learning_clan:of_clans": { "numerator": 2, "denominator": 3 },
             "hamlets_learning_community:of_hamlets": { "numerator": 1, "denominator": 2 },
-            "adults_cdht_in_learning_groups:of_titled_groups": { "numerator": 40 * scale, "denominator": 90 * scale },
-            "adults_cdht_in_learning_groups:of_adults": { "numerator": 40 * scale, "denominator": 150 * scale },
+            "adults_cdht_in_learning_groups:in_groups": { "numerator": 40 * scale, "denominator": 90 * scale },
+            "adults_cdht_in_learning_groups:all_adults": { "numerator": 40 * scale, "denominator": 150 * scale },
             "citizens_cdht:of_population": { "numerator": 55 * scale, "denominator": 210 * scale },
             "citizens_cdht:of_adults": { "numerator": 55 * scale, "denominator": 150 * scale },
-            "cdht_digital_skills:of_cdht": { "numerator": 30 * scale, "denominator": 55 * scale }
+            "cdht_digital_skills:of_cdht": { "numerator": 30 * scale, "denominator": 55 * scale },
+            "cdht_digital_proficient:of_cdht": { "numerator": 20 * scale, "denominator": 55 * scale },
+            "cdht_digital_proficient:of_digital": { "numerator": 20 * scale, "denominator": 30 * scale }
         }},
         "models": {
             "learning_citizen": { "evaluated": 70, "submitted": 64, "recognised": 55,
@@ -126,6 +128,9 @@ fn the_fixture_is_a_full_report() {
     let report = report(2026);
     assert_eq!(report.plans.first().map(String::as_str), Some(plans_title().as_str()));
     assert!(report.rows.iter().any(|r| r.target_plan.as_deref() == Some("cuu-an")));
+    // Every count of the fixture lands on a reading of the shipped definitions.
+    let counted: u64 = report.rows.iter().map(|r| r.denominator).sum();
+    assert_eq!(counted, (80 + 90 + 150 + 210 + 150 + 55 + 55 + 30) * 6 + 3 + 2);
     assert_eq!(decision().subjects.len(), 4);
     assert_eq!(review().rows.first().map(|r| r.years.len()), Some(5));
 }

@@ -1,0 +1,409 @@
+//! Annual reports on the server: the plan that applies to a unit, the narrative the
+//! officer writes, the report computed from the stored views, frozen submissions, and the
+//! re-aggregation of records kept under the units before 1 July 2025.
+//!
+//! Keyspaces: `unit_plans` (unit → `Plan` JSON), `narratives` (`unit\0year` →
+//! `Narrative` JSON), `submissions` (`unit\0year\0version` (u32, big-endian) →
+//! `Submission` JSON, never overwritten), `assignments` (old hamlet or old commune →
+//! the new commune it counts under).
+//!
+//! A report for a unit of today counts the records of its predecessors through
+//! [`Lineage`]; a report for an old unit (`…:old`) counts them as they were recorded.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hoctap_shared::annual::{self, AnnualReport, Narrative, ReportInput, SourceNote, Submission};
+use hoctap_shared::consolidation::{consolidate, Consolidation, UnitFigures};
+use hoctap_shared::date::Date;
+use hoctap_shared::indicators::Settings;
+use hoctap_shared::merge::RecordView;
+use hoctap_shared::plans::{self, Plan, PlanKind};
+use hoctap_shared::report::{DeadlineView, PlanTargetRow, UnitPlanView};
+use hoctap_shared::units::{Lineage, MergeKind, OrgUnit, UnitKind};
+
+use crate::store::{StoreError, Write};
+use crate::{ApiError, AppState};
+
+const UNIT_PLANS: &str = "unit_plans";
+const NARRATIVES: &str = "narratives";
+const SUBMISSIONS: &str = "submissions";
+const ASSIGNMENTS: &str = "assignments";
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str, key: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes)
+        .map_err(|_| StoreError::Corrupt { key: format!("{keyspace}/{}", String::from_utf8_lossy(key)) })
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// A unit, or 404.
+pub fn known_unit(state: &AppState, id: &str) -> Result<OrgUnit, ApiError> {
+    state.unit(id)?.ok_or_else(|| ApiError::NotFound { what: format!("đơn vị {id}") })
+}
+
+/// Every explicit assignment of an old unit to a new commune.
+pub fn assignments(state: &AppState) -> Result<BTreeMap<String, String>, StoreError> {
+    let mut out = BTreeMap::new();
+    crate::store::for_each(state.store.as_ref(), ASSIGNMENTS, b"", |key, value| {
+        out.insert(String::from_utf8_lossy(key).into_owned(), String::from_utf8_lossy(value).into_owned());
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(out)
+}
+
+/// Records that `old` (a hamlet of an old commune, or the old commune itself for the
+/// records kept directly under it) counts under the new commune `to`, durably.
+pub fn assign(state: &AppState, old: &str, to: &str) -> Result<(), StoreError> {
+    state.store.put(ASSIGNMENTS, old.as_bytes(), to.as_bytes())?;
+    state.store.flush()
+}
+
+/// Units registered at run time (hamlets) whose parent is `parent`.
+pub fn stored_children(state: &AppState, parent: &str) -> Result<Vec<OrgUnit>, StoreError> {
+    let mut out = Vec::new();
+    crate::store::for_each(state.store.as_ref(), "units", b"", |key, bytes| {
+        let unit: OrgUnit = decode(bytes, "units", key)?;
+        if unit.parent.as_deref() == Some(parent) {
+            out.push(unit);
+        }
+        Ok::<(), StoreError>(())
+    })?;
+    out.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(out)
+}
+
+/// The plan a unit entered or imported, else a shipped plan bound to it.
+pub fn own_plan(state: &AppState, unit: &str) -> Result<Option<Plan>, StoreError> {
+    if let Some(bytes) = state.store.get(UNIT_PLANS, unit.as_bytes())? {
+        return decode(&bytes, UNIT_PLANS, unit.as_bytes()).map(Some);
+    }
+    Ok(state.catalog.plans.iter().find(|p| p.unit.id.as_deref() == Some(unit)).cloned())
+}
+
+/// Stores a unit's own plan (already validated), bound to the unit.
+pub fn save_plan(state: &AppState, unit: &str, mut plan: Plan) -> Result<(), StoreError> {
+    plan.unit.id = Some(unit.to_string());
+    plan.kind = PlanKind::Local;
+    state.store.put(UNIT_PLANS, unit.as_bytes(), &encode(&plan))?;
+    state.store.flush()
+}
+
+/// The units whose plans a unit inherits, nearest first: the unit, the units it came
+/// from (for a unit of today), then its parent and the parent's predecessors, and so on.
+fn plan_units(state: &AppState, unit: &str) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    let mut current = Some(unit.to_string());
+    while let Some(id) = current {
+        if out.len() > 32 {
+            break;
+        }
+        out.push(id.clone());
+        if let Some(known) = state.catalog.units.get(&id) {
+            out.extend(known.predecessors.iter().map(|p| p.unit.clone()));
+        }
+        current = state.parent_of(&id)?;
+    }
+    Ok(out)
+}
+
+/// The plans that apply to `unit`, nearest first, national last.
+pub fn plan_chain(state: &AppState, unit: &str) -> Result<Vec<Plan>, StoreError> {
+    let mut plans = Vec::new();
+    for id in plan_units(state, unit)? {
+        if let Some(plan) = own_plan(state, &id)? {
+            if !plans.iter().any(|p: &Plan| p.id == plan.id) {
+                plans.push(plan);
+            }
+        }
+    }
+    plans.extend(state.catalog.plans.iter().filter(|p| p.kind == PlanKind::National).cloned());
+    Ok(plans)
+}
+
+/// A unit's annual deadline: its own plan's (or a predecessor's), else its level's.
+pub fn deadline(state: &AppState, unit: &OrgUnit) -> Result<DeadlineView, StoreError> {
+    let mut candidates = vec![unit.id.clone()];
+    candidates.extend(unit.predecessors.iter().map(|p| p.unit.clone()));
+    for id in candidates {
+        if let Some(d) = own_plan(state, &id)?.and_then(|p| p.deadline) {
+            return Ok(DeadlineView { day: d.day, month: d.month, to: d.to, source: "plan".to_string() });
+        }
+    }
+    let (day, month) = state.config.deadline(unit.kind);
+    Ok(DeadlineView { day, month, to: None, source: "level".to_string() })
+}
+
+/// The plan as it applies to a unit.
+pub fn plan_view(state: &AppState, unit: &OrgUnit) -> Result<UnitPlanView, StoreError> {
+    let own = own_plan(state, &unit.id)?;
+    let chain = plan_chain(state, &unit.id)?;
+    let mut rows = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for plan in &chain {
+        let inherited = own.as_ref().is_none_or(|own| own.id != plan.id);
+        for target in &plan.targets {
+            // A ratio's target comes from the nearest plan; hand-reported targets of
+            // every plan are listed.
+            if let Some(indicator) = &target.indicator {
+                if !seen.insert(indicator.clone()) {
+                    continue;
+                }
+            } else if inherited && plan.kind == PlanKind::National {
+                continue;
+            }
+            rows.push(PlanTargetRow {
+                indicator: target.indicator.clone(),
+                text: target.text.clone(),
+                target_2025: target.target_2025,
+                target_2030: target.target_2030,
+                responsible: target.responsible.clone(),
+                plan: plan.id.clone(),
+                plan_title: plan.title.clone(),
+                inherited,
+            });
+        }
+    }
+    Ok(UnitPlanView { unit: unit.id.clone(), name: unit.full_name(), own, rows, deadline: deadline(state, unit)? })
+}
+
+/// The narrative saved for a unit and year.
+pub fn narrative(state: &AppState, unit: &str, year: i32) -> Result<Narrative, StoreError> {
+    let key = format!("{unit}\0{year:04}");
+    match state.store.get(NARRATIVES, key.as_bytes())? {
+        Some(bytes) => decode(&bytes, NARRATIVES, key.as_bytes()),
+        None => Ok(Narrative::default()),
+    }
+}
+
+pub fn save_narrative(state: &AppState, unit: &str, year: i32, narrative: &Narrative) -> Result<(), StoreError> {
+    state.store.put(NARRATIVES, format!("{unit}\0{year:04}").as_bytes(), &encode(narrative))?;
+    state.store.flush()
+}
+
+fn submission_prefix(unit: &str, year: i32) -> Vec<u8> {
+    format!("{unit}\0{year:04}\0").into_bytes()
+}
+
+/// Every submitted version of a unit's report for a year, oldest first.
+pub fn submissions(state: &AppState, unit: &str, year: i32) -> Result<Vec<Submission>, StoreError> {
+    let mut out = Vec::new();
+    crate::store::for_each(state.store.as_ref(), SUBMISSIONS, &submission_prefix(unit, year), |key, bytes| {
+        out.push(decode(bytes, SUBMISSIONS, key)?);
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(out)
+}
+
+/// Freezes `report` as the next version. Versions are never overwritten: the key is
+/// inserted only if new, under the same lock as the log so two submissions cannot take
+/// one number.
+pub async fn submit(state: &AppState, report: AnnualReport, by: &str) -> Result<Submission, ApiError> {
+    let _guard = state.log_lock.lock().await;
+    let version = u32::try_from(submissions(state, &report.unit, report.year)?.len()).unwrap_or(u32::MAX) + 1;
+    let mut key = submission_prefix(&report.unit, report.year);
+    key.extend_from_slice(&version.to_be_bytes());
+    let submission = Submission::new(report, version, state.clock.now_ms(), by);
+    state.store.apply(&[Write::Put { keyspace: SUBMISSIONS, key, value: encode(&submission) }])?;
+    state.store.flush()?;
+    Ok(submission)
+}
+
+/// The records counted for one unit, gathered once for any number of years.
+#[derive(Debug)]
+pub struct Scope {
+    unit: OrgUnit,
+    /// The views kept under units before the reform first (`historic` of them), then
+    /// the others.
+    views: Vec<RecordView>,
+    historic: usize,
+    /// Each unit's parent as counted (after the lineage, for a unit of today).
+    parents: BTreeMap<String, Option<String>>,
+    sources: Vec<SourceNote>,
+    unassigned: Vec<SourceNote>,
+}
+
+impl Scope {
+    pub fn unit(&self) -> &OrgUnit {
+        &self.unit
+    }
+
+    fn parent_of(&self, unit: &str) -> Option<String> {
+        self.parents.get(unit).cloned().flatten()
+    }
+}
+
+/// Gathers every stored view that counts under `unit`: a full scan of the views (issue
+/// 6 measures it; a per-unit index would replace it for provinces).
+pub fn gather(state: &AppState, unit: OrgUnit) -> Result<Scope, ApiError> {
+    let current = unit.valid_to.is_none();
+    let assigned = assignments(state)?;
+    let registry = &state.catalog.units;
+    let lineage = Lineage { registry, assignments: &assigned };
+    let mut parents: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut parent = |id: &str| -> Result<Option<String>, StoreError> {
+        if let Some(known) = parents.get(id) {
+            return Ok(known.clone());
+        }
+        let recorded = state.parent_of(id)?;
+        let counted = if current { lineage.parent(id, recorded) } else { recorded };
+        parents.insert(id.to_string(), counted.clone());
+        Ok(counted)
+    };
+    // Per recorded unit: whether it counts, and whether it lies under a unit before the reform.
+    let mut inside: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    let mut views = Vec::new();
+    let mut historic_views = Vec::new();
+    let mut old_units: BTreeSet<String> = BTreeSet::new();
+    crate::store::for_each(state.store.as_ref(), "views", b"", |key, bytes| {
+        let view: RecordView = decode(bytes, "views", key)?;
+        let (counted, historic) = match inside.get(&view.unit) {
+            Some(known) => *known,
+            None => {
+                let mut chain = vec![view.unit.clone()];
+                while chain.len() < 16 {
+                    let Some(next) = chain.last().map(|last| parent(last)).transpose()?.flatten() else { break };
+                    chain.push(next);
+                }
+                let counted = chain.contains(&unit.id);
+                // The old units the records pass through, including the old commune of
+                // an assigned hamlet (the assignment skips it in the chain).
+                let mut olds: Vec<String> =
+                    chain.iter().filter(|u| registry.get(u).is_some_and(|o| o.valid_to.is_some())).cloned().collect();
+                for u in &chain {
+                    if assigned.contains_key(u) {
+                        olds.extend(state.parent_of(u)?);
+                    }
+                }
+                let historic = !olds.is_empty();
+                if counted && current {
+                    old_units.extend(olds);
+                }
+                inside.insert(view.unit.clone(), (counted, historic));
+                (counted, historic)
+            }
+        };
+        if counted && historic {
+            historic_views.push(view);
+        } else if counted {
+            views.push(view);
+        }
+        Ok::<(), StoreError>(())
+    })?;
+    let name_of = |id: &str| state.unit(id).ok().flatten().map_or_else(|| id.to_string(), |u| u.full_name());
+    let mut sources = Vec::new();
+    let mut unassigned = Vec::new();
+    for old in &old_units {
+        let how = if lineage.whole_successor(old).is_some() {
+            "sáp nhập toàn bộ".to_string()
+        } else {
+            let hamlets: Vec<String> = stored_children(state, old)?
+                .into_iter()
+                .filter(|h| assigned.get(&h.id).is_some_and(|to| parents_reach(&parents, to, &unit.id)))
+                .map(|h| h.full_name())
+                .collect();
+            format!("một phần: {}", if hamlets.is_empty() { "—".to_string() } else { hamlets.join(", ") })
+        };
+        sources.push(SourceNote { unit: old.clone(), name: name_of(old), how });
+    }
+    if current && unit.kind == UnitKind::Commune {
+        for predecessor in unit.predecessors.iter().filter(|p| p.kind == MergeKind::Partial) {
+            for hamlet in stored_children(state, &predecessor.unit)? {
+                if !assigned.contains_key(&hamlet.id) {
+                    unassigned.push(SourceNote {
+                        unit: hamlet.id.clone(),
+                        name: format!("{} ({})", hamlet.full_name(), name_of(&predecessor.unit)),
+                        how: "chưa phân về xã mới".to_string(),
+                    });
+                }
+            }
+        }
+    }
+    let historic = historic_views.len();
+    historic_views.extend(views);
+    Ok(Scope { unit, views: historic_views, historic, parents, sources, unassigned })
+}
+
+/// Whether `from` is `target` or lies under it in the counted hierarchy.
+fn parents_reach(parents: &BTreeMap<String, Option<String>>, from: &str, target: &str) -> bool {
+    from == target || parents.get(from).cloned().flatten().is_some_and(|p| p == target)
+}
+
+/// The unit's report for `year` as the data stand now, with its saved narrative.
+///
+/// For a unit of today, the years before the reform (until 2024) count the records kept
+/// under the old units, and the years from 2025 the records kept under today's units:
+/// the same households and people are registered again under today's hamlets, and
+/// counting both would count them twice.
+pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport, ApiError> {
+    let before_reform = year < hoctap_shared::units::REFORM_DATE.year();
+    let views = match (scope.unit.valid_to.is_none(), before_reform) {
+        (true, true) => &scope.views[..scope.historic],
+        (true, false) => &scope.views[scope.historic..],
+        (false, _) => &scope.views[..],
+    };
+    let result: Consolidation = consolidate(
+        views,
+        year,
+        &state.catalog.criteria,
+        &state.catalog.definitions,
+        &Settings::default(),
+        &|u: &str| scope.parent_of(u).or_else(|| state.parent_of(u).ok().flatten()),
+    );
+    let unit = &scope.unit;
+    let empty = UnitFigures::default();
+    let figures = result.units.get(&unit.id).unwrap_or(&empty);
+    let name_of = |id: &str| {
+        state.unit(id).ok().flatten().map_or_else(
+            || id.to_string(),
+            |u| {
+                if u.valid_to.is_some() && unit.valid_to.is_none() {
+                    format!("{} (trước 01/07/2025)", u.full_name())
+                } else {
+                    u.full_name()
+                }
+            },
+        )
+    };
+    let children: Vec<(&str, String, &UnitFigures)> = result
+        .units
+        .iter()
+        .filter(|(id, _)| {
+            scope.parent_of(id).or_else(|| state.parent_of(id).ok().flatten()).as_deref() == Some(&unit.id)
+        })
+        .map(|(id, f)| (id.as_str(), name_of(id), f))
+        .collect();
+    let chain = plan_chain(state, &unit.id)?;
+    let chain_refs: Vec<&Plan> = chain.iter().collect();
+    let deadline = deadline(state, unit)?;
+    let recognised = result.recognised.clone();
+    Ok(annual::build(
+        ReportInput {
+            unit: &unit.id,
+            name: &unit.full_name(),
+            level: unit.kind,
+            year,
+            as_of: Date::in_vietnam(state.clock.now_ms()),
+            figures,
+            children,
+            recognised,
+            plans: &chain_refs,
+            deadline: Date::new(year, deadline.month, deadline.day),
+            deadline_to: deadline.to,
+            narrative: narrative(state, &unit.id, year)?,
+            sources: if before_reform { scope.sources.clone() } else { Vec::new() },
+            unassigned: if before_reform { scope.unassigned.clone() } else { Vec::new() },
+        },
+        &state.catalog.definitions,
+    ))
+}
+
+/// Checks a plan's targets against the ratio definitions.
+pub fn check_plan(state: &AppState, plan: &Plan) -> Result<(), ApiError> {
+    let diagnostics = plans::validate(plan, &state.catalog.definitions);
+    if hoctap_shared::diagnostic::has_errors(&diagnostics) {
+        return Err(ApiError::InvalidPlan { diagnostics });
+    }
+    Ok(())
+}

@@ -1,0 +1,439 @@
+//! Annual reports through the API over the sample data (Xã Cửu An with its history, a
+//! split ward): the report's contents as a golden file; a 2024 report of the merged
+//! commune equal to the sum of its predecessors' as recorded; submitted versions frozen
+//! while the data move on, on time or late by the day in Vietnam; the province's view of
+//! its communes' reports; plans entered, imported and inherited; the assignment of a
+//! split ward's groups; the five-year review; and the exports served as files.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use hoctap_server::auth;
+use hoctap_server::clock::ManualClock;
+use hoctap_server::sample::{self, CUU_AN, OLD_CUU_AN, OLD_NGOC_HA, OLD_TU_AN};
+use hoctap_server::store::MemoryStore;
+use hoctap_server::{app, AppState};
+use hoctap_shared::accounts::{CreateInvitation, Role};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use crate::sync::catalog;
+
+const PASSWORD: &str = "mat-khau-du-dai";
+/// 14 November 2026, 09:00 in Vietnam: before the commune's deadline (20/11, from the
+/// Cửu An plan).
+const NOV_14: i64 = 1_794_628_800_000;
+const DAY_MS: i64 = 86_400_000;
+
+struct World {
+    runtime: tokio::runtime::Runtime,
+    router: Router,
+    state: AppState,
+    clock: Arc<ManualClock>,
+}
+
+impl World {
+    fn with_sample() -> World {
+        let clock = Arc::new(ManualClock::at(NOV_14));
+        let state = AppState { clock: clock.clone(), ..AppState::new(Arc::new(MemoryStore::default()), catalog()) };
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let ops = sample::operations(&state.catalog);
+        for batch in ops.chunks(1_000) {
+            let response = runtime.block_on(hoctap_server::sync::push(&state, batch)).expect("push");
+            assert!(response.rejected.is_empty(), "{:?}", response.rejected.first());
+        }
+        World { runtime, router: app(state.clone(), None), state, clock }
+    }
+
+    fn account(&self, role: Role, unit: &str, username: &str) -> String {
+        let request =
+            CreateInvitation { role, unit: unit.to_string(), display_name: username.to_string(), valid_hours: None };
+        let token = auth::create_invitation(&self.state, &request, None).expect("invitation").token;
+        let (status, body) = self.call(
+            "POST",
+            &format!("/invitations/{token}/accept"),
+            None,
+            Some(json!({"username": username, "password": PASSWORD}).to_string()),
+        );
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    fn raw(&self, method: &str, uri: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, String, Vec<u8>) {
+        let mut request = Request::builder().method(method).uri(format!("/api/v1{uri}"));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request.body(body.map_or_else(Body::empty, Body::from)).expect("request");
+        self.runtime.block_on(async {
+            let response = self.router.clone().oneshot(request).await.expect("infallible");
+            let status = response.status();
+            let content_type =
+                response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+            (status, content_type, bytes)
+        })
+    }
+
+    fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, Value) {
+        let (status, _, bytes) = self.raw(method, uri, token, body);
+        let value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("JSON") };
+        (status, value)
+    }
+
+    #[track_caller]
+    fn ok(&self, method: &str, uri: &str, token: &str, body: Option<Value>) -> Value {
+        let (status, value) = self.call(method, uri, Some(token), body.map(|b| b.to_string()));
+        assert_eq!(status, StatusCode::OK, "{method} {uri}: {value}");
+        value
+    }
+}
+
+/// The primary row of a ratio as `numerator/denominator status`.
+fn row(report: &Value, indicator: &str) -> String {
+    let row = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["indicator"] == indicator && r["primary"] == true)
+        .expect("row");
+    format!("{}/{} {}", row["numerator"], row["denominator"], row["status"].as_str().unwrap_or_default())
+}
+
+/// The report in a few lines a reader can check: every primary row, the models, the
+/// children, the sources and the deadline.
+fn summary(report: &Value) -> String {
+    let mut out = format!(
+        "{} {} — hạn {} ({})\n",
+        report["name"].as_str().unwrap_or_default(),
+        report["year"],
+        report["deadline"].as_str().unwrap_or("—"),
+        report["deadline_to"].as_str().unwrap_or("—")
+    );
+    out.push_str(&format!("kế hoạch: {}\n", report["plans"]));
+    for r in report["rows"].as_array().expect("rows") {
+        out.push_str(&format!(
+            "{}{}:{} {}/{} = {} | 2025 {} 2030 {} ({}) | kỳ vọng {} thiếu {} | {}\n",
+            if r["primary"] == true { "" } else { "  " },
+            r["indicator"].as_str().unwrap_or_default(),
+            r["reading"].as_str().unwrap_or_default(),
+            r["numerator"],
+            r["denominator"],
+            r["percent"],
+            r["target_2025"],
+            r["target_2030"],
+            r["target_plan"].as_str().unwrap_or("—"),
+            r["expected"],
+            r["gap"],
+            r["status"].as_str().unwrap_or_default()
+        ));
+    }
+    for m in report["models"].as_array().expect("models") {
+        out.push_str(&format!("{}: {}\n", m["title"].as_str().unwrap_or_default(), m["counts"]));
+    }
+    for c in report["children"].as_array().expect("children") {
+        out.push_str(&format!(
+            "└ {}: {} đánh giá, {}\n",
+            c["name"].as_str().unwrap_or_default(),
+            c["evaluated"],
+            c["recognised"]
+        ));
+    }
+    for s in report["sources"].as_array().expect("sources") {
+        out.push_str(&format!(
+            "nguồn: {} — {}\n",
+            s["name"].as_str().unwrap_or_default(),
+            s["how"].as_str().unwrap_or_default()
+        ));
+    }
+    out.push_str(&format!("công nhận: {}\n", report["recognised"].as_array().map_or(0, Vec::len)));
+    out
+}
+
+#[test]
+fn the_annual_report_of_a_commune_is_golden_and_its_history_adds_up() {
+    let world = World::with_sample();
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo-cuu-an");
+    let page = world.ok("GET", &format!("/reports/{CUU_AN}/2026"), &officer, None);
+    crate::golden::assert_golden("reports/cuu-an-2026.summary.txt", &summary(&page["report"]));
+    assert_eq!(page["versions"], json!([]));
+    // The deadline comes from the old Cửu An plan (20/11, to the town of An Khê).
+    assert_eq!(page["report"]["deadline"], "2026-11-20");
+
+    // 2024, before the merger: the commune of today counts its predecessors' records.
+    let merged = world.ok("GET", &format!("/reports/{CUU_AN}/2024"), &officer, None)["report"].clone();
+    crate::golden::assert_golden("reports/cuu-an-2024-merged.summary.txt", &summary(&merged));
+    let sources: Vec<&str> =
+        merged["sources"].as_array().expect("sources").iter().filter_map(|s| s["unit"].as_str()).collect();
+    assert_eq!(
+        sources,
+        [OLD_TU_AN, OLD_CUU_AN]
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    );
+    // … and equals the sum of the old communes' own reports, as recorded.
+    let old = |unit: &str| world.ok("GET", &format!("/reports/{unit}/2024"), &officer, None)["report"].clone();
+    let (cuu_an, tu_an) = (old(OLD_CUU_AN), old(OLD_TU_AN));
+    for indicator in ["households_learning_family", "citizens_cdht", "adults_cdht_in_learning_groups"] {
+        let sum = |r: &Value, field: &str| {
+            r["rows"].as_array().expect("rows").iter().find(|x| x["indicator"] == indicator).expect("row")[field]
+                .as_u64()
+                .expect("count")
+        };
+        for field in ["numerator", "denominator"] {
+            assert_eq!(sum(&merged, field), sum(&cuu_an, field) + sum(&tu_an, field), "{indicator} {field}");
+        }
+        assert!(sum(&merged, "denominator") > 0, "{indicator} has data in 2024");
+    }
+    assert_eq!(cuu_an["sources"], json!([]), "an old unit is reported as recorded");
+    assert_eq!(cuu_an["name"], "Xã Cửu An");
+}
+
+#[test]
+fn a_submitted_report_is_frozen_and_resubmitting_keeps_the_old_version() {
+    let world = World::with_sample();
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo");
+    let base = format!("/reports/{CUU_AN}/2026");
+    let narrative = json!({"achievements": "Hoàn thành đánh giá ở cả ba thôn.", "difficulties": "Sóng yếu.",
+                           "proposals": "", "commendations": "Chi hội Thôn 1"});
+    let page = world.ok("PUT", &format!("{base}/narrative"), &officer, Some(narrative.clone()));
+    assert_eq!(page["report"]["narrative"], narrative);
+    let first = world.ok("POST", &format!("{base}/submit"), &officer, None);
+    assert_eq!((first["version"].as_u64(), first["on_time"].as_bool()), (Some(1), Some(true)));
+    assert_eq!(first["submitted_on"], "2026-11-14");
+
+    // The data move on: a new household recognised in 2026, the narrative rewritten.
+    let before = row(&first["report"], "households_learning_family");
+    let mut device = crate::sync::Device::new("may-moi");
+    let household = crate::sync::household("ho-moi");
+    let ops = vec![device.set("hamlet:cuu-an-thon-1", &household, "ten_chu_ho", json!("Lê Văn Mới"))];
+    let response = world.runtime.block_on(hoctap_server::sync::push(&world.state, &ops)).expect("push");
+    assert_eq!(response.accepted.len(), 1);
+    world.ok("PUT", &format!("{base}/narrative"), &officer, Some(json!({"achievements": "Đã sửa."})));
+    let live = world.ok("GET", &base, &officer, None);
+    assert_ne!(row(&live["report"], "households_learning_family"), before, "the live report sees the new household");
+
+    // Version 1 is as it was submitted.
+    let frozen = world.ok("GET", &format!("{base}/versions/1"), &officer, None);
+    assert_eq!(frozen, first);
+
+    // Resubmitting after the deadline makes version 2, late; version 1 stays.
+    world.clock.advance(7 * DAY_MS);
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo-sau");
+    let second = world.ok("POST", &format!("{base}/submit"), &officer, None);
+    assert_eq!((second["version"].as_u64(), second["on_time"].as_bool()), (Some(2), Some(false)));
+    assert_eq!(second["report"]["narrative"]["achievements"], "Đã sửa.");
+    assert_eq!(world.ok("GET", &format!("{base}/versions/1"), &officer, None), first);
+    let versions = world.ok("GET", &base, &officer, None)["versions"].clone();
+    assert_eq!(versions.as_array().map(Vec::len), Some(2));
+    let (status, body) = world.call("GET", &format!("{base}/versions/3"), Some(&officer), None);
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+
+    // A viewer may read but not submit.
+    let viewer = world.account(Role::Viewer, CUU_AN, "nguoi-xem");
+    let (status, body) = world.call("POST", &format!("{base}/submit"), Some(&viewer), None);
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+}
+
+#[test]
+fn a_province_sees_its_communes_reports_with_on_time_status() {
+    let world = World::with_sample();
+    let province = "province:52:2025";
+    let admin = world.account(Role::ProvinceAdmin, province, "quan-tri-gia-lai");
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo");
+    world.ok("POST", &format!("/reports/{CUU_AN}/2026/submit"), &officer, None);
+    let statuses = world.ok("GET", &format!("/reports/{province}/2026/children"), &admin, None);
+    let statuses = statuses.as_array().expect("list");
+    let communes = world.state.catalog.units.children(province).count();
+    assert_eq!(statuses.len(), communes);
+    let of = |unit: &str| statuses.iter().find(|s| s["unit"] == unit).expect("listed")["status"].clone();
+    assert_eq!(of(CUU_AN), "on_time");
+    // Every other commune's deadline (15/11 by default) is still ahead on 14/11.
+    assert!(statuses.iter().filter(|s| s["unit"] != CUU_AN).all(|s| s["status"] == "pending"));
+    world.clock.advance(2 * DAY_MS);
+    let admin = world.account(Role::ProvinceAdmin, province, "quan-tri-sau");
+    let later = world.ok("GET", &format!("/reports/{province}/2026/children"), &admin, None);
+    let missing = later.as_array().expect("list").iter().filter(|s| s["status"] == "missing").count();
+    assert_eq!(missing, communes - 1);
+    // The province's own report rolls its communes up; a commune officer cannot see it.
+    let report = world.ok("GET", &format!("/reports/{province}/2026"), &admin, None)["report"].clone();
+    assert_eq!(report["deadline"], "2026-12-15");
+    assert!(report["children"].as_array().expect("children").iter().any(|c| c["unit"] == CUU_AN));
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo-sau");
+    let (status, _) = world.call("GET", &format!("/reports/{province}/2026"), Some(&officer), None);
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn plans_are_inherited_entered_and_imported_with_diagnostics() {
+    let world = World::with_sample();
+    let approver = world.account(Role::CommuneApprover, CUU_AN, "duyet-cuu-an");
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo");
+    let uri = format!("/units/{CUU_AN}/plan");
+    let plan = world.ok("GET", &uri, &officer, None);
+    assert_eq!(plan["own"], Value::Null);
+    let target = |plan: &Value, indicator: &str| {
+        plan["rows"].as_array().expect("rows").iter().find(|r| r["indicator"] == indicator).cloned().expect("row")
+    };
+    // Inherited from the old Cửu An's plan (a predecessor), then national.
+    assert_eq!(target(&plan, "cdht_digital_skills")["plan"], "cuu-an");
+    assert_eq!(target(&plan, "cdht_digital_skills")["inherited"], true);
+    assert_eq!(
+        plan["deadline"],
+        json!({"day": 20, "month": 11, "to": "Ủy ban nhân dân thị xã An Khê", "source": "plan"})
+    );
+
+    let own = json!({
+        "id": "cuu-an-2025", "title": "Kế hoạch xây dựng xã hội học tập xã Cửu An 2025–2030", "kind": "local",
+        "period_from": 2025, "period_to": 2030, "source": "nhập tay",
+        "unit": {"level": "commune", "name": "Xã Cửu An", "parent": "Tỉnh Gia Lai"},
+        "document": {"number": "12/KH-UBND", "date": "2025-08-01", "issuer": "Ủy ban nhân dân xã Cửu An"},
+        "deadline": {"day": 15, "month": 11, "to": "Ủy ban nhân dân tỉnh Gia Lai"},
+        "targets": [{"indicator": "cdht_digital_skills", "text": "Công dân học tập có kỹ năng số",
+                     "target_2025": 70.0, "target_2030": 85.5, "responsible": "Hội Khuyến học xã"}]
+    });
+    let (status, _) = world.call("PUT", &uri, Some(&officer), Some(own.to_string()));
+    assert_eq!(status, StatusCode::FORBIDDEN, "an officer does not set targets");
+    let saved = world.ok("PUT", &uri, &approver, Some(own));
+    assert_eq!(target(&saved, "cdht_digital_skills")["plan"], "cuu-an-2025");
+    assert_eq!(target(&saved, "cdht_digital_skills")["inherited"], false);
+    assert_eq!(target(&saved, "cdht_digital_proficient")["plan"], "cuu-an", "what the unit sets not, it inherits");
+    assert_eq!(saved["deadline"]["day"], 15);
+    let report = world.ok("GET", &format!("/reports/{CUU_AN}/2026"), &officer, None)["report"].clone();
+    let row =
+        report["rows"].as_array().expect("rows").iter().find(|r| r["indicator"] == "cdht_digital_skills").cloned();
+    assert_eq!(
+        row.map(|r| (r["target_2030"].clone(), r["target_plan"].clone())),
+        Some((json!(85.5), json!("cuu-an-2025")))
+    );
+
+    // An imported file with errors is refused with every diagnostic and its line.
+    let bad = "id = \"x\"\ntitle = \"X\"\nkind = \"local\"\nperiod_from = 2021\nperiod_to = 2030\nsource = \"s\"\n\
+               [unit]\nlevel = \"commune\"\nname = \"Xã X\"\n[document]\nissuer = \"UBND\"\n\
+               [[targets]]\nindicator = \"khong_co\"\ntext = \"Sai\"\ntarget_2025 = 120.0\n";
+    let (status, body) = world.call("POST", &format!("{uri}/import"), Some(&approver), Some(bad.to_string()));
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_plan")));
+    let codes: Vec<&str> = body["error"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"unknown-indicator") && codes.contains(&"threshold-out-of-scale"), "{codes:?}");
+    // A shipped plan file imports as is.
+    let file = std::fs::read_to_string(crate::golden::root().join("shared/data/plans/y-tich.toml")).expect("plan file");
+    let (status, imported) = world.call("POST", &format!("{uri}/import"), Some(&approver), Some(file));
+    assert_eq!(status, StatusCode::OK, "{imported}");
+    assert_eq!(
+        (imported["own"]["id"].as_str(), imported["own"]["unit"]["id"].as_str()),
+        (Some("y-tich"), Some(CUU_AN))
+    );
+}
+
+#[test]
+fn a_split_wards_groups_count_once_assigned_and_the_report_says_so() {
+    let world = World::with_sample();
+    let ba_dinh = "commune:00004:2025";
+    let approver = world.account(Role::CommuneApprover, ba_dinh, "duyet-ba-dinh");
+    let report = world.ok("GET", &format!("/reports/{ba_dinh}/2024"), &approver, None)["report"].clone();
+    let unassigned: Vec<&str> =
+        report["unassigned"].as_array().expect("list").iter().filter_map(|u| u["unit"].as_str()).collect();
+    assert_eq!(unassigned, ["hamlet:cu-ngoc-ha-tdp-1", "hamlet:cu-ngoc-ha-tdp-2"]);
+    assert_eq!(row(&report, "households_learning_family"), "0/0 no_data");
+
+    let lineage = world.ok("GET", &format!("/units/{ba_dinh}/lineage"), &approver, None);
+    let ngoc_ha = lineage["predecessors"].as_array().expect("list").iter().find(|p| p["unit"] == OLD_NGOC_HA).cloned();
+    let ngoc_ha = ngoc_ha.expect("Ngọc Hà is a predecessor");
+    assert_eq!(ngoc_ha["kind"], "partial");
+    assert_eq!(ngoc_ha["hamlets"][0]["assigned_to"], Value::Null);
+
+    // Assigning to a commune the ward did not go into is refused; to Ba Đình it counts.
+    let (status, body) = world.call(
+        "PUT",
+        "/lineage/assignments",
+        Some(&approver),
+        Some(json!({"unit": "hamlet:cu-ngoc-ha-tdp-1", "to": CUU_AN}).to_string()),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let other_commune = "commune:00025:2025";
+    let admin = world.account(Role::ProvinceAdmin, "province:01:2025", "quan-tri-ha-noi");
+    let (status, body) = world.call(
+        "PUT",
+        "/lineage/assignments",
+        Some(&admin),
+        Some(json!({"unit": "hamlet:cu-ngoc-ha-tdp-1", "to": other_commune}).to_string()),
+    );
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_assignment")));
+    let after = world.ok(
+        "PUT",
+        "/lineage/assignments",
+        &approver,
+        Some(json!({"unit": "hamlet:cu-ngoc-ha-tdp-1", "to": ba_dinh})),
+    );
+    assert_eq!(after["unit"], ba_dinh);
+    let report = world.ok("GET", &format!("/reports/{ba_dinh}/2024"), &approver, None)["report"].clone();
+    assert_eq!(report["unassigned"].as_array().map(Vec::len), Some(1));
+    assert_ne!(row(&report, "households_learning_family"), "0/0 no_data");
+    let how = report["sources"][0]["how"].as_str().unwrap_or_default().to_string();
+    assert_eq!((report["sources"][0]["unit"].as_str(), how.as_str()), (Some(OLD_NGOC_HA), "một phần: Tổ dân phố 1"));
+}
+
+#[test]
+fn the_five_year_review_and_the_exports() {
+    let world = World::with_sample();
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo");
+    let review = world.ok("GET", &format!("/reviews/{CUU_AN}?from=2021&to=2025"), &officer, None);
+    let families = review["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["indicator"] == "households_learning_family")
+        .cloned()
+        .expect("row");
+    let years: Vec<i64> =
+        families["years"].as_array().expect("years").iter().filter_map(|y| y["year"].as_i64()).collect();
+    assert_eq!(years, [2021, 2022, 2023, 2024, 2025]);
+    assert!(families["years"][0]["denominator"].as_u64() > Some(0), "2021 is counted from the old communes");
+    assert!(families["change"].is_number());
+    let (status, _) = world.call("GET", &format!("/reviews/{CUU_AN}?from=2025&to=2021"), Some(&officer), None);
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let base = format!("/reports/{CUU_AN}/2026");
+    let (status, content_type, bytes) = world.raw("GET", &format!("{base}/report.xlsx"), Some(&officer), None);
+    assert_eq!(
+        (status, content_type.as_str()),
+        (StatusCode::OK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
+    let (status, content_type, bytes) = world.raw("GET", &format!("{base}/report.csv"), Some(&officer), None);
+    assert_eq!((status, content_type.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
+    assert!(bytes.starts_with("\u{feff}".as_bytes()));
+    let (status, _, page) = world.raw("GET", &format!("{base}/print"), Some(&officer), None);
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&page).contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    let decisions = world.ok("GET", &format!("{base}/decisions"), &officer, None);
+    let number = decisions[0]["number"].as_str().expect("a decision").to_string();
+    assert_eq!(number, "11/QĐ-UBND");
+    let (status, _, page) =
+        world.raw("GET", &format!("{base}/decisions/print?number=11%2FQ%C4%90-UBND"), Some(&officer), None);
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&page).contains("Số: 11/QĐ-UBND"));
+    let (status, _, _) = world.raw("GET", &format!("{base}/decisions/print?number=99%2FQD"), Some(&officer), None);
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for path in ["recognised.xlsx", "recognised.csv"] {
+        let (status, _, bytes) = world.raw("GET", &format!("{base}/{path}"), Some(&officer), None);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!bytes.is_empty());
+    }
+    for path in ["review.xlsx", "review.csv", "print"] {
+        let (status, _, _) =
+            world.raw("GET", &format!("/reviews/{CUU_AN}/{path}?from=2021&to=2025"), Some(&officer), None);
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+}
