@@ -519,6 +519,8 @@ pub struct DecisionDocument {
     pub models: Vec<Model>,
     /// The subjects, in model then name order.
     pub subjects: Vec<RecognisedSubject>,
+    /// The names of the units the subjects belong to (the report's units below), by id.
+    pub unit_names: BTreeMap<String, String>,
 }
 
 /// The decisions behind the report's recognised subjects, one per number and date
@@ -537,6 +539,13 @@ pub fn decisions(report: &AnnualReport) -> Vec<DecisionDocument> {
             subjects.sort_by(|a, b| (a.model, &a.name, &a.subject).cmp(&(b.model, &b.name, &b.subject)));
             let mut models: Vec<Model> = subjects.iter().map(|s| s.model).collect();
             models.dedup();
+            let unit_names = subjects
+                .iter()
+                .filter_map(|s| {
+                    let child = report.children.iter().find(|c| c.unit == s.unit)?;
+                    Some((s.unit.clone(), child.name.clone()))
+                })
+                .collect();
             DecisionDocument {
                 number,
                 date,
@@ -546,6 +555,7 @@ pub fn decisions(report: &AnnualReport) -> Vec<DecisionDocument> {
                 year: report.year,
                 models,
                 subjects,
+                unit_names,
             }
         })
         .collect();

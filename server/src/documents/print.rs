@@ -871,7 +871,11 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
         let unit = if s.unit == decision.unit {
             decision.unit_name.clone()
         } else {
-            s.unit.rsplit(':').next().unwrap_or(&s.unit).to_string()
+            decision
+                .unit_names
+                .get(&s.unit)
+                .cloned()
+                .unwrap_or_else(|| s.unit.rsplit(':').next().unwrap_or(&s.unit).to_string())
         };
         annex.push_str(&format!(
             "<tr><td class=\"c\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
