@@ -3,6 +3,7 @@
 //! no network (work offline, sync later), signed out (log in again), or the server's
 //! own JSON error with its Vietnamese message.
 
+use hoctap_shared::diagnostic::Diagnostic;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -20,9 +21,10 @@ pub enum ApiError {
     /// No answer: no network, the server is down, or the time limit passed.
     #[error("Không kết nối được máy chủ. Dữ liệu vẫn được giữ trên máy và sẽ gửi khi có mạng.")]
     Offline,
-    /// The server answered with its JSON error.
+    /// The server answered with its JSON error (with, for a refused data file such as a
+    /// plan, every problem found in it).
     #[error("{message}")]
-    Server { status: u16, code: String, message: String },
+    Server { status: u16, code: String, message: String, diagnostics: Vec<Diagnostic> },
     /// An answer this version cannot read.
     #[error("Máy chủ trả lời không đúng định dạng ({0}).")]
     Decode(String),
@@ -33,6 +35,14 @@ impl ApiError {
     /// in again; nothing local is lost.
     pub fn is_unauthenticated(&self) -> bool {
         matches!(self, ApiError::Server { status: 401, .. })
+    }
+
+    /// The problems the server found in a data file it refused (a plan); empty otherwise.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            ApiError::Server { diagnostics, .. } => diagnostics,
+            ApiError::Offline | ApiError::Decode(_) => &[],
+        }
     }
 
     /// Whether trying again later may succeed (network, overload, server failure).
@@ -67,7 +77,7 @@ pub async fn call<T: DeserializeOwned>(
     token: Option<&str>,
     body: Body<'_>,
 ) -> Result<T, ApiError> {
-    let (status, text) = send(method, path, token, body).await?;
+    let (status, text) = send_text(method, path, token, body).await?;
     if (200..300).contains(&status) {
         serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
     } else {
@@ -75,13 +85,35 @@ pub async fn call<T: DeserializeOwned>(
     }
 }
 
+/// Calls `method path` and returns the answer's text (JSON, decoded by the caller, so
+/// that a large type is decoded by one instantiation of the decoder).
+pub async fn call_text(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<String, ApiError> {
+    let (status, text) = send_text(method, path, token, body).await?;
+    if (200..300).contains(&status) {
+        Ok(text)
+    } else {
+        Err(server_error(status, &text))
+    }
+}
+
 /// Calls `method path` and only checks that it succeeded.
 pub async fn call_empty(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<u16, ApiError> {
-    let (status, text) = send(method, path, token, body).await?;
+    let (status, text) = send_text(method, path, token, body).await?;
     if (200..300).contains(&status) {
         Ok(status)
     } else {
         Err(server_error(status, &text))
+    }
+}
+
+/// Calls `GET path` for a file (an export, a printable page) and returns it as a `Blob`
+/// with the type the server gave it. A refusal is read as the server's JSON error.
+pub async fn call_blob(path: &str, token: Option<&str>) -> Result<web_sys::Blob, ApiError> {
+    let (status, value) = send("GET", path, token, Body::None, Read::BlobIfOk).await?;
+    if (200..300).contains(&status) {
+        value.dyn_into::<web_sys::Blob>().map_err(|_| ApiError::Decode("tệp".to_string()))
+    } else {
+        Err(server_error(status, &value.as_string().unwrap_or_default()))
     }
 }
 
@@ -95,24 +127,55 @@ fn server_error(status: u16, text: &str) -> ApiError {
     struct Inner {
         code: String,
         message: String,
+        #[serde(default)]
+        diagnostics: Vec<Diagnostic>,
     }
     match serde_json::from_str::<Envelope>(text) {
-        Ok(e) => ApiError::Server { status, code: e.error.code, message: e.error.message },
+        Ok(e) => {
+            ApiError::Server { status, code: e.error.code, message: e.error.message, diagnostics: e.error.diagnostics }
+        }
         Err(_) => ApiError::Server {
             status,
             code: "http".to_string(),
             message: format!("Máy chủ báo lỗi {status}. Hãy thử lại sau."),
+            diagnostics: Vec::new(),
         },
     }
 }
 
-async fn send(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<(u16, String), ApiError> {
+/// How to read an answer's body.
+#[derive(Debug, Clone, Copy)]
+enum Read {
+    Text,
+    /// A `Blob` when the status is 2xx, the text (the JSON error) otherwise.
+    BlobIfOk,
+}
+
+async fn send_text(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<(u16, String), ApiError> {
+    let (status, value) = send(method, path, token, body, Read::Text).await?;
+    Ok((status, value.as_string().unwrap_or_default()))
+}
+
+/// Sends the request and reads the whole answer within [`TIMEOUT_MS`].
+async fn send(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Body<'_>,
+    read: Read,
+) -> Result<(u16, JsValue), ApiError> {
     let window = web_sys::window().ok_or(ApiError::Offline)?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_cache(web_sys::RequestCache::NoStore);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Offline)?;
-    let _ = headers.set("Accept", "application/json");
+    let _ = headers.set(
+        "Accept",
+        match read {
+            Read::Text => "application/json",
+            Read::BlobIfOk => "*/*",
+        },
+    );
     if let Some(token) = token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
     }
@@ -143,9 +206,12 @@ async fn send(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> 
             JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await.map_err(|_| ApiError::Offline)?;
         let response: web_sys::Response = response.dyn_into().map_err(|_| ApiError::Offline)?;
         let status = response.status();
-        let text =
-            JsFuture::from(response.text().map_err(|_| ApiError::Offline)?).await.map_err(|_| ApiError::Offline)?;
-        Ok((status, text.as_string().unwrap_or_default()))
+        let body = match read {
+            Read::BlobIfOk if response.ok() => response.blob(),
+            Read::Text | Read::BlobIfOk => response.text(),
+        };
+        let body = JsFuture::from(body.map_err(|_| ApiError::Offline)?).await.map_err(|_| ApiError::Offline)?;
+        Ok((status, body))
     }
     .await;
     if let Some(timer) = timer {

@@ -13,14 +13,18 @@ pub mod catalog;
 pub mod chart;
 mod components;
 pub mod evaluation;
+pub mod files;
 pub mod media;
 pub mod outbox;
 pub mod page;
+pub mod plan_form;
 pub mod records;
 pub mod replica;
+pub mod reports;
 mod screens;
 pub mod storage;
 pub mod sync;
+pub mod trend;
 
 use std::rc::Rc;
 

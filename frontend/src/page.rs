@@ -1,5 +1,5 @@
-//! The only code that touches the page's address and scroll position. The URL hash
-//! names the screen (`#so/nguoi`, `#danh-gia/<id>`, `#moi/<token>` …), so an officer can
+//! The only code that touches the page's address, scroll position and leaving. The URL hash
+//! names the screen (`#so/nguoi`, `#danh-gia/<id>`, `#moi/<token>`, `#bao-cao/2026` …), so an officer can
 //! bookmark a screen, the phone's back button returns to the previous one, and every
 //! screen opens offline from the service worker. Every browser call tolerates failure:
 //! a missing window just means no link.
@@ -30,6 +30,20 @@ pub enum Route {
     Conflicts(Option<RecordId>),
     /// Consolidated figures and charts.
     Report,
+    /// The annual report of the signed-in account's unit: `#bao-cao` (this year) or
+    /// `#bao-cao/<year>`.
+    AnnualReport(Option<i32>),
+    /// A submitted, frozen version of it: `#bao-cao/<year>/ban/<n>`.
+    ReportVersion {
+        year: i32,
+        version: u32,
+    },
+    /// The unit's plan and targets as they apply: `#ke-hoach`.
+    Plan,
+    /// The five-year review (sơ kết): `#so-ket`.
+    YearsReview,
+    /// How today's unit came out of the old ones, and where their hamlets count: `#sap-nhap`.
+    Lineage,
     /// The device: storage, sync, refused changes, signing out.
     Device,
     /// The criteria sets, to try scoring without saving: `#bo-tieu-chi`, or one set:
@@ -55,6 +69,14 @@ fn kind_of(slug: &str) -> Option<RecordKind> {
         .find(|k| kind_slug(*k) == slug)
 }
 
+/// A report year in an address: four digits from 2000 to 2100 (the years an evaluation
+/// may carry), so a mistyped address opens the home screen instead of asking the server
+/// for year 20266.
+fn year_of(text: &str) -> Option<i32> {
+    let year: i32 = text.parse().ok().filter(|_| text.len() == 4)?;
+    (2000..=2100).contains(&year).then_some(year)
+}
+
 impl Route {
     /// The route a hash names; anything unknown is the home screen.
     pub fn parse(hash: &str) -> Route {
@@ -73,6 +95,15 @@ impl Route {
             ["xung-dot"] => Route::Conflicts(None),
             ["xung-dot", kind, id] => record(kind, id).map_or(Route::Home, |r| Route::Conflicts(Some(r))),
             ["tong-hop"] => Route::Report,
+            ["bao-cao"] => Route::AnnualReport(None),
+            ["bao-cao", year] => year_of(year).map_or(Route::Home, |y| Route::AnnualReport(Some(y))),
+            ["bao-cao", year, "ban", n] => match (year_of(year), n.parse::<u32>()) {
+                (Some(year), Ok(version)) if version > 0 => Route::ReportVersion { year, version },
+                _ => Route::Home,
+            },
+            ["ke-hoach"] => Route::Plan,
+            ["so-ket"] => Route::YearsReview,
+            ["sap-nhap"] => Route::Lineage,
             ["thiet-bi"] => Route::Device,
             ["bo-tieu-chi"] => Route::Sets(None),
             ["bo-tieu-chi", set] => Route::Sets(Some(set.to_string())),
@@ -95,6 +126,12 @@ impl Route {
             Route::Conflicts(None) => "xung-dot".to_string(),
             Route::Conflicts(Some(r)) => format!("xung-dot/{}/{}", kind_slug(r.kind), r.id),
             Route::Report => "tong-hop".to_string(),
+            Route::AnnualReport(None) => "bao-cao".to_string(),
+            Route::AnnualReport(Some(year)) => format!("bao-cao/{year}"),
+            Route::ReportVersion { year, version } => format!("bao-cao/{year}/ban/{version}"),
+            Route::Plan => "ke-hoach".to_string(),
+            Route::YearsReview => "so-ket".to_string(),
+            Route::Lineage => "sap-nhap".to_string(),
             Route::Device => "thiet-bi".to_string(),
             Route::Sets(None) => "bo-tieu-chi".to_string(),
             Route::Sets(Some(set)) => format!("bo-tieu-chi/{set}"),
@@ -149,6 +186,33 @@ impl Drop for HashListener {
     }
 }
 
+/// Asks the browser to confirm before the page is closed or reloaded, for as long as it
+/// lives (while an officer has typed text that is not yet saved anywhere).
+#[derive(Debug)]
+pub struct LeaveWarning {
+    window: web_sys::Window,
+    closure: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl LeaveWarning {
+    pub fn new() -> Option<LeaveWarning> {
+        let window = web_sys::window()?;
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
+            event.prevent_default();
+            // Older browsers ask only when `returnValue` is set.
+            let _ = js_sys::Reflect::set(&event, &"returnValue".into(), &"".into());
+        });
+        window.add_event_listener_with_callback("beforeunload", closure.as_ref().unchecked_ref()).ok()?;
+        Some(LeaveWarning { window, closure })
+    }
+}
+
+impl Drop for LeaveWarning {
+    fn drop(&mut self) {
+        let _ = self.window.remove_event_listener_with_callback("beforeunload", self.closure.as_ref().unchecked_ref());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +232,12 @@ mod tests {
             Route::Conflicts(None),
             Route::Conflicts(Some(person)),
             Route::Report,
+            Route::AnnualReport(None),
+            Route::AnnualReport(Some(2026)),
+            Route::ReportVersion { year: 2025, version: 2 },
+            Route::Plan,
+            Route::YearsReview,
+            Route::Lineage,
             Route::Device,
             Route::Sets(None),
             Route::Sets(Some("cdht-244-2022".to_string())),
@@ -183,5 +253,28 @@ mod tests {
         assert_eq!(Route::parse("#so/khong-co"), Route::Home);
         assert_eq!(Route::parse("#a/b/c/d"), Route::Home);
         assert_eq!(Route::parse(""), Route::Home);
+    }
+
+    #[test]
+    fn report_addresses() {
+        assert_eq!(Route::parse("#bao-cao"), Route::AnnualReport(None));
+        assert_eq!(Route::parse("#bao-cao/2026"), Route::AnnualReport(Some(2026)));
+        assert_eq!(Route::parse("#bao-cao/2026/ban/3"), Route::ReportVersion { year: 2026, version: 3 });
+        assert_eq!(Route::ReportVersion { year: 2026, version: 3 }.href(), "#bao-cao/2026/ban/3");
+        assert_eq!(Route::parse("#ke-hoach"), Route::Plan);
+        assert_eq!(Route::parse("#so-ket"), Route::YearsReview);
+        assert_eq!(Route::parse("#sap-nhap"), Route::Lineage);
+        // Not a year, or no version: the home screen, never a request for year 0.
+        for bad in [
+            "#bao-cao/20266",
+            "#bao-cao/abcd",
+            "#bao-cao/1999",
+            "#bao-cao/2026/ban/0",
+            "#bao-cao/2026/ban/x",
+            "#bao-cao/2026/ban",
+            "#bao-cao/+202",
+        ] {
+            assert_eq!(Route::parse(bad), Route::Home, "{bad}");
+        }
     }
 }

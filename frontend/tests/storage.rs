@@ -246,3 +246,25 @@ async fn evidence_is_kept_once_until_uploaded() {
     assert_eq!(storage.evidence(&file.sha256).await.ok().flatten().map(|f| f.bytes), Some(file.bytes));
     storage.close();
 }
+
+#[wasm_bindgen_test]
+async fn report_pages_are_kept_newest_first_and_drafts_until_saved() {
+    let name = "hoctap-test-pages";
+    let storage = fresh(name).await;
+    for i in 0..10 {
+        storage.cache_page(&format!("/reports/u/{i}"), &format!("{{\"n\":{i}}}")).await.expect("kept");
+    }
+    // Kept again: moves to the front instead of being kept twice.
+    storage.cache_page("/reports/u/3", "{\"n\":33}").await.expect("kept");
+    storage.keep_narrative_draft("u@2026", Some("{\"achievements\":\"Đạt\"}")).await.expect("kept");
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.cached_page("/reports/u/3").await.expect("read").as_deref(), Some("{\"n\":33}"));
+    assert_eq!(storage.cached_page("/reports/u/9").await.expect("read").as_deref(), Some("{\"n\":9}"));
+    // Eight are kept: the two oldest (0 and 1) are gone.
+    assert_eq!(storage.cached_page("/reports/u/1").await.expect("read"), None);
+    assert_eq!(storage.cached_page("/reports/u/2").await.expect("read").as_deref(), Some("{\"n\":2}"));
+    assert_eq!(storage.narrative_draft("u@2026").await.expect("read").as_deref(), Some("{\"achievements\":\"Đạt\"}"));
+    storage.keep_narrative_draft("u@2026", None).await.expect("forgotten");
+    assert_eq!(storage.narrative_draft("u@2026").await.expect("read"), None);
+    storage.close();
+}

@@ -7,9 +7,11 @@ mod evaluation_form;
 mod save_bar;
 mod set_picker;
 mod summary_bar;
+mod trend;
 
-pub use chart::ConsolidationCharts;
+pub use chart::{ConsolidationCharts, IndicatorChart};
 pub use evaluation_form::EvaluationFormView;
 pub use save_bar::{SaveBar, SaveState};
 pub use set_picker::{SetPicker, StatusBadge};
 pub use summary_bar::SummaryBar;
+pub use trend::trend_line;

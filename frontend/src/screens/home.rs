@@ -73,6 +73,8 @@ pub fn home_screen() -> Html {
                     </li>
                 }) }
             </ul>
+            <h2 class="section-title">{ "Báo cáo" }</h2>
+            { super::report_links(&ctx.unit(), year) }
             <h2 class="section-title">{ "Tiến độ so với mục tiêu" }</h2>
             <TargetsSummary view={consolidation.clone()} />
         </main>

@@ -1,16 +1,23 @@
 //! The screens, one per address ([`crate::page::Route`]), and the frame around them:
 //! the header with the unit and the sync bar, and the navigation. Screens read the app's
-//! state from [`AppContext`] and change it only through it.
+//! state from [`AppContext`] and change it only through it. The report screens (annual
+//! report, plan, five-year review, lineage) read pages the server computes.
 
+mod annual;
 mod conflicts;
 mod device;
 mod evaluate;
+mod export;
 mod home;
+mod lineage;
 mod login;
+mod plan;
 mod record;
 mod register;
+mod remote;
 mod report;
 mod review;
+mod years;
 
 use hoctap_shared::protocol::RecordKind;
 use yew::prelude::*;
@@ -43,10 +50,63 @@ pub fn screen(route: &Route, model: &AppModel) -> Html {
         Route::Review => html! { <review::ReviewScreen /> },
         Route::Conflicts(record) => html! { <conflicts::ConflictsScreen record={record.clone()} /> },
         Route::Report => html! { <report::ReportScreen /> },
+        Route::AnnualReport(year) => html! { <annual::AnnualReportScreen year={*year} /> },
+        Route::ReportVersion { year, version } => {
+            html! { <annual::ReportVersionScreen year={*year} version={*version} /> }
+        }
+        Route::Plan => html! { <plan::PlanScreen /> },
+        Route::YearsReview => html! { <years::YearsReviewScreen /> },
+        Route::Lineage => html! { <lineage::LineageScreen /> },
         Route::Device => html! { <device::DeviceScreen /> },
         Route::Login | Route::Invitation(_) | Route::Sets(_) => Html::default(),
     };
     html! { <Shell>{ body }</Shell> }
+}
+
+/// A labelled select of `years` (in that order) with `value` chosen; `on_change` gets
+/// the year picked.
+pub fn year_select(id: &'static str, label: &'static str, years: &[i32], value: i32, on_change: Callback<i32>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        if let Ok(year) = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse() {
+            on_change.emit(year);
+        }
+    });
+    html! {
+        <>
+            <label class="field" for={id}>{ label }</label>
+            <select {id} class="select" {onchange}>
+                { for years.iter().map(|y| html! { <option value={y.to_string()} selected={*y == value}>{ y }</option> }) }
+            </select>
+        </>
+    }
+}
+
+/// Links to the report screens: this year's report, the plan, the five-year review and,
+/// for a commune of today, the old units it came from.
+pub fn report_links(unit: &str, year: i32) -> Html {
+    let merged = unit.starts_with("commune:") && unit.ends_with(":2025");
+    html! {
+        <nav class="report-links" aria-label="Báo cáo">
+            <a class="report-link" href={Route::AnnualReport(None).href()}>
+                <span class="register-name">{ format!("Báo cáo năm {year}") }</span>
+                <span class="register-meta">{ "Lập, nộp, tải về, in" }</span>
+            </a>
+            <a class="report-link" href={Route::Plan.href()}>
+                <span class="register-name">{ "Kế hoạch, chỉ tiêu" }</span>
+                <span class="register-meta">{ "Mục tiêu 2025, 2030 và hạn nộp" }</span>
+            </a>
+            <a class="report-link" href={Route::YearsReview.href()}>
+                <span class="register-name">{ "Sơ kết 2021–2025" }</span>
+                <span class="register-meta">{ "Diễn biến qua các năm" }</span>
+            </a>
+            if merged {
+                <a class="report-link" href={Route::Lineage.href()}>
+                    <span class="register-name">{ "Sáp nhập" }</span>
+                    <span class="register-meta">{ "Đơn vị cũ và gán thôn" }</span>
+                </a>
+            }
+        </nav>
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -128,6 +128,7 @@ pub fn report_screen() -> Html {
         })
     };
     let own = ctx.unit();
+    let links = super::report_links(&own, this_year());
     let years: Vec<i32> = (2021..=this_year().max(2026)).rev().collect();
     html! {
         <main class="app wide">
@@ -143,6 +144,7 @@ pub fn report_screen() -> Html {
                     </button>
                 }
             </div>
+            { links }
             if let Some(message) = &error {
                 <p class="hint" role="status">{ format!("Không tải được số liệu mới: {message}") }</p>
             }

@@ -6,7 +6,9 @@
 //!   is also in `ops`), removed only when a push answer confirms or refuses them;
 //! - `evidence`: files attached as evidence, by SHA-256, with whether they are uploaded;
 //! - `meta`: the device's own facts (its id, its last hybrid-logical-clock reading, the
-//!   schema version, the signed-in session, the pull cursor, refused operations).
+//!   schema version, the signed-in session, the pull cursor, refused operations), the
+//!   last figures and report pages fetched (shown offline) and report narratives typed
+//!   but not yet saved on the server.
 //!
 //! Every failure is a [`StorageError`] with a Vietnamese message for the officer; nothing
 //! here panics, because a lost write must be seen, not crash the page.
@@ -41,6 +43,11 @@ const META_REFUSED: &str = "refused";
 const META_OUTBOX_OWNER: &str = "outbox_owner";
 const META_CONSOLIDATION: &str = "consolidation";
 const META_REPLICA_ACCOUNT: &str = "replica_account";
+const META_PAGES: &str = "pages";
+const META_DRAFTS: &str = "narrative_drafts";
+
+/// How many server pages (reports, plans, reviews) are kept to show offline.
+const PAGES_KEPT: usize = 8;
 
 /// How much the browser lets this site store, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -247,6 +254,7 @@ impl Storage {
             }
             meta.delete(JsValue::from_str(META_CURSOR)).await.map_err(StorageError::write)?;
             meta.delete(JsValue::from_str(META_CONSOLIDATION)).await.map_err(StorageError::write)?;
+            meta.delete(JsValue::from_str(META_PAGES)).await.map_err(StorageError::write)?;
         }
         if owner.is_none() || outbox_is_empty(&tx).await? {
             meta.put(&JsValue::from_str(&session.account.id), Some(&JsValue::from_str(META_OUTBOX_OWNER)))
@@ -294,6 +302,46 @@ impl Storage {
 
     pub async fn cache_consolidation(&self, value: &serde_json::Value) -> Result<(), StorageError> {
         self.put_meta(META_CONSOLIDATION, value).await
+    }
+
+    /// A page the server computed (a report, a plan, a review), as last fetched under
+    /// `key` (the JSON text the server sent), to show when the server cannot be reached.
+    pub async fn cached_page(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.text_entry(META_PAGES, key).await
+    }
+
+    /// Keeps `json` under `key`, newest first; only the last [`PAGES_KEPT`] are kept.
+    pub async fn cache_page(&self, key: &str, json: &str) -> Result<(), StorageError> {
+        self.put_text_entry(META_PAGES, key, Some(json), PAGES_KEPT).await
+    }
+
+    /// The narrative of a report (as JSON) typed on this device and not yet saved on the
+    /// server.
+    pub async fn narrative_draft(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.text_entry(META_DRAFTS, key).await
+    }
+
+    /// Keeps (or, with `None`, forgets once it is saved) the unsaved narrative of `key`.
+    pub async fn keep_narrative_draft(&self, key: &str, json: Option<&str>) -> Result<(), StorageError> {
+        self.put_text_entry(META_DRAFTS, key, json, usize::MAX).await
+    }
+
+    /// The text under `key` in the list of texts kept under `meta`.
+    async fn text_entry(&self, meta: &str, key: &str) -> Result<Option<String>, StorageError> {
+        let entries: Vec<(String, String)> = self.meta(meta).await?.unwrap_or_default();
+        Ok(entries.into_iter().find(|(k, _)| k == key).map(|(_, v)| v))
+    }
+
+    /// Puts (first) or removes the text under `key` in the list under `meta`, keeping at
+    /// most `kept` entries.
+    async fn put_text_entry(&self, meta: &str, key: &str, text: Option<&str>, kept: usize) -> Result<(), StorageError> {
+        let mut entries: Vec<(String, String)> = self.meta(meta).await?.unwrap_or_default();
+        entries.retain(|(k, _)| k != key);
+        if let Some(text) = text {
+            entries.insert(0, (key.to_string(), text.to_string()));
+        }
+        entries.truncate(kept);
+        self.put_meta(meta, &entries).await
     }
 
     /// Keeps an evidence file (not yet uploaded) under its hash; the same file twice is

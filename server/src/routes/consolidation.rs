@@ -1,8 +1,9 @@
 //! Consolidated figures for a unit and a year: every ratio as numerator, denominator
 //! and percentage (each reading), rolled up from everything below the unit, beside the
-//! 2025 and 2030 targets; evaluations per model and result; recognised subjects; and
-//! the same figures for each child unit, whose counts add up to the unit's. The
-//! response types live in `hoctap_shared::report`, so the web app reads the same JSON.
+//! 2025 and 2030 targets of the plans that apply to it (as in its annual report);
+//! evaluations per model and result; recognised subjects; and the same figures for each
+//! child unit, whose counts add up to the unit's. The response types live in
+//! `hoctap_shared::report`, so the web app reads the same JSON.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use hoctap_shared::accounts::Action;
 use hoctap_shared::consolidation::{consolidate, UnitFigures};
 use hoctap_shared::indicators::Settings;
 use hoctap_shared::merge::RecordView;
-use hoctap_shared::plans::{effective_target, PlanKind};
+use hoctap_shared::plans::effective_target;
 use hoctap_shared::report::{ChildFigures, ConsolidationView, IndicatorRow, ReadingRow};
 use serde::Deserialize;
 
@@ -96,15 +97,17 @@ pub async fn consolidation_show(
     );
     let empty = UnitFigures::default();
     let figures = result.units.get(&unit).unwrap_or(&empty);
-    let national: Vec<&hoctap_shared::plans::Plan> =
-        state.catalog.plans.iter().filter(|p| p.kind == PlanKind::National).collect();
+    // The same plans as the unit's annual report: its own, its predecessors', its
+    // parents', then the national programmes.
+    let plans = crate::reports::plan_chain(&state, &unit)?;
+    let chain: Vec<&hoctap_shared::plans::Plan> = plans.iter().collect();
     let indicators = state
         .catalog
         .definitions
         .ratios
         .iter()
         .map(|ratio| {
-            let target = effective_target(&national, &ratio.id);
+            let target = effective_target(&chain, &ratio.id);
             IndicatorRow {
                 id: ratio.id.clone(),
                 name: ratio.name.clone(),
