@@ -41,6 +41,11 @@ enum Command {
         /// (e.g. https://hoctap.example.vn); links are relative when empty.
         #[arg(long, env = "HOCTAP_PUBLIC_URL", default_value = "")]
         public_url: String,
+        /// An annual report deadline for a level, replacing its default (hamlet=10/11,
+        /// commune=15/11, district=20/11, province=15/12); repeat for several levels. A
+        /// unit's own plan overrides it.
+        #[arg(long = "deadline", value_name = "LEVEL=DD/MM", value_parser = hoctap_server::config::parse_deadline)]
+        deadlines: Vec<(hoctap_shared::units::UnitKind, (u8, u8))>,
     },
     /// Accounts: invite the first province administrator (or anyone, as a rescue).
     Admin {
@@ -124,13 +129,15 @@ enum CriteriaCommand {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     match args.command {
-        Command::Serve { data_dir, bind, frontend, session_hours, public_url } => {
+        Command::Serve { data_dir, bind, frontend, session_hours, public_url, deadlines } => {
             let auth = AuthConfig {
                 session_ttl_ms: i64::from(session_hours) * 60 * 60 * 1000,
                 public_url,
                 ..AuthConfig::default()
             };
-            serve(data_dir, bind, frontend, auth)
+            let config =
+                hoctap_server::config::Config { deadlines: deadlines.into_iter().collect(), ..Default::default() };
+            serve(data_dir, bind, frontend, auth, config)
         }
         Command::Admin {
             command: AdminCommand::Invite { data_dir, unit, role, display_name, base_url, valid_hours },
@@ -261,7 +268,13 @@ fn exit_with(report: Report) -> anyhow::Result<()> {
 }
 
 #[tokio::main]
-async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf, auth: AuthConfig) -> anyhow::Result<()> {
+async fn serve(
+    data_dir: PathBuf,
+    bind: SocketAddr,
+    frontend: PathBuf,
+    auth: AuthConfig,
+    config: hoctap_server::config::Config,
+) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -304,6 +317,7 @@ async fn serve(data_dir: PathBuf, bind: SocketAddr, frontend: PathBuf, auth: Aut
     }
     let mut state = AppState::new(store.clone(), Arc::new(catalog));
     state.auth = auth;
+    state.config = Arc::new(config);
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
     let local = listener.local_addr()?;
     tracing::info!("hoctap đang chạy tại http://{local}/");
