@@ -60,18 +60,31 @@ pub fn assign(state: &AppState, old: &str, to: &str) -> Result<(), StoreError> {
     state.store.flush()
 }
 
-/// Units registered at run time (hamlets) whose parent is `parent`.
-pub fn stored_children(state: &AppState, parent: &str) -> Result<Vec<OrgUnit>, StoreError> {
-    let mut out = Vec::new();
+/// Units registered at run time (hamlets) by parent, each list sorted by name: one scan
+/// of `units`, for callers that look at several parents.
+pub fn stored_children_by_parent(state: &AppState) -> Result<BTreeMap<String, Vec<OrgUnit>>, StoreError> {
+    let mut out: BTreeMap<String, Vec<OrgUnit>> = BTreeMap::new();
     crate::store::for_each(state.store.as_ref(), "units", b"", |key, bytes| {
         let unit: OrgUnit = decode(bytes, "units", key)?;
-        if unit.parent.as_deref() == Some(parent) {
-            out.push(unit);
+        if let Some(parent) = unit.parent.clone() {
+            out.entry(parent).or_default().push(unit);
         }
         Ok::<(), StoreError>(())
     })?;
-    out.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    for children in out.values_mut() {
+        children.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    }
     Ok(out)
+}
+
+/// Units registered at run time (hamlets) whose parent is `parent`, sorted by name.
+pub fn stored_children(state: &AppState, parent: &str) -> Result<Vec<OrgUnit>, StoreError> {
+    Ok(stored_children_by_parent(state)?.remove(parent).unwrap_or_default())
+}
+
+/// A unit's name as documents write it (`Xã Cửu An`), or its id when unknown.
+pub fn name_of(state: &AppState, id: &str) -> String {
+    state.unit(id).ok().flatten().map_or_else(|| id.to_string(), |u| u.full_name())
 }
 
 /// The plan a unit entered or imported, else a shipped plan bound to it.
@@ -229,8 +242,12 @@ impl Scope {
         &self.unit
     }
 
-    fn parent_of(&self, unit: &str) -> Option<String> {
-        self.parents.get(unit).cloned().flatten()
+    /// The parent `unit` counts under: as gathered, else as recorded.
+    fn parent_of(&self, state: &AppState, unit: &str) -> Option<String> {
+        match self.parents.get(unit) {
+            Some(parent) => parent.clone(),
+            None => state.parent_of(unit).ok().flatten(),
+        }
     }
 }
 
@@ -291,29 +308,31 @@ pub fn gather(state: &AppState, unit: OrgUnit) -> Result<Scope, ApiError> {
         }
         Ok::<(), StoreError>(())
     })?;
-    let name_of = |id: &str| state.unit(id).ok().flatten().map_or_else(|| id.to_string(), |u| u.full_name());
+    // One scan of the stored hamlets for every old unit below.
+    let hamlets_of = stored_children_by_parent(state)?;
+    let hamlets_under = |parent: &str| hamlets_of.get(parent).map_or(&[][..], Vec::as_slice);
     let mut sources = Vec::new();
     let mut unassigned = Vec::new();
     for old in &old_units {
         let how = if lineage.whole_successor(old).is_some() {
             "sáp nhập toàn bộ".to_string()
         } else {
-            let hamlets: Vec<String> = stored_children(state, old)?
-                .into_iter()
+            let hamlets: Vec<String> = hamlets_under(old)
+                .iter()
                 .filter(|h| assigned.get(&h.id).is_some_and(|to| parents_reach(&parents, to, &unit.id)))
                 .map(|h| h.full_name())
                 .collect();
             format!("một phần: {}", if hamlets.is_empty() { "—".to_string() } else { hamlets.join(", ") })
         };
-        sources.push(SourceNote { unit: old.clone(), name: name_of(old), how });
+        sources.push(SourceNote { unit: old.clone(), name: name_of(state, old), how });
     }
     if current && unit.kind == UnitKind::Commune {
         for predecessor in unit.predecessors.iter().filter(|p| p.kind == MergeKind::Partial) {
-            for hamlet in stored_children(state, &predecessor.unit)? {
+            for hamlet in hamlets_under(&predecessor.unit) {
                 if !assigned.contains_key(&hamlet.id) {
                     unassigned.push(SourceNote {
                         unit: hamlet.id.clone(),
-                        name: format!("{} ({})", hamlet.full_name(), name_of(&predecessor.unit)),
+                        name: format!("{} ({})", hamlet.full_name(), name_of(state, &predecessor.unit)),
                         how: "chưa phân về xã mới".to_string(),
                     });
                 }
@@ -349,30 +368,25 @@ pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport
         &state.catalog.criteria,
         &state.catalog.definitions,
         &Settings::default(),
-        &|u: &str| scope.parent_of(u).or_else(|| state.parent_of(u).ok().flatten()),
+        &|u: &str| scope.parent_of(state, u),
     );
     let unit = &scope.unit;
     let empty = UnitFigures::default();
     let figures = result.units.get(&unit.id).unwrap_or(&empty);
-    let name_of = |id: &str| {
-        state.unit(id).ok().flatten().map_or_else(
-            || id.to_string(),
-            |u| {
-                if u.valid_to.is_some() && unit.valid_to.is_none() {
-                    format!("{} (trước 01/07/2025)", u.full_name())
-                } else {
-                    u.full_name()
-                }
-            },
-        )
+    // An old unit below a unit of today is named with its era.
+    let child_name = |id: &str| {
+        let old = state.catalog.units.get(id).is_some_and(|u| u.valid_to.is_some());
+        if old && unit.valid_to.is_none() {
+            format!("{} (trước 01/07/2025)", name_of(state, id))
+        } else {
+            name_of(state, id)
+        }
     };
     let children: Vec<(&str, String, &UnitFigures)> = result
         .units
         .iter()
-        .filter(|(id, _)| {
-            scope.parent_of(id).or_else(|| state.parent_of(id).ok().flatten()).as_deref() == Some(&unit.id)
-        })
-        .map(|(id, f)| (id.as_str(), name_of(id), f))
+        .filter(|(id, _)| scope.parent_of(state, id).as_deref() == Some(&unit.id))
+        .map(|(id, f)| (id.as_str(), child_name(id), f))
         .collect();
     let chain = plan_chain(state, &unit.id)?;
     let chain_refs: Vec<&Plan> = chain.iter().collect();

@@ -162,7 +162,10 @@ impl Registry {
     }
 
     /// The units that went into `id`, with how.
-    pub fn successors_of<'a>(&'a self, old: &'a str) -> impl Iterator<Item = (&'a OrgUnit, MergeKind)> + 'a {
+    pub fn successors_of<'a, 'b>(
+        &'a self,
+        old: &'b str,
+    ) -> impl Iterator<Item = (&'a OrgUnit, MergeKind)> + use<'a, 'b> {
         self.units
             .values()
             .flat_map(move |u| u.predecessors.iter().filter(move |p| p.unit == old).map(move |p| (u, p.kind)))
@@ -184,11 +187,7 @@ pub struct Lineage<'a> {
 impl<'r> Lineage<'r> {
     /// The one new commune an old commune went into whole, if it did.
     pub fn whole_successor(&self, old: &str) -> Option<&'r str> {
-        let registry: &'r Registry = self.registry;
-        let mut successors = registry
-            .units
-            .values()
-            .flat_map(|u| u.predecessors.iter().filter(|p| p.unit == old).map(move |p| (u, p.kind)));
+        let mut successors = self.registry.successors_of(old);
         match (successors.next(), successors.next()) {
             (Some((unit, MergeKind::Full)), None) => Some(unit.id.as_str()),
             _ => None,

@@ -246,8 +246,16 @@ pub struct RangeQuery {
     to: Option<i32>,
 }
 
-/// The review of a unit over a range of years (at most 10).
-pub(crate) fn review_of(state: &AppState, unit: &str, from: i32, to: i32) -> Result<Review, ApiError> {
+/// The review of a unit over the query's range of years (at most 10), once the caller
+/// may read the unit.
+pub(crate) fn review_of(
+    state: &AppState,
+    current: &CurrentAccount,
+    unit: &str,
+    query: &RangeQuery,
+) -> Result<Review, ApiError> {
+    current.require(state, Action::Read, unit)?;
+    let (from, to) = (query.from.unwrap_or(2021), query.to.unwrap_or(2025));
     let (from, to) = (check_year(from)?, check_year(to)?);
     if to < from || to - from >= 10 {
         return Err(ApiError::BadRequest {
@@ -259,10 +267,6 @@ pub(crate) fn review_of(state: &AppState, unit: &str, from: i32, to: i32) -> Res
     let reports: Vec<AnnualReport> =
         (from..=to).map(|year| reports::report(state, &scope, year)).collect::<Result<_, _>>()?;
     annual::review(&reports).ok_or_else(|| ApiError::BadRequest { detail: "khoảng năm trống".to_string() })
-}
-
-pub(crate) fn range(query: &RangeQuery) -> (i32, i32) {
-    (query.from.unwrap_or(2021), query.to.unwrap_or(2025))
 }
 
 #[utoipa::path(
@@ -286,9 +290,7 @@ pub async fn reviews_show(
     Path(unit): Path<String>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Json<Review>, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (from, to) = range(&query);
-    Ok(Json(review_of(&state, &unit, from, to)?))
+    Ok(Json(review_of(&state, &current, &unit, &query)?))
 }
 
 #[utoipa::path(
@@ -384,7 +386,7 @@ fn lineage_view(state: &AppState, id: &str) -> Result<LineageView, ApiError> {
     let unit = reports::known_unit(state, id)?;
     let assigned = reports::assignments(state)?;
     let lineage = Lineage { registry: &state.catalog.units, assignments: &assigned };
-    let name_of = |id: &str| state.unit(id).ok().flatten().map_or_else(|| id.to_string(), |u| u.full_name());
+    let hamlets_of = reports::stored_children_by_parent(state)?;
     let mut predecessors = Vec::new();
     for predecessor in &unit.predecessors {
         let whole = lineage.whole_successor(&predecessor.unit).is_some();
@@ -394,8 +396,10 @@ fn lineage_view(state: &AppState, id: &str) -> Result<LineageView, ApiError> {
             .successors_of(&predecessor.unit)
             .map(|(u, _)| NamedUnit { unit: u.id.clone(), name: u.full_name() })
             .collect();
-        let hamlets = reports::stored_children(state, &predecessor.unit)?
+        let hamlets = hamlets_of
+            .get(&predecessor.unit)
             .into_iter()
+            .flatten()
             .map(|h| HamletAssignment {
                 assigned_to: if whole { Some(unit.id.clone()) } else { assigned.get(&h.id).cloned() },
                 unit: h.id.clone(),
@@ -405,7 +409,7 @@ fn lineage_view(state: &AppState, id: &str) -> Result<LineageView, ApiError> {
             .collect();
         predecessors.push(PredecessorView {
             unit: predecessor.unit.clone(),
-            name: name_of(&predecessor.unit),
+            name: reports::name_of(state, &predecessor.unit),
             kind: predecessor.kind,
             successors,
             hamlets,
@@ -488,13 +492,16 @@ pub struct VersionQuery {
     version: Option<u32>,
 }
 
-/// The report to export: a frozen version, or the live report.
+/// The report to export, once the caller may read the unit: a frozen version, or the
+/// live report.
 fn export_source(
     state: &AppState,
+    current: &CurrentAccount,
     unit: &str,
     year: i32,
     query: &VersionQuery,
 ) -> Result<(AnnualReport, Option<VersionInfo>), ApiError> {
+    current.require(state, Action::Read, unit)?;
     match query.version {
         Some(number) => {
             let submission = version(state, unit, year, number)?;
@@ -557,8 +564,7 @@ pub async fn reports_xlsx(
     Path((unit, year)): Path<(String, i32)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (report, info) = export_source(&state, &unit, year, &query)?;
+    let (report, info) = export_source(&state, &current, &unit, year, &query)?;
     let bytes = sheets::report_xlsx(&report, info.as_ref()).map_err(sheet_failed)?;
     Ok(download(bytes, XLSX, &format!("bao cao {} {year}", report.name), "xlsx"))
 }
@@ -584,8 +590,7 @@ pub async fn reports_csv(
     Path((unit, year)): Path<(String, i32)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (report, _) = export_source(&state, &unit, year, &query)?;
+    let (report, _) = export_source(&state, &current, &unit, year, &query)?;
     let text = sheets::report_csv(&report);
     Ok(download(text.into_bytes(), CSV, &format!("bao cao {} {year}", report.name), "csv"))
 }
@@ -611,8 +616,7 @@ pub async fn reports_recognised_xlsx(
     Path((unit, year)): Path<(String, i32)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (report, _) = export_source(&state, &unit, year, &query)?;
+    let (report, _) = export_source(&state, &current, &unit, year, &query)?;
     let bytes = sheets::recognised_xlsx(&report).map_err(sheet_failed)?;
     Ok(download(bytes, XLSX, &format!("danh sach cong nhan {} {year}", report.name), "xlsx"))
 }
@@ -638,8 +642,7 @@ pub async fn reports_recognised_csv(
     Path((unit, year)): Path<(String, i32)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (report, _) = export_source(&state, &unit, year, &query)?;
+    let (report, _) = export_source(&state, &current, &unit, year, &query)?;
     let text = sheets::recognised_csv(&report);
     Ok(download(text.into_bytes(), CSV, &format!("danh sach cong nhan {} {year}", report.name), "csv"))
 }
@@ -665,8 +668,7 @@ pub async fn reports_print(
     Path((unit, year)): Path<(String, i32)>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (report, info) = export_source(&state, &unit, year, &query)?;
+    let (report, info) = export_source(&state, &current, &unit, year, &query)?;
     Ok(html(print::report_html(&report, info.as_ref())))
 }
 
@@ -729,11 +731,9 @@ pub async fn reviews_xlsx(
     Path(unit): Path<String>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (from, to) = range(&query);
-    let review = review_of(&state, &unit, from, to)?;
+    let review = review_of(&state, &current, &unit, &query)?;
     let bytes = sheets::review_xlsx(&review).map_err(sheet_failed)?;
-    Ok(download(bytes, XLSX, &format!("so ket {} {from} {to}", review.name), "xlsx"))
+    Ok(download(bytes, XLSX, &format!("so ket {} {} {}", review.name, review.from, review.to), "xlsx"))
 }
 
 #[utoipa::path(
@@ -757,10 +757,13 @@ pub async fn reviews_csv(
     Path(unit): Path<String>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (from, to) = range(&query);
-    let review = review_of(&state, &unit, from, to)?;
-    Ok(download(sheets::review_csv(&review).into_bytes(), CSV, &format!("so ket {} {from} {to}", review.name), "csv"))
+    let review = review_of(&state, &current, &unit, &query)?;
+    Ok(download(
+        sheets::review_csv(&review).into_bytes(),
+        CSV,
+        &format!("so ket {} {} {}", review.name, review.from, review.to),
+        "csv",
+    ))
 }
 
 #[utoipa::path(
@@ -784,7 +787,5 @@ pub async fn reviews_print(
     Path(unit): Path<String>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &unit)?;
-    let (from, to) = range(&query);
-    Ok(html(print::review_html(&review_of(&state, &unit, from, to)?)))
+    Ok(html(print::review_html(&review_of(&state, &current, &unit, &query)?)))
 }
