@@ -1,6 +1,7 @@
 //! Backup and restore. A backup is a text file of JSON lines: a header, every operation
 //! of the log in sequence order, then the entries of the keyspaces the log does not
-//! derive (accounts, sessions, invitations, evidence files, units registered by hand),
+//! derive (accounts, sessions, invitations, evidence files, units registered by hand,
+//! plans entered for units, report narratives, submitted reports, hamlet assignments),
 //! and a closing line with the counts, so a truncated file is detected.
 //!
 //! Restore fills an empty data directory: the plain entries first (so evidence and
@@ -18,7 +19,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 10] = [
+pub const PLAIN_KEYSPACES: [&str; 14] = [
     "accounts",
     "usernames",
     "sessions",
@@ -29,6 +30,10 @@ pub const PLAIN_KEYSPACES: [&str; 10] = [
     "evidence",
     "evidence_meta",
     "evidence_units",
+    crate::reports::UNIT_PLANS,
+    crate::reports::NARRATIVES,
+    crate::reports::SUBMISSIONS,
+    crate::reports::ASSIGNMENTS,
 ];
 
 const FORMAT: &str = "hoctap-backup";

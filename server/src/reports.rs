@@ -24,10 +24,12 @@ use hoctap_shared::units::{Lineage, MergeKind, OrgUnit, UnitKind};
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
 
-const UNIT_PLANS: &str = "unit_plans";
-const NARRATIVES: &str = "narratives";
-const SUBMISSIONS: &str = "submissions";
-const ASSIGNMENTS: &str = "assignments";
+/// Keyspaces of this module (copied as they are by backups): plans entered per unit,
+/// narratives per unit and year, frozen report versions, hamlet assignments.
+pub const UNIT_PLANS: &str = "unit_plans";
+pub const NARRATIVES: &str = "narratives";
+pub const SUBMISSIONS: &str = "submissions";
+pub const ASSIGNMENTS: &str = "assignments";
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str, key: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes)

@@ -3,7 +3,8 @@
 //! commune equal to the sum of its predecessors' as recorded; submitted versions frozen
 //! while the data move on, on time or late by the day in Vietnam; the province's view of
 //! its communes' reports; plans entered, imported and inherited; the assignment of a
-//! split ward's groups; the five-year review; and the exports served as files.
+//! split ward's groups; the five-year review; the exports served as files; and a backup
+//! that keeps plans, narratives, submitted versions and assignments.
 
 use std::sync::Arc;
 
@@ -436,4 +437,40 @@ fn the_five_year_review_and_the_exports() {
             world.raw("GET", &format!("/reviews/{CUU_AN}/{path}?from=2021&to=2025"), Some(&officer), None);
         assert_eq!(status, StatusCode::OK, "{path}");
     }
+}
+
+/// A backup restored into an empty store keeps what no operation derives: the plan
+/// entered for a unit, the narrative, every submitted version and the assignments.
+#[test]
+fn a_backup_keeps_plans_narratives_submitted_reports_and_assignments() {
+    let world = World::with_sample();
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo");
+    let base = format!("/reports/{CUU_AN}/2026");
+    world.ok("PUT", &format!("{base}/narrative"), &officer, Some(json!({"achievements": "Đã đánh giá xong."})));
+    let submitted = world.ok("POST", &format!("{base}/submit"), &officer, None);
+    let plan = world.ok("GET", &format!("/units/{CUU_AN}/plan"), &officer, None);
+    let approver = world.account(Role::CommuneApprover, "commune:00004:2025", "duyet-ba-dinh");
+    let assignment = json!({"unit": "hamlet:cu-ngoc-ha-tdp-1", "to": "commune:00004:2025"});
+    world.ok("PUT", "/lineage/assignments", &approver, Some(assignment));
+
+    let mut backup = Vec::new();
+    hoctap_server::backup::write_backup(&world.state, &mut backup).expect("backup");
+    let restored =
+        AppState { clock: world.clock.clone(), ..AppState::new(Arc::new(MemoryStore::default()), catalog()) };
+    world.runtime.block_on(hoctap_server::backup::restore(&restored, &mut backup.as_slice())).expect("restore");
+    for keyspace in hoctap_server::backup::PLAIN_KEYSPACES {
+        let before = world.state.store.scan(keyspace, b"", None, usize::MAX).expect("scan");
+        let after = restored.store.scan(keyspace, b"", None, usize::MAX).expect("scan");
+        assert!(before == after, "{keyspace}: {} entries before, {} after", before.len(), after.len());
+    }
+    let again = World {
+        runtime: tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime"),
+        router: app(restored.clone(), None),
+        state: restored,
+        clock: world.clock.clone(),
+    };
+    let token = again.account(Role::CommuneOfficer, CUU_AN, "can-bo-2");
+    assert_eq!(again.ok("GET", &format!("{base}/versions/1"), &token, None), submitted);
+    assert_eq!(again.ok("GET", &base, &token, None)["report"]["narrative"]["achievements"], "Đã đánh giá xong.");
+    assert_eq!(again.ok("GET", &format!("/units/{CUU_AN}/plan"), &token, None), plan);
 }
