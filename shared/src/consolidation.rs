@@ -112,6 +112,49 @@ pub struct Consolidation {
     pub recognised: Vec<RecognisedSubject>,
 }
 
+/// The figures of one part of the records (a commune's, on the server), before they are
+/// rolled up: each unit's own subjects and evaluations only. Parts add up, so a
+/// province is the sum of its communes' parts and only the part whose records changed
+/// needs counting again.
+///
+/// A part is exact on its own when every record its subjects refer to (household, clan,
+/// unit, hamlet) and every subject its evaluations recognise lies inside it; the two
+/// `outside` sets name the records for which that is not so, so that the caller can tell
+/// whether [`combine`] of the parts equals [`consolidate`] of all their records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub year: i32,
+    /// Each unit's own subjects' tally (units with subjects only).
+    pub tallies: BTreeMap<String, Tally>,
+    /// Each unit's own evaluations, per model.
+    pub models: BTreeMap<String, BTreeMap<Model, ModelCounts>>,
+    pub recognised: Vec<RecognisedSubject>,
+    /// Records referred to by the part's subjects that the part does not hold: counted
+    /// as holding no title.
+    pub outside_references: BTreeSet<RecordId>,
+    /// Subjects recognised by the part's evaluations that the part does not hold: their
+    /// titles count nowhere in the part.
+    pub outside_subjects: BTreeSet<RecordId>,
+}
+
+impl Part {
+    /// Adds `other` (a part of the same year with other records).
+    pub fn add(&mut self, other: &Part) {
+        for (unit, tally) in &other.tallies {
+            self.tallies.entry(unit.clone()).or_default().add(tally);
+        }
+        for (unit, models) in &other.models {
+            let own = self.models.entry(unit.clone()).or_default();
+            for (model, counts) in models {
+                own.entry(*model).or_default().add(counts);
+            }
+        }
+        self.recognised.extend(other.recognised.iter().cloned());
+        self.outside_references.extend(other.outside_references.iter().cloned());
+        self.outside_subjects.extend(other.outside_subjects.iter().cloned());
+    }
+}
+
 /// Consolidates `views` for `year`. `parent_of` gives each unit's parent; `sets` are the
 /// criteria sets evaluations may name.
 pub fn consolidate(
@@ -122,6 +165,46 @@ pub fn consolidate(
     settings: &Settings,
     parent_of: &dyn Fn(&str) -> Option<String>,
 ) -> Consolidation {
+    combine(part(views, year, sets, definitions, settings, parent_of), parent_of)
+}
+
+/// Rolls a part (or the sum of several) up the hierarchy: every unit that holds records
+/// or lies above one, with the sum of its own figures and its descendants'.
+pub fn combine(part: Part, parent_of: &dyn Fn(&str) -> Option<String>) -> Consolidation {
+    let Part { year, tallies, models, mut recognised, .. } = part;
+    let mut parents: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for unit in tallies.keys().chain(models.keys()) {
+        let ancestors = chain(unit, parent_of);
+        for (i, id) in ancestors.iter().enumerate() {
+            parents.entry(id.clone()).or_insert_with(|| ancestors.get(i + 1).cloned());
+        }
+    }
+    let rolled = roll_up(&parents, &tallies);
+    let mut units: BTreeMap<String, UnitFigures> =
+        rolled.into_iter().map(|(unit, tally)| (unit, UnitFigures { tally, models: BTreeMap::new() })).collect();
+    for (unit, models) in &models {
+        for ancestor in chain(unit, parent_of) {
+            if let Some(figures) = units.get_mut(&ancestor) {
+                for (model, counts) in models {
+                    figures.models.entry(*model).or_default().add(counts);
+                }
+            }
+        }
+    }
+    recognised.sort_by(|a, b| (a.model, &a.unit, &a.subject).cmp(&(b.model, &b.unit, &b.subject)));
+    Consolidation { year, units, recognised }
+}
+
+/// Counts the own figures of the units of `views` for `year`, without rolling them up.
+/// `parent_of` is used only to find the commune each record lies in.
+pub fn part(
+    views: &[RecordView],
+    year: i32,
+    sets: &[CriteriaSet],
+    definitions: &Definitions,
+    settings: &Settings,
+    parent_of: &dyn Fn(&str) -> Option<String>,
+) -> Part {
     let by_id: BTreeMap<&RecordId, &RecordView> = views.iter().map(|v| (&v.record, v)).collect();
     let set_model: BTreeMap<&str, (Model, &CriteriaSet)> = sets.iter().map(|s| (s.id.as_str(), (s.model, s))).collect();
 
@@ -129,6 +212,8 @@ pub fn consolidate(
     let mut titled: BTreeMap<&RecordId, BTreeSet<Model>> = BTreeMap::new();
     let mut own_models: BTreeMap<String, BTreeMap<Model, ModelCounts>> = BTreeMap::new();
     let mut recognised = Vec::new();
+    let mut outside_subjects = BTreeSet::new();
+    let mut outside_references = BTreeSet::new();
     for view in views {
         let Some(facts) = evaluation_facts(view) else { continue };
         if facts.year != year {
@@ -146,8 +231,13 @@ pub fn consolidate(
         if view.status == Status::Recognised {
             counts.recognised += 1;
             let Some(subject_id) = facts.subject.as_ref() else { continue };
-            if let Some(subject) = by_id.get(subject_id) {
-                titled.entry(&subject.record).or_default().insert(*model);
+            match by_id.get(subject_id) {
+                Some(subject) => {
+                    titled.entry(&subject.record).or_default().insert(*model);
+                }
+                None => {
+                    outside_subjects.insert(subject_id.clone());
+                }
             }
             let name = by_id.get(subject_id).and_then(|s| subject_name(s));
             recognised.push(RecognisedSubject {
@@ -182,6 +272,15 @@ pub fn consolidate(
                 let clan =
                     household.as_ref().and_then(|h| by_id.get(h)).and_then(|h| reference(h, "clan", RecordKind::Clan));
                 let member_of = reference(view, "member_of", RecordKind::Unit);
+                let hamlet = view
+                    .unit
+                    .strip_prefix("hamlet:")
+                    .map(|id| RecordId { kind: RecordKind::Hamlet, id: id.to_string() });
+                for referred in [&household, &clan, &member_of, &hamlet].into_iter().flatten() {
+                    if !by_id.contains_key(referred) {
+                        outside_references.insert(referred.clone());
+                    }
+                }
                 let flag = |field: &str| view.value(field).and_then(serde_json::Value::as_bool).unwrap_or(false);
                 let facts = PersonFacts {
                     age: view
@@ -244,30 +343,9 @@ pub fn consolidate(
             .push(Subject::new(SubjectKind::Commune, recognised_commune.then_some(Flag::LearningCommune)));
     }
 
-    // Roll up over the units involved and everything above them.
-    let mut parents: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for unit in own_subjects.keys().chain(own_models.keys()) {
-        let ancestors = chain(unit, parent_of);
-        for (i, id) in ancestors.iter().enumerate() {
-            parents.entry(id.clone()).or_insert_with(|| ancestors.get(i + 1).cloned());
-        }
-    }
-    let own_tallies: BTreeMap<String, Tally> =
+    let tallies =
         own_subjects.iter().map(|(unit, subjects)| (unit.clone(), Tally::of_subjects(definitions, subjects))).collect();
-    let tallies = roll_up(&parents, &own_tallies);
-    let mut units: BTreeMap<String, UnitFigures> =
-        tallies.into_iter().map(|(unit, tally)| (unit, UnitFigures { tally, models: BTreeMap::new() })).collect();
-    for (unit, models) in &own_models {
-        for ancestor in chain(unit, parent_of) {
-            if let Some(figures) = units.get_mut(&ancestor) {
-                for (model, counts) in models {
-                    figures.models.entry(*model).or_default().add(counts);
-                }
-            }
-        }
-    }
-    recognised.sort_by(|a, b| (a.model, &a.unit, &a.subject).cmp(&(b.model, &b.unit, &b.subject)));
-    Consolidation { year, units, recognised }
+    Part { year, tallies, models: own_models, recognised, outside_references, outside_subjects }
 }
 
 /// `unit` and its ancestors, nearest first.

@@ -1,8 +1,10 @@
 //! Consolidation from records to figures: hand-checked counts for a small commune, a
 //! unit's figures equal to the sum over its children for random data, and titles that
-//! count only when recognised in the year.
+//! count only when recognised in the year; and the figures of a province counted part by
+//! part (one part per commune, as the server caches them) equal to the figures of all
+//! its records counted at once.
 
-use hoctap_shared::consolidation::consolidate;
+use hoctap_shared::consolidation::{combine, consolidate, part, Part};
 use hoctap_shared::criteria::{shipped, Model};
 use hoctap_shared::date::Date;
 use hoctap_shared::indicators::{self, Settings};
@@ -15,11 +17,13 @@ use serde_json::json;
 use crate::sync::Device;
 
 const COMMUNE: &str = "commune:00004:2025";
+const OTHER_COMMUNE: &str = "commune:00006:2025";
 
 fn parent_of(unit: &str) -> Option<String> {
     match unit {
         "hamlet:a" | "hamlet:b" | "hamlet:c" => Some(COMMUNE.to_string()),
-        COMMUNE => Some("province:01:2025".to_string()),
+        "hamlet:d" | "hamlet:e" => Some(OTHER_COMMUNE.to_string()),
+        COMMUNE | OTHER_COMMUNE => Some("province:01:2025".to_string()),
         _ => None,
     }
 }
@@ -167,4 +171,69 @@ proptest! {
             prop_assert_eq!(&province.tally, &commune.tally);
         }
     }
+}
+
+/// The commune a unit of these tests lies in.
+fn commune_of(unit: &str) -> &'static str {
+    if parent_of(unit).as_deref() == Some(OTHER_COMMUNE) || unit == OTHER_COMMUNE {
+        OTHER_COMMUNE
+    } else {
+        COMMUNE
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// People, households and titles spread over two communes: the sum of the communes'
+    /// parts, rolled up, equals the consolidation of every record at once, and a part
+    /// names no outside record while every household lies in its person's commune.
+    #[test]
+    fn prop_parts_add_up_to_the_whole(people in prop::collection::vec((0u8..5, 1940i64..2020, any::<bool>(), 0u8..3, 0u8..3), 0..30)) {
+        let mut d = Device::new("may-x");
+        let mut ops = Vec::new();
+        let hamlets = ["hamlet:a", "hamlet:b", "hamlet:c", "hamlet:d", "hamlet:e"];
+        for (i, (hamlet, birth_year, cdht, digital, household)) in people.iter().enumerate() {
+            let unit = hamlets[*hamlet as usize];
+            let digital = ["none", "basic", "proficient"][*digital as usize];
+            let household = format!("ho-{hamlet}-{household}");
+            ops.extend(person(&mut d, unit, &format!("p{i}"), *birth_year, &household, *cdht, digital));
+            if *cdht {
+                let h = record(RecordKind::Household, &household);
+                ops.push(d.set(unit, &h, "ten_chu_ho", json!(format!("Hộ {household}"))));
+                ops.extend(recognised(&mut d, unit, &format!("gd-{household}-{i}"), "gdht-448-2016", &h, 2026));
+            }
+        }
+        let set: OpSet = ops.into_iter().collect();
+        let views: Vec<_> = set.views().into_values().collect();
+        let (sets, definitions, settings) = (shipped::all(), indicators::shipped(), Settings::default());
+        let whole = consolidate(&views, 2026, &sets, &definitions, &settings, &parent_of);
+        let mut sum = Part { year: 2026, ..Part::default() };
+        for commune in [COMMUNE, OTHER_COMMUNE] {
+            let own: Vec<_> = views.iter().filter(|v| commune_of(&v.unit) == commune).cloned().collect();
+            let p = part(&own, 2026, &sets, &definitions, &settings, &parent_of);
+            let outside: Vec<_> = p.outside_references.iter().filter(|r| r.kind != RecordKind::Hamlet).collect();
+            prop_assert!(outside.iter().all(|r| r.kind == RecordKind::Household && !views.iter().any(|v| &v.record == *r)), "{:?}", outside);
+            prop_assert!(p.outside_subjects.is_empty());
+            sum.add(&p);
+        }
+        prop_assert_eq!(combine(sum, &parent_of), whole);
+    }
+}
+
+/// A person whose household lies in another commune: the part names the household as an
+/// outside reference (the server then counts the two communes together).
+#[test]
+fn a_part_names_the_records_it_refers_to_outside_itself() {
+    let mut d = Device::new("may-y");
+    let mut ops = person(&mut d, "hamlet:d", "p1", 1980, "ho-a", false, "basic");
+    let h = record(RecordKind::Household, "ho-a");
+    ops.push(d.set("hamlet:a", &h, "ten_chu_ho", json!("Hộ A")));
+    ops.extend(recognised(&mut d, "hamlet:d", "gd-a", "gdht-448-2016", &h, 2026));
+    let set: OpSet = ops.into_iter().collect();
+    let views: Vec<_> = set.views().into_values().collect();
+    let own: Vec<_> = views.iter().filter(|v| commune_of(&v.unit) == OTHER_COMMUNE).cloned().collect();
+    let p = part(&own, 2026, &shipped::all(), &indicators::shipped(), &Settings::default(), &parent_of);
+    assert!(p.outside_references.contains(&h), "{:?}", p.outside_references);
+    assert!(p.outside_subjects.contains(&h), "{:?}", p.outside_subjects);
 }
