@@ -39,7 +39,9 @@ pub enum ApiError {
     #[error("{unit} cannot be assigned to {to}")]
     BadAssignment { unit: String, to: String },
 
-    /// Storage failed. Logged in full; the client only learns that it failed.
+    /// Storage failed. Logged in full; the client only learns that it failed, or that
+    /// the disk is full (507 `storage_full`: nothing of the request was acknowledged, so
+    /// the device keeps it and retries).
     #[error("storage: {0}")]
     Store(#[from] crate::store::StoreError),
 
@@ -148,6 +150,7 @@ impl ApiError {
             ApiError::InvalidPlan { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan"),
             ApiError::Document { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "document_failed"),
             ApiError::BadAssignment { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_assignment"),
+            ApiError::Store(crate::store::StoreError::Full(_)) => (StatusCode::INSUFFICIENT_STORAGE, "storage_full"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
@@ -203,6 +206,11 @@ impl ApiError {
                     diagnostics.iter().filter(|d| d.is_error()).count()
                 ),
                 "The criteria set has errors; see the diagnostics".to_string(),
+            ),
+            ApiError::Store(crate::store::StoreError::Full(_)) => (
+                "Máy chủ đã hết dung lượng lưu trữ; thao tác chưa được lưu, thiết bị sẽ gửi lại sau.".to_string(),
+                "The server has run out of storage space; nothing was saved, the device will send it again later."
+                    .to_string(),
             ),
             ApiError::Store(_) => (
                 "Máy chủ không ghi hoặc đọc được dữ liệu. Dữ liệu đã lưu không bị ảnh hưởng; vui lòng thử lại sau."

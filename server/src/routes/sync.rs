@@ -35,6 +35,7 @@ use crate::{sync, ApiError, AppState};
         (status = 403, description = "An operation lies outside the caller's scope or rights (`forbidden`); nothing was stored", body = ErrorBody),
         (status = 413, description = "The body is over 8 MiB (`body_too_large`)", body = ErrorBody),
         (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+        (status = 507, description = "The server's disk is full (`storage_full`); nothing of the batch was acknowledged, so the device keeps it and pushes it again later", body = ErrorBody),
     )
 )]
 pub async fn sync_push(

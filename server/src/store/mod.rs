@@ -14,17 +14,46 @@ pub use memory::MemoryStore;
 pub use sled_store::SledStore;
 
 /// Storage failures. Details are logged by the caller; clients only see that storage
-/// failed.
+/// failed, or that it is full.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The disk is full (`ENOSPC`, or a quota reached): the write that failed is not
+    /// acknowledged, and the same request succeeds once space returns. Told apart from
+    /// other failures so the client hears that it should retry later, not that data is
+    /// damaged.
+    #[error("storage full: {0}")]
+    Full(#[source] sled::Error),
     #[error("sled: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(#[source] sled::Error),
     #[error("data directory was written by a newer hoctap (schema {found}, this build reads up to {supported})")]
     SchemaTooNew { found: u32, supported: u32 },
     #[error("corrupt value under key {key:?}")]
     Corrupt { key: String },
     #[error("the in-memory store's lock was poisoned by a panic")]
     Poisoned,
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(error: sled::Error) -> StoreError {
+        match &error {
+            sled::Error::Io(io) if is_full(io.kind()) => StoreError::Full(error),
+            _ => StoreError::Sled(error),
+        }
+    }
+}
+
+/// Whether an I/O error means that there is no space left to write.
+fn is_full(kind: std::io::ErrorKind) -> bool {
+    matches!(kind, std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
+}
+
+impl StoreError {
+    /// An I/O failure as the store reports it, classified the same way (a full disk is
+    /// [`StoreError::Full`]). Lets a test inject the failure a full disk gives without
+    /// naming sled, which only this module may import.
+    pub fn io(error: std::io::Error) -> StoreError {
+        sled::Error::Io(error).into()
+    }
 }
 
 /// Key-value pairs returned by a scan, in key order.
@@ -38,6 +67,11 @@ pub enum Write {
 }
 
 /// A durable, ordered key-value store with named keyspaces.
+///
+/// **Invariant:** after a call fails, a store answers nothing from writes that may not
+/// be durable: before answering again it goes back to what is on disk (sled reopens
+/// its directory) or makes those writes durable. Otherwise a retried push could be told
+/// "already stored" about operations that are lost on the next restart.
 pub trait Store: Send + Sync + 'static {
     fn get(&self, keyspace: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     fn put(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError>;

@@ -7,6 +7,7 @@ mod consolidation;
 mod criteria;
 mod durability;
 mod exports;
+mod faults;
 mod fuzz;
 mod golden;
 mod indicators;
