@@ -10,6 +10,8 @@ pub mod config;
 pub mod documents;
 pub mod error;
 pub mod evidence;
+pub mod figures;
+pub mod generate;
 pub mod hex;
 pub mod openapi;
 mod rejections;
@@ -57,11 +59,16 @@ pub struct AppState {
     pub auth: auth::AuthConfig,
     /// Usernames whose login is being checked at this moment.
     pub login_gate: Arc<auth::LoginGate>,
+    /// Each part's figures counted so far (see [`figures`]).
+    pub figures: Arc<figures::Cache>,
+    /// The fingerprint of the catalogue's counting rules, kept with counted figures.
+    pub rules: Arc<str>,
 }
 
 impl AppState {
     /// State over `store` with the shipped catalogue's copy and the system clock.
     pub fn new(store: Arc<dyn store::Store>, catalog: Arc<Catalog>) -> AppState {
+        let rules = figures::rules_fingerprint(&catalog).into();
         AppState {
             store,
             catalog,
@@ -70,6 +77,8 @@ impl AppState {
             config: Arc::default(),
             auth: auth::AuthConfig::default(),
             login_gate: Arc::default(),
+            figures: Arc::default(),
+            rules,
         }
     }
 

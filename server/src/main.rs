@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use hoctap_server::auth::AuthConfig;
 use hoctap_server::catalog::LocalSet;
 use hoctap_server::cli::{self, Report, SetSource};
+use hoctap_server::generate;
 use hoctap_server::store::{self, SledStore};
 use hoctap_server::{app, AppState, Catalog};
 
@@ -57,6 +58,35 @@ enum Command {
     Sample {
         #[arg(long, env = "HOCTAP_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+    },
+    /// Generate a province of data for benchmarks (deterministic for a seed): communes ×
+    /// hamlets × households with their people, clans and agencies, evaluated in the
+    /// given years, loaded through the sync path. Run it while the server is stopped.
+    Generate {
+        #[arg(long, env = "HOCTAP_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Province code (e.g. 38); by default the first province with enough communes.
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        communes: usize,
+        /// Hamlets per commune.
+        #[arg(long, default_value_t = 25)]
+        hamlets: usize,
+        /// Households per hamlet (four people each on average).
+        #[arg(long, default_value_t = 250)]
+        households: usize,
+        /// Years evaluated, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "2025,2026")]
+        years: Vec<i32>,
+        /// Share of people aged 15 and over evaluated as Learning Citizens each year.
+        #[arg(long, default_value_t = 0.2)]
+        citizens: f64,
+        /// Share of households evaluated as Learning Families each year.
+        #[arg(long, default_value_t = 0.3)]
+        families: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Write the whole data directory (operation log, accounts, evidence) to a backup
     /// file. Run it while the server is stopped.
@@ -160,23 +190,49 @@ fn main() -> anyhow::Result<()> {
             let state = open_state(&data_dir)?;
             let ops = hoctap_server::sample::operations(&state.catalog);
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            let (mut accepted, mut duplicates) = (0, 0);
-            for (i, batch) in ops.chunks(hoctap_shared::protocol::MAX_OPS_PER_PUSH).enumerate() {
-                let response = runtime
-                    .block_on(hoctap_server::sync::push(&state, batch))
-                    .map_err(|e| anyhow::anyhow!(e.messages().0))?;
-                if let Some(rejected) = response.rejected.first() {
-                    anyhow::bail!("dữ liệu mẫu bị từ chối ({}): {}", rejected.code, rejected.message);
-                }
-                accepted += response.accepted.len();
-                duplicates += response.duplicates.len();
+            let loaded = runtime
+                .block_on(generate::load(&state, &ops))
+                .map_err(|e| anyhow::anyhow!("dữ liệu mẫu: {}", e.messages().0))?;
+            println!("Đã nạp dữ liệu mẫu: {} thao tác mới, {} đã có từ trước.", loaded.accepted, loaded.duplicates);
+            Ok(())
+        }
+        Command::Generate { data_dir, province, communes, hamlets, households, years, citizens, families, seed } => {
+            let size = generate::Size { province, communes, hamlets, households, years, citizens, families, seed };
+            if !(0.0..=1.0).contains(&size.citizens) || !(0.0..=1.0).contains(&size.families) {
+                anyhow::bail!("--citizens và --families là tỉ lệ từ 0 đến 1");
+            }
+            let state = open_state(&data_dir)?;
+            let (province, list) = generate::communes(&state.catalog, &size).map_err(anyhow::Error::msg)?;
+            eprintln!("Sinh dữ liệu cho {} xã, phường của {}", list.len(), province.full_name());
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let started = std::time::Instant::now();
+            let mut total = generate::Loaded::default();
+            for (i, commune) in list.iter().enumerate() {
+                let ops = generate::commune_ops(&state.catalog, &size, commune, i).map_err(anyhow::Error::msg)?;
+                let loaded = runtime
+                    .block_on(generate::load(&state, &ops))
+                    .map_err(|e| anyhow::anyhow!("{}: {}", commune.full_name(), e.messages().0))?;
+                total.accepted += loaded.accepted;
+                total.duplicates += loaded.duplicates;
+                let elapsed = started.elapsed().as_secs_f64();
+                let left = elapsed / (i + 1) as f64 * (list.len() - i - 1) as f64;
                 eprintln!(
-                    "  {} / {} thao tác",
-                    ((i + 1) * hoctap_shared::protocol::MAX_OPS_PER_PUSH).min(ops.len()),
-                    ops.len()
+                    "  {}/{} {}: {} thao tác; tổng {} thao tác, {:.0} thao tác/giây, còn khoảng {:.0} giây",
+                    i + 1,
+                    list.len(),
+                    commune.full_name(),
+                    ops.len(),
+                    total.accepted + total.duplicates,
+                    (total.accepted + total.duplicates) as f64 / elapsed.max(0.001),
+                    left
                 );
             }
-            println!("Đã nạp dữ liệu mẫu: {accepted} thao tác mới, {duplicates} đã có từ trước.");
+            println!(
+                "Đã sinh dữ liệu: {} thao tác mới, {} đã có từ trước, trong {:.1} giây.",
+                total.accepted,
+                total.duplicates,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Backup { data_dir, out } => {
@@ -258,7 +314,9 @@ fn open_state(data_dir: &std::path::Path) -> anyhow::Result<AppState> {
         format!("không mở được kho dữ liệu {} (máy chủ có đang chạy không? hãy dừng nó trước)", data_dir.display())
     })?;
     store::check_schema(&sled)?;
-    Ok(AppState::new(Arc::new(sled), Arc::new(Catalog::load_shipped()?)))
+    let state = AppState::new(Arc::new(sled), Arc::new(Catalog::load_shipped()?));
+    hoctap_server::figures::ensure_index(&state)?;
+    Ok(state)
 }
 
 fn exit_with(report: Report) -> anyhow::Result<()> {
@@ -318,6 +376,10 @@ async fn serve(
     let mut state = AppState::new(store.clone(), Arc::new(catalog));
     state.auth = auth;
     state.config = Arc::new(config);
+    let indexed = hoctap_server::figures::ensure_index(&state)?;
+    if indexed > 0 {
+        tracing::info!(records = indexed, "records of an older data directory indexed by commune");
+    }
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
     let local = listener.local_addr()?;
     tracing::info!("hoctap đang chạy tại http://{local}/");

@@ -25,10 +25,12 @@ pub const OLD_TU_AN: &str = "commune:23626:old";
 /// An old ward split between new wards (Hà Nội).
 pub const OLD_NGOC_HA: &str = "commune:00016:old";
 
-/// Mints the operations of one sample device with a ticking clock.
+/// Mints the operations of one device with a ticking clock (also used by
+/// [`crate::generate`]).
 #[derive(Debug)]
-struct Device {
-    name: String,
+pub(crate) struct Device {
+    /// The device id, which also prefixes its operation ids.
+    device: String,
     hlc: Hlc,
     made: u32,
     now_ms: i64,
@@ -36,17 +38,21 @@ struct Device {
 
 impl Device {
     fn new(name: &str) -> Device {
-        // 1 January 2026, 08:00 in Vietnam.
-        Device { name: name.to_string(), hlc: Hlc::zero(&format!("mau-{name}")), made: 0, now_ms: 1_767_229_200_000 }
+        Device::with_id(format!("mau-{name}"))
     }
 
-    fn op(&mut self, unit: &str, record: &RecordId, body: OpBody) -> Operation {
+    pub(crate) fn with_id(device: String) -> Device {
+        // 1 January 2026, 08:00 in Vietnam.
+        Device { hlc: Hlc::zero(&device), device, made: 0, now_ms: 1_767_229_200_000 }
+    }
+
+    pub(crate) fn op(&mut self, unit: &str, record: &RecordId, body: OpBody) -> Operation {
         self.made += 1;
         self.now_ms += 1_000;
         self.hlc = self.hlc.tick(self.now_ms);
         Operation {
-            id: format!("mau-{}-{:05}", self.name, self.made),
-            device: format!("mau-{}", self.name),
+            id: format!("{}-{:05}", self.device, self.made),
+            device: self.device.clone(),
             hlc: self.hlc.clone(),
             record: record.clone(),
             unit: unit.to_string(),
@@ -54,7 +60,7 @@ impl Device {
         }
     }
 
-    fn fields(&mut self, unit: &str, record: &RecordId, fields: &[(&str, Value)]) -> Operation {
+    pub(crate) fn fields(&mut self, unit: &str, record: &RecordId, fields: &[(&str, Value)]) -> Operation {
         let fields = fields
             .iter()
             .map(|(field, value)| FieldEdit { field: (*field).to_string(), value: value.clone(), base: vec![] })
@@ -63,13 +69,13 @@ impl Device {
     }
 }
 
-fn id(kind: RecordKind, id: String) -> RecordId {
+pub(crate) fn id(kind: RecordKind, id: String) -> RecordId {
     RecordId { kind, id }
 }
 
 /// How far an evaluation got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
+pub(crate) enum Stage {
     Draft,
     Submitted,
     Recognised,
@@ -78,7 +84,7 @@ enum Stage {
 /// Scores every indicator of `set` (full marks, or one short on every other indicator
 /// when `weak`) and moves the evaluation to `stage`.
 #[allow(clippy::too_many_arguments)]
-fn evaluation(
+pub(crate) fn evaluation(
     d: &mut Device,
     unit: &str,
     eval_id: String,

@@ -9,9 +9,10 @@
 //!
 //! Keyspaces: `log` (seq → op JSON), `op_ids` (op id → seq), `record_ops` (record,
 //! seq → op id), `scope` (unit, seq → ∅), `views` (record → view JSON), `units`
-//! (hamlets registered through sync), `meta/last_seq`.
+//! (hamlets registered through sync), `meta/last_seq`, and the parts of
+//! [`crate::figures`] (`part_records`, `parts`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use hoctap_shared::merge::{self, RecordView};
 use hoctap_shared::protocol::{
@@ -144,6 +145,9 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
     // as is once the batch is accepted.
     let mut touched: BTreeMap<RecordId, (Vec<Operation>, RecordView)> = BTreeMap::new();
     let mut new_units: BTreeMap<String, OrgUnit> = BTreeMap::new();
+    // Each record under its part, and each touched part's new version (crate::figures).
+    let mut part_records: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut part_versions: BTreeMap<String, u64> = BTreeMap::new();
 
     for op in ops {
         if let Some(earlier) = batch_ids.get(op.id.as_str()) {
@@ -213,6 +217,9 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
         for unit in &chain {
             writes.push(Write::Put { keyspace: "scope", key: keyed(unit, seq), value: Vec::new() });
         }
+        let part = crate::figures::part_of_chain(&chain).to_string();
+        part_records.insert((part.clone(), op.record.to_string()));
+        part_versions.insert(part, seq);
         if let OpBody::AttachEvidence { sha256, .. } = &op.body {
             writes.push(crate::evidence::grant(sha256, &op.unit));
         }
@@ -225,6 +232,10 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
     }
 
     if response.accepted.is_empty() {
+        // "Already stored" is an acknowledgement too: make sure it is on disk.
+        if !response.duplicates.is_empty() {
+            state.store.flush()?;
+        }
         return Ok(response);
     }
     for (record, (_, view)) in &touched {
@@ -233,6 +244,7 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
     for (id, unit) in &new_units {
         writes.push(Write::Put { keyspace: "units", key: id.as_bytes().to_vec(), value: encode(unit) });
     }
+    writes.extend(crate::figures::index_writes(&part_records, &part_versions));
     writes.push(Write::Put { keyspace: "meta", key: LAST_SEQ.to_vec(), value: seq_bytes(seq).to_vec() });
     state.store.apply(&writes)?;
     state.store.flush()?;

@@ -112,15 +112,17 @@ pub struct Consolidation {
     pub recognised: Vec<RecognisedSubject>,
 }
 
-/// The figures of one part of the records (a commune's, on the server), before they are
+/// The figures of one part of the records (a hamlet's, on the server), before they are
 /// rolled up: each unit's own subjects and evaluations only. Parts add up, so a
-/// province is the sum of its communes' parts and only the part whose records changed
-/// needs counting again.
+/// province is the sum of its hamlets' and communes' parts and only the part whose
+/// records changed needs counting again.
 ///
-/// A part is exact on its own when every record its subjects refer to (household, clan,
-/// unit, hamlet) and every subject its evaluations recognise lies inside it; the two
-/// `outside` sets name the records for which that is not so, so that the caller can tell
-/// whether [`combine`] of the parts equals [`consolidate`] of all their records.
+/// People refer to records a part may not hold: the clan, the agency, the hamlet record
+/// (kept with the commune). Their titles come in as `outside` titles when the part is
+/// counted, and the part keeps the ones it used, so the caller can tell when they have
+/// changed. A part is exact when every other record its subjects refer to (their
+/// household) and every subject its evaluations recognise lies inside it; the two
+/// `outside` sets name the records for which that is not so.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
     pub year: i32,
@@ -135,6 +137,15 @@ pub struct Part {
     /// Subjects recognised by the part's evaluations that the part does not hold: their
     /// titles count nowhere in the part.
     pub outside_subjects: BTreeSet<RecordId>,
+    /// Titles the part's evaluations confer on clans, agencies and hamlets it holds:
+    /// the titles other parts' people count as outside titles.
+    pub shared_titles: BTreeSet<(RecordId, Model)>,
+    /// The outside titles of records in `outside_references` the part was counted with.
+    pub outside_titles_seen: BTreeSet<(RecordId, Model)>,
+    /// The communes holding records in the part, and whether their own Learning
+    /// Commune evaluation in the part was recognised (each commune counts once in the
+    /// communes ratio, however many parts it has).
+    pub communes: BTreeMap<String, bool>,
 }
 
 impl Part {
@@ -152,6 +163,11 @@ impl Part {
         self.recognised.extend(other.recognised.iter().cloned());
         self.outside_references.extend(other.outside_references.iter().cloned());
         self.outside_subjects.extend(other.outside_subjects.iter().cloned());
+        self.shared_titles.extend(other.shared_titles.iter().cloned());
+        self.outside_titles_seen.extend(other.outside_titles_seen.iter().cloned());
+        for (commune, recognised) in &other.communes {
+            *self.communes.entry(commune.clone()).or_default() |= recognised;
+        }
     }
 }
 
@@ -165,13 +181,26 @@ pub fn consolidate(
     settings: &Settings,
     parent_of: &dyn Fn(&str) -> Option<String>,
 ) -> Consolidation {
-    combine(part(views, year, sets, definitions, settings, parent_of), parent_of)
+    let counted = part(views, year, sets, definitions, settings, parent_of, &BTreeSet::new());
+    combine(counted, definitions, parent_of)
 }
 
 /// Rolls a part (or the sum of several) up the hierarchy: every unit that holds records
 /// or lies above one, with the sum of its own figures and its descendants'.
-pub fn combine(part: Part, parent_of: &dyn Fn(&str) -> Option<String>) -> Consolidation {
-    let Part { year, tallies, models, mut recognised, .. } = part;
+pub fn combine(part: Part, definitions: &Definitions, parent_of: &dyn Fn(&str) -> Option<String>) -> Consolidation {
+    let Part { year, mut tallies, models, mut recognised, communes, .. } = part;
+    // Every commune with records counts once, recognised by its own Learning Commune
+    // evaluation.
+    for (commune, recognised) in communes {
+        let subject = Subject::new(SubjectKind::Commune, recognised.then_some(Flag::LearningCommune));
+        let tally = Tally::of_subjects(definitions, [&subject]);
+        match tallies.get_mut(&commune) {
+            Some(own) => own.add(&tally),
+            None => {
+                tallies.insert(commune, tally);
+            }
+        }
+    }
     let mut parents: BTreeMap<String, Option<String>> = BTreeMap::new();
     for unit in tallies.keys().chain(models.keys()) {
         let ancestors = chain(unit, parent_of);
@@ -196,7 +225,8 @@ pub fn combine(part: Part, parent_of: &dyn Fn(&str) -> Option<String>) -> Consol
 }
 
 /// Counts the own figures of the units of `views` for `year`, without rolling them up.
-/// `parent_of` is used only to find the commune each record lies in.
+/// `parent_of` is used only to find the commune each record lies in; `outside` holds
+/// titles recognised elsewhere, which count for records the part does not hold.
 pub fn part(
     views: &[RecordView],
     year: i32,
@@ -204,6 +234,7 @@ pub fn part(
     definitions: &Definitions,
     settings: &Settings,
     parent_of: &dyn Fn(&str) -> Option<String>,
+    outside: &BTreeSet<(RecordId, Model)>,
 ) -> Part {
     let by_id: BTreeMap<&RecordId, &RecordView> = views.iter().map(|v| (&v.record, v)).collect();
     let set_model: BTreeMap<&str, (Model, &CriteriaSet)> = sets.iter().map(|s| (s.id.as_str(), (s.model, s))).collect();
@@ -251,7 +282,10 @@ pub fn part(
             });
         }
     }
-    let holds = |record: &RecordId, model: Model| titled.get(record).is_some_and(|m| m.contains(&model));
+    let holds = |record: &RecordId, model: Model| {
+        titled.get(record).is_some_and(|m| m.contains(&model))
+            || (!by_id.contains_key(record) && outside.contains(&(record.clone(), model)))
+    };
     let reference = |view: &RecordView, field: &str, kind: RecordKind| -> Option<RecordId> {
         let id = view.value(field)?.as_str()?.to_string();
         Some(RecordId { kind, id })
@@ -328,24 +362,35 @@ pub fn part(
         };
         own_subjects.entry(unit).or_default().push(subject);
     }
-    // Every commune with records counts once, recognised by its own Learning Commune
-    // evaluation.
-    let commune_units: BTreeSet<String> = own_subjects
+    let communes: BTreeMap<String, bool> = own_subjects
         .keys()
         .chain(own_models.keys())
         .filter_map(|u| chain(u, parent_of).into_iter().find(|c| c.starts_with("commune:")))
+        .map(|commune| {
+            let recognised = recognised.iter().any(|r| r.model == Model::LearningCommune && r.unit == commune);
+            (commune, recognised)
+        })
         .collect();
-    for commune in &commune_units {
-        let recognised_commune = recognised.iter().any(|r| r.model == Model::LearningCommune && r.unit == *commune);
-        own_subjects
-            .entry(commune.clone())
-            .or_default()
-            .push(Subject::new(SubjectKind::Commune, recognised_commune.then_some(Flag::LearningCommune)));
-    }
-
+    let shared_titles = titled
+        .iter()
+        .filter(|(record, _)| matches!(record.kind, RecordKind::Clan | RecordKind::Unit | RecordKind::Hamlet))
+        .flat_map(|(record, models)| models.iter().map(|m| ((*record).clone(), *m)))
+        .collect();
+    let outside_titles_seen =
+        outside.iter().filter(|(record, _)| outside_references.contains(record)).cloned().collect();
     let tallies =
         own_subjects.iter().map(|(unit, subjects)| (unit.clone(), Tally::of_subjects(definitions, subjects))).collect();
-    Part { year, tallies, models: own_models, recognised, outside_references, outside_subjects }
+    Part {
+        year,
+        tallies,
+        models: own_models,
+        recognised,
+        outside_references,
+        outside_subjects,
+        shared_titles,
+        outside_titles_seen,
+        communes,
+    }
 }
 
 /// `unit` and its ancestors, nearest first.

@@ -1,25 +1,22 @@
 //! Consolidated figures for a unit and a year: every ratio as numerator, denominator
 //! and percentage (each reading), rolled up from everything below the unit, beside the
 //! 2025 and 2030 targets of the plans that apply to it (as in its annual report);
-//! evaluations per model and result; recognised subjects; and the same figures for each
-//! child unit, whose counts add up to the unit's. The response types live in
-//! `hoctap_shared::report`, so the web app reads the same JSON.
-
-use std::collections::BTreeMap;
+//! evaluations per model and result; recognised subjects (for a commune and the units
+//! inside it); and the same figures for each child unit, whose counts add up to the unit's. The response types live in
+//! `hoctap_shared::report`, so the web app reads the same JSON. The figures come from
+//! the parts kept by [`crate::figures`]: only parts changed since last asked are counted.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use hoctap_shared::accounts::Action;
-use hoctap_shared::consolidation::{consolidate, UnitFigures};
-use hoctap_shared::indicators::Settings;
-use hoctap_shared::merge::RecordView;
+use hoctap_shared::consolidation::UnitFigures;
 use hoctap_shared::plans::effective_target;
 use hoctap_shared::report::{ChildFigures, ConsolidationView, IndicatorRow, ReadingRow};
+use hoctap_shared::units::UnitKind;
 use serde::Deserialize;
 
 use crate::auth::CurrentAccount;
 use crate::openapi::ErrorBody;
-use crate::store::StoreError;
 use crate::{ApiError, AppState};
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -27,32 +24,6 @@ use crate::{ApiError, AppState};
 pub struct YearQuery {
     /// The year whose evaluations are counted.
     year: i32,
-}
-
-/// Every stored view under `unit`. A full scan: fine for a commune, to be replaced by a
-/// per-unit index for provinces (issue 6 measures it).
-fn views_under(state: &AppState, unit: &str) -> Result<Vec<RecordView>, StoreError> {
-    let mut views = Vec::new();
-    // Records share few units: decide each unit once rather than walk its parents for
-    // every record.
-    let mut covered: BTreeMap<String, bool> = BTreeMap::new();
-    crate::store::for_each(state.store.as_ref(), "views", b"", |key, bytes| {
-        let view: RecordView = serde_json::from_slice(bytes)
-            .map_err(|_| StoreError::Corrupt { key: format!("views/{}", String::from_utf8_lossy(key)) })?;
-        let inside = match covered.get(&view.unit) {
-            Some(inside) => *inside,
-            None => {
-                let inside = state.unit_covers(unit, &view.unit)?;
-                covered.insert(view.unit.clone(), inside);
-                inside
-            }
-        };
-        if inside {
-            views.push(view);
-        }
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(views)
 }
 
 /// Every ratio as numerator, denominator and percentage, rolled up from everything below
@@ -85,16 +56,10 @@ pub async fn consolidation_show(
     if state.unit(&unit)?.is_none() {
         return Err(ApiError::NotFound { what: format!("đơn vị {unit}") });
     }
-    let views = views_under(&state, &unit)?;
+    // Names are listed for a commune and the units inside it; above, the counts remain.
+    let listed = !matches!(state.unit(&unit)?.map(|u| u.kind), Some(UnitKind::Province | UnitKind::District));
+    let result = crate::figures::consolidation(&state, &unit, query.year, listed)?;
     let parent_of = |id: &str| state.parent_of(id).ok().flatten();
-    let result = consolidate(
-        &views,
-        query.year,
-        &state.catalog.criteria,
-        &state.catalog.definitions,
-        &Settings::default(),
-        &parent_of,
-    );
     let empty = UnitFigures::default();
     let figures = result.units.get(&unit).unwrap_or(&empty);
     // The same plans as the unit's annual report: its own, its predecessors', its

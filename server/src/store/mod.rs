@@ -11,7 +11,7 @@ mod memory;
 mod sled_store;
 
 pub use memory::MemoryStore;
-pub use sled_store::SledStore;
+pub use sled_store::{replay_plain, SledStore};
 
 /// Storage failures. Details are logged by the caller; clients only see that storage
 /// failed, or that it is full.

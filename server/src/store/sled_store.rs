@@ -213,6 +213,26 @@ impl Store for SledStore {
     }
 }
 
+/// The limit the benchmarks compare ingest with: `batches` written to a new plain sled
+/// database in `dir` (no wrapper, no reopening), each batch flushed before the next,
+/// with keys laid out as [`SledStore`] lays them out.
+pub fn replay_plain(dir: &Path, batches: &[Vec<Write>]) -> Result<(), StoreError> {
+    let db = sled::open(dir)?;
+    let tree = db.open_tree("hoctap")?;
+    for batch in batches {
+        let mut plain = sled::Batch::default();
+        for write in batch {
+            match write {
+                Write::Put { keyspace, key, value } => plain.insert(full_key(keyspace, key), value.as_slice()),
+                Write::Remove { keyspace, key } => plain.remove(full_key(keyspace, key)),
+            }
+        }
+        tree.apply_batch(plain)?;
+        db.flush()?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     //! Reopening after a failure, which a full disk triggers; the full disk itself is

@@ -4,6 +4,8 @@
 //! part (one part per commune, as the server caches them) equal to the figures of all
 //! its records counted at once.
 
+use std::collections::BTreeSet;
+
 use hoctap_shared::consolidation::{combine, consolidate, part, Part};
 use hoctap_shared::criteria::{shipped, Model};
 use hoctap_shared::date::Date;
@@ -185,9 +187,10 @@ fn commune_of(unit: &str) -> &'static str {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
-    /// People, households and titles spread over two communes: the sum of the communes'
-    /// parts, rolled up, equals the consolidation of every record at once, and a part
-    /// names no outside record while every household lies in its person's commune.
+    /// People, households and titles spread over five hamlets of two communes: the sum
+    /// of the hamlets' parts, rolled up, equals the consolidation of every record at once
+    /// (each commune counted once in the communes ratio), and a part names no outside
+    /// record while every household lies in its person's hamlet.
     #[test]
     fn prop_parts_add_up_to_the_whole(people in prop::collection::vec((0u8..5, 1940i64..2020, any::<bool>(), 0u8..3, 0u8..3), 0..30)) {
         let mut d = Device::new("may-x");
@@ -209,15 +212,15 @@ proptest! {
         let (sets, definitions, settings) = (shipped::all(), indicators::shipped(), Settings::default());
         let whole = consolidate(&views, 2026, &sets, &definitions, &settings, &parent_of);
         let mut sum = Part { year: 2026, ..Part::default() };
-        for commune in [COMMUNE, OTHER_COMMUNE] {
-            let own: Vec<_> = views.iter().filter(|v| commune_of(&v.unit) == commune).cloned().collect();
-            let p = part(&own, 2026, &sets, &definitions, &settings, &parent_of);
+        for hamlet in hamlets {
+            let own: Vec<_> = views.iter().filter(|v| v.unit == hamlet).cloned().collect();
+            let p = part(&own, 2026, &sets, &definitions, &settings, &parent_of, &BTreeSet::new());
             let outside: Vec<_> = p.outside_references.iter().filter(|r| r.kind != RecordKind::Hamlet).collect();
             prop_assert!(outside.iter().all(|r| r.kind == RecordKind::Household && !views.iter().any(|v| &v.record == *r)), "{:?}", outside);
             prop_assert!(p.outside_subjects.is_empty());
             sum.add(&p);
         }
-        prop_assert_eq!(combine(sum, &parent_of), whole);
+        prop_assert_eq!(combine(sum, &definitions, &parent_of), whole);
     }
 }
 
@@ -233,7 +236,37 @@ fn a_part_names_the_records_it_refers_to_outside_itself() {
     let set: OpSet = ops.into_iter().collect();
     let views: Vec<_> = set.views().into_values().collect();
     let own: Vec<_> = views.iter().filter(|v| commune_of(&v.unit) == OTHER_COMMUNE).cloned().collect();
-    let p = part(&own, 2026, &shipped::all(), &indicators::shipped(), &Settings::default(), &parent_of);
+    let p =
+        part(&own, 2026, &shipped::all(), &indicators::shipped(), &Settings::default(), &parent_of, &BTreeSet::new());
     assert!(p.outside_references.contains(&h), "{:?}", p.outside_references);
     assert!(p.outside_subjects.contains(&h), "{:?}", p.outside_subjects);
+}
+
+/// A person of a hamlet works for an agency kept with the commune, recognised as a
+/// Learning Unit there: the commune's part shares the title, the hamlet's part counts
+/// it as an outside title and says so, and the parts add up to the whole.
+#[test]
+fn titles_of_records_kept_with_the_commune_reach_the_hamlets_people() {
+    let mut d = Device::new("may-z");
+    let mut ops = person(&mut d, "hamlet:a", "p1", 1980, "ho-1", false, "basic");
+    let p1 = record(RecordKind::Person, "p1");
+    ops.push(d.set("hamlet:a", &p1, "member_of", json!("dv-1")));
+    let agency = record(RecordKind::Unit, "dv-1");
+    ops.push(d.set(COMMUNE, &agency, "name", json!("Trường Tiểu học")));
+    ops.extend(recognised(&mut d, COMMUNE, "dg-dv-1", "dvht-tt24-2023", &agency, 2026));
+    let set: OpSet = ops.into_iter().collect();
+    let views: Vec<_> = set.views().into_values().collect();
+    let (sets, definitions, settings) = (shipped::all(), indicators::shipped(), Settings::default());
+    let whole = consolidate(&views, 2026, &sets, &definitions, &settings, &parent_of);
+    let of = |unit: &str| views.iter().filter(|v| v.unit == unit).cloned().collect::<Vec<_>>();
+    let commune = part(&of(COMMUNE), 2026, &sets, &definitions, &settings, &parent_of, &BTreeSet::new());
+    assert!(commune.shared_titles.contains(&(agency.clone(), Model::LearningUnit)), "{:?}", commune.shared_titles);
+    let alone = part(&of("hamlet:a"), 2026, &sets, &definitions, &settings, &parent_of, &BTreeSet::new());
+    let hamlet = part(&of("hamlet:a"), 2026, &sets, &definitions, &settings, &parent_of, &commune.shared_titles);
+    assert!(alone.outside_titles_seen.is_empty());
+    assert_eq!(hamlet.outside_titles_seen, commune.shared_titles);
+    assert_ne!(alone.tallies, hamlet.tallies, "the agency's title changes the person's flags");
+    let mut sum = commune.clone();
+    sum.add(&hamlet);
+    assert_eq!(combine(sum, &definitions, &parent_of), whole);
 }

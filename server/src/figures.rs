@@ -1,0 +1,397 @@
+//! Consolidated figures without rereading every record: the records are kept in parts
+//! (one per hamlet; records kept at a commune, such as clans, agencies and the hamlet
+//! records, in the commune's part; the unit itself above any commune), each part's own
+//! figures for a year ([`hoctap_shared::consolidation::Part`]) are counted once and
+//! kept, and a unit's figures are the sum of the parts below it, rolled up. A push
+//! bumps the version of the parts it touches, so after one new operation only that
+//! hamlet is counted again.
+//!
+//! Keyspaces: `part_records` (part, record → ∅: every record ever written in the part),
+//! `parts` (part → sequence number of its last operation: the part's version),
+//! `figures` (part, year → the part's counted figures with the version and the rules
+//! they were counted with; a cache, rebuilt whenever stale), and `meta/parts_indexed`
+//! (set once a data directory written before parts existed has been indexed).
+//!
+//! People refer to clans, agencies and hamlet records kept in the commune's part: the
+//! titles recognised there are passed to the hamlets' parts as outside titles, and a
+//! part counted with other outside titles than the current ones is counted again. The
+//! sum of parts equals counting all their records at once as long as no part's people
+//! refer to a household, or its evaluations recognise a subject, held by another part
+//! in the same scope; each part lists those records, and when one is found in scope the
+//! scope is counted from its records directly (exact, only slower).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use hoctap_shared::consolidation::{self, Consolidation, Part};
+use hoctap_shared::criteria::Model;
+use hoctap_shared::indicators::Settings;
+use hoctap_shared::merge::RecordView;
+use hoctap_shared::protocol::{RecordId, RecordKind};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::store::{StoreError, Write};
+use crate::{AppState, Catalog};
+
+pub const PART_RECORDS: &str = "part_records";
+pub const PARTS: &str = "parts";
+pub const FIGURES: &str = "figures";
+const INDEXED: &[u8] = b"parts_indexed";
+
+/// The part a unit's records are kept in, from the unit's chain (the unit first, then
+/// its ancestors): the hamlet in it, else the commune, else the unit itself.
+pub fn part_of_chain(chain: &[String]) -> &str {
+    chain
+        .iter()
+        .find(|u| u.starts_with("hamlet:"))
+        .or_else(|| chain.iter().find(|u| u.starts_with("commune:")))
+        .or(chain.first())
+        .map_or("", String::as_str)
+}
+
+/// The part of `unit`'s records, following its recorded parents.
+pub fn part_of(state: &AppState, unit: &str) -> Result<String, StoreError> {
+    let mut current = unit.to_string();
+    for _ in 0..16 {
+        if current.starts_with("hamlet:") || current.starts_with("commune:") {
+            return Ok(current);
+        }
+        match state.parent_of(&current)? {
+            Some(parent) => current = parent,
+            None => break,
+        }
+    }
+    Ok(unit.to_string())
+}
+
+fn key(part: &str, tail: &[u8]) -> Vec<u8> {
+    let mut key = part.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(tail);
+    key
+}
+
+fn year_key(part: &str, year: i32) -> Vec<u8> {
+    key(part, &year.to_be_bytes())
+}
+
+/// The writes a push adds for its accepted operations: each record under its part, and
+/// each touched part's new version.
+pub fn index_writes(records: &BTreeSet<(String, String)>, versions: &BTreeMap<String, u64>) -> Vec<Write> {
+    let mut writes: Vec<Write> = records
+        .iter()
+        .map(|(part, record)| Write::Put {
+            keyspace: PART_RECORDS,
+            key: key(part, record.as_bytes()),
+            value: Vec::new(),
+        })
+        .collect();
+    writes.extend(versions.iter().map(|(part, seq)| Write::Put {
+        keyspace: PARTS,
+        key: part.as_bytes().to_vec(),
+        value: seq.to_be_bytes().to_vec(),
+    }));
+    writes
+}
+
+/// Indexes the records of a data directory written before parts existed (once; a
+/// store whose every record came through this build's push is already indexed).
+pub fn ensure_index(state: &AppState) -> Result<usize, StoreError> {
+    if state.store.get("meta", INDEXED)?.is_some() {
+        return Ok(0);
+    }
+    let last = crate::sync::last_seq(state)?;
+    let mut parts: BTreeMap<String, String> = BTreeMap::new();
+    let mut writes = Vec::new();
+    let mut versions = BTreeMap::new();
+    let mut records = 0;
+    crate::store::for_each(state.store.as_ref(), "views", b"", |record, bytes| {
+        let view: RecordView = decode(bytes, "views")?;
+        let part = match parts.get(&view.unit) {
+            Some(part) => part.clone(),
+            None => {
+                let part = part_of(state, &view.unit)?;
+                parts.insert(view.unit.clone(), part.clone());
+                part
+            }
+        };
+        writes.push(Write::Put { keyspace: PART_RECORDS, key: key(&part, record), value: Vec::new() });
+        versions.insert(part, last);
+        records += 1;
+        if writes.len() >= 10_000 {
+            state.store.apply(&std::mem::take(&mut writes))?;
+        }
+        Ok::<(), StoreError>(())
+    })?;
+    writes.extend(index_writes(&BTreeSet::new(), &versions));
+    writes.push(Write::Put { keyspace: "meta", key: INDEXED.to_vec(), value: vec![1] });
+    state.store.apply(&writes)?;
+    state.store.flush()?;
+    Ok(records)
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { key: keyspace.to_string() })
+}
+
+/// A fingerprint of the rules figures are counted with (criteria sets and ratio
+/// definitions): figures counted under other rules are counted again.
+pub fn rules_fingerprint(catalog: &Catalog) -> String {
+    let mut hash = Sha256::new();
+    hash.update(serde_json::to_vec(&catalog.definitions).unwrap_or_default());
+    for set in &catalog.criteria {
+        hash.update(serde_json::to_vec(set).unwrap_or_default());
+    }
+    crate::hex::to_hex(&hash.finalize()[..16])
+}
+
+/// A part's figures as kept under `figures`.
+#[derive(Debug, Serialize, Deserialize)]
+struct Kept {
+    version: u64,
+    rules: String,
+    part: Part,
+}
+
+/// The parts' figures counted so far, without their lists of recognised subjects (a
+/// province's would be millions of names): shared by every request.
+#[derive(Debug, Default)]
+pub struct Cache {
+    parts: Mutex<BTreeMap<PartYear, (u64, Arc<Part>)>>,
+    /// Whether a unit covers a part (units and their parents do not change).
+    covers: Mutex<BTreeMap<(String, String), bool>>,
+}
+
+/// A part and a year.
+type PartYear = (String, i32);
+
+impl Cache {
+    fn covers(&self, state: &AppState, unit: &str, part: &str) -> Result<bool, StoreError> {
+        let key = (unit.to_string(), part.to_string());
+        if let Some(known) = self.covers.lock().map_err(|_| StoreError::Poisoned)?.get(&key) {
+            return Ok(*known);
+        }
+        let covers = state.unit_covers(unit, part)?;
+        self.covers.lock().map_err(|_| StoreError::Poisoned)?.insert(key, covers);
+        Ok(covers)
+    }
+
+    fn get(&self, part: &str, year: i32, version: u64) -> Option<Arc<Part>> {
+        let parts = self.parts.lock().ok()?;
+        parts.get(&(part.to_string(), year)).filter(|(v, _)| *v == version).map(|(_, p)| p.clone())
+    }
+
+    fn put(&self, part: &str, year: i32, version: u64, figures: &Part) {
+        let light = Part { recognised: Vec::new(), ..figures.clone() };
+        if let Ok(mut parts) = self.parts.lock() {
+            parts.insert((part.to_string(), year), (version, Arc::new(light)));
+        }
+    }
+}
+
+/// Every part and its version.
+pub fn parts(state: &AppState) -> Result<BTreeMap<String, u64>, StoreError> {
+    let mut parts = BTreeMap::new();
+    crate::store::for_each(state.store.as_ref(), PARTS, b"", |part, version| {
+        let version =
+            version.try_into().map(u64::from_be_bytes).map_err(|_| StoreError::Corrupt { key: "parts".into() })?;
+        parts.insert(String::from_utf8_lossy(part).into_owned(), version);
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(parts)
+}
+
+/// The stored views of a part's records (those still in it: a record whose unit moved
+/// is counted in its new part).
+pub fn part_views(state: &AppState, part: &str) -> Result<Vec<RecordView>, StoreError> {
+    let prefix = key(part, b"");
+    let mut views = Vec::new();
+    let mut in_part: BTreeMap<String, bool> = BTreeMap::new();
+    crate::store::for_each(state.store.as_ref(), PART_RECORDS, &prefix, |k, _| {
+        let Some(bytes) = state.store.get("views", &k[prefix.len()..])? else { return Ok(()) };
+        let view: RecordView = decode(&bytes, "views")?;
+        let inside = match in_part.get(&view.unit) {
+            Some(inside) => *inside,
+            None => {
+                let inside = part_of(state, &view.unit)? == part;
+                in_part.insert(view.unit.clone(), inside);
+                inside
+            }
+        };
+        if inside {
+            views.push(view);
+        }
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(views)
+}
+
+/// The outside titles a part counted with `outside_references` would see in `titles`.
+fn seen(titles: &Titles, outside_references: &BTreeSet<RecordId>) -> Titles {
+    titles.iter().filter(|(record, _)| outside_references.contains(record)).cloned().collect()
+}
+
+/// Titles of records, by model.
+type Titles = BTreeSet<(RecordId, Model)>;
+
+/// A part's figures for `year` at `version` with the outside `titles`: from memory,
+/// else as kept, else counted (and kept). With `recognised`, the list of recognised
+/// subjects is included.
+pub fn part_figures(
+    state: &AppState,
+    part: &str,
+    (year, version): (i32, u64),
+    recognised: bool,
+    titles: &Titles,
+) -> Result<Arc<Part>, StoreError> {
+    let current = |p: &Part| p.outside_titles_seen == seen(titles, &p.outside_references);
+    if !recognised {
+        if let Some(found) = state.figures.get(part, year, version).filter(|p| current(p)) {
+            return Ok(found);
+        }
+    }
+    let rules = &state.rules;
+    if let Some(bytes) = state.store.get(FIGURES, &year_key(part, year))? {
+        // A cache: what cannot be read is counted again.
+        if let Ok(kept) = serde_json::from_slice::<Kept>(&bytes) {
+            if kept.version == version && kept.rules.as_str() == &**rules && current(&kept.part) {
+                state.figures.put(part, year, version, &kept.part);
+                return Ok(Arc::new(kept.part));
+            }
+        }
+    }
+    let views = part_views(state, part)?;
+    let counted = consolidation::part(
+        &views,
+        year,
+        &state.catalog.criteria,
+        &state.catalog.definitions,
+        &Settings::default(),
+        &|u: &str| state.parent_of(u).ok().flatten(),
+        titles,
+    );
+    let kept = Kept { version, rules: rules.to_string(), part: counted };
+    state.store.put(FIGURES, &year_key(part, year), &serde_json::to_vec(&kept).unwrap_or_default())?;
+    state.figures.put(part, year, version, &kept.part);
+    Ok(Arc::new(kept.part))
+}
+
+/// The parts whose records count under `unit`: those it covers (an old commune is
+/// covered by the communes it went into), and, for a unit inside a commune, that
+/// commune's.
+pub fn parts_under(state: &AppState, unit: &str) -> Result<BTreeMap<String, u64>, StoreError> {
+    let all = parts(state)?;
+    let own = part_of(state, unit)?;
+    let mut under = BTreeMap::new();
+    for (part, version) in all {
+        if part == own || state.figures.covers(state, unit, &part)? {
+            under.insert(part, version);
+        }
+    }
+    Ok(under)
+}
+
+/// The consolidated figures of `unit` for `year`, counted from the parts under it. The
+/// list of recognised subjects is filled for a commune or a unit inside one (and left
+/// empty above: the counts per model remain).
+pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) -> Result<Consolidation, StoreError> {
+    let under = parts_under(state, unit)?;
+    // The parts kept at communes first: they hold the clans, agencies and hamlet
+    // records whose titles the hamlets' people count. Then again until the titles
+    // settle (a title recognised in a hamlet's part reaches the others).
+    let mut order: Vec<(&String, &u64)> = under.iter().collect();
+    order.sort_by_key(|(part, _)| part.starts_with("hamlet:"));
+    let mut titles = Titles::new();
+    let mut counted = Vec::with_capacity(under.len());
+    for _ in 0..4 {
+        counted.clear();
+        let mut found = Titles::new();
+        for (part, version) in &order {
+            let figures = part_figures(state, part, (year, **version), recognised, &titles)?;
+            found.extend(figures.shared_titles.iter().cloned());
+            titles.extend(figures.shared_titles.iter().cloned());
+            counted.push(figures);
+        }
+        if found == titles {
+            break;
+        }
+        titles = found;
+    }
+    let parents: RefCell<BTreeMap<String, Option<String>>> = RefCell::default();
+    let parent_of = |u: &str| -> Option<String> {
+        if let Some(known) = parents.borrow().get(u) {
+            return known.clone();
+        }
+        let parent = state.parent_of(u).ok().flatten();
+        parents.borrow_mut().insert(u.to_string(), parent.clone());
+        parent
+    };
+    let mut result = if crosses_parts(state, &under, &counted)? {
+        let mut views = Vec::new();
+        for part in under.keys() {
+            views.extend(part_views(state, part)?);
+        }
+        consolidation::consolidate(
+            &views,
+            year,
+            &state.catalog.criteria,
+            &state.catalog.definitions,
+            &Settings::default(),
+            &parent_of,
+        )
+    } else {
+        let mut sum = Part { year, ..Part::default() };
+        for part in &counted {
+            sum.add(part);
+        }
+        consolidation::combine(sum, &state.catalog.definitions, &parent_of)
+    };
+    if recognised {
+        let mut covered: BTreeMap<String, bool> = BTreeMap::new();
+        let mut keep = Vec::with_capacity(result.recognised.len());
+        for subject in std::mem::take(&mut result.recognised) {
+            let inside = match covered.get(&subject.unit) {
+                Some(inside) => *inside,
+                None => {
+                    let inside = state.unit_covers(unit, &subject.unit)?;
+                    covered.insert(subject.unit.clone(), inside);
+                    inside
+                }
+            };
+            if inside {
+                keep.push(subject);
+            }
+        }
+        result.recognised = keep;
+    } else {
+        result.recognised.clear();
+    }
+    Ok(result)
+}
+
+/// Whether a part's people refer to a household, or its evaluations recognise a subject,
+/// held by another part in scope (the sum of the parts would then differ from counting
+/// their records together). Clans, agencies and hamlet records are not such records:
+/// their titles reach other parts as outside titles.
+fn crosses_parts(state: &AppState, under: &BTreeMap<String, u64>, counted: &[Arc<Part>]) -> Result<bool, StoreError> {
+    let mut checked: BTreeSet<&RecordId> = BTreeSet::new();
+    for part in counted {
+        let references = part
+            .outside_references
+            .iter()
+            .filter(|r| !matches!(r.kind, RecordKind::Clan | RecordKind::Unit | RecordKind::Hamlet));
+        for record in references.chain(&part.outside_subjects) {
+            if !checked.insert(record) {
+                continue;
+            }
+            let Some(bytes) = state.store.get("views", record.to_string().as_bytes())? else { continue };
+            let view: RecordView = decode(&bytes, "views")?;
+            if under.contains_key(&part_of(state, &view.unit)?) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
