@@ -270,3 +270,62 @@ fn titles_of_records_kept_with_the_commune_reach_the_hamlets_people() {
     sum.add(&hamlet);
     assert_eq!(combine(sum, &definitions, &parent_of), whole);
 }
+
+/// A generated province (two communes, small) loaded through push: loading it again
+/// changes nothing, and the server's figures by parts equal counting every stored
+/// record at once, for every unit, before and after a new operation.
+#[test]
+fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
+    use hoctap_server::generate::{self, Size};
+    use hoctap_server::store::{for_each, MemoryStore, StoreError};
+
+    let state = hoctap_server::AppState::new(std::sync::Arc::new(MemoryStore::default()), crate::sync::catalog());
+    let size = Size { communes: 2, hamlets: 3, households: 8, ..Size::default() };
+    let (province, communes) = generate::communes(&state.catalog, &size).expect("province");
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let mut all = Vec::new();
+    for (i, commune) in communes.iter().enumerate() {
+        all.extend(generate::commune_ops(&state.catalog, &size, commune, i).expect("ops"));
+    }
+    let first = runtime.block_on(generate::load(&state, &all)).expect("load");
+    assert_eq!((first.accepted, first.duplicates), (all.len(), 0));
+    let again = runtime.block_on(generate::load(&state, &all)).expect("load");
+    assert_eq!((again.accepted, again.duplicates), (0, all.len()));
+
+    let check = |label: &str| {
+        let mut views = Vec::new();
+        for_each(state.store.as_ref(), "views", b"", |_, v| {
+            views.push(serde_json::from_slice(v).expect("view"));
+            Ok::<(), StoreError>(())
+        })
+        .expect("scan");
+        let parent_of = |u: &str| state.parent_of(u).ok().flatten();
+        for year in [2025, 2026] {
+            let whole = consolidate(
+                &views,
+                year,
+                &state.catalog.criteria,
+                &state.catalog.definitions,
+                &Settings::default(),
+                &parent_of,
+            );
+            let by_parts = hoctap_server::figures::consolidation(&state, &province.id, year, false).expect("figures");
+            assert_eq!(by_parts.units, whole.units, "{label}, {year}");
+            let commune = &communes[0].id;
+            let listed = hoctap_server::figures::consolidation(&state, commune, year, true).expect("figures");
+            let expected: Vec<_> =
+                whole.recognised.iter().filter(|r| state.unit_covers(commune, &r.unit).expect("covers")).collect();
+            assert_eq!(listed.recognised.iter().collect::<Vec<_>>(), expected, "{label}, {year}");
+            assert!(!expected.is_empty());
+        }
+    };
+    check("as generated");
+    // One person becomes proficient; a clan loses nothing: only a hamlet is counted again.
+    let code = communes[0].code.clone().expect("code");
+    let mut d = Device::new("may-moi");
+    let person = record(RecordKind::Person, &format!("{code}-th-1-ng-2-0"));
+    let op = d.set(&format!("hamlet:{code}-th-1"), &person, "digital_skill", json!("proficient"));
+    let response = runtime.block_on(hoctap_server::sync::push(&state, &[op])).expect("push");
+    assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
+    check("after one operation");
+}
