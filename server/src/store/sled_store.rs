@@ -42,7 +42,7 @@ enum State {
 /// Such a file never was a snapshot — the previous one and the log hold everything —
 /// so on that refusal the unfinished files are removed and the open tried once more.
 fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
-    match sled::open(dir) {
+    match configured(dir).open() {
         Err(error @ sled::Error::Corruption { .. }) => {
             let unfinished = unfinished_snapshots(dir);
             if unfinished.is_empty() {
@@ -52,10 +52,18 @@ fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
                 tracing::warn!(file = %path.display(), "removing a snapshot sled never finished writing");
                 std::fs::remove_file(&path).map_err(StoreError::io)?;
             }
-            Ok(sled::open(dir)?)
+            Ok(configured(dir).open()?)
         }
         result => Ok(result?),
     }
+}
+
+/// Sled's page cache is held to [`CACHE_BYTES`] (sled's default is 1 GiB, the whole
+/// memory budget of a province's server).
+pub const CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+fn configured(dir: &Path) -> sled::Config {
+    sled::Config::new().path(dir).cache_capacity(CACHE_BYTES)
 }
 
 fn unfinished_snapshots(dir: &Path) -> Vec<PathBuf> {
@@ -217,7 +225,7 @@ impl Store for SledStore {
 /// database in `dir` (no wrapper, no reopening), each batch flushed before the next,
 /// with keys laid out as [`SledStore`] lays them out.
 pub fn replay_plain(dir: &Path, batches: &[Vec<Write>]) -> Result<(), StoreError> {
-    let db = sled::open(dir)?;
+    let db = configured(dir).open()?;
     let tree = db.open_tree("hoctap")?;
     for batch in batches {
         let mut plain = sled::Batch::default();
