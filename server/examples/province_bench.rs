@@ -128,6 +128,8 @@ fn main() {
         batches: Mutex::default(),
     });
     let state = AppState::new(recording.clone(), catalog.clone());
+    // As `hoctap serve` does on a new data directory (else its first start reindexes).
+    figures::ensure_index(&state).expect("index");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let (province, communes) = generate::communes(&catalog, &size).expect("province");
     println!(

@@ -183,11 +183,13 @@ impl Cache {
         parts.get(&(part.to_string(), year)).filter(|(v, _)| *v == version).map(|(_, p)| p.clone())
     }
 
-    fn put(&self, part: &str, year: i32, version: u64, figures: &Part) {
-        let light = Part { recognised: Vec::new(), ..figures.clone() };
+    /// Keeps `figures` without their recognised list, and returns what was kept.
+    fn put(&self, part: &str, year: i32, version: u64, figures: &Part) -> Arc<Part> {
+        let light = Arc::new(Part { recognised: Vec::new(), ..figures.clone() });
         if let Ok(mut parts) = self.parts.lock() {
-            parts.insert((part.to_string(), year), (version, Arc::new(light)));
+            parts.insert((part.to_string(), year), (version, light.clone()));
         }
+        light
     }
 }
 
@@ -257,8 +259,8 @@ pub fn part_figures(
         // A cache: what cannot be read is counted again.
         if let Ok(kept) = serde_json::from_slice::<Kept>(&bytes) {
             if kept.version == version && kept.rules.as_str() == &**rules && current(&kept.part) {
-                state.figures.put(part, year, version, &kept.part);
-                return Ok(Arc::new(kept.part));
+                let light = state.figures.put(part, year, version, &kept.part);
+                return Ok(if recognised { Arc::new(kept.part) } else { light });
             }
         }
     }
@@ -274,8 +276,10 @@ pub fn part_figures(
     );
     let kept = Kept { version, rules: rules.to_string(), part: counted };
     state.store.put(FIGURES, &year_key(part, year), &serde_json::to_vec(&kept).unwrap_or_default())?;
-    state.figures.put(part, year, version, &kept.part);
-    Ok(Arc::new(kept.part))
+    // Only the light copy stays in memory unless the names were asked for: a province
+    // holds thousands of parts.
+    let light = state.figures.put(part, year, version, &kept.part);
+    Ok(if recognised { Arc::new(kept.part) } else { light })
 }
 
 /// The parts whose records count under `unit`: those it covers (an old commune is

@@ -253,8 +253,8 @@ impl Scope {
     }
 }
 
-/// Gathers every stored view that counts under `unit`: a full scan of the views (issue
-/// 6 measures it; a per-unit index would replace it for provinces).
+/// Gathers every stored view that counts under `unit`, from the parts it covers (see
+/// [`crate::figures`]).
 pub fn gather(state: &AppState, unit: OrgUnit) -> Result<Scope, ApiError> {
     let current = unit.valid_to.is_none();
     let assigned = assignments(state)?;
@@ -275,8 +275,13 @@ pub fn gather(state: &AppState, unit: OrgUnit) -> Result<Scope, ApiError> {
     let mut views = Vec::new();
     let mut historic_views = Vec::new();
     let mut old_units: BTreeSet<String> = BTreeSet::new();
-    crate::store::for_each(state.store.as_ref(), "views", b"", |key, bytes| {
-        let view: RecordView = decode(bytes, "views", key)?;
+    // The candidates: the records of every part the unit covers (through the lineage
+    // too); the chain of each record's unit then decides, as counted.
+    let mut candidates = Vec::new();
+    for part in crate::figures::parts_under(state, &unit.id)?.keys() {
+        candidates.extend(crate::figures::part_views(state, part)?);
+    }
+    for view in candidates {
         let (counted, historic) = match inside.get(&view.unit) {
             Some(known) => *known,
             None => {
@@ -308,8 +313,7 @@ pub fn gather(state: &AppState, unit: OrgUnit) -> Result<Scope, ApiError> {
         } else if counted {
             views.push(view);
         }
-        Ok::<(), StoreError>(())
-    })?;
+    }
     // One scan of the stored hamlets for every old unit below.
     let hamlets_of = stored_children_by_parent(state)?;
     let hamlets_under = |parent: &str| hamlets_of.get(parent).map_or(&[][..], Vec::as_slice);
