@@ -12,3 +12,11 @@ cargo build --locked --release -q -p hoctap-server
 [[ -f frontend/dist/index.html ]] || "$ROOT/scripts/build-frontend.sh"
 npm ci --prefix "$ROOT/tests/e2e" --no-audit --no-fund --silent
 node "$ROOT/tests/e2e/measure.mjs"
+echo "==> A generated province: ingest, pull and consolidation against plain sled (release build)"
+echo "    (BENCH_COMMUNES communes, default 10; the default province of 100 needs ~42 GB of disk)"
+BENCH_DIR="${BENCH_DIR:-$(mktemp -d)/province}"
+cargo run --locked --release -q -p hoctap-server --example province_bench -- \
+  --communes "${BENCH_COMMUNES:-10}" --runs 5 --dir "$BENCH_DIR"
+touch "$BENCH_DIR/generated"
+echo "==> The real server over the same province: requests and peak memory"
+"$ROOT/scripts/bench-server-memory.sh" "$BENCH_DIR"
