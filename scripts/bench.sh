@@ -20,3 +20,7 @@ cargo run --locked --release -q -p hoctap-server --example province_bench -- \
 touch "$BENCH_DIR/generated"
 echo "==> The real server over the same province: requests and peak memory"
 "$ROOT/scripts/bench-server-memory.sh" "$BENCH_DIR"
+echo "==> Load test: 200 devices pushing and pulling for 60 s over loopback (release build; exits non-zero on any error or lost/duplicated operation)"
+cargo run --locked --release -q -p hoctap-server --example load_test -- --devices 200 --seconds 60
+echo "==> Load test, paced: the same 200 devices, each syncing about once a second"
+cargo run --locked --release -q -p hoctap-server --example load_test -- --devices 200 --seconds 60 --think-ms 1000
