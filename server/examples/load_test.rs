@@ -917,7 +917,7 @@ fn machine() -> String {
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_else(|| "unknown CPU".into());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    format!("{cores} cores ({cpu}), {:.0} GiB RAM, Linux {}", ram_kib / 1024.0 / 1024.0, kernel.trim())
+    format!("{cores} cores ({cpu}), {} GiB RAM, Linux {}", (ram_kib / 1024.0 / 1024.0).floor(), kernel.trim())
 }
 
 // ---------------------------------------------------------------------------------
