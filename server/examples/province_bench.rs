@@ -201,7 +201,7 @@ fn main() {
         let started = Instant::now();
         let (mut after, mut n) = (0, 0);
         loop {
-            let page = hoctap_server::sync::pull(&state, &communes[0].id, after, 1_000).expect("pull");
+            let page = hoctap_server::sync::pull(&state, &communes[0].id, after, 1_000, None).expect("pull");
             n += page.ops.len();
             after = page.cursor;
             if !page.more {

@@ -27,6 +27,8 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use hoctap_shared::units::OrgUnit;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -157,8 +159,12 @@ impl std::fmt::Debug for AppState {
 /// them) with `x`'s `Content-Type`, `Content-Encoding` and `Vary: Accept-Encoding`;
 /// others, or a file with no sibling, get `x` itself. Nothing is compressed per request.
 pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
+    // A gzip'd request body is inflated before any extractor reads it, so the body
+    // limits count inflated bytes (a small bomb is refused as too large); another
+    // encoding is refused with 415, made JSON like every other rejection.
     let api = routes::router(state.config.max_evidence_bytes)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestDecompressionLayer::new().gzip(true).no_br().no_deflate().no_zstd())
         .layer(axum::middleware::map_response(rejections::json_rejections));
     let mut router = Router::new()
         .route("/api/openapi.json", axum::routing::get(openapi::openapi_json))
@@ -167,7 +173,24 @@ pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
         let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
         router = router.fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index));
     }
-    router.layer(axum::middleware::from_fn(shell_cache_control)).layer(TraceLayer::new_for_http())
+    router
+        .layer(axum::middleware::from_fn(shell_cache_control))
+        .layer(CompressionLayer::new().gzip(true).no_br().no_deflate().no_zstd().compress_when(compressible()))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// What is gzip'd per request: answers over 1 KiB that are not compressed already —
+/// the API's JSON, CSV and the OpenAPI document. The app's files come precompressed
+/// (their `Content-Encoding` is set, so they are left alone), and images, PDFs and
+/// the zip-based office documents would not shrink.
+fn compressible() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate, SizeAbove};
+    DefaultPredicate::new()
+        .and(SizeAbove::new(1024))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/vnd.openxmlformats"))
+        .and(NotForContentType::const_new("application/vnd.oasis"))
 }
 
 /// The app shell (pages, `sw.js`, the manifest) must be revalidated on every load so a

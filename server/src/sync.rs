@@ -251,9 +251,33 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
     Ok(response)
 }
 
+/// Operations a pulling device already holds and need not be sent: those it made
+/// itself (`Operation::device`) with a clock after `since_ms`. A device keeps every
+/// operation it makes from the moment it last dropped its local copy (an account
+/// switch), so it passes that moment; a device that never dropped it passes 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnOps<'a> {
+    pub device: &'a str,
+    pub since_ms: i64,
+}
+
+impl OwnOps<'_> {
+    fn holds(&self, op: &Operation) -> bool {
+        op.device == self.device && op.hlc.wall_ms > self.since_ms
+    }
+}
+
 /// One page of the operations under `unit` (its own and everything below it) after
-/// `after`, in log order.
-pub fn pull(state: &AppState, unit: &str, after: u64, limit: usize) -> Result<PullResponse, StoreError> {
+/// `after`, in log order, leaving out those the device already holds (`own`). The
+/// cursor moves past what was left out, so a page may carry fewer operations than
+/// `limit`, or none, with `more` still true.
+pub fn pull(
+    state: &AppState,
+    unit: &str,
+    after: u64,
+    limit: usize,
+    own: Option<OwnOps<'_>>,
+) -> Result<PullResponse, StoreError> {
     let limit = limit.clamp(1, hoctap_shared::protocol::MAX_PULL_PAGE);
     let mut prefix = unit.as_bytes().to_vec();
     prefix.push(0);
@@ -265,7 +289,10 @@ pub fn pull(state: &AppState, unit: &str, after: u64, limit: usize) -> Result<Pu
     for (key, _) in rows.into_iter().take(limit) {
         let seq = seq_from(&key[prefix.len()..])?;
         if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
-            ops.push(decode::<Operation>(&bytes, "log")?);
+            let op = decode::<Operation>(&bytes, "log")?;
+            if !own.is_some_and(|own| own.holds(&op)) {
+                ops.push(op);
+            }
         }
         cursor = seq;
     }

@@ -69,10 +69,19 @@ pub struct PullQuery {
     after: u64,
     /// The most operations to return: 500 when absent, at most 1,000.
     limit: Option<usize>,
+    /// The pulling device's id: the operations it made itself after `own_since` are
+    /// left out (it holds them already). Absent: every operation is sent.
+    device: Option<String>,
+    /// With `device`: the clock time (ms since the epoch) from which the device has
+    /// kept every operation it made; 0 (the default) for a device that never dropped
+    /// its local copy.
+    #[serde(default)]
+    own_since: i64,
 }
 
 /// The operations of the caller's unit and every unit below it, after a cursor, in log
-/// order.
+/// order, less those the pulling device made itself (`device`, `own_since`). Answers
+/// are gzip-compressed for a client that accepts it, as every API answer is.
 #[utoipa::path(
     get,
     path = "/api/v1/sync/pull",
@@ -96,7 +105,8 @@ pub async fn sync_pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     current.require(&state, Action::Read, &current.account.unit)?;
     let limit = query.limit.unwrap_or(500);
-    Ok(Json(sync::pull(&state, &current.account.unit, query.after, limit)?))
+    let own = query.device.as_deref().map(|device| sync::OwnOps { device, since_ms: query.own_since });
+    Ok(Json(sync::pull(&state, &current.account.unit, query.after, limit, own)?))
 }
 
 /// The current view of one record, derived from its operations.

@@ -1,6 +1,7 @@
 //! The HTTP API through `app()` without a port: reference data, scoring, and clear
-//! JSON errors with Vietnamese messages for every bad request; and the built web app,
-//! sent precompressed.
+//! JSON errors with Vietnamese messages for every bad request; answers gzip'd and
+//! gzip'd request bodies inflated (with the body limit on the inflated bytes); and the
+//! built web app, sent precompressed.
 
 use std::sync::{Arc, OnceLock};
 
@@ -172,6 +173,96 @@ async fn a_province_set_is_loaded_without_code_changes() {
 
 /// GETs `path` with `Accept-Encoding: accept` (none when `None`) and returns the status,
 /// the headers and the bytes as sent (not decoded).
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("gzip");
+    encoder.finish().expect("gzip")
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).expect("gunzip");
+    out
+}
+
+async fn send(request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let router = app(AppState::new(Arc::new(MemoryStore::default()), catalog()), None);
+    let response = router.oneshot(request).await.expect("infallible");
+    let (parts, body) = response.into_parts();
+    (parts.status, parts.headers, body.collect().await.expect("body").to_bytes().to_vec())
+}
+
+/// A client that accepts gzip gets the API's larger answers gzip'd (the same JSON once
+/// inflated); one that does not, or a small answer, gets them as they are.
+#[tokio::test]
+async fn api_answers_are_gzipped_for_clients_that_accept_it() {
+    let plain = Request::builder().uri("/api/v1/criteria").body(Body::empty()).expect("request");
+    let (status, headers, plain) = send(plain).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(plain.len() > 1024, "the list is large enough to compress: {} B", plain.len());
+
+    let zipped = Request::builder()
+        .uri("/api/v1/criteria")
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, zipped) = send(zipped).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CONTENT_ENCODING).map(|v| v.as_bytes()), Some(&b"gzip"[..]));
+    assert!(zipped.len() * 3 < plain.len(), "{} B gzip'd of {} B", zipped.len(), plain.len());
+    assert_eq!(gunzip(&zipped), plain);
+
+    let small = Request::builder()
+        .uri("/api/v1/health")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .expect("request");
+    let (_, headers, _) = send(small).await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none(), "a tiny answer is not worth compressing");
+}
+
+/// A gzip'd request body is read as the JSON inside it; broken gzip, an encoding the
+/// server does not take, and a body that inflates past the limit get JSON errors.
+#[tokio::test]
+async fn gzipped_request_bodies_are_inflated_within_the_body_limit() {
+    let body = r#"{"set":"cdht-244-2022","context":{"area":"disadvantaged"},"scores":{"1.1":8,"1.2":8,"1.3":7,"1.4":7,"2.1":7,"2.2":7,"2.3":7,"2.4":7,"3.1":7,"3.2":7}}"#;
+    let post = |bytes: Vec<u8>, encoding: &str| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/v1/evaluations/score")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_ENCODING, encoding)
+            .body(Body::from(bytes))
+            .expect("request")
+    };
+    let (status, _, reply) = send(post(gzip(body.as_bytes()), "gzip")).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply));
+    let reply: Value = serde_json::from_slice(&reply).expect("JSON");
+    assert_eq!(reply["total"], 72);
+
+    let (status, _, reply) = send(post(body.as_bytes().to_vec(), "gzip")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not gzip at all");
+    let reply: Value = serde_json::from_slice(&reply).expect("a JSON error");
+    assert_eq!(reply["error"]["code"], "bad_request");
+
+    let (status, _, reply) = send(post(body.as_bytes().to_vec(), "br")).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let reply: Value = serde_json::from_slice(&reply).expect("a JSON error");
+    assert_eq!(reply["error"]["code"], "unsupported_media_type");
+    assert!(reply["error"]["message"].as_str().is_some_and(|m| m.contains("không được hỗ trợ")));
+
+    // A few kilobytes that inflate past the limit are refused as too large, not read.
+    let bomb = gzip(&vec![b' '; hoctap_server::MAX_BODY_BYTES + 1]);
+    assert!(bomb.len() < 100_000, "{} B", bomb.len());
+    let (status, _, reply) = send(post(bomb, "gzip")).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let reply: Value = serde_json::from_slice(&reply).expect("a JSON error");
+    assert_eq!(reply["error"]["code"], "body_too_large");
+}
+
 async fn get_file(router: axum::Router, path: &str, accept: Option<&str>) -> (StatusCode, HeaderMap, Vec<u8>) {
     let mut request = Request::builder().uri(path);
     if let Some(accept) = accept {

@@ -196,7 +196,7 @@ async fn pulls_are_scoped_paged_and_resumable() {
         let mut cursor = 0;
         let mut pages = 0;
         loop {
-            let page = pull(&state, "hamlet:to-a", cursor, 5).expect("pull");
+            let page = pull(&state, "hamlet:to-a", cursor, 5, None).expect("pull");
             seen.extend(page.ops.iter().map(|o| o.id.clone()));
             cursor = page.cursor;
             pages += 1;
@@ -206,19 +206,59 @@ async fn pulls_are_scoped_paged_and_resumable() {
         }
         assert_eq!(seen.len(), 12, "{name}");
         assert_eq!(pages, 3);
-        assert!(pull(&state, "hamlet:to-a", cursor, 5).expect("pull").ops.is_empty(), "nothing after the last cursor");
+        assert!(
+            pull(&state, "hamlet:to-a", cursor, 5, None).expect("pull").ops.is_empty(),
+            "nothing after the last cursor"
+        );
         // The commune sees both hamlets and their registrations, not the other commune.
-        let commune = pull(&state, COMMUNE, 0, 1000).expect("pull");
+        let commune = pull(&state, COMMUNE, 0, 1000, None).expect("pull");
         assert_eq!(commune.ops.len(), 26, "{name}");
         assert!(commune.ops.iter().all(|o| o.unit != OTHER_COMMUNE));
         // The province sees everything of both communes.
-        assert_eq!(pull(&state, "province:01:2025", 0, 1000).expect("pull").ops.len(), 27);
+        assert_eq!(pull(&state, "province:01:2025", 0, 1000, None).expect("pull").ops.len(), 27);
         // A cursor from a broken connection resumes without duplicates.
-        let first = pull(&state, COMMUNE, 0, 10).expect("pull");
-        let rest = pull(&state, COMMUNE, first.cursor, 1000).expect("pull");
+        let first = pull(&state, COMMUNE, 0, 10, None).expect("pull");
+        let rest = pull(&state, COMMUNE, first.cursor, 1000, None).expect("pull");
         let mut ids: Vec<String> = first.ops.iter().chain(&rest.ops).map(|o| o.id.clone()).collect();
         ids.dedup();
         assert_eq!(ids.len(), 26);
+    }
+}
+
+/// A device that pulls with its own id gets only what others made after the moment it
+/// keeps its own work from; the cursor still passes its own operations, and what it
+/// made before that moment (dropped locally at an account switch) comes back.
+#[tokio::test]
+async fn a_device_is_not_sent_back_what_it_made_itself() {
+    for (name, store) in stores() {
+        let state = state(store);
+        let mut mine = Device::new("may-cua-toi");
+        let mut theirs = Device::new("may-khac");
+        let early = vec![mine.register_hamlet("to-a", "Tổ dân phố A")];
+        let switched_at = early[0].hlc.wall_ms;
+        let ops = vec![
+            mine.set("hamlet:to-a", &household("ho-1"), "ten_chu_ho", json!("Lê Thị Hồng")),
+            theirs.set("hamlet:to-a", &household("ho-2"), "ten_chu_ho", json!("Trần Văn Đức")),
+            mine.set("hamlet:to-a", &household("ho-1"), "so_thanh_vien", json!(3)),
+        ];
+        push(&state, &early).await.expect("push");
+        push(&state, &ops).await.expect("push");
+
+        let own = sync::OwnOps { device: "may-cua-toi", since_ms: switched_at };
+        let page = pull(&state, COMMUNE, 0, 1000, Some(own)).expect("pull");
+        let ids: Vec<&str> = page.ops.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, vec![early[0].id.as_str(), ops[1].id.as_str()], "{name}");
+        assert_eq!(page.cursor, last_seq(&state).expect("seq"), "{name}: the cursor passes the skipped ones");
+        // From the beginning of time: everything of its own is skipped.
+        let never = sync::OwnOps { device: "may-cua-toi", since_ms: 0 };
+        let page = pull(&state, COMMUNE, 0, 1000, Some(never)).expect("pull");
+        assert_eq!(page.ops.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), vec![ops[1].id.as_str()]);
+        // A page of only its own operations is empty but says more follow.
+        let page = pull(&state, COMMUNE, 1, 1, Some(never)).expect("pull");
+        assert!(page.ops.is_empty() && page.more && page.cursor == 2, "{name}: {page:?}");
+        // Another device's id changes nothing.
+        let other = sync::OwnOps { device: "may-la", since_ms: 0 };
+        assert_eq!(pull(&state, COMMUNE, 0, 1000, Some(other)).expect("pull").ops.len(), 4, "{name}");
     }
 }
 
