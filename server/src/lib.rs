@@ -150,6 +150,20 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+/// Runs blocking work (the store's reads, writes and flushes) on tokio's blocking pool,
+/// so the runtime's worker threads — two on a 2-core server — keep serving other
+/// requests. A panic inside `work` is resumed in the caller, as if it had run inline.
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(error) => match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            // Cancelled only when the runtime shuts down, with no caller left to answer.
+            Err(error) => std::panic::resume_unwind(Box::new(error.to_string())),
+        },
+    }
+}
+
 /// The whole application: the JSON API under `/api/v1`, its OpenAPI document at
 /// `/api/openapi.json` and, when `frontend` is given,
 /// the built web app at `/` (unknown paths get `index.html`, so deep links work).

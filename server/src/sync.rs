@@ -137,6 +137,14 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
     // One writer at a time: sequence numbers are dense and the lock check sees every
     // earlier operation.
     let _guard = state.log_lock.lock().await;
+    // The store's reads, writes and flush block: they run off the runtime's few worker
+    // threads, which stay free to answer pulls and logins meanwhile.
+    let (state, ops) = (state.clone(), ops.to_vec());
+    crate::blocking(move || push_locked(&state, &ops)).await
+}
+
+/// [`push`] once the log lock is held.
+fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiError> {
     let mut response = PushResponse::default();
     let mut seq = last_seq(state)?;
     let mut writes = Vec::new();

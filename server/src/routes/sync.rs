@@ -105,8 +105,13 @@ pub async fn sync_pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     current.require(&state, Action::Read, &current.account.unit)?;
     let limit = query.limit.unwrap_or(500);
-    let own = query.device.as_deref().map(|device| sync::OwnOps { device, since_ms: query.own_since });
-    Ok(Json(sync::pull(&state, &current.account.unit, query.after, limit, own)?))
+    let unit = current.account.unit.clone();
+    let page = crate::blocking(move || {
+        let own = query.device.as_deref().map(|device| sync::OwnOps { device, since_ms: query.own_since });
+        sync::pull(&state, &unit, query.after, limit, own)
+    })
+    .await?;
+    Ok(Json(page))
 }
 
 /// The current view of one record, derived from its operations.
