@@ -56,6 +56,9 @@ pub struct AppState {
     pub clock: Arc<dyn clock::Clock>,
     /// Serialises appends to the operation log (see [`sync::push`]).
     pub log_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The last sequence number known to be on disk: pulls stop there (see
+    /// [`sync::Durable`]).
+    pub durable: Arc<sync::Durable>,
     pub config: Arc<config::Config>,
     /// Session and invitation lifetimes, and the address used in invitation links.
     pub auth: auth::AuthConfig,
@@ -76,6 +79,7 @@ impl AppState {
             catalog,
             clock: Arc::new(clock::SystemClock),
             log_lock: Arc::default(),
+            durable: Arc::default(),
             config: Arc::default(),
             auth: auth::AuthConfig::default(),
             login_gate: Arc::default(),

@@ -54,6 +54,46 @@ pub fn last_seq(state: &AppState) -> Result<u64, StoreError> {
     state.store.get("meta", LAST_SEQ)?.map_or(Ok(0), |b| seq_from(&b))
 }
 
+/// The last sequence number known to be durable. A push applies its batch, then
+/// flushes it; in between, its operations are readable but would not survive a crash,
+/// and their sequence numbers would then be given to other operations. A device that
+/// had pulled them would hold a cursor past operations it never saw. So pulls stop at
+/// this mark, which a push moves only once its flush returned.
+#[derive(Debug)]
+pub struct Durable(std::sync::atomic::AtomicU64);
+
+/// Not read from the store yet.
+const UNKNOWN: u64 = u64::MAX;
+
+impl Default for Durable {
+    fn default() -> Durable {
+        Durable(std::sync::atomic::AtomicU64::new(UNKNOWN))
+    }
+}
+
+impl Durable {
+    /// The mark; the first call takes the store's last sequence number (everything in a
+    /// store before the first push of this process is on disk).
+    pub fn get(&self, state: &AppState) -> Result<u64, StoreError> {
+        use std::sync::atomic::Ordering;
+        let known = self.0.load(Ordering::Acquire);
+        if known != UNKNOWN {
+            return Ok(known);
+        }
+        let stored = last_seq(state)?;
+        // A push that started meanwhile set it first, from the same durable state.
+        Ok(match self.0.compare_exchange(UNKNOWN, stored, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => stored,
+            Err(current) => current,
+        })
+    }
+
+    /// Moves the mark up to `seq` once everything up to it is on disk.
+    fn reached(&self, seq: u64) {
+        self.0.fetch_max(seq, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// Every operation of one record, in log order.
 pub fn record_ops(state: &AppState, record: &RecordId) -> Result<Vec<Operation>, StoreError> {
     let prefix = {
@@ -146,6 +186,8 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
 /// [`push`] once the log lock is held.
 fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiError> {
     let mut response = PushResponse::default();
+    // Read the mark before anything of this push is applied.
+    state.durable.get(state)?;
     let mut seq = last_seq(state)?;
     let mut writes = Vec::new();
     let mut batch_ids: BTreeMap<&str, &Operation> = BTreeMap::new();
@@ -243,6 +285,9 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
         // "Already stored" is an acknowledgement too: make sure it is on disk.
         if !response.duplicates.is_empty() {
             state.store.flush()?;
+            // Everything applied so far is on disk now, an earlier push's unflushed
+            // batch included (a store recovering from a failed flush).
+            state.durable.reached(seq);
         }
         return Ok(response);
     }
@@ -256,6 +301,7 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
     writes.push(Write::Put { keyspace: "meta", key: LAST_SEQ.to_vec(), value: seq_bytes(seq).to_vec() });
     state.store.apply(&writes)?;
     state.store.flush()?;
+    state.durable.reached(seq);
     Ok(response)
 }
 
@@ -290,12 +336,15 @@ pub fn pull(
     let mut prefix = unit.as_bytes().to_vec();
     prefix.push(0);
     let start = keyed(unit, after);
+    let durable = state.durable.get(state)?;
     let rows = state.store.scan("scope", &prefix, Some(&start), limit + 1)?;
-    let more = rows.len() > limit;
+    // What lies past the durable mark is being flushed: the next pull gets it.
+    let mut seqs: Vec<u64> = rows.iter().map(|(key, _)| seq_from(&key[prefix.len()..])).collect::<Result<_, _>>()?;
+    seqs.retain(|seq| *seq <= durable);
+    let more = seqs.len() > limit;
     let mut ops = Vec::new();
     let mut cursor = after;
-    for (key, _) in rows.into_iter().take(limit) {
-        let seq = seq_from(&key[prefix.len()..])?;
+    for seq in seqs.into_iter().take(limit) {
         if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
             let op = decode::<Operation>(&bytes, "log")?;
             if !own.is_some_and(|own| own.holds(&op)) {

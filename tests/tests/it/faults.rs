@@ -6,7 +6,8 @@
 //! Vietnamese message, nothing half stored, the same batch accepted once space returns,
 //! also when only the flush failed), and, where this machine lets the test mount one, a
 //! real small tmpfs under the real binary; replayed and out-of-order batches; devices
-//! whose clocks are a day ahead or behind, and one a century ahead.
+//! whose clocks are a day ahead or behind, and one a century ahead; and a pull while a
+//! push is between applying and flushing its batch.
 //!
 //! Two faults live beside their own helpers and run in the same test command:
 //! SIGKILL during ingest, repeated over several kill/restart rounds, in `durability.rs`;
@@ -428,6 +429,90 @@ async fn a_failed_flush_is_not_acknowledged_and_the_retry_is_kept_once() {
     acknowledged.extend(pushed.acknowledged());
     assert!(server.push_ok(&batch).await.accepted.is_empty(), "a third push changes nothing");
     server.check_kept(&acknowledged).await;
+}
+
+/// A store whose flush waits until the test opens the gate: a push caught between
+/// applying its batch and making it durable.
+struct GatedStore {
+    inner: hoctap_server::store::MemoryStore,
+    open: Mutex<bool>,
+    opened: std::sync::Condvar,
+    entered: AtomicBool,
+}
+
+impl GatedStore {
+    fn open_gate(&self) {
+        *self.open.lock().expect("gate") = true;
+        self.opened.notify_all();
+    }
+}
+
+impl Store for GatedStore {
+    fn get(&self, keyspace: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.get(keyspace, key)
+    }
+    fn put(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+        self.inner.put(keyspace, key, value)
+    }
+    fn remove(&self, keyspace: &str, key: &[u8]) -> Result<(), StoreError> {
+        self.inner.remove(keyspace, key)
+    }
+    fn insert_new(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<bool, StoreError> {
+        self.inner.insert_new(keyspace, key, value)
+    }
+    fn scan(&self, keyspace: &str, prefix: &[u8], after: Option<&[u8]>, limit: usize) -> Result<Rows, StoreError> {
+        self.inner.scan(keyspace, prefix, after, limit)
+    }
+    fn apply(&self, batch: &[Write]) -> Result<(), StoreError> {
+        self.inner.apply(batch)
+    }
+    fn flush(&self) -> Result<(), StoreError> {
+        self.entered.store(true, Ordering::SeqCst);
+        let mut open = self.open.lock().expect("gate");
+        while !*open {
+            open = self.opened.wait(open).expect("gate");
+        }
+        self.inner.flush()
+    }
+}
+
+/// Operations applied but not yet flushed are not pulled: had the server crashed
+/// there, their sequence numbers would go to other operations, and a device holding a
+/// cursor past them would never see those.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_never_returns_operations_that_are_not_yet_durable() {
+    let store = Arc::new(GatedStore {
+        inner: hoctap_server::store::MemoryStore::default(),
+        open: Mutex::new(true),
+        opened: std::sync::Condvar::new(),
+        entered: AtomicBool::new(false),
+    });
+    let state = AppState::new(store.clone(), catalog());
+    let mut device = Device::new("may-cho", 0);
+    let first = outbox(&mut device, 0, 3);
+    hoctap_server::sync::push(&state, &first).await.expect("push");
+
+    *store.open.lock().expect("gate") = false;
+    store.entered.store(false, Ordering::SeqCst);
+    let second = outbox(&mut device, 3, 4);
+    let pushing = {
+        let (state, batch) = (state.clone(), second.clone());
+        tokio::spawn(async move { hoctap_server::sync::push(&state, &batch).await })
+    };
+    while !store.entered.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Applied (the log holds it) but not durable: a pull stops before it.
+    assert_eq!(hoctap_server::sync::last_seq(&state).expect("seq"), 7);
+    let page = hoctap_server::sync::pull(&state, COMMUNE, 0, 1000, None).expect("pull");
+    assert_eq!(ids(&page.ops), ids(&first));
+    assert_eq!((page.cursor, page.more), (3, false));
+
+    store.open_gate();
+    let answer = pushing.await.expect("push task").expect("push");
+    assert_eq!(answer.accepted.len(), 4);
+    let page = hoctap_server::sync::pull(&state, COMMUNE, page.cursor, 1000, None).expect("pull");
+    assert_eq!(ids(&page.ops), ids(&second), "once flushed, the batch is pulled from the same cursor");
 }
 
 // ---------------------------------------------------------------------------------------
