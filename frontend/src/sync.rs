@@ -7,17 +7,25 @@
 //! stored cursor. Each step is stored before the next begins, so a round cut short at
 //! any point resumes where it stopped, without duplicates. What happens is reported as
 //! [`Event`]s so the screen shows progress and per-record state as it goes.
+//!
+//! Over a slow network the bytes are what cost: batches and pages are as large as the
+//! server takes, a push goes gzip-compressed, and a pull leaves out the operations this
+//! device made itself since [`Storage::own_since`] — it holds them already, so a
+//! thousand operations pushed are not downloaded again by the same round.
 
 use hoctap_shared::accounts::LoginResponse;
-use hoctap_shared::protocol::{Operation, PullResponse, PushRequest, PushResponse, Rejection, PROTOCOL_VERSION};
+use hoctap_shared::protocol::{
+    Operation, PullResponse, PushRequest, PushResponse, Rejection, MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
+};
 
 use crate::api::{self, ApiError, Body};
 use crate::storage::{Storage, StorageError};
 
-/// Operations per push.
-pub const BATCH: usize = 200;
-/// Operations per pulled page.
-pub const PAGE: usize = 500;
+/// Operations per push: as many as the server takes, since each push waits for a round
+/// trip and a flush on the server.
+pub const BATCH: usize = MAX_OPS_PER_PUSH;
+/// Operations per pulled page: as many as the server sends.
+pub const PAGE: usize = MAX_PULL_PAGE;
 
 /// What a round did, step by step.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +124,7 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
                 ops: batch.iter().cloned().map(|op| claimed(op, &session.account.unit)).collect(),
             };
             let answer: Result<PushResponse, ApiError> =
-                api::call("POST", "/sync/push", token, Body::json(&request)).await;
+                api::call("POST", "/sync/push", token, Body::compressed_json(&request)).await;
             let answer = match answer {
                 Ok(answer) => answer,
                 Err(err) => {
@@ -125,6 +133,16 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
                 }
             };
             let confirmed: Vec<String> = answer.accepted.iter().chain(&answer.duplicates).cloned().collect();
+            // An operation saved before the first login went out claimed for the account's
+            // unit: the device keeps it as the server holds it, since the pull below
+            // leaves the device's own operations out.
+            let claimed_here: Vec<Operation> = batch
+                .iter()
+                .zip(request.ops)
+                .filter(|(saved, sent)| saved.unit != sent.unit && confirmed.contains(&sent.id))
+                .map(|(_, sent)| sent)
+                .collect();
+            storage.keep_sent(&claimed_here).await?;
             storage.settle(&confirmed, &answer.rejected).await?;
             let unsent: Vec<String> = ids
                 .into_iter()
@@ -133,14 +151,21 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
             report.sent += confirmed.len();
             report.refused += answer.rejected.len();
             on_event(Event::Settled { confirmed, refused: answer.rejected, unsent });
+            if !claimed_here.is_empty() {
+                on_event(Event::Received(claimed_here));
+            }
         }
     }
 
-    // 3. What changed on the server, page by page from the stored cursor.
+    // 3. What changed on the server, page by page from the stored cursor, without what
+    // this device made since `own_since` (it holds those; the cursor still moves past
+    // them).
     let mut cursor = storage.cursor().await?;
+    let own_since = storage.own_since().await?;
+    let device_param = String::from(js_sys::encode_uri_component(&device));
     let (_, mut clock) = storage.device().await?;
     loop {
-        let path = format!("/sync/pull?after={cursor}&limit={PAGE}");
+        let path = format!("/sync/pull?after={cursor}&limit={PAGE}&device={device_param}&own_since={own_since}");
         let page: PullResponse = api::call("GET", &path, token, Body::None).await?;
         let now = js_sys::Date::now() as i64;
         for op in &page.ops {

@@ -4,8 +4,13 @@
 #![cfg(target_arch = "wasm32")]
 
 use hoctap_frontend::storage::{self, EvidenceFile, Storage, SCHEMA_VERSION};
+use hoctap_shared::accounts::{Account, LoginResponse, Role};
+use hoctap_shared::date::Date;
 use hoctap_shared::hlc::Hlc;
-use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind, Rejection};
+use hoctap_shared::protocol::{
+    Decision, FieldEdit, OpBody, Operation, RecordId, RecordKind, Rejection, Transition, MAX_OPS_PER_PUSH,
+    MAX_PULL_PAGE,
+};
 use hoctap_shared::scoring::Answer;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
@@ -266,5 +271,240 @@ async fn report_pages_are_kept_newest_first_and_drafts_until_saved() {
     assert_eq!(storage.narrative_draft("u@2026").await.expect("read").as_deref(), Some("{\"achievements\":\"Đạt\"}"));
     storage.keep_narrative_draft("u@2026", None).await.expect("forgotten");
     assert_eq!(storage.narrative_draft("u@2026").await.expect("read"), None);
+    storage.close();
+}
+
+/// A session of `account` on the hamlet `h1`.
+fn session(account: &str) -> LoginResponse {
+    LoginResponse {
+        token: format!("token-{account}"),
+        expires_at_ms: 4_000_000_000_000,
+        account: Account {
+            id: account.to_string(),
+            username: account.to_string(),
+            display_name: "Nguyễn Thị Lan".to_string(),
+            role: Role::Collaborator,
+            unit: "hamlet:h1".to_string(),
+        },
+    }
+}
+
+/// `count` scores made by `device` from `wall_ms` on, as a full page or batch carries
+/// them.
+fn scores(count: usize, device: &str, wall_ms: i64) -> Vec<Operation> {
+    (0..count)
+        .map(|i| Operation {
+            id: format!("{device}-op-{i:05}"),
+            device: device.to_string(),
+            hlc: Hlc { wall_ms: wall_ms + i as i64, counter: 0, device: device.to_string() },
+            record: RecordId { kind: RecordKind::Evaluation, id: format!("ev-{}", i / 12) },
+            unit: "hamlet:h1".to_string(),
+            body: OpBody::SetScore {
+                indicator: format!("{}.1", i % 12 + 1),
+                answer: Answer::Met(i % 2 == 0),
+                base: vec![],
+            },
+        })
+        .collect()
+}
+
+/// Oldest first, as the storage reads operations back.
+fn in_order(mut ops: Vec<Operation>) -> Vec<Operation> {
+    ops.sort_by(|a, b| (&a.hlc, &a.id).cmp(&(&b.hlc, &b.id)));
+    ops
+}
+
+#[wasm_bindgen_test]
+async fn a_full_page_is_stored_whole_and_a_full_batch_settles_whole() {
+    let name = "hoctap-test-full-page";
+    let storage = fresh(name).await;
+    let pulled = scores(MAX_PULL_PAGE, "other", 1_795_420_800_000);
+    let clock = Hlc { wall_ms: 1_795_420_900_000, counter: 0, device: "dev-1".to_string() };
+    storage.store_pulled(&pulled, &clock, 1_000).await.unwrap_or_else(|err| panic!("pulled: {err}"));
+    let own = scores(MAX_OPS_PER_PUSH, "dev-1", 1_795_420_900_001);
+    storage.append_ops(&own).await.unwrap_or_else(|err| panic!("append: {err}"));
+    assert_eq!(storage.outbox_len().await.ok(), Some(MAX_OPS_PER_PUSH as u32));
+    let confirmed: Vec<String> = own.iter().map(|op| op.id.clone()).collect();
+    storage.settle(&confirmed, &[]).await.unwrap_or_else(|err| panic!("settle: {err}"));
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.outbox_len().await.ok(), Some(0), "every confirmed op left the outbox");
+    let all = storage.all_ops().await.unwrap_or_else(|err| panic!("all ops: {err}"));
+    assert!(all == in_order([pulled, own].concat()), "{} ops read back", all.len());
+    assert_eq!(storage.cursor().await.ok(), Some(1_000));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn every_kind_of_operation_reads_back_exactly() {
+    let name = "hoctap-test-every-kind";
+    let storage = fresh(name).await;
+    let answer = |json: serde_json::Value| serde_json::from_value::<Answer>(json).unwrap_or(Answer::Met(false));
+    let decision = Decision {
+        number: "15/QĐ-UBND".to_string(),
+        date: Date::new(2026, 11, 20).unwrap_or_else(|| panic!("a real day")),
+        authority: "Ủy ban nhân dân xã Cửu An".to_string(),
+    };
+    let fields = vec![
+        FieldEdit { field: "year".to_string(), value: serde_json::json!(2026), base: vec![] },
+        FieldEdit { field: "debt".to_string(), value: serde_json::json!(-9_007_199_254_740_991_i64), base: vec![] },
+        FieldEdit { field: "share".to_string(), value: serde_json::json!(0.25), base: vec!["op-0".to_string()] },
+        FieldEdit {
+            field: "context".to_string(),
+            value: serde_json::json!({ "area": "remote", "tags": ["trường học"], "subject_group": null, "n": [1, 2.5] }),
+            base: vec![],
+        },
+    ];
+    let bodies = vec![
+        OpBody::SetFields { fields },
+        OpBody::SetScore { indicator: "1.1".to_string(), answer: answer(serde_json::json!(9)), base: vec![] },
+        OpBody::SetScore { indicator: "1.2".to_string(), answer: answer(serde_json::json!(8.25)), base: vec![] },
+        OpBody::SetScore {
+            indicator: "2.1".to_string(),
+            answer: Answer::Share { numerator: 899, denominator: 1000 },
+            base: vec!["op-x".to_string(), "op-y".to_string()],
+        },
+        OpBody::AttachEvidence {
+            indicator: "2.1".to_string(),
+            sha256: "ab".repeat(32),
+            media_type: "image/jpeg".to_string(),
+            size: 4_194_304,
+            name: Some("ảnh.jpg".to_string()),
+        },
+        OpBody::AttachEvidence {
+            indicator: "2.2".to_string(),
+            sha256: "cd".repeat(32),
+            media_type: "application/pdf".to_string(),
+            size: 0,
+            name: None,
+        },
+        OpBody::DetachEvidence { indicator: "2.1".to_string(), sha256: "ab".repeat(32) },
+        OpBody::Transition { transition: Transition::Submit },
+        OpBody::Transition { transition: Transition::Return { comment: "Thiếu minh chứng".to_string() } },
+        OpBody::Transition { transition: Transition::Approve },
+        OpBody::Transition { transition: Transition::Recognise { decision } },
+        OpBody::Transition { transition: Transition::Reopen { reason: "Sửa điểm".to_string() } },
+    ];
+    let ops: Vec<Operation> = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| op(&format!("op-{i:02}"), 1_795_420_801_000 + i as i64, body))
+        .collect();
+    storage.append_ops(&ops).await.unwrap_or_else(|err| panic!("append: {err}"));
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.outbox().await.unwrap_or_else(|err| panic!("outbox: {err}")), ops);
+    assert_eq!(storage.all_ops().await.unwrap_or_else(|err| panic!("all ops: {err}")), ops);
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn own_since_stays_zero_until_the_device_signs_in_as_another_account() {
+    let name = "hoctap-test-own-since";
+    let storage = fresh(name).await;
+    assert_eq!(storage.own_since().await.ok(), Some(0), "a new device");
+    storage.sign_in(&session("a")).await.unwrap_or_else(|err| panic!("sign in: {err}"));
+    let own = scores(3, "dev-1", 1_795_420_801_000);
+    storage.append_ops(&own).await.unwrap_or_else(|err| panic!("append: {err}"));
+    storage.settle(&[own[0].id.clone()], &[]).await.unwrap_or_else(|err| panic!("settle: {err}"));
+    let clock = Hlc { wall_ms: 1_795_420_900_000, counter: 4, device: "dev-1".to_string() };
+    storage.store_pulled(&scores(2, "other", 1_795_420_800_000), &clock, 2).await.unwrap_or_else(|err| panic!("{err}"));
+    // The same account again (a session renewed): nothing of this device's is dropped.
+    storage.sign_in(&session("a")).await.unwrap_or_else(|err| panic!("sign in again: {err}"));
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.own_since().await.ok(), Some(0));
+    assert_eq!(storage.all_ops().await.map(|ops| ops.len()).ok(), Some(5));
+
+    let before = js_sys::Date::now() as u64;
+    storage.sign_in(&session("b")).await.unwrap_or_else(|err| panic!("switch: {err}"));
+    let storage = reopen(storage, name).await;
+    let since = storage.own_since().await.unwrap_or_else(|err| panic!("own since: {err}"));
+    assert!(since >= before && since >= clock.wall_ms as u64, "own_since {since}, before {before}");
+    // Only the outbox is left in `ops`: the confirmed own op is pulled again, being
+    // before `own_since`.
+    let left: Vec<String> = storage.all_ops().await.unwrap_or_default().into_iter().map(|op| op.id).collect();
+    assert_eq!(left, vec![own[1].id.clone(), own[2].id.clone()]);
+    assert!(since > own[2].hlc.wall_ms as u64);
+    assert_eq!(storage.cursor().await.ok(), Some(0));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn own_since_follows_a_clock_ahead_of_the_wall_clock() {
+    let name = "hoctap-test-own-since-ahead";
+    let storage = fresh(name).await;
+    storage.sign_in(&session("a")).await.unwrap_or_else(|err| panic!("sign in: {err}"));
+    // An operation pulled from a device whose clock is decades ahead moved this one's.
+    let ahead = Hlc { wall_ms: 4_000_000_000_000, counter: 0, device: "dev-1".to_string() };
+    storage.store_pulled(&scores(1, "other", 4_000_000_000_000), &ahead, 1).await.unwrap_or_else(|err| panic!("{err}"));
+    storage.sign_in(&session("b")).await.unwrap_or_else(|err| panic!("switch: {err}"));
+    assert_eq!(storage.own_since().await.ok(), Some(4_000_000_000_000));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn discarding_the_outbox_moves_own_since() {
+    let name = "hoctap-test-own-since-discard";
+    let storage = fresh(name).await;
+    let own = scores(MAX_OPS_PER_PUSH + 5, "dev-1", 1_795_420_801_000);
+    storage.append_ops(&own).await.unwrap_or_else(|err| panic!("append: {err}"));
+    assert_eq!(storage.discard_outbox().await.ok(), Some(own.len() as u32));
+    assert_eq!(storage.all_ops().await.map(|ops| ops.len()).ok(), Some(0));
+    let since = storage.own_since().await.unwrap_or_else(|err| panic!("own since: {err}"));
+    assert!(since >= own[own.len() - 1].hlc.wall_ms as u64, "{since}");
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_device_upgraded_from_schema_1_pulls_its_own_operations_again() {
+    let name = "hoctap-test-own-since-v1";
+    let _ = Rexie::delete(name).await;
+    let db = Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new("outbox").key_path("id"))
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap_or_else(|err| panic!("v1 db: {err}"));
+    let tx = db.transaction(&["meta"], TransactionMode::ReadWrite).unwrap_or_else(|err| panic!("tx: {err}"));
+    let meta = tx.store("meta").unwrap_or_else(|err| panic!("store: {err}"));
+    meta.put(&JsValue::from(1), Some(&JsValue::from_str("schema"))).await.unwrap_or_else(|err| panic!("put: {err}"));
+    meta.put(&JsValue::from_str("dev-1"), Some(&JsValue::from_str("device")))
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    tx.done().await.unwrap_or_else(|err| panic!("commit: {err}"));
+    db.close();
+    let before = js_sys::Date::now() as u64;
+    let storage = Storage::open_named(name).await.unwrap_or_else(|err| panic!("open: {err}"));
+    assert!(storage.own_since().await.unwrap_or(0) >= before);
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_pull_never_moves_the_clock_back() {
+    let name = "hoctap-test-clock-back";
+    let storage = fresh(name).await;
+    let own = scores(1, "dev-1", 1_795_420_801_000);
+    storage.append_ops(&own).await.unwrap_or_else(|err| panic!("append: {err}"));
+    // A round read the clock before the officer saved, and stores its page after.
+    let older = Hlc { wall_ms: 1_795_420_800_000, counter: 9, device: "dev-1".to_string() };
+    storage.store_pulled(&[], &older, 3).await.unwrap_or_else(|err| panic!("pulled: {err}"));
+    let (_, clock) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
+    assert_eq!(clock, own[0].hlc);
+    assert_eq!(storage.cursor().await.ok(), Some(3));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_op_claimed_when_sent_is_kept_as_sent() {
+    let name = "hoctap-test-keep-sent";
+    let storage = fresh(name).await;
+    let mut saved = scores(1, "dev-1", 1_795_420_801_000);
+    saved[0].unit = String::new();
+    storage.append_ops(&saved).await.unwrap_or_else(|err| panic!("append: {err}"));
+    let mut sent = saved.clone();
+    sent[0].unit = "hamlet:h1".to_string();
+    storage.keep_sent(&sent).await.unwrap_or_else(|err| panic!("keep: {err}"));
+    storage.settle(&[sent[0].id.clone()], &[]).await.unwrap_or_else(|err| panic!("settle: {err}"));
+    assert_eq!(storage.all_ops().await.ok(), Some(sent));
+    assert_eq!(storage.outbox_len().await.ok(), Some(0));
     storage.close();
 }

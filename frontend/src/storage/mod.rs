@@ -6,9 +6,17 @@
 //!   is also in `ops`), removed only when a push answer confirms or refuses them;
 //! - `evidence`: files attached as evidence, by SHA-256, with whether they are uploaded;
 //! - `meta`: the device's own facts (its id, its last hybrid-logical-clock reading, the
-//!   schema version, the signed-in session, the pull cursor, refused operations), the
-//!   last figures and report pages fetched (shown offline) and report narratives typed
-//!   but not yet saved on the server.
+//!   schema version, the signed-in session, the pull cursor, `own_since`, refused
+//!   operations), the last figures and report pages fetched (shown offline) and report
+//!   narratives typed but not yet saved on the server.
+//!
+//! Every operation this device made after `own_since` (a wall-clock instant in ms,
+//! absent for 0) is in `ops`, so a pull may leave them out: whatever drops the device's
+//! own operations from `ops` (signing in as another account, discarding the outbox, the
+//! upgrade from schema 1, which kept only the outbox) moves it to the device's clock.
+//!
+//! A sync page writes a thousand records: every request of a transaction is made at once
+//! and then waited for (`together`), rather than one after another.
 //!
 //! Every failure is a [`StorageError`] with a Vietnamese message for the officer; nothing
 //! here panics, because a lost write must be seen, not crash the page.
@@ -22,6 +30,10 @@ use hoctap_shared::hlc::Hlc;
 use hoctap_shared::protocol::{Operation, Rejection};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use wasm_bindgen::{JsCast, JsValue};
 
 pub use error::StorageError;
@@ -39,6 +51,7 @@ const META_DEVICE: &str = "device";
 const META_CLOCK: &str = "clock";
 const META_SESSION: &str = "session";
 const META_CURSOR: &str = "cursor";
+const META_OWN_SINCE: &str = "own_since";
 const META_REFUSED: &str = "refused";
 const META_OUTBOX_OWNER: &str = "outbox_owner";
 const META_CONSOLIDATION: &str = "consolidation";
@@ -48,6 +61,10 @@ const META_DRAFTS: &str = "narrative_drafts";
 
 /// How many server pages (reports, plans, reviews) are kept to show offline.
 const PAGES_KEPT: usize = 8;
+
+/// How many requests [`together`] keeps made and unanswered at once: a sync page's worth,
+/// without holding a future per record when a whole store is rewritten.
+const IN_FLIGHT: usize = 1_000;
 
 /// How much the browser lets this site store, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -114,6 +131,11 @@ impl Storage {
                 // Version 2 keeps every known operation in `ops`, the outbox's too.
                 ops.put(&to_js(&record)?, None).await.map_err(StorageError::write)?;
             }
+            // Schema 1 kept only the outbox: a device that already had an id may have
+            // pushed operations it no longer holds, and must pull them again.
+            if meta.get(JsValue::from_str(META_DEVICE)).await.map_err(StorageError::read)?.is_some() {
+                mark_own_since(&meta).await?;
+            }
         }
         if stored.is_none() || from < SCHEMA_VERSION {
             meta.put(&JsValue::from(SCHEMA_VERSION), Some(&JsValue::from_str(META_SCHEMA)))
@@ -130,14 +152,13 @@ impl Storage {
         if ops.is_empty() {
             return Ok(());
         }
+        let values = ops.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
         let tx = self.db.transaction(&[OUTBOX, OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
         let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
         let known = tx.store(OPS).map_err(StorageError::write)?;
-        for op in ops {
-            let value = to_js(op)?;
-            outbox.put(&value, None).await.map_err(StorageError::write)?;
-            known.put(&value, None).await.map_err(StorageError::write)?;
-        }
+        together(values.iter().flat_map(|value| [outbox.put(value, None), known.put(value, None)]))
+            .await
+            .map_err(StorageError::write)?;
         let meta = tx.store(META).map_err(StorageError::write)?;
         let stored = meta.get(JsValue::from_str(META_CLOCK)).await.map_err(StorageError::read)?;
         let stored: Option<Hlc> = match stored {
@@ -166,10 +187,12 @@ impl Storage {
         let tx = self.db.transaction(&[store], TransactionMode::ReadOnly).map_err(StorageError::read)?;
         let values =
             tx.store(store).map_err(StorageError::read)?.get_all(None, None).await.map_err(StorageError::read)?;
+        // Read straight from the JS objects: integers come back as integers (safe
+        // integers are read as such), so this decodes exactly what `to_js` wrote, without
+        // building a `serde_json::Value` of each of an offline start's 100,000 operations.
         let mut ops = Vec::with_capacity(values.len());
         for value in values {
-            let record: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?;
-            ops.push(serde_json::from_value::<Operation>(record).map_err(StorageError::corrupt)?);
+            ops.push(serde_wasm_bindgen::from_value::<Operation>(value).map_err(StorageError::corrupt)?);
         }
         ops.sort_by(|a, b| (&a.hlc, &a.id).cmp(&(&b.hlc, &b.id)));
         Ok(ops)
@@ -177,17 +200,35 @@ impl Storage {
 
     /// Keeps operations pulled from the server, with the clock moved past them and the
     /// cursor to pull from next, in one transaction: a page is stored whole or not at all.
+    /// The clock never goes back: an officer's save during the pull may have moved it
+    /// further than `clock`.
     pub async fn store_pulled(&self, ops: &[Operation], clock: &Hlc, cursor: u64) -> Result<(), StorageError> {
+        let values = ops.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
         let tx = self.db.transaction(&[OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
         let known = tx.store(OPS).map_err(StorageError::write)?;
-        for op in ops {
-            known.put(&to_js(op)?, None).await.map_err(StorageError::write)?;
-        }
+        together(values.iter().map(|value| known.put(value, None))).await.map_err(StorageError::write)?;
         let meta = tx.store(META).map_err(StorageError::write)?;
-        meta.put(&to_js(clock)?, Some(&JsValue::from_str(META_CLOCK))).await.map_err(StorageError::write)?;
+        let stored: Option<Hlc> = get_meta(&meta, META_CLOCK).await?;
+        if stored.as_ref().is_none_or(|s| clock > s) {
+            meta.put(&to_js(clock)?, Some(&JsValue::from_str(META_CLOCK))).await.map_err(StorageError::write)?;
+        }
         meta.put(&JsValue::from_f64(cursor as f64), Some(&JsValue::from_str(META_CURSOR)))
             .await
             .map_err(StorageError::write)?;
+        finish(tx).await
+    }
+
+    /// Keeps `ops` in `ops` as they were sent, in place of the device's copies: one saved
+    /// before the first login went out claimed for the account's unit, and the device
+    /// does not pull its own operations back to learn it.
+    pub async fn keep_sent(&self, ops: &[Operation]) -> Result<(), StorageError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let values = ops.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
+        let tx = self.db.transaction(&[OPS], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let known = tx.store(OPS).map_err(StorageError::write)?;
+        together(values.iter().map(|value| known.put(value, None))).await.map_err(StorageError::write)?;
         finish(tx).await
     }
 
@@ -197,9 +238,9 @@ impl Storage {
     pub async fn settle(&self, confirmed: &[String], refused: &[Rejection]) -> Result<(), StorageError> {
         let tx = self.db.transaction(&[OUTBOX, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
         let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
-        for id in confirmed.iter().chain(refused.iter().map(|r| &r.op)) {
-            outbox.delete(JsValue::from_str(id)).await.map_err(StorageError::write)?;
-        }
+        together(confirmed.iter().chain(refused.iter().map(|r| &r.op)).map(|id| outbox.delete(JsValue::from_str(id))))
+            .await
+            .map_err(StorageError::write)?;
         if !refused.is_empty() {
             let meta = tx.store(META).map_err(StorageError::write)?;
             let mut all: Vec<Rejection> = get_meta(&meta, META_REFUSED).await?.unwrap_or_default();
@@ -231,7 +272,8 @@ impl Storage {
 
     /// Signs `session` in on this device. When it is another account than the previous
     /// one, what was pulled for the previous account is dropped (it is on the server)
-    /// and pulling starts again; the outbox — work not yet on the server — is kept.
+    /// and pulling starts again, this device's own earlier operations included (see
+    /// [`Storage::own_since`]); the outbox — work not yet on the server — is kept.
     pub async fn sign_in(&self, session: &LoginResponse) -> Result<(), StorageError> {
         let replica: Option<String> = self.meta(META_REPLICA_ACCOUNT).await?;
         let owner: Option<String> = self.meta(META_OUTBOX_OWNER).await?;
@@ -243,15 +285,14 @@ impl Storage {
             .await
             .map_err(StorageError::write)?;
         if !same_account {
-            let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
-            let keep: Vec<JsValue> = outbox.get_all_keys(None, None).await.map_err(StorageError::read)?;
-            let keep: Vec<String> = keep.iter().filter_map(JsValue::as_string).collect();
+            // `ops` becomes the outbox's operations (each is in both): one clear instead
+            // of a delete per pulled operation.
+            let keep =
+                tx.store(OUTBOX).map_err(StorageError::write)?.get_all(None, None).await.map_err(StorageError::read)?;
             let known = tx.store(OPS).map_err(StorageError::write)?;
-            for key in known.get_all_keys(None, None).await.map_err(StorageError::read)? {
-                if key.as_string().is_some_and(|k| !keep.contains(&k)) {
-                    known.delete(key).await.map_err(StorageError::write)?;
-                }
-            }
+            known.clear().await.map_err(StorageError::write)?;
+            together(keep.iter().map(|value| known.put(value, None))).await.map_err(StorageError::write)?;
+            mark_own_since(&meta).await?;
             meta.delete(JsValue::from_str(META_CURSOR)).await.map_err(StorageError::write)?;
             meta.delete(JsValue::from_str(META_CONSOLIDATION)).await.map_err(StorageError::write)?;
             meta.delete(JsValue::from_str(META_PAGES)).await.map_err(StorageError::write)?;
@@ -276,15 +317,13 @@ impl Storage {
         let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
         let known = tx.store(OPS).map_err(StorageError::write)?;
         let keys = outbox.get_all_keys(None, None).await.map_err(StorageError::read)?;
-        for key in &keys {
-            known.delete(key.clone()).await.map_err(StorageError::write)?;
-        }
+        together(keys.iter().map(|key| known.delete(key.clone()))).await.map_err(StorageError::write)?;
         outbox.clear().await.map_err(StorageError::write)?;
-        tx.store(META)
-            .map_err(StorageError::write)?
-            .delete(JsValue::from_str(META_OUTBOX_OWNER))
-            .await
-            .map_err(StorageError::write)?;
+        let meta = tx.store(META).map_err(StorageError::write)?;
+        meta.delete(JsValue::from_str(META_OUTBOX_OWNER)).await.map_err(StorageError::write)?;
+        // A push whose answer was lost may have stored some of them: they are pulled
+        // back rather than left out as operations the device holds.
+        mark_own_since(&meta).await?;
         finish(tx).await?;
         Ok(keys.len() as u32)
     }
@@ -292,6 +331,14 @@ impl Storage {
     /// Where the next pull starts.
     pub async fn cursor(&self) -> Result<u64, StorageError> {
         let value: Option<f64> = self.meta(META_CURSOR).await?;
+        Ok(value.map_or(0, |v| v as u64))
+    }
+
+    /// The instant (wall-clock ms) after which every operation this device made is in
+    /// `ops`: a pull may leave those out. 0 for a device that never dropped any of its
+    /// own operations.
+    pub async fn own_since(&self) -> Result<u64, StorageError> {
+        let value: Option<f64> = self.meta(META_OWN_SINCE).await?;
         Ok(value.map_or(0, |v| v as u64))
     }
 
@@ -453,6 +500,50 @@ impl Storage {
         meta.put(&to_js(hlc)?, Some(&JsValue::from_str(META_CLOCK))).await.map_err(StorageError::write)?;
         finish(tx).await
     }
+}
+
+/// Records in `meta` that this device's operations up to now may be missing from `ops`:
+/// `own_since` moves to the device's clock (its stored reading, or the wall clock if
+/// later), so every operation it makes from here on is after it and kept.
+async fn mark_own_since(meta: &rexie::Store) -> Result<(), StorageError> {
+    let clock: Option<Hlc> = get_meta(meta, META_CLOCK).await?;
+    let wall = clock.map_or(0.0, |c| c.wall_ms.max(0) as f64);
+    let since = wall.max(js_sys::Date::now().floor());
+    meta.put(&JsValue::from_f64(since), Some(&JsValue::from_str(META_OWN_SINCE))).await.map_err(StorageError::write)?;
+    Ok(())
+}
+
+/// Waits for every request of `requests`, made together: each is made by its future's
+/// first poll, and IndexedDB answers a transaction's requests in the order they were
+/// made, so they are made up to [`IN_FLIGHT`] ahead and waited for in order. Waiting for
+/// each before making the next costs a trip through the event loop per record. The
+/// first failure is returned (the browser's own, not the abort it causes in the rest).
+async fn together<F, T>(requests: impl IntoIterator<Item = F>) -> Result<(), rexie::Error>
+where
+    F: Future<Output = Result<T, rexie::Error>>,
+{
+    let mut requests = requests.into_iter();
+    let mut in_flight: VecDeque<Pin<Box<F>>> = VecDeque::new();
+    std::future::poll_fn(move |cx| loop {
+        while in_flight.len() < IN_FLIGHT {
+            let Some(request) = requests.next() else { break };
+            let mut request = Box::pin(request);
+            match request.as_mut().poll(cx) {
+                Poll::Ready(Ok(_)) => {}
+                Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                Poll::Pending => in_flight.push_back(request),
+            }
+        }
+        let Some(first) = in_flight.front_mut() else { return Poll::Ready(Ok(())) };
+        match first.as_mut().poll(cx) {
+            Poll::Ready(Ok(_)) => {
+                in_flight.pop_front();
+            }
+            Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+            Poll::Pending => return Poll::Pending,
+        }
+    })
+    .await
 }
 
 /// Whether the outbox of `tx` is empty.
