@@ -1,7 +1,8 @@
 //! Backup and restore. A backup is a text file of JSON lines: a header, every operation
 //! of the log in sequence order, then the entries of the keyspaces the log does not
 //! derive (accounts, sessions, invitations, evidence files, units registered by hand,
-//! plans entered for units, report narratives, submitted reports, hamlet assignments),
+//! plans entered for units, report narratives, submitted reports, hamlet assignments,
+//! districts' communes),
 //! and a closing line with the counts, so a truncated file is detected.
 //!
 //! Restore fills an empty data directory: the plain entries first (so evidence and
@@ -19,7 +20,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 14] = [
+pub const PLAIN_KEYSPACES: [&str; 15] = [
     "accounts",
     "usernames",
     "sessions",
@@ -34,6 +35,7 @@ pub const PLAIN_KEYSPACES: [&str; 14] = [
     crate::reports::NARRATIVES,
     crate::reports::SUBMISSIONS,
     crate::reports::ASSIGNMENTS,
+    crate::districts::DISTRICT_OF,
 ];
 
 const FORMAT: &str = "hoctap-backup";

@@ -39,6 +39,10 @@ pub enum ApiError {
     #[error("{unit} cannot be assigned to {to}")]
     BadAssignment { unit: String, to: String },
 
+    /// A district that cannot be registered as sent; every problem is listed.
+    #[error("district refused: {problems:?}")]
+    BadDistrict { problems: Vec<String> },
+
     /// Storage failed. Logged in full; the client only learns that it failed, or that
     /// the disk is full (507 `storage_full`: nothing of the request was acknowledged, so
     /// the device keeps it and retries).
@@ -150,6 +154,7 @@ impl ApiError {
             ApiError::InvalidPlan { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan"),
             ApiError::Document { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "document_failed"),
             ApiError::BadAssignment { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_assignment"),
+            ApiError::BadDistrict { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_district"),
             ApiError::Store(crate::store::StoreError::Full(_)) => (StatusCode::INSUFFICIENT_STORAGE, "storage_full"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
@@ -199,6 +204,10 @@ impl ApiError {
             ApiError::BadAssignment { unit, to } => (
                 format!("Không thể phân {unit} về {to}: đơn vị cũ không được sáp nhập một phần vào đơn vị này."),
                 format!("{unit} cannot be assigned to {to}: its old commune was not partly merged into it."),
+            ),
+            ApiError::BadDistrict { problems } => (
+                format!("Không đăng ký được huyện: {}.", problems.join("; ")),
+                format!("The district cannot be registered: {} problem(s), listed in Vietnamese.", problems.len()),
             ),
             ApiError::InvalidCriteria { diagnostics } => (
                 format!(

@@ -160,7 +160,8 @@ struct Kept {
 #[derive(Debug, Default)]
 pub struct Cache {
     parts: Mutex<BTreeMap<PartYear, (u64, Arc<Part>)>>,
-    /// Whether a unit covers a part (units and their parents do not change).
+    /// Whether a unit covers a part (forgotten when a district is registered, the one
+    /// change of the hierarchy above a hamlet).
     covers: Mutex<BTreeMap<(String, String), bool>>,
 }
 
@@ -168,6 +169,13 @@ pub struct Cache {
 type PartYear = (String, i32);
 
 impl Cache {
+    /// Forgets which unit covers which part, after the hierarchy changed.
+    pub fn forget_covers(&self) {
+        if let Ok(mut covers) = self.covers.lock() {
+            covers.clear();
+        }
+    }
+
     fn covers(&self, state: &AppState, unit: &str, part: &str) -> Result<bool, StoreError> {
         let key = (unit.to_string(), part.to_string());
         if let Some(known) = self.covers.lock().map_err(|_| StoreError::Poisoned)?.get(&key) {

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod districts;
 pub mod documents;
 pub mod error;
 pub mod evidence;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use hoctap_shared::units::OrgUnit;
+use hoctap_shared::units::{self, OrgUnit};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -107,11 +108,18 @@ impl AppState {
         }
     }
 
-    /// The parent of a unit: provinces and communes come from the shipped hierarchy;
-    /// hamlets and other units registered at run time are stored under `units` (JSON
-    /// `OrgUnit`). `None` at the top or for an unknown unit.
+    /// The parent of a unit: provinces and communes come from the shipped hierarchy,
+    /// except an old commune registered in a district ([`districts`]); hamlets and
+    /// other units registered at run time are stored under `units` (JSON `OrgUnit`).
+    /// `None` at the top or for an unknown unit.
     pub fn parent_of(&self, unit: &str) -> Result<Option<String>, store::StoreError> {
         if let Some(known) = self.catalog.units.get(unit) {
+            // An old commune an administrator placed in a district counts under it.
+            if known.kind == units::UnitKind::Commune && known.valid_to.is_some() {
+                if let Some(district) = districts::district_of(self, unit)? {
+                    return Ok(Some(district));
+                }
+            }
             return Ok(known.parent.clone());
         }
         Ok(self.stored_unit(unit)?.and_then(|u| u.parent))

@@ -115,6 +115,8 @@ impl Modify for BearerAuth {
         reports::unit_plan_import,
         reports::unit_lineage_show,
         reports::lineage_assignments_update,
+        reports::lineage_districts_list,
+        reports::lineage_districts_update,
         units::units_show,
         accounts::unit_accounts_list,
         accounts::unit_permissions_show,

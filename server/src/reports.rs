@@ -84,6 +84,23 @@ pub fn stored_children(state: &AppState, parent: &str) -> Result<Vec<OrgUnit>, S
     Ok(stored_children_by_parent(state)?.remove(parent).unwrap_or_default())
 }
 
+/// The units directly below `unit` as counted: the catalogue's (an old commune
+/// registered in a district lies under the district, not the province), the ones
+/// registered at run time (hamlets, districts), and a district's communes.
+pub fn children(state: &AppState, unit: &str) -> Result<Vec<OrgUnit>, StoreError> {
+    let mut out = Vec::new();
+    for child in state.catalog.units.children(unit) {
+        if state.parent_of(&child.id)?.as_deref() == Some(unit) {
+            out.push(child.clone());
+        }
+    }
+    out.extend(stored_children(state, unit)?);
+    for commune in crate::districts::members(state, unit)? {
+        out.extend(state.unit(&commune)?);
+    }
+    Ok(out)
+}
+
 /// A unit's name as documents write it (`Xã Cửu An`), or its id when unknown.
 pub fn name_of(state: &AppState, id: &str) -> String {
     state.unit(id).ok().flatten().map_or_else(|| id.to_string(), |u| u.full_name())

@@ -212,6 +212,35 @@ pub struct Assignment {
     pub to: String,
 }
 
+/// A district (huyện, quận, thị xã, thành phố thuộc tỉnh) before 1 July 2025, as an
+/// administrator registers it: the public data name no district, so the old communes
+/// roll up into one only once it is registered. `PUT /api/v1/lineage/districts/{code}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DistrictRequest {
+    /// The name without its type: `An Khê`.
+    pub name: String,
+    /// `Huyện`, `Quận`, `Thị xã` or `Thành phố`.
+    pub unit_type: String,
+    /// The old province it lay in, e.g. `province:64:old`.
+    pub province: String,
+    /// Its old communes, e.g. `commune:23629:old`.
+    pub communes: Vec<String>,
+}
+
+/// A registered district with its old communes. `GET /api/v1/lineage/districts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DistrictView {
+    /// `district:<code>:old`.
+    pub unit: String,
+    pub code: String,
+    /// With its type: `Thị xã An Khê`.
+    pub name: String,
+    pub province: NamedUnit,
+    pub communes: Vec<NamedUnit>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::ConsolidationView;

@@ -109,6 +109,8 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Post, "/units/{id}/plan/import", reports::unit_plan_import),
         route(Get, "/units/{id}/lineage", reports::unit_lineage_show),
         route(Put, "/lineage/assignments", reports::lineage_assignments_update),
+        route(Get, "/lineage/districts", reports::lineage_districts_list),
+        route(Put, "/lineage/districts/{code}", reports::lineage_districts_update),
         route(Get, "/units/{id}", units::units_show),
         route(Get, "/units/{id}/accounts", accounts::unit_accounts_list),
         route(Get, "/units/{id}/permissions", accounts::unit_permissions_show),

@@ -12,8 +12,8 @@ use hoctap_shared::annual::{self, AnnualReport, DecisionDocument, Narrative, Rev
 use hoctap_shared::date::Date;
 use hoctap_shared::plans::Plan;
 use hoctap_shared::report::{
-    Assignment, ChildReportStatus, HamletAssignment, LineageView, NamedUnit, PredecessorView, ReportPage, UnitPlanView,
-    VersionInfo,
+    Assignment, ChildReportStatus, DistrictRequest, DistrictView, HamletAssignment, LineageView, NamedUnit,
+    PredecessorView, ReportPage, UnitPlanView, VersionInfo,
 };
 use hoctap_shared::units::{Lineage, UnitKind};
 use serde::Deserialize;
@@ -188,8 +188,7 @@ pub async fn reports_children_list(
     let year = check_year(year)?;
     reports::known_unit(&state, &unit)?;
     let today = Date::in_vietnam(state.clock.now_ms());
-    let mut children: Vec<_> = state.catalog.units.children(&unit).cloned().collect();
-    children.extend(reports::stored_children(&state, &unit)?);
+    let children = reports::children(&state, &unit)?;
     let mut out = Vec::new();
     for child in children {
         let deadline = reports::deadline(&state, &child)?;
@@ -483,6 +482,76 @@ pub async fn lineage_assignments_update(
     }
     reports::assign(&state, &assignment.unit, &assignment.to)?;
     Ok(Json(lineage_view(&state, &assignment.to)?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/lineage/districts/{code}",
+    tag = "units",
+    operation_id = "lineage_districts_update",
+    summary = "Register a district before the 2025 reform with its old communes",
+    description = "The public data name no district, so the province administrator registers each old district \
+                   once (or corrects it: communes left out no longer count under it). Its old communes then count \
+                   under it, and its reports for the years before July 2025 show its results as they were recorded.",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The district's 3-digit code, e.g. `623`")),
+    request_body = DistrictRequest,
+    responses(
+        (status = 200, description = "Registered; the district with its communes", body = DistrictView),
+        (status = 400, description = "Not a district request (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "No right to administer the old province (`forbidden`)", body = ErrorBody),
+        (status = 422, description = "Every problem with the request: a wrong code, type, province or commune, or a commune already in another district (`bad_district`)", body = ErrorBody),
+    )
+)]
+pub async fn lineage_districts_update(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path(code): Path<String>,
+    RawBody(body): RawBody,
+) -> Result<Json<DistrictView>, ApiError> {
+    let request: DistrictRequest = decode(&body)?;
+    if state.catalog.units.get(&request.province).is_some() {
+        current.require(&state, Action::Administer, &request.province)?;
+    } else {
+        // Not a province at all: say so to whoever may administer anything.
+        current.require(&state, Action::Administer, &current.account.unit)?;
+    }
+    let _guard = state.log_lock.lock().await;
+    Ok(Json(crate::districts::register(&state, &code, &request)?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DistrictQuery {
+    /// An old province, e.g. `province:64:old`.
+    province: String,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/lineage/districts",
+    tag = "units",
+    operation_id = "lineage_districts_list",
+    summary = "The districts registered in an old province, with their communes",
+    security(("bearer" = [])),
+    params(DistrictQuery),
+    responses(
+        (status = 200, description = "The districts, by name", body = [DistrictView]),
+        (status = 400, description = "No `province` given (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Outside the caller's scope (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "Unknown unit (`not_found`)", body = ErrorBody),
+    )
+)]
+pub async fn lineage_districts_list(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Query(query): Query<DistrictQuery>,
+) -> Result<Json<Vec<DistrictView>>, ApiError> {
+    reports::known_unit(&state, &query.province)?;
+    current.require(&state, Action::Read, &query.province)?;
+    Ok(Json(crate::districts::list(&state, &query.province)?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -474,3 +474,121 @@ fn a_backup_keeps_plans_narratives_submitted_reports_and_assignments() {
     assert_eq!(again.ok("GET", &base, &token, None)["report"]["narrative"]["achievements"], "Đã đánh giá xong.");
     assert_eq!(again.ok("GET", &format!("/units/{CUU_AN}/plan"), &token, None), plan);
 }
+
+/// Districts before the reform, registered by the province administrator: the old
+/// communes then count under their district, whose 2024 report is the sum of theirs as
+/// recorded; the old province lists the district instead of those communes; a wrong
+/// request is refused with every problem; a correction takes a commune back out.
+#[test]
+fn a_district_before_the_reform_is_registered_and_reports_its_communes_as_recorded() {
+    const DISTRICT: &str = "district:623:old";
+    const OLD_GIA_LAI: &str = "province:64:old";
+    let world = World::with_sample();
+    let admin = world.account(Role::ProvinceAdmin, "province:52:2025", "quan-tri-gia-lai");
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo-cuu-an");
+    let request = |communes: &[&str]| {
+        json!({"name": "An Khê", "unit_type": "Thị xã", "province": OLD_GIA_LAI, "communes": communes}).to_string()
+    };
+
+    // Only an administrator of the province registers districts.
+    let (status, body) =
+        world.call("PUT", "/lineage/districts/623", Some(&officer), Some(request(&[OLD_CUU_AN, OLD_TU_AN])));
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // Every problem at once, in Vietnamese.
+    let (status, body) = world.call(
+        "PUT",
+        "/lineage/districts/62",
+        Some(&admin),
+        Some(
+            json!({"name": " ", "unit_type": "Tỉnh", "province": OLD_GIA_LAI,
+                   "communes": [OLD_CUU_AN, OLD_CUU_AN, OLD_NGOC_HA, "commune:23629:2025"]})
+            .to_string(),
+        ),
+    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "bad_district");
+    let message = body["error"]["message"].as_str().expect("message");
+    for expected in [
+        "mã huyện phải gồm 3 chữ số",
+        "tên huyện",
+        "loại đơn vị phải là một trong: Huyện, Quận, Thị xã, Thành phố",
+        "được kê hai lần",
+        "Phường Ngọc Hà thuộc Thành phố Hà Nội, không thuộc Tỉnh Gia Lai",
+        "\"commune:23629:2025\" không phải là một xã trước ngày 01/7/2025",
+    ] {
+        assert!(message.contains(expected), "{expected:?} missing from {message}");
+    }
+
+    let district = world.ok(
+        "PUT",
+        "/lineage/districts/623",
+        &admin,
+        Some(json!({
+        "name": "An Khê", "unit_type": "Thị xã", "province": OLD_GIA_LAI, "communes": [OLD_CUU_AN, OLD_TU_AN]})),
+    );
+    assert_eq!(district["unit"], DISTRICT);
+    assert_eq!(district["name"], "Thị xã An Khê");
+    assert_eq!(district["province"]["name"], "Tỉnh Gia Lai");
+    let names: Vec<&str> =
+        district["communes"].as_array().expect("communes").iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["Xã Cửu An", "Xã Tú An"]);
+    assert_eq!(world.ok("GET", &format!("/lineage/districts?province={OLD_GIA_LAI}"), &admin, None), json!([district]));
+
+    // The district's 2024 report adds up its communes' as recorded, under the district's deadline.
+    let report = |unit: &str| world.ok("GET", &format!("/reports/{unit}/2024"), &admin, None)["report"].clone();
+    let (whole, cuu_an, tu_an) = (report(DISTRICT), report(OLD_CUU_AN), report(OLD_TU_AN));
+    assert_eq!(whole["name"], "Thị xã An Khê");
+    assert_eq!(whole["deadline"], "2024-11-20");
+    let count = |r: &Value, indicator: &str, field: &str| {
+        r["rows"].as_array().expect("rows").iter().find(|x| x["indicator"] == indicator).expect("row")[field]
+            .as_u64()
+            .expect("count")
+    };
+    for indicator in ["households_learning_family", "citizens_cdht", "adults_cdht_in_learning_groups"] {
+        for field in ["numerator", "denominator"] {
+            let parts = count(&cuu_an, indicator, field) + count(&tu_an, indicator, field);
+            assert_eq!(count(&whole, indicator, field), parts, "{indicator} {field}");
+        }
+        assert!(count(&whole, indicator, "denominator") > 0, "{indicator} has data in 2024");
+    }
+    let children: Vec<&str> =
+        whole["children"].as_array().expect("children").iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(children, ["Xã Cửu An", "Xã Tú An"]);
+    // The old province now counts them through the district, and lists the district.
+    let province = report(OLD_GIA_LAI);
+    assert_eq!(count(&province, "citizens_cdht", "denominator"), count(&whole, "citizens_cdht", "denominator"));
+    let listed = world.ok("GET", &format!("/reports/{OLD_GIA_LAI}/2024/children"), &admin, None);
+    let listed: Vec<&str> = listed.as_array().expect("children").iter().filter_map(|c| c["unit"].as_str()).collect();
+    assert!(listed.contains(&DISTRICT) && !listed.contains(&OLD_CUU_AN), "{listed:?}");
+    let listed = world.ok("GET", &format!("/reports/{DISTRICT}/2024/children"), &admin, None);
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+
+    // Tú An is not in another district … and a correction takes it out of this one.
+    let (status, body) = world.call(
+        "PUT",
+        "/lineage/districts/624",
+        Some(&admin),
+        Some(
+            json!({"name": "Khác", "unit_type": "Huyện", "province": OLD_GIA_LAI, "communes": [OLD_TU_AN]}).to_string(),
+        ),
+    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("Xã Tú An đã thuộc Thị xã An Khê")), "{body}");
+    world.ok(
+        "PUT",
+        "/lineage/districts/623",
+        &admin,
+        Some(json!({
+        "name": "An Khê", "unit_type": "Thị xã", "province": OLD_GIA_LAI, "communes": [OLD_CUU_AN]})),
+    );
+    let whole = report(DISTRICT);
+    for field in ["numerator", "denominator"] {
+        assert_eq!(count(&whole, "citizens_cdht", field), count(&cuu_an, "citizens_cdht", field), "{field}");
+    }
+    // The commune of today still counts both old communes through the lineage.
+    let merged = world.ok("GET", &format!("/reports/{CUU_AN}/2024"), &officer, None)["report"].clone();
+    assert_eq!(
+        count(&merged, "citizens_cdht", "denominator"),
+        count(&cuu_an, "citizens_cdht", "denominator") + count(&tu_an, "citizens_cdht", "denominator")
+    );
+}
