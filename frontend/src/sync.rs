@@ -13,6 +13,9 @@
 //! device made itself since [`Storage::own_since`] — it holds them already, so a
 //! thousand operations pushed are not downloaded again by the same round.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use hoctap_shared::accounts::LoginResponse;
 use hoctap_shared::protocol::{
     Operation, PullResponse, PushRequest, PushResponse, Rejection, MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
@@ -164,25 +167,58 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
     let own_since = storage.own_since().await?;
     let device_param = String::from(js_sys::encode_uri_component(&device));
     let (_, mut clock) = storage.device().await?;
-    loop {
-        let path = format!("/sync/pull?after={cursor}&limit={PAGE}&device={device_param}&own_since={own_since}");
-        let page: PullResponse = api::call("GET", &path, token, Body::None).await?;
+    let path =
+        |after: u64| format!("/sync/pull?after={after}&limit={PAGE}&device={device_param}&own_since={own_since}");
+    let mut next = Some(Prefetch::start(path(cursor), token));
+    while let Some(fetching) = next.take() {
+        let page = fetching.finish().await?;
+        // The next page downloads while this one is stored and shown: on a slow link
+        // the app's work per page hides behind the transfer. (Were this page not stored
+        // after all, the cursor would not move and the next round asks again.)
+        let done = !page.more || page.cursor == cursor;
+        if !done {
+            next = Some(Prefetch::start(path(page.cursor), token));
+        }
         let now = js_sys::Date::now() as i64;
         for op in &page.ops {
             clock = clock.receive(&op.hlc, now);
         }
         storage.store_pulled(&page.ops, &clock, page.cursor).await?;
         report.received += page.ops.len();
-        let done = !page.more || page.cursor == cursor;
         cursor = page.cursor;
         if !page.ops.is_empty() {
             on_event(Event::Received(page.ops));
         }
-        if done {
-            break;
-        }
     }
     Ok(report)
+}
+
+/// A pull started now and awaited later.
+struct Prefetch {
+    promise: js_sys::Promise,
+    page: Rc<RefCell<Option<Result<PullResponse, ApiError>>>>,
+}
+
+impl Prefetch {
+    fn start(path: String, token: Option<&str>) -> Prefetch {
+        let page = Rc::new(RefCell::new(None));
+        let slot = page.clone();
+        let token = token.map(str::to_string);
+        // `future_to_promise` runs the request at once, whether or not it is awaited.
+        let promise = wasm_bindgen_futures::future_to_promise(async move {
+            let answer = api::call("GET", &path, token.as_deref(), Body::None).await;
+            *slot.borrow_mut() = Some(answer);
+            Ok(wasm_bindgen::JsValue::UNDEFINED)
+        });
+        Prefetch { promise, page }
+    }
+
+    async fn finish(self) -> Result<PullResponse, ApiError> {
+        // The promise always resolves: its future returns `Ok` and keeps the answer.
+        let _ = wasm_bindgen_futures::JsFuture::from(self.promise).await;
+        let answer = self.page.borrow_mut().take();
+        answer.unwrap_or_else(|| Err(ApiError::Decode("không nhận được trang dữ liệu".to_string())))
+    }
 }
 
 #[cfg(test)]
