@@ -335,26 +335,39 @@ pub fn pull(
     let limit = limit.clamp(1, hoctap_shared::protocol::MAX_PULL_PAGE);
     let mut prefix = unit.as_bytes().to_vec();
     prefix.push(0);
-    let start = keyed(unit, after);
     let durable = state.durable.get(state)?;
-    let rows = state.store.scan("scope", &prefix, Some(&start), limit + 1)?;
-    // What lies past the durable mark is being flushed: the next pull gets it.
-    let mut seqs: Vec<u64> = rows.iter().map(|(key, _)| seq_from(&key[prefix.len()..])).collect::<Result<_, _>>()?;
-    seqs.retain(|seq| *seq <= durable);
-    let more = seqs.len() > limit;
     let mut ops = Vec::new();
     let mut cursor = after;
-    for seq in seqs.into_iter().take(limit) {
-        if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
-            let op = decode::<Operation>(&bytes, "log")?;
-            if !own.is_some_and(|own| own.holds(&op)) {
-                ops.push(op);
+    let mut scanned = 0;
+    loop {
+        let wanted = limit - ops.len();
+        let rows = state.store.scan("scope", &prefix, Some(&keyed(unit, cursor)), wanted + 1)?;
+        // What lies past the durable mark is being flushed: the next pull gets it.
+        let mut seqs: Vec<u64> =
+            rows.iter().map(|(key, _)| seq_from(&key[prefix.len()..])).collect::<Result<_, _>>()?;
+        seqs.retain(|seq| *seq <= durable);
+        let more = seqs.len() > wanted;
+        for seq in seqs.into_iter().take(wanted) {
+            if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
+                let op = decode::<Operation>(&bytes, "log")?;
+                if !own.is_some_and(|own| own.holds(&op)) {
+                    ops.push(op);
+                }
             }
+            cursor = seq;
+            scanned += 1;
         }
-        cursor = seq;
+        // A page thinned by the device's own operations is filled from further on, up
+        // to a bound, so a device that just pushed a thousand batches does not then
+        // make a thousand round trips for nothing.
+        if !more || ops.len() >= limit || scanned >= MAX_SCANNED_PER_PULL {
+            return Ok(PullResponse { protocol: PROTOCOL_VERSION, ops, cursor, more });
+        }
     }
-    Ok(PullResponse { protocol: PROTOCOL_VERSION, ops, cursor, more })
 }
+
+/// The most log entries one pull reads while leaving out the device's own operations.
+const MAX_SCANNED_PER_PULL: usize = 10 * hoctap_shared::protocol::MAX_PULL_PAGE;
 
 /// Whether an operation needs the reviewer's right (every workflow step but submit).
 pub fn needs_review(op: &Operation) -> bool {
