@@ -54,7 +54,13 @@ pub struct AppModel {
     pub storage_error: Option<String>,
     /// The criteria sets the device carries.
     pub sets: Rc<Vec<CriteriaSet>>,
+    /// When a sync event last showed the replica's changes (ms): during a round the
+    /// screens are redrawn from the replica at most once a second, and at its end.
+    pub sync_shown_ms: f64,
 }
+
+/// How often a running sync round redraws the screens with what it changed.
+const SYNC_REDRAW_MS: f64 = 1_000.0;
 
 impl PartialEq for AppModel {
     fn eq(&self, other: &Self) -> bool {
@@ -78,6 +84,7 @@ impl Default for AppModel {
             rounds: 0,
             storage_error: None,
             sets: Rc::new(crate::catalog::sets()),
+            sync_shown_ms: f64::NEG_INFINITY,
         }
     }
 }
@@ -144,6 +151,16 @@ impl Reducible for AppModel {
                         replica.insert(ops);
                     }
                 }
+                // A commune's round brings a hundred pages: redrawing every screen from
+                // 100,000 records after each would cost more than the transfer.
+                if touched {
+                    let now = js_sys::Date::now();
+                    if now - self.sync_shown_ms < SYNC_REDRAW_MS {
+                        touched = false;
+                    } else {
+                        next.sync_shown_ms = now;
+                    }
+                }
             }
             Msg::SyncStatus(status) => {
                 if status == SyncStatus::SignedOut {
@@ -153,7 +170,7 @@ impl Reducible for AppModel {
                     next.rounds += 1;
                 }
                 next.sync = status;
-                touched = false;
+                // The round's last changes are shown whatever the redraw pace held back.
             }
             Msg::Discarded => next.replica.borrow_mut().discard_outbox(),
         }
