@@ -14,6 +14,7 @@
 //! thousand operations pushed are not downloaded again by the same round.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use hoctap_shared::accounts::LoginResponse;
@@ -118,39 +119,53 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
     if owner.as_deref().is_some_and(|o| o != session.account.id) {
         report.held = outbox.len();
     } else {
-        for batch in outbox.chunks(BATCH) {
+        let batches: Vec<&[Operation]> = outbox.chunks(BATCH).collect();
+        let unit = session.account.unit.as_str();
+        let start_push = |batch: &[Operation]| {
             let ids: Vec<String> = batch.iter().map(|op| op.id.clone()).collect();
             on_event(Event::Sending(ids.clone()));
-            let request = PushRequest {
-                protocol: PROTOCOL_VERSION,
-                device: device.clone(),
-                ops: batch.iter().cloned().map(|op| claimed(op, &session.account.unit)).collect(),
-            };
-            let answer: Result<PushResponse, ApiError> =
-                api::call("POST", "/sync/push", token, Body::compressed_json(&request)).await;
-            let answer = match answer {
+            let sent: Vec<Operation> = batch.iter().cloned().map(|op| claimed(op, unit)).collect();
+            let request = PushRequest { protocol: PROTOCOL_VERSION, device: device.clone(), ops: sent.clone() };
+            let token = token.map(str::to_string);
+            let answer = Started::start(async move {
+                api::call::<PushResponse>("POST", "/sync/push", token.as_deref(), Body::compressed_json(&request)).await
+            });
+            (ids, sent, answer)
+        };
+        let mut next = batches.first().map(|batch| start_push(batch));
+        let mut index = 0;
+        while let Some((ids, sent, answer)) = next.take() {
+            let answer = match answer.finish().await {
                 Ok(answer) => answer,
                 Err(err) => {
                     on_event(Event::Settled { confirmed: vec![], refused: vec![], unsent: ids });
                     return Err(err.into());
                 }
             };
+            let batch = batches[index];
+            index += 1;
+            // The next batch goes out while this one is settled here (pushes stay one at
+            // a time, in order). Were the device to stop before settling, this batch is
+            // sent again and answered as already stored.
+            if let Some(following) = batches.get(index) {
+                next = Some(start_push(following));
+            }
             let confirmed: Vec<String> = answer.accepted.iter().chain(&answer.duplicates).cloned().collect();
+            let answered: BTreeSet<&str> =
+                confirmed.iter().map(String::as_str).chain(answer.rejected.iter().map(|r| r.op.as_str())).collect();
+            let confirmed_set: BTreeSet<&str> = confirmed.iter().map(String::as_str).collect();
             // An operation saved before the first login went out claimed for the account's
             // unit: the device keeps it as the server holds it, since the pull below
             // leaves the device's own operations out.
             let claimed_here: Vec<Operation> = batch
                 .iter()
-                .zip(request.ops)
-                .filter(|(saved, sent)| saved.unit != sent.unit && confirmed.contains(&sent.id))
+                .zip(sent)
+                .filter(|(saved, sent)| saved.unit != sent.unit && confirmed_set.contains(sent.id.as_str()))
                 .map(|(_, sent)| sent)
                 .collect();
             storage.keep_sent(&claimed_here).await?;
             storage.settle(&confirmed, &answer.rejected).await?;
-            let unsent: Vec<String> = ids
-                .into_iter()
-                .filter(|id| !confirmed.contains(id) && !answer.rejected.iter().any(|r| &r.op == id))
-                .collect();
+            let unsent: Vec<String> = ids.into_iter().filter(|id| !answered.contains(id.as_str())).collect();
             report.sent += confirmed.len();
             report.refused += answer.rejected.len();
             on_event(Event::Settled { confirmed, refused: answer.rejected, unsent });
@@ -169,7 +184,7 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
     let (_, mut clock) = storage.device().await?;
     let path =
         |after: u64| format!("/sync/pull?after={after}&limit={PAGE}&device={device_param}&own_since={own_since}");
-    let mut next = Some(Prefetch::start(path(cursor), token));
+    let mut next = Some(start_pull(path(cursor), token));
     while let Some(fetching) = next.take() {
         let page = fetching.finish().await?;
         // The next page downloads while this one is stored and shown: on a slow link
@@ -177,7 +192,7 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
         // after all, the cursor would not move and the next round asks again.)
         let done = !page.more || page.cursor == cursor;
         if !done {
-            next = Some(Prefetch::start(path(page.cursor), token));
+            next = Some(start_pull(path(page.cursor), token));
         }
         let now = js_sys::Date::now() as i64;
         for op in &page.ops {
@@ -193,32 +208,37 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
     Ok(report)
 }
 
-/// A pull started now and awaited later.
-struct Prefetch {
+/// A request started now and awaited later: it runs whether or not it is awaited yet.
+struct Started<T> {
     promise: js_sys::Promise,
-    page: Rc<RefCell<Option<Result<PullResponse, ApiError>>>>,
+    answer: Rc<RefCell<Option<Result<T, ApiError>>>>,
 }
 
-impl Prefetch {
-    fn start(path: String, token: Option<&str>) -> Prefetch {
-        let page = Rc::new(RefCell::new(None));
-        let slot = page.clone();
-        let token = token.map(str::to_string);
-        // `future_to_promise` runs the request at once, whether or not it is awaited.
+impl<T: 'static> Started<T> {
+    fn start(request: impl std::future::Future<Output = Result<T, ApiError>> + 'static) -> Started<T> {
+        let answer = Rc::new(RefCell::new(None));
+        let slot = answer.clone();
+        // `future_to_promise` runs the future at once, whether or not it is awaited.
         let promise = wasm_bindgen_futures::future_to_promise(async move {
-            let answer = api::call("GET", &path, token.as_deref(), Body::None).await;
-            *slot.borrow_mut() = Some(answer);
+            let result = request.await;
+            *slot.borrow_mut() = Some(result);
             Ok(wasm_bindgen::JsValue::UNDEFINED)
         });
-        Prefetch { promise, page }
+        Started { promise, answer }
     }
 
-    async fn finish(self) -> Result<PullResponse, ApiError> {
+    async fn finish(self) -> Result<T, ApiError> {
         // The promise always resolves: its future returns `Ok` and keeps the answer.
         let _ = wasm_bindgen_futures::JsFuture::from(self.promise).await;
-        let answer = self.page.borrow_mut().take();
-        answer.unwrap_or_else(|| Err(ApiError::Decode("không nhận được trang dữ liệu".to_string())))
+        let answer = self.answer.borrow_mut().take();
+        answer.unwrap_or_else(|| Err(ApiError::Decode("không nhận được câu trả lời".to_string())))
     }
+}
+
+/// A pull of the page after `path`'s cursor, started now.
+fn start_pull(path: String, token: Option<&str>) -> Started<PullResponse> {
+    let token = token.map(str::to_string);
+    Started::start(async move { api::call::<PullResponse>("GET", &path, token.as_deref(), Body::None).await })
 }
 
 #[cfg(test)]
