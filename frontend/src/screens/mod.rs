@@ -85,6 +85,8 @@ pub fn year_select(id: &'static str, label: &'static str, years: &[i32], value: 
 /// for a commune of today, the old units it came from.
 pub fn report_links(unit: &str, year: i32) -> Html {
     let merged = unit.starts_with("commune:") && unit.ends_with(":2025");
+    // A province's administrator registers the districts before the reform there.
+    let province = unit.starts_with("province:") && unit.ends_with(":2025");
     html! {
         <nav class="report-links" aria-label="Báo cáo">
             <a class="report-link" href={Route::AnnualReport(None).href()}>
@@ -103,6 +105,12 @@ pub fn report_links(unit: &str, year: i32) -> Html {
                 <a class="report-link" href={Route::Lineage.href()}>
                     <span class="register-name">{ "Sáp nhập" }</span>
                     <span class="register-meta">{ "Đơn vị cũ và gán thôn" }</span>
+                </a>
+            }
+            if province {
+                <a class="report-link" href={Route::Lineage.href()}>
+                    <span class="register-name">{ "Sáp nhập" }</span>
+                    <span class="register-meta">{ "Huyện trước 01/7/2025" }</span>
                 </a>
             }
         </nav>

@@ -1,10 +1,13 @@
 //! The unit's plan (kế hoạch) as it applies: every target with where it comes from —
 //! the unit's own plan, or inherited from a parent's, a predecessor's or a national one —
 //! and the annual report deadline. Commune approvers and province administrators edit
-//! the unit's own targets here, or import a plan file (TOML); the server checks the plan
-//! and, when it refuses it, every problem is listed.
+//! the unit's own plan here — title, period, document, deadline and targets — or import
+//! a plan file (TOML); the server checks the plan and, when it refuses it, every problem
+//! is listed with the field it concerns.
 
 use hoctap_shared::accounts::Role;
+use hoctap_shared::diagnostic::Diagnostic;
+use hoctap_shared::plans::Plan;
 use hoctap_shared::report::{DeadlineView, UnitPlanView};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -13,7 +16,7 @@ use super::remote::{error_words, fetch_status, use_server_page, use_token};
 use crate::api::{self, ApiError, Body};
 use crate::app::AppContext;
 use crate::files;
-use crate::plan_form::{Field, PlanAction, PlanForm};
+use crate::plan_form::{Field, PlanAction, PlanField, PlanForm};
 use crate::reports::{diagnostic_words, encode_component, percent_or_dash};
 
 /// A ratio's id and name, from `GET /indicators` (the rest of the definition is not
@@ -42,6 +45,36 @@ fn deadline_line(deadline: &DeadlineView) -> String {
         _ => "",
     };
     format!("Hạn báo cáo hằng năm: ngày {:02}/{:02}{to}{source}", deadline.day, deadline.month)
+}
+
+/// "Văn bản số 12/KH-UBND ngày 15/03/2022 của UBND xã Cửu An · Giai đoạn 2021–2030".
+fn document_line(plan: &Plan) -> String {
+    let number = plan.document.number.as_ref().map(|n| format!(" số {n}")).unwrap_or_default();
+    // `date_vi` says "tháng 03/2022" by itself when the day is not known.
+    let date = match plan.document.date_vi() {
+        Some(month) if month.starts_with("tháng") => format!(" {month}"),
+        Some(day) => format!(" ngày {day}"),
+        None => String::new(),
+    };
+    format!("Văn bản{number}{date} của {} · Giai đoạn {}–{}", plan.document.issuer, plan.period_from, plan.period_to)
+}
+
+/// The field a diagnostic of a plan sent as JSON is about, by its path, in words.
+fn diagnostic_field(diagnostic: &Diagnostic) -> Option<String> {
+    let path = diagnostic.path.as_str();
+    let field = match path {
+        "period_from" | "period_to" => "Giai đoạn".to_string(),
+        "document.date" => "Ngày ban hành".to_string(),
+        "document.number" => "Số hiệu văn bản".to_string(),
+        "document.issuer" => "Cơ quan ban hành".to_string(),
+        "deadline" => "Hạn báo cáo".to_string(),
+        "title" => "Tên kế hoạch".to_string(),
+        _ => {
+            let index = path.strip_prefix("targets[")?.split(']').next()?.parse::<usize>().ok()?;
+            format!("Chỉ tiêu {}", index + 1)
+        }
+    };
+    Some(field)
 }
 
 #[function_component(PlanScreen)]
@@ -149,6 +182,9 @@ pub fn plan_screen() -> Html {
             if let Some(view) = page.value() {
                 <h2 class="section-title">{ &view.name }</h2>
                 <p class="report-deadline">{ deadline_line(&view.deadline) }</p>
+                if let Some(own) = &view.own {
+                    <p class="row-meta plan-document">{ document_line(own) }</p>
+                }
                 if view.own.is_none() {
                     <p class="hint">{ "Đơn vị chưa có kế hoạch riêng: các chỉ tiêu dưới đây được kế thừa." }</p>
                 }
@@ -205,7 +241,10 @@ fn outcome_view(outcome: &Option<Outcome>) -> Html {
                 <p>{ error_words(err) }</p>
                 if !err.diagnostics().is_empty() {
                     <ul class="diagnostics">{ for err.diagnostics().iter().map(|d| html! {
-                        <li class={if d.is_error() { "error" } else { "warning" }} title={d.path.clone()}>{ diagnostic_words(d) }</li>
+                        <li class={if d.is_error() { "error" } else { "warning" }} title={d.path.clone()}>
+                            { diagnostic_field(d).map(|f| format!("{f} — ")).unwrap_or_default() }
+                            { diagnostic_words(d) }
+                        </li>
                     }) }</ul>
                 }
             </div>
@@ -213,12 +252,18 @@ fn outcome_view(outcome: &Option<Outcome>) -> Html {
     }
 }
 
-/// The own plan's title and targets as inputs.
+/// The own plan's title, period, document, deadline and targets as inputs.
 fn plan_editor(form: &UseReducerHandle<PlanForm>, names: &[IndicatorName], unit_name: &str) -> Html {
     let on_title = {
         let form = form.clone();
         Callback::from(move |e: InputEvent| {
             form.dispatch(PlanAction::Title(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let on_set = |field: PlanField| {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| {
+            form.dispatch(PlanAction::Set(field, e.target_unchecked_into::<HtmlInputElement>().value()))
         })
     };
     let on_add = {
@@ -242,6 +287,44 @@ fn plan_editor(form: &UseReducerHandle<PlanForm>, names: &[IndicatorName], unit_
             <label class="field" for="plan-title">{ "Tên kế hoạch" }</label>
             <input id="plan-title" class="text" value={form.title.clone()} oninput={on_title}
                 placeholder={PlanForm::default_title(unit_name)} />
+            <fieldset class="context plan-meta">
+                <legend>{ "Giai đoạn" }</legend>
+                <div class="plan-percents">
+                    <div>
+                        <label class="field" for="plan-period-from">{ "Từ năm" }</label>
+                        <input id="plan-period-from" class="text" inputmode="numeric" maxlength="4" placeholder="2021"
+                            value={form.period_from.clone()} oninput={on_set(PlanField::PeriodFrom)} />
+                    </div>
+                    <div>
+                        <label class="field" for="plan-period-to">{ "Đến năm" }</label>
+                        <input id="plan-period-to" class="text" inputmode="numeric" maxlength="4" placeholder="2030"
+                            value={form.period_to.clone()} oninput={on_set(PlanField::PeriodTo)} />
+                    </div>
+                </div>
+            </fieldset>
+            <fieldset class="context plan-meta">
+                <legend>{ "Văn bản ban hành kế hoạch" }</legend>
+                <label class="field" for="plan-doc-number">{ "Số hiệu văn bản" }</label>
+                <input id="plan-doc-number" class="text" placeholder="ví dụ 12/KH-UBND"
+                    value={form.document_number.clone()} oninput={on_set(PlanField::DocumentNumber)} />
+                <label class="field" for="plan-doc-date">{ "Ngày ban hành" }</label>
+                <input id="plan-doc-date" class="text" placeholder="ví dụ 15/03/2022 hoặc 03/2022"
+                    value={form.document_date.clone()} oninput={on_set(PlanField::DocumentDate)} />
+                <label class="field" for="plan-issuer">{ "Cơ quan ban hành" }</label>
+                <input id="plan-issuer" class="text" placeholder={unit_name.to_string()}
+                    value={form.issuer.clone()} oninput={on_set(PlanField::Issuer)} />
+                <p class="hint">{ format!("Để trống: {unit_name}.") }</p>
+            </fieldset>
+            <fieldset class="context plan-meta">
+                <legend>{ "Hạn báo cáo hằng năm" }</legend>
+                <label class="field" for="plan-deadline">{ "Ngày/tháng nộp báo cáo" }</label>
+                <input id="plan-deadline" class="text" placeholder="ví dụ 15/11"
+                    value={form.deadline.clone()} oninput={on_set(PlanField::Deadline)} />
+                <label class="field" for="plan-deadline-to">{ "Gửi đến" }</label>
+                <input id="plan-deadline-to" class="text" placeholder="ví dụ UBND tỉnh"
+                    value={form.deadline_to.clone()} oninput={on_set(PlanField::DeadlineTo)} />
+                <p class="hint">{ "Để trống ngày/tháng thì dùng hạn mặc định theo cấp đơn vị." }</p>
+            </fieldset>
             if form.rows.is_empty() {
                 <p class="hint">{ "Kế hoạch chưa có chỉ tiêu nào." }</p>
             }
