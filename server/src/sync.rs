@@ -174,13 +174,18 @@ fn reject(response: &mut PushResponse, op: &Operation, code: &str, message: impl
 /// recognised as a duplicate, or rejected with a reason. Returns once the accepted
 /// operations are durable. Authorisation is the caller's job.
 pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiError> {
-    // One writer at a time: sequence numbers are dense and the lock check sees every
-    // earlier operation.
-    let _guard = state.log_lock.lock().await;
     // The store's reads, writes and flush block: they run off the runtime's few worker
-    // threads, which stay free to answer pulls and logins meanwhile.
+    // threads, which stay free to answer pulls and logins meanwhile. The log lock is
+    // taken there too — one writer at a time, so sequence numbers are dense and the lock
+    // check sees every earlier operation — and released as soon as the flush returns:
+    // held across the runtime's scheduling, with two hundred devices waiting, it
+    // stretched every push (measured: 118 instead of 175 pushes/s).
     let (state, ops) = (state.clone(), ops.to_vec());
-    crate::blocking(move || push_locked(&state, &ops)).await
+    crate::blocking(move || {
+        let _guard = state.log_lock.blocking_lock();
+        push_locked(&state, &ops)
+    })
+    .await
 }
 
 /// [`push`] once the log lock is held.
