@@ -120,6 +120,18 @@ async fn the_device_id_is_minted_once_and_kept_across_reloads() {
     storage.close();
 }
 
+/// The database `name` with only the stores of schema 1 (`outbox`, `meta`), at IndexedDB
+/// version `version`, written without the storage module.
+async fn database_at(name: &str, version: u32) -> Rexie {
+    Rexie::builder(name)
+        .version(version)
+        .add_object_store(ObjectStore::new("outbox").key_path("id"))
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap_or_else(|err| panic!("database at version {version}: {err}"))
+}
+
 #[wasm_bindgen_test]
 async fn a_record_written_in_the_v1_shape_still_loads() {
     let name = "test-migrate-v1";
@@ -127,13 +139,7 @@ async fn a_record_written_in_the_v1_shape_still_loads() {
     // A database as version 1 of the app left it, written without this module: the
     // stores, the schema number and an outbox record as plain protocol-v1 JSON (the
     // example in docs/api.md).
-    let db = Rexie::builder(name)
-        .version(1)
-        .add_object_store(ObjectStore::new("outbox").key_path("id"))
-        .add_object_store(ObjectStore::new("meta"))
-        .build()
-        .await
-        .unwrap_or_else(|err| panic!("v1 db: {err}"));
+    let db = database_at(name, 1).await;
     let record = serde_json::json!({
         "id": "0193b4c2-8001-7000-8000-000000000003",
         "device": "0193b4c2-7f1e-7a10-9c55-3f2d1e0a4b61",
@@ -172,13 +178,7 @@ async fn a_database_from_a_newer_version_is_refused_with_a_message() {
     let storage = fresh(name).await;
     storage.close();
     // Version 2 of the IndexedDB database, as a later app would leave it.
-    let db = Rexie::builder(name)
-        .version(SCHEMA_VERSION + 1)
-        .add_object_store(ObjectStore::new("outbox").key_path("id"))
-        .add_object_store(ObjectStore::new("meta"))
-        .build()
-        .await
-        .unwrap_or_else(|err| panic!("newer db: {err}"));
+    let db = database_at(name, SCHEMA_VERSION + 1).await;
     db.close();
     match Storage::open_named(name).await {
         Ok(_) => panic!("a newer database opened"),
@@ -457,13 +457,7 @@ async fn discarding_the_outbox_moves_own_since() {
 async fn a_device_upgraded_from_schema_1_pulls_its_own_operations_again() {
     let name = "hoctap-test-own-since-v1";
     let _ = Rexie::delete(name).await;
-    let db = Rexie::builder(name)
-        .version(1)
-        .add_object_store(ObjectStore::new("outbox").key_path("id"))
-        .add_object_store(ObjectStore::new("meta"))
-        .build()
-        .await
-        .unwrap_or_else(|err| panic!("v1 db: {err}"));
+    let db = database_at(name, 1).await;
     let tx = db.transaction(&["meta"], TransactionMode::ReadWrite).unwrap_or_else(|err| panic!("tx: {err}"));
     let meta = tx.store("meta").unwrap_or_else(|err| panic!("store: {err}"));
     meta.put(&JsValue::from(1), Some(&JsValue::from_str("schema"))).await.unwrap_or_else(|err| panic!("put: {err}"));

@@ -131,7 +131,7 @@ pub fn register(state: &AppState, code: &str, request: &DistrictRequest) -> Resu
     state.store.flush()?;
     // The hierarchy changed: which unit covers which part is worked out again.
     state.figures.forget_covers();
-    view(state, &id)?.ok_or_else(|| ApiError::NotFound { what: id })
+    Ok(view_of(state, &unit, &request.communes))
 }
 
 /// The old communes registered in `district`, by id.
@@ -168,12 +168,6 @@ fn view_of(state: &AppState, unit: &OrgUnit, communes: &[String]) -> DistrictVie
         province: named(state, unit.parent.as_deref().unwrap_or_default()),
         communes,
     }
-}
-
-/// One registered district, `None` if `id` is not one.
-pub fn view(state: &AppState, id: &str) -> Result<Option<DistrictView>, StoreError> {
-    let Some(unit) = state.unit(id)?.filter(|u| u.kind == UnitKind::District) else { return Ok(None) };
-    Ok(Some(view_of(state, &unit, &members(state, id)?)))
 }
 
 /// The districts registered in `province`, by name.

@@ -66,6 +66,37 @@ struct FaultyStore {
     inner: SledStore,
     fault: Mutex<Fault>,
     unflushed: AtomicBool,
+    /// Holds every flush while closed: a push caught between applying and flushing.
+    gate: Gate,
+}
+
+/// A gate a flush waits at while it is closed.
+#[derive(Default)]
+struct Gate {
+    closed: Mutex<bool>,
+    opened: std::sync::Condvar,
+    /// Whether a flush reached the gate since it was closed.
+    reached: AtomicBool,
+}
+
+impl Gate {
+    fn close(&self) {
+        *self.closed.lock().expect("gate") = true;
+        self.reached.store(false, Ordering::SeqCst);
+    }
+
+    fn open(&self) {
+        *self.closed.lock().expect("gate") = false;
+        self.opened.notify_all();
+    }
+
+    fn pass(&self) {
+        self.reached.store(true, Ordering::SeqCst);
+        let mut closed = self.closed.lock().expect("gate");
+        while *closed {
+            closed = self.opened.wait(closed).expect("gate");
+        }
+    }
 }
 
 impl FaultyStore {
@@ -74,6 +105,7 @@ impl FaultyStore {
             inner: SledStore::temporary().expect("sled"),
             fault: Mutex::new(Fault::None),
             unflushed: AtomicBool::new(false),
+            gate: Gate::default(),
         }
     }
 
@@ -146,6 +178,7 @@ impl Store for FaultyStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
+        self.gate.pass();
         self.ready()?;
         match self.fault() {
             Fault::None => self.inner.flush(),
@@ -431,75 +464,24 @@ async fn a_failed_flush_is_not_acknowledged_and_the_retry_is_kept_once() {
     server.check_kept(&acknowledged).await;
 }
 
-/// A store whose flush waits until the test opens the gate: a push caught between
-/// applying its batch and making it durable.
-struct GatedStore {
-    inner: hoctap_server::store::MemoryStore,
-    open: Mutex<bool>,
-    opened: std::sync::Condvar,
-    entered: AtomicBool,
-}
-
-impl GatedStore {
-    fn open_gate(&self) {
-        *self.open.lock().expect("gate") = true;
-        self.opened.notify_all();
-    }
-}
-
-impl Store for GatedStore {
-    fn get(&self, keyspace: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        self.inner.get(keyspace, key)
-    }
-    fn put(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
-        self.inner.put(keyspace, key, value)
-    }
-    fn remove(&self, keyspace: &str, key: &[u8]) -> Result<(), StoreError> {
-        self.inner.remove(keyspace, key)
-    }
-    fn insert_new(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<bool, StoreError> {
-        self.inner.insert_new(keyspace, key, value)
-    }
-    fn scan(&self, keyspace: &str, prefix: &[u8], after: Option<&[u8]>, limit: usize) -> Result<Rows, StoreError> {
-        self.inner.scan(keyspace, prefix, after, limit)
-    }
-    fn apply(&self, batch: &[Write]) -> Result<(), StoreError> {
-        self.inner.apply(batch)
-    }
-    fn flush(&self) -> Result<(), StoreError> {
-        self.entered.store(true, Ordering::SeqCst);
-        let mut open = self.open.lock().expect("gate");
-        while !*open {
-            open = self.opened.wait(open).expect("gate");
-        }
-        self.inner.flush()
-    }
-}
-
 /// Operations applied but not yet flushed are not pulled: had the server crashed
 /// there, their sequence numbers would go to other operations, and a device holding a
 /// cursor past them would never see those.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pull_never_returns_operations_that_are_not_yet_durable() {
-    let store = Arc::new(GatedStore {
-        inner: hoctap_server::store::MemoryStore::default(),
-        open: Mutex::new(true),
-        opened: std::sync::Condvar::new(),
-        entered: AtomicBool::new(false),
-    });
+    let store = Arc::new(FaultyStore::new());
     let state = AppState::new(store.clone(), catalog());
     let mut device = Device::new("may-cho", 0);
     let first = outbox(&mut device, 0, 3);
     hoctap_server::sync::push(&state, &first).await.expect("push");
 
-    *store.open.lock().expect("gate") = false;
-    store.entered.store(false, Ordering::SeqCst);
+    store.gate.close();
     let second = outbox(&mut device, 3, 4);
     let pushing = {
         let (state, batch) = (state.clone(), second.clone());
         tokio::spawn(async move { hoctap_server::sync::push(&state, &batch).await })
     };
-    while !store.entered.load(Ordering::SeqCst) {
+    while !store.gate.reached.load(Ordering::SeqCst) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     // Applied (the log holds it) but not durable: a pull stops before it.
@@ -508,7 +490,7 @@ async fn a_pull_never_returns_operations_that_are_not_yet_durable() {
     assert_eq!(ids(&page.ops), ids(&first));
     assert_eq!((page.cursor, page.more), (3, false));
 
-    store.open_gate();
+    store.gate.open();
     let answer = pushing.await.expect("push task").expect("push");
     assert_eq!(answer.accepted.len(), 4);
     let page = hoctap_server::sync::pull(&state, COMMUNE, page.cursor, 1000, None).expect("pull");
