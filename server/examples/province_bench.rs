@@ -174,6 +174,21 @@ fn main() {
             Write::Remove { keyspace, key } => keyspace.len() + 1 + key.len(),
         })
         .sum();
+    let mut by_keyspace: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for write in batches.iter().flatten() {
+        if let Write::Put { keyspace, key, value } = write {
+            let entry = by_keyspace.entry(keyspace).or_default();
+            entry.0 += 1;
+            entry.1 += keyspace.len() + 1 + key.len() + value.len();
+        }
+    }
+    for (keyspace, (count, size)) in &by_keyspace {
+        println!(
+            "  writes to {keyspace}: {count} ({:.1} per operation), {:.0} bytes per operation",
+            *count as f64 / first.0 as f64,
+            *size as f64 / first.0 as f64
+        );
+    }
     let mut plain_runs = Vec::new();
     for _ in 0..runs.min(3) {
         let dir = tempfile::tempdir().expect("tempdir");
