@@ -15,7 +15,9 @@
 //! Prints medians of several runs and the peak memory of this process (which includes
 //! the generator; `scripts/bench.sh` measures the server's own). Flags:
 //! `--communes 4 --hamlets 25 --households 250 --years 2025,2026 --citizens 0.2
-//! --families 0.3 --runs 5 --dir <kept data directory>`.
+//! --families 0.3 --runs 5 --dir <kept data directory>`; with `--reuse`, a directory this
+//! benchmark already filled (with the same sizes) is measured again without ingesting it
+//! (no ingest figures then).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -69,13 +71,18 @@ struct Args {
     size: Size,
     runs: usize,
     dir: Option<std::path::PathBuf>,
+    reuse: bool,
 }
 
 fn args() -> Args {
     let mut size = Size { communes: 4, ..Size::default() };
-    let (mut runs, mut dir) = (5, None);
+    let (mut runs, mut dir, mut reuse) = (5, None, false);
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--reuse" {
+            reuse = true;
+            continue;
+        }
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
             "--communes" => size.communes = value.parse().expect("--communes"),
@@ -90,7 +97,7 @@ fn args() -> Args {
             other => panic!("unknown flag {other}"),
         }
     }
-    Args { size, runs, dir }
+    Args { size, runs, dir, reuse }
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -118,7 +125,7 @@ fn peak_memory_kib() -> u64 {
 }
 
 fn main() {
-    let Args { size, runs, dir } = args();
+    let Args { size, runs, dir, reuse } = args();
     let catalog = Arc::new(Catalog::load_shipped().expect("catalogue"));
     let temporary = tempfile::tempdir().expect("tempdir");
     let data = dir.unwrap_or_else(|| temporary.path().join("data"));
@@ -143,61 +150,69 @@ fn main() {
         size.families
     );
 
-    // Ingest, commune by commune; the first commune's writes are recorded for the limit.
-    let mut pushed = 0usize;
-    let mut ingest = Duration::ZERO;
-    let mut first = (0usize, Duration::ZERO);
-    for (i, commune) in communes.iter().enumerate() {
-        let ops = generate::commune_ops(&catalog, &size, commune, i).expect("ops");
-        let started = Instant::now();
-        let loaded = runtime.block_on(generate::load(&state, &ops)).expect("load");
-        let took = started.elapsed();
-        assert_eq!(loaded.accepted, ops.len(), "every generated operation is new");
-        ingest += took;
-        pushed += ops.len();
-        if i == 0 {
-            first = (ops.len(), took);
-            *recording.recording.lock().expect("lock") = false;
-        }
-        eprintln!("  {}/{} {}: {} operations in {}", i + 1, communes.len(), commune.full_name(), ops.len(), ms(took));
-    }
     let rate = |n: usize, d: Duration| n as f64 / d.as_secs_f64();
-    println!("ingest: {pushed} durable operations in {} = {:.0} operations/s", ms(ingest), rate(pushed, ingest));
-
-    // The limit: the same writes as plain sled batches, flushed after each.
-    let batches = std::mem::take(&mut *recording.batches.lock().expect("lock"));
-    let bytes: usize = batches
-        .iter()
-        .flatten()
-        .map(|w| match w {
-            Write::Put { keyspace, key, value } => keyspace.len() + 1 + key.len() + value.len(),
-            Write::Remove { keyspace, key } => keyspace.len() + 1 + key.len(),
-        })
-        .sum();
-    let mut by_keyspace: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for write in batches.iter().flatten() {
-        if let Write::Put { keyspace, key, value } = write {
-            let entry = by_keyspace.entry(keyspace).or_default();
-            entry.0 += 1;
-            entry.1 += keyspace.len() + 1 + key.len() + value.len();
+    // Ingest, commune by commune; the first commune's writes are recorded for the limit.
+    if !reuse {
+        let mut pushed = 0usize;
+        let mut ingest = Duration::ZERO;
+        let mut first = (0usize, Duration::ZERO);
+        for (i, commune) in communes.iter().enumerate() {
+            let ops = generate::commune_ops(&catalog, &size, commune, i).expect("ops");
+            let started = Instant::now();
+            let loaded = runtime.block_on(generate::load(&state, &ops)).expect("load");
+            let took = started.elapsed();
+            assert_eq!(loaded.accepted, ops.len(), "every generated operation is new");
+            ingest += took;
+            pushed += ops.len();
+            if i == 0 {
+                first = (ops.len(), took);
+                *recording.recording.lock().expect("lock") = false;
+            }
+            eprintln!(
+                "  {}/{} {}: {} operations in {}",
+                i + 1,
+                communes.len(),
+                commune.full_name(),
+                ops.len(),
+                ms(took)
+            );
         }
-    }
-    for (keyspace, (count, size)) in &by_keyspace {
+        println!("ingest: {pushed} durable operations in {} = {:.0} operations/s", ms(ingest), rate(pushed, ingest));
+
+        // The limit: the same writes as plain sled batches, flushed after each.
+        let batches = std::mem::take(&mut *recording.batches.lock().expect("lock"));
+        let bytes: usize = batches
+            .iter()
+            .flatten()
+            .map(|w| match w {
+                Write::Put { keyspace, key, value } => keyspace.len() + 1 + key.len() + value.len(),
+                Write::Remove { keyspace, key } => keyspace.len() + 1 + key.len(),
+            })
+            .sum();
+        let mut by_keyspace: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for write in batches.iter().flatten() {
+            if let Write::Put { keyspace, key, value } = write {
+                let entry = by_keyspace.entry(keyspace).or_default();
+                entry.0 += 1;
+                entry.1 += keyspace.len() + 1 + key.len() + value.len();
+            }
+        }
+        for (keyspace, (count, size)) in &by_keyspace {
+            println!(
+                "  writes to {keyspace}: {count} ({:.1} per operation), {:.0} bytes per operation",
+                *count as f64 / first.0 as f64,
+                *size as f64 / first.0 as f64
+            );
+        }
+        let mut plain_runs = Vec::new();
+        for _ in 0..runs.min(3) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let started = Instant::now();
+            replay_plain(dir.path(), &batches).expect("plain sled");
+            plain_runs.push(started.elapsed());
+        }
+        let plain = median(plain_runs.clone());
         println!(
-            "  writes to {keyspace}: {count} ({:.1} per operation), {:.0} bytes per operation",
-            *count as f64 / first.0 as f64,
-            *size as f64 / first.0 as f64
-        );
-    }
-    let mut plain_runs = Vec::new();
-    for _ in 0..runs.min(3) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let started = Instant::now();
-        replay_plain(dir.path(), &batches).expect("plain sled");
-        plain_runs.push(started.elapsed());
-    }
-    let plain = median(plain_runs.clone());
-    println!(
         "ingest of the first commune: {} operations in {} = {:.0} operations/s; the same {} writes ({:.1} MB) as plain sled batches: {} = {:.0} operations/s; ratio {:.2}",
         first.0,
         ms(first.1),
@@ -208,6 +223,8 @@ fn main() {
         rate(first.0, plain),
         plain.as_secs_f64() / first.1.as_secs_f64()
     );
+    }
+    *recording.recording.lock().expect("lock") = false;
 
     // Pull: the first commune's scope, in pages.
     let mut pulls = Vec::new();
@@ -236,14 +253,12 @@ fn main() {
     let year = *size.years.last().expect("a year");
     let fresh = || AppState::new(recording.clone(), catalog.clone());
     let clear = || {
-        let keys: Vec<Vec<u8>> = recording
-            .scan(figures::FIGURES, b"", None, usize::MAX)
-            .expect("scan")
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect();
-        for key in keys {
-            recording.remove(figures::FIGURES, &key).expect("remove");
+        for keyspace in [figures::FIGURES, figures::FIGURES_NAMES] {
+            let keys: Vec<Vec<u8>> =
+                recording.scan(keyspace, b"", None, usize::MAX).expect("scan").into_iter().map(|(k, _)| k).collect();
+            for key in keys {
+                recording.remove(keyspace, &key).expect("remove");
+            }
         }
     };
     let time = |s: &AppState| {
@@ -251,7 +266,9 @@ fn main() {
         let result = figures::consolidation(s, &province.id, year, false).expect("consolidation");
         (started.elapsed(), result)
     };
-    let (mut cold, mut kept, mut warm, mut incremental, mut scans) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut cold, mut kept, mut warm, mut scans) = (vec![], vec![], vec![], vec![]);
+    let (mut incremental_first, mut incremental) = (vec![], vec![]);
+    let sequence = hoctap_server::sync::last_seq(&fresh()).expect("last sequence number");
     for run in 0..runs {
         clear();
         cold.push(time(&fresh()).0);
@@ -259,28 +276,34 @@ fn main() {
         let s = fresh();
         time(&s);
         warm.push(time(&s).0);
-        // One new operation: a person's digital skill in the first commune.
-        let person = RecordId {
-            kind: RecordKind::Person,
-            id: format!("{}-th-0-ng-0-0", communes[0].code.clone().unwrap_or_default()),
-        };
-        let op = Operation {
-            id: format!("bench-incremental-{run}"),
-            device: "may-bench".into(),
-            hlc: hoctap_shared::hlc::Hlc::zero("may-bench").tick(1_800_000_000_000 + run as i64),
-            record: person,
-            unit: format!("hamlet:{}-th-0", communes[0].code.clone().unwrap_or_default()),
-            body: OpBody::SetFields {
-                fields: vec![FieldEdit {
-                    field: "digital_skill".into(),
-                    value: json!(["basic", "proficient"][run % 2]),
-                    base: vec![],
-                }],
-            },
-        };
-        let response = runtime.block_on(hoctap_server::sync::push(&s, &[op])).expect("push");
-        assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
-        incremental.push(time(&s).0);
+        // One new operation: a person's digital skill in the first commune; the first
+        // since the server started, whose hamlet is then read whole, and the next, with
+        // the hamlet's records in memory from the count before.
+        for step in 0..2u64 {
+            let n = sequence + 2 * run as u64 + step;
+            let person = RecordId {
+                kind: RecordKind::Person,
+                id: format!("{}-th-0-ng-0-0", communes[0].code.clone().unwrap_or_default()),
+            };
+            let op = Operation {
+                // New on every run, also when a directory is measured again (`--reuse`).
+                id: format!("bench-incremental-{n}"),
+                device: "may-bench".into(),
+                hlc: hoctap_shared::hlc::Hlc::zero("may-bench").tick(1_800_000_000_000 + n as i64),
+                record: person,
+                unit: format!("hamlet:{}-th-0", communes[0].code.clone().unwrap_or_default()),
+                body: OpBody::SetFields {
+                    fields: vec![FieldEdit {
+                        field: "digital_skill".into(),
+                        value: json!(["basic", "proficient"][(n % 2) as usize]),
+                        base: vec![],
+                    }],
+                },
+            };
+            let response = runtime.block_on(hoctap_server::sync::push(&s, &[op])).expect("push");
+            assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
+            [&mut incremental_first, &mut incremental][step as usize].push(time(&s).0);
+        }
         let started = Instant::now();
         let mut bytes = 0usize;
         for_each(recording.as_ref(), "views", b"", |_, v| {
@@ -296,29 +319,43 @@ fn main() {
     println!("consolidation, cold from nothing: {}", spread(&cold));
     println!("consolidation, cold with kept figures (restarted server): {}", spread(&kept));
     println!("consolidation, warm: {}", spread(&warm));
-    println!("consolidation after one new operation: {}", spread(&incremental));
+    println!(
+        "consolidation after one new operation, the first in its hamlet since the start: {}",
+        spread(&incremental_first)
+    );
+    println!("consolidation after one more new operation in that hamlet: {}", spread(&incremental));
     println!(
         "plain scan of the same records: {}; ratio cold / plain scan {:.2}",
         spread(&scans),
         median(cold.clone()).as_secs_f64() / median(scans.clone()).as_secs_f64()
     );
 
-    // Exactness: the parts equal counting every record at once.
+    // Exactness: the parts equal counting every record at once — the province's, or,
+    // beyond 20 communes (whose decoded records would not fit in memory), the first
+    // commune's.
     let s = fresh();
-    let (_, by_parts) = time(&s);
+    let whole_province = communes.len() <= 20;
+    let unit = if whole_province { province.id.clone() } else { communes[0].id.clone() };
+    let by_parts = figures::consolidation(&s, &unit, year, false).expect("consolidation");
     let mut views: Vec<RecordView> = Vec::new();
-    for_each(recording.as_ref(), "views", b"", |_, v| {
-        views.push(serde_json::from_slice(v).expect("view"));
-        Ok::<(), StoreError>(())
-    })
-    .expect("scan");
+    if whole_province {
+        for_each(recording.as_ref(), "views", b"", |_, v| {
+            views.push(serde_json::from_slice(v).expect("view"));
+            Ok::<(), StoreError>(())
+        })
+        .expect("scan");
+    } else {
+        for part in figures::parts_under(&s, &unit).expect("parts").keys() {
+            views.extend(figures::part_views(&s, part).expect("views"));
+        }
+    }
     let parents: Mutex<BTreeMap<String, Option<String>>> = Mutex::default();
     let parent_of = |u: &str| {
         let mut known = parents.lock().expect("lock");
         known.entry(u.to_string()).or_insert_with(|| s.parent_of(u).ok().flatten()).clone()
     };
     let whole = consolidate(&views, year, &catalog.criteria, &catalog.definitions, &Settings::default(), &parent_of);
-    assert_eq!(whole.units.get(&province.id), by_parts.units.get(&province.id), "parts add up to the whole");
-    println!("checked: the province's figures by parts equal counting all {} records at once", views.len());
+    assert_eq!(whole.units.get(&unit), by_parts.units.get(&unit), "parts add up to the whole");
+    println!("checked: {unit}'s figures by parts equal counting all its {} records at once", views.len());
     println!("peak memory of this process (generator included): {} MiB", peak_memory_kib() / 1024);
 }

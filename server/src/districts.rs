@@ -130,7 +130,7 @@ pub fn register(state: &AppState, code: &str, request: &DistrictRequest) -> Resu
     state.store.apply(&writes)?;
     state.store.flush()?;
     // The hierarchy changed: which unit covers which part is worked out again.
-    state.figures.forget_covers();
+    state.figures.forget_hierarchy();
     Ok(view_of(state, &unit, &request.communes))
 }
 

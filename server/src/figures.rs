@@ -9,7 +9,9 @@
 //! Keyspaces: `part_records` (part, record → ∅: every record ever written in the part),
 //! `parts` (part → sequence number of its last operation: the part's version),
 //! `figures` (part, year → the part's counted figures with the version and the rules
-//! they were counted with; a cache, rebuilt whenever stale), and `meta/parts_indexed`
+//! they were counted with; a cache, rebuilt whenever stale), `figures_names` (part, year
+//! → the list of subjects recognised in the part, kept apart so that summing a
+//! province's parts decodes only their counts), and `meta/parts_indexed`
 //! (set once a data directory written before parts existed has been indexed).
 //!
 //! People refer to clans, agencies and hamlet records kept in the commune's part: the
@@ -20,11 +22,10 @@
 //! in the same scope; each part lists those records, and when one is found in scope the
 //! scope is counted from its records directly (exact, only slower).
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
-use hoctap_shared::consolidation::{self, Consolidation, Part};
+use hoctap_shared::consolidation::{self, Consolidation, Part, RecognisedSubject};
 use hoctap_shared::criteria::Model;
 use hoctap_shared::indicators::Settings;
 use hoctap_shared::merge::RecordView;
@@ -38,6 +39,7 @@ use crate::{AppState, Catalog};
 pub const PART_RECORDS: &str = "part_records";
 pub const PARTS: &str = "parts";
 pub const FIGURES: &str = "figures";
+pub const FIGURES_NAMES: &str = "figures_names";
 const INDEXED: &[u8] = b"parts_indexed";
 
 /// The part a unit's records are kept in, from the unit's chain (the unit first, then
@@ -147,12 +149,19 @@ pub fn rules_fingerprint(catalog: &Catalog) -> String {
     crate::hex::to_hex(&hash.finalize()[..16])
 }
 
-/// A part's figures as kept under `figures`.
+/// A part's figures as kept under `figures`, without their recognised list (kept under
+/// `figures_names`, with the same version and rules).
 #[derive(Debug, Serialize, Deserialize)]
-struct Kept {
+struct Kept<T> {
     version: u64,
     rules: String,
-    part: Part,
+    part: T,
+}
+
+impl<T> Kept<T> {
+    fn holds(&self, version: u64, rules: &str) -> bool {
+        self.version == version && self.rules == rules
+    }
 }
 
 /// The parts' figures counted so far, without their lists of recognised subjects (a
@@ -160,19 +169,100 @@ struct Kept {
 #[derive(Debug, Default)]
 pub struct Cache {
     parts: Mutex<BTreeMap<PartYear, (u64, Arc<Part>)>>,
-    /// Whether a unit covers a part (forgotten when a district is registered, the one
-    /// change of the hierarchy above a hamlet).
+    /// Whether a unit covers a part, and each unit's parent (forgotten when the
+    /// hierarchy changes: a district registered, a hamlet registered through sync).
     covers: Mutex<BTreeMap<(String, String), bool>>,
+    parents: Mutex<BTreeMap<String, Option<String>>>,
+    /// The records of the parts counted last, decoded.
+    recent: Mutex<Recent>,
 }
+
+/// The decoded views of the [`RECENT_PARTS`] parts counted last, each at the version
+/// it was read at, sorted by record: after a few new operations a part is counted
+/// again from these and the records of those operations, reread, instead of from all
+/// of its records. (Reading and decoding a hamlet's 1,500 records is most of the time
+/// its count takes.)
+#[derive(Debug, Default)]
+struct Recent {
+    parts: BTreeMap<String, RecentPart>,
+    /// Increases with every use, for dropping the least recently used part.
+    clock: u64,
+    /// Parts whose records changed through operations outside their scope (a record
+    /// that moved between hamlets), with the version from which they are read whole.
+    reread_from: BTreeMap<String, u64>,
+}
+
+#[derive(Debug)]
+struct RecentPart {
+    version: u64,
+    used: u64,
+    views: Vec<RecordView>,
+}
+
+/// How many parts' records [`Recent`] keeps (a hamlet's take a few megabytes).
+const RECENT_PARTS: usize = 16;
+/// Beyond this many new operations in a part, all of its records are read again.
+const MAX_REREAD_OPS: usize = 2_000;
 
 /// A part and a year.
 type PartYear = (String, i32);
 
 impl Cache {
-    /// Forgets which unit covers which part, after the hierarchy changed.
-    pub fn forget_covers(&self) {
+    /// Forgets which unit covers which part, and the units' parents, after the
+    /// hierarchy changed.
+    pub fn forget_hierarchy(&self) {
         if let Ok(mut covers) = self.covers.lock() {
             covers.clear();
+        }
+        if let Ok(mut parents) = self.parents.lock() {
+            parents.clear();
+        }
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.parts.clear();
+        }
+    }
+
+    /// A unit's parent ([`AppState::parent_of`]), remembered; `None` also when it
+    /// could not be read (not remembered then).
+    pub fn parent_of(&self, state: &AppState, unit: &str) -> Option<String> {
+        if let Some(known) = self.parents.lock().ok()?.get(unit) {
+            return known.clone();
+        }
+        let parent = state.parent_of(unit).ok()?;
+        self.parents.lock().ok()?.insert(unit.to_string(), parent.clone());
+        parent
+    }
+
+    /// A part's records changed at `version` in a way its operations do not show: its
+    /// records held from before are not used again.
+    pub fn reread(&self, part: &str, version: u64) {
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.parts.remove(part);
+            let from = recent.reread_from.entry(part.to_string()).or_default();
+            *from = (*from).max(version);
+        }
+    }
+
+    /// The part's records held from an earlier count, if they can be brought up to date
+    /// from its operations since.
+    fn take_recent(&self, part: &str) -> Option<RecentPart> {
+        let mut recent = self.recent.lock().ok()?;
+        let held = recent.parts.remove(part)?;
+        let from = recent.reread_from.get(part).copied().unwrap_or(0);
+        (held.version >= from).then_some(held)
+    }
+
+    fn keep_recent(&self, part: &str, version: u64, views: Vec<RecordView>) {
+        let Ok(mut recent) = self.recent.lock() else { return };
+        recent.clock += 1;
+        let used = recent.clock;
+        recent.parts.insert(part.to_string(), RecentPart { version, used, views });
+        while recent.parts.len() > RECENT_PARTS {
+            let oldest = recent.parts.iter().min_by_key(|(_, p)| p.used).map(|(k, _)| k.clone());
+            match oldest {
+                Some(oldest) => recent.parts.remove(&oldest),
+                None => break,
+            };
         }
     }
 
@@ -235,12 +325,55 @@ pub fn part_views(state: &AppState, part: &str) -> Result<Vec<RecordView>, Store
         }
         Ok::<(), StoreError>(())
     })?;
+    views.sort_by(|a, b| a.record.cmp(&b.record));
+    Ok(views)
+}
+
+/// The views of a part's records at `version` (or later), sorted by record: from the
+/// recently counted parts when only a few operations came since, else all read.
+fn views_at(state: &AppState, part: &str, version: u64) -> Result<Vec<RecordView>, StoreError> {
+    let Some(recent) = state.figures.take_recent(part) else { return part_views(state, part) };
+    if recent.version >= version {
+        return Ok(recent.views);
+    }
+    let Some(changed) = crate::sync::records_since(state, part, recent.version, MAX_REREAD_OPS)? else {
+        return part_views(state, part);
+    };
+    let mut views = recent.views;
+    for record in changed {
+        let found = views.binary_search_by(|v| v.record.cmp(&record));
+        let view = match state.store.get("views", record.to_string().as_bytes())? {
+            Some(bytes) => Some(decode::<RecordView>(&bytes, "views")?),
+            None => None,
+        };
+        let view = match view {
+            Some(view) if part_of(state, &view.unit)? == part => Some(view),
+            _ => None,
+        };
+        match (found, view) {
+            (Ok(i), Some(view)) => views[i] = view,
+            (Ok(i), None) => {
+                views.remove(i);
+            }
+            (Err(i), Some(view)) => views.insert(i, view),
+            (Err(_), None) => {}
+        }
+    }
     Ok(views)
 }
 
 /// The outside titles a part counted with `outside_references` would see in `titles`.
 fn seen(titles: &Titles, outside_references: &BTreeSet<RecordId>) -> Titles {
-    titles.iter().filter(|(record, _)| outside_references.contains(record)).cloned().collect()
+    let mut seen = Titles::new();
+    for record in outside_references {
+        for model in Model::ALL {
+            let title = (record.clone(), model);
+            if titles.contains(&title) {
+                seen.insert(title);
+            }
+        }
+    }
+    seen
 }
 
 /// Titles of records, by model.
@@ -262,32 +395,47 @@ pub fn part_figures(
             return Ok(found);
         }
     }
-    let rules = &state.rules;
-    if let Some(bytes) = state.store.get(FIGURES, &year_key(part, year))? {
-        // A cache: what cannot be read is counted again.
-        if let Ok(kept) = serde_json::from_slice::<Kept>(&bytes) {
-            if kept.version == version && kept.rules.as_str() == &**rules && current(&kept.part) {
+    let rules: &str = &state.rules;
+    let key = year_key(part, year);
+    // A cache: what cannot be read is counted again.
+    let read = |keyspace: &str| -> Result<Option<Vec<u8>>, StoreError> { state.store.get(keyspace, &key) };
+    if let Some(bytes) = read(FIGURES)? {
+        if let Ok(kept) = serde_json::from_slice::<Kept<Part>>(&bytes) {
+            if kept.holds(version, rules) && current(&kept.part) {
                 let light = state.figures.put(part, year, version, &kept.part);
-                return Ok(if recognised { Arc::new(kept.part) } else { light });
+                if !recognised {
+                    return Ok(light);
+                }
+                let names = read(FIGURES_NAMES)?
+                    .and_then(|bytes| serde_json::from_slice::<Kept<Vec<RecognisedSubject>>>(&bytes).ok())
+                    .filter(|names| names.holds(version, rules));
+                if let Some(names) = names {
+                    return Ok(Arc::new(Part { recognised: names.part, ..kept.part }));
+                }
             }
         }
     }
-    let views = part_views(state, part)?;
+    let views = views_at(state, part, version)?;
     let counted = consolidation::part(
         &views,
         year,
         &state.catalog.criteria,
         &state.catalog.definitions,
         &Settings::default(),
-        &|u: &str| state.parent_of(u).ok().flatten(),
+        &|u: &str| state.figures.parent_of(state, u),
         titles,
     );
-    let kept = Kept { version, rules: rules.to_string(), part: counted };
-    state.store.put(FIGURES, &year_key(part, year), &serde_json::to_vec(&kept).unwrap_or_default())?;
+    state.figures.keep_recent(part, version, views);
+    let light = state.figures.put(part, year, version, &counted);
+    let counts = Kept { version, rules: rules.to_string(), part: &*light };
+    let names = Kept { version, rules: rules.to_string(), part: &counted.recognised };
+    state.store.apply(&[
+        Write::Put { keyspace: FIGURES, key: key.clone(), value: serde_json::to_vec(&counts).unwrap_or_default() },
+        Write::Put { keyspace: FIGURES_NAMES, key, value: serde_json::to_vec(&names).unwrap_or_default() },
+    ])?;
     // Only the light copy stays in memory unless the names were asked for: a province
     // holds thousands of parts.
-    let light = state.figures.put(part, year, version, &kept.part);
-    Ok(if recognised { Arc::new(kept.part) } else { light })
+    Ok(if recognised { Arc::new(counted) } else { light })
 }
 
 /// The parts whose records count under `unit`: those it covers (an old commune is
@@ -331,15 +479,7 @@ pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) 
         }
         titles = found;
     }
-    let parents: RefCell<BTreeMap<String, Option<String>>> = RefCell::default();
-    let parent_of = |u: &str| -> Option<String> {
-        if let Some(known) = parents.borrow().get(u) {
-            return known.clone();
-        }
-        let parent = state.parent_of(u).ok().flatten();
-        parents.borrow_mut().insert(u.to_string(), parent.clone());
-        parent
-    };
+    let parent_of = |u: &str| state.figures.parent_of(state, u);
     let mut result = if crosses_parts(state, &under, &counted)? {
         let mut views = Vec::new();
         for part in under.keys() {
@@ -356,7 +496,7 @@ pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) 
     } else {
         let mut sum = Part { year, ..Part::default() };
         for part in &counted {
-            sum.add(part);
+            sum.add_counts(part);
         }
         consolidation::combine(sum, &state.catalog.definitions, &parent_of)
     };

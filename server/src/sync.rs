@@ -203,6 +203,8 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
     // Each record under its part, and each touched part's new version (crate::figures).
     let mut part_records: BTreeSet<(String, String)> = BTreeSet::new();
     let mut part_versions: BTreeMap<String, u64> = BTreeMap::new();
+    // Parts a record left or entered through another part's operation.
+    let mut moved: BTreeSet<String> = BTreeSet::new();
 
     for op in ops {
         if let Some(earlier) = batch_ids.get(op.id.as_str()) {
@@ -254,6 +256,8 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
             Some((ops, _)) => ops.clone(),
             None => record_ops(state, &op.record)?,
         };
+        // The record's unit before (its latest operation's, as in its view).
+        let unit_before = with_op.iter().max_by(|a, b| (&a.hlc, &a.id).cmp(&(&b.hlc, &b.id))).map(|o| o.unit.clone());
         with_op.push(op.clone());
         let after = merge::view(&op.record, &with_op);
         if let Some(refused) = after.refused.iter().find(|r| r.op == op.id) {
@@ -273,6 +277,18 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
             writes.push(Write::Put { keyspace: "scope", key: keyed(unit, seq), value: Vec::new() });
         }
         let part = crate::figures::part_of_chain(&chain).to_string();
+        // A record counts in the part of its view's unit. When that is not this
+        // operation's (the record moved, or an older operation arrived late from where
+        // it was), the parts it leaves and enters are counted again too.
+        for unit in unit_before.iter().chain([&after.unit]) {
+            if *unit != op.unit {
+                let other = crate::figures::part_of(state, unit)?;
+                if other != part {
+                    part_versions.insert(other.clone(), seq);
+                    moved.insert(other);
+                }
+            }
+        }
         part_records.insert((part.clone(), op.record.to_string()));
         part_versions.insert(part, seq);
         if let OpBody::AttachEvidence { sha256, .. } = &op.body {
@@ -305,6 +321,13 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
     writes.extend(crate::figures::index_writes(&part_records, &part_versions));
     writes.push(Write::Put { keyspace: "meta", key: LAST_SEQ.to_vec(), value: seq_bytes(seq).to_vec() });
     state.store.apply(&writes)?;
+    if !new_units.is_empty() {
+        // A hamlet registered or renamed: the figures' memory of the hierarchy is stale.
+        state.figures.forget_hierarchy();
+    }
+    for part in &moved {
+        state.figures.reread(part, seq);
+    }
     state.store.flush()?;
     state.durable.reached(seq);
     Ok(response)
@@ -369,6 +392,30 @@ pub fn pull(
             return Ok(PullResponse { protocol: PROTOCOL_VERSION, ops, cursor, more });
         }
     }
+}
+
+/// The records of the operations under `unit` after `after`, or `None` if there are
+/// more than `limit` such operations (the caller then rereads everything instead).
+pub fn records_since(
+    state: &AppState,
+    unit: &str,
+    after: u64,
+    limit: usize,
+) -> Result<Option<BTreeSet<RecordId>>, StoreError> {
+    let mut prefix = unit.as_bytes().to_vec();
+    prefix.push(0);
+    let rows = state.store.scan("scope", &prefix, Some(&keyed(unit, after)), limit + 1)?;
+    if rows.len() > limit {
+        return Ok(None);
+    }
+    let mut records = BTreeSet::new();
+    for (key, _) in rows {
+        let seq = seq_from(&key[prefix.len()..])?;
+        if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
+            records.insert(decode::<Operation>(&bytes, "log")?.record);
+        }
+    }
+    Ok(Some(records))
 }
 
 /// The most log entries one pull reads while leaving out the device's own operations.

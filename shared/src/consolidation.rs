@@ -151,6 +151,17 @@ pub struct Part {
 impl Part {
     /// Adds `other` (a part of the same year with other records).
     pub fn add(&mut self, other: &Part) {
+        self.add_counts(other);
+        self.outside_references.extend(other.outside_references.iter().cloned());
+        self.outside_subjects.extend(other.outside_subjects.iter().cloned());
+        self.shared_titles.extend(other.shared_titles.iter().cloned());
+        self.outside_titles_seen.extend(other.outside_titles_seen.iter().cloned());
+    }
+
+    /// Adds what [`combine`] reads of `other` (tallies, evaluations per model,
+    /// recognised subjects, communes), leaving out the record sets that tell whether
+    /// parts add up exactly: summed over a province's parts those are thousands of ids.
+    pub fn add_counts(&mut self, other: &Part) {
         for (unit, tally) in &other.tallies {
             self.tallies.entry(unit.clone()).or_default().add(tally);
         }
@@ -161,10 +172,6 @@ impl Part {
             }
         }
         self.recognised.extend(other.recognised.iter().cloned());
-        self.outside_references.extend(other.outside_references.iter().cloned());
-        self.outside_subjects.extend(other.outside_subjects.iter().cloned());
-        self.shared_titles.extend(other.shared_titles.iter().cloned());
-        self.outside_titles_seen.extend(other.outside_titles_seen.iter().cloned());
         for (commune, recognised) in &other.communes {
             *self.communes.entry(commune.clone()).or_default() |= recognised;
         }

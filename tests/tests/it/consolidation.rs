@@ -323,9 +323,32 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
     // One person becomes proficient; a clan loses nothing: only a hamlet is counted again.
     let code = communes[0].code.clone().expect("code");
     let mut d = Device::new("may-moi");
-    let person = record(RecordKind::Person, &format!("{code}-th-1-ng-2-0"));
-    let op = d.set(&format!("hamlet:{code}-th-1"), &person, "digital_skill", json!("proficient"));
+    let proficient = record(RecordKind::Person, &format!("{code}-th-1-ng-2-0"));
+    let op = d.set(&format!("hamlet:{code}-th-1"), &proficient, "digital_skill", json!("proficient"));
     let response = runtime.block_on(hoctap_server::sync::push(&state, &[op])).expect("push");
     assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
     check("after one operation");
+    // The hamlet's records are now in the server's memory: a new person, recognised
+    // as a Learning Citizen, is counted from them and the records just written.
+    let hamlet = format!("hamlet:{code}-th-1");
+    let household = format!("{code}-th-1-ho-0");
+    let newcomer = person(&mut d, &hamlet, &format!("{code}-th-1-moi"), 1990, &household, true, "basic");
+    let response = runtime.block_on(hoctap_server::sync::push(&state, &newcomer)).expect("push");
+    assert_eq!(response.accepted.len(), newcomer.len(), "{:?}", response.rejected);
+    check("after a new recognised person");
+    // A person of no household, recorded in one hamlet, then edited from another: the
+    // person leaves the first hamlet's count (whose own operations do not show it).
+    let lone = record(RecordKind::Person, &format!("{code}-th-1-mot-minh"));
+    let created = vec![
+        d.set(&hamlet, &lone, "name", json!("Hà Văn Một")),
+        d.set(&hamlet, &lone, "birth_year", json!(1985)),
+        d.set(&hamlet, &lone, "digital_skill", json!("basic")),
+    ];
+    let response = runtime.block_on(hoctap_server::sync::push(&state, &created)).expect("push");
+    assert_eq!(response.accepted.len(), created.len(), "{:?}", response.rejected);
+    check("after a person of no household");
+    let moved = d.set(&format!("hamlet:{code}-th-2"), &lone, "digital_skill", json!("proficient"));
+    let response = runtime.block_on(hoctap_server::sync::push(&state, &[moved])).expect("push");
+    assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
+    check("after the person moved");
 }
