@@ -461,23 +461,28 @@ pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) 
     // The parts kept at communes first: they hold the clans, agencies and hamlet
     // records whose titles the hamlets' people count. Then again until the titles
     // settle (a title recognised in a hamlet's part reaches the others).
-    let mut order: Vec<(&String, &u64)> = under.iter().collect();
-    order.sort_by_key(|(part, _)| part.starts_with("hamlet:"));
+    let (hamlets, others): (Vec<PartVersion>, Vec<PartVersion>) =
+        under.iter().partition(|(part, _)| part.starts_with("hamlet:"));
     let mut titles = Titles::new();
     let mut counted = Vec::with_capacity(under.len());
     for _ in 0..4 {
         counted.clear();
-        let mut found = Titles::new();
-        for (part, version) in &order {
-            let figures = part_figures(state, part, (year, **version), recognised, &titles)?;
-            found.extend(figures.shared_titles.iter().cloned());
-            titles.extend(figures.shared_titles.iter().cloned());
-            counted.push(figures);
+        for group in [&others, &hamlets] {
+            let figures = count_parts(state, group, year, recognised, &titles)?;
+            for part in &figures {
+                titles.extend(part.shared_titles.iter().cloned());
+            }
+            counted.extend(figures);
         }
-        if found == titles {
+        // Settled once every part was counted with the titles it refers to among all
+        // that the parts confer; else those parts are counted again (the others come
+        // from memory).
+        let found: Titles = counted.iter().flat_map(|part| part.shared_titles.iter().cloned()).collect();
+        let settled = counted.iter().all(|part| part.outside_titles_seen == seen(&found, &part.outside_references));
+        titles = found;
+        if settled {
             break;
         }
-        titles = found;
     }
     let parent_of = |u: &str| state.figures.parent_of(state, u);
     let mut result = if crosses_parts(state, &under, &counted)? {
@@ -521,6 +526,39 @@ pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) 
         result.recognised.clear();
     }
     Ok(result)
+}
+
+/// A part and its version.
+type PartVersion<'a> = (&'a String, &'a u64);
+
+/// The figures of `parts` (in their order) with the same outside `titles`, counted on
+/// every core: each part's count is independent of the others'.
+fn count_parts(
+    state: &AppState,
+    parts: &[PartVersion],
+    year: i32,
+    recognised: bool,
+    titles: &Titles,
+) -> Result<Vec<Arc<Part>>, StoreError> {
+    let count = |(part, version): &PartVersion| part_figures(state, part, (year, **version), recognised, titles);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(parts.len());
+    if workers <= 1 {
+        return parts.iter().map(count).collect();
+    }
+    let counted: Vec<Result<Vec<Arc<Part>>, StoreError>> = std::thread::scope(|scope| {
+        let count = &count;
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| scope.spawn(move || parts.iter().skip(worker).step_by(workers).map(count).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    // Worker w counted parts w, w + workers, …: put them back in order.
+    let mut by_worker: Vec<std::vec::IntoIter<Arc<Part>>> =
+        counted.into_iter().map(|r| r.map(Vec::into_iter)).collect::<Result<_, _>>()?;
+    Ok((0..parts.len()).filter_map(|i| by_worker[i % workers].next()).collect())
 }
 
 /// Whether a part's people refer to a household, or its evaluations recognise a subject,

@@ -58,7 +58,11 @@ pub async fn consolidation_show(
     }
     // Names are listed for a commune and the units inside it; above, the counts remain.
     let listed = !matches!(state.unit(&unit)?.map(|u| u.kind), Some(UnitKind::Province | UnitKind::District));
-    let result = crate::figures::consolidation(&state, &unit, query.year, listed)?;
+    // Counting parts from their records can take a while: off the runtime's threads.
+    let result = {
+        let (state, unit, year) = (state.clone(), unit.clone(), query.year);
+        crate::blocking(move || crate::figures::consolidation(&state, &unit, year, listed)).await?
+    };
     let parent_of = |id: &str| state.parent_of(id).ok().flatten();
     let empty = UnitFigures::default();
     let figures = result.units.get(&unit).unwrap_or(&empty);
