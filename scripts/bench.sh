@@ -13,10 +13,20 @@ cargo build --locked --release -q -p hoctap-server
 npm ci --prefix "$ROOT/tests/e2e" --no-audit --no-fund --silent
 node "$ROOT/tests/e2e/measure.mjs"
 echo "==> A generated province: ingest, pull and consolidation against plain sled (release build)"
-echo "    (BENCH_COMMUNES communes, default 10; the default province of 100 needs ~42 GB of disk)"
 BENCH_DIR="${BENCH_DIR:-$(mktemp -d)/province}"
+mkdir -p "$(dirname "$BENCH_DIR")"
+# The default province (100 communes, 17.6 million operations) takes about 44 GB of disk
+# (sled writes about 2.5 KB per operation) and 1½ hours here; without the room, a tenth.
+FREE_GB=$(df -P -BG "$(dirname "$BENCH_DIR")" | awk 'NR == 2 {print int($4)}')
+if [[ -z "${BENCH_COMMUNES:-}" ]]; then
+  if (( FREE_GB >= 50 )); then BENCH_COMMUNES=100; else
+    BENCH_COMMUNES=10
+    echo "    only ${FREE_GB} GB free under $(dirname "$BENCH_DIR"): 10 communes instead of the default 100 (set BENCH_DIR elsewhere, or BENCH_COMMUNES)"
+  fi
+fi
+echo "    $BENCH_COMMUNES communes × 25 hamlets × 250 households in $BENCH_DIR"
 cargo run --locked --release -q -p hoctap-server --example province_bench -- \
-  --communes "${BENCH_COMMUNES:-10}" --runs 5 --dir "$BENCH_DIR"
+  --communes "$BENCH_COMMUNES" --runs "$(( BENCH_COMMUNES > 20 ? 3 : 5 ))" --dir "$BENCH_DIR"
 touch "$BENCH_DIR/generated"
 echo "==> The real server over the same province: requests and peak memory"
 "$ROOT/scripts/bench-server-memory.sh" "$BENCH_DIR"

@@ -23,7 +23,9 @@
 //! scope is counted from its records directly (exact, only slower).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use hoctap_shared::consolidation::{self, Consolidation, Part, RecognisedSubject};
 use hoctap_shared::criteria::Model;
@@ -175,6 +177,11 @@ pub struct Cache {
     parents: Mutex<BTreeMap<String, Option<String>>>,
     /// The records of the parts counted last, decoded.
     recent: Mutex<Recent>,
+    /// Parts counted from their records since the start.
+    counted: AtomicU64,
+    /// When the last push came that the background count has not seen ([`spawn_counter`]).
+    pushed: Mutex<Option<Instant>>,
+    wake: Condvar,
 }
 
 /// The decoded views of the [`RECENT_PARTS`] parts counted last, each at the version
@@ -208,6 +215,20 @@ const MAX_REREAD_OPS: usize = 2_000;
 type PartYear = (String, i32);
 
 impl Cache {
+    /// How many parts were counted from their records since the start.
+    pub fn counted(&self) -> u64 {
+        self.counted.load(Ordering::Relaxed)
+    }
+
+    /// A push changed parts: the background count ([`spawn_counter`]) runs once pushes
+    /// pause.
+    pub fn pushed(&self) {
+        if let Ok(mut pushed) = self.pushed.lock() {
+            *pushed = Some(Instant::now());
+            self.wake.notify_one();
+        }
+    }
+
     /// Forgets which unit covers which part, and the units' parents, after the
     /// hierarchy changed.
     pub fn forget_hierarchy(&self) {
@@ -416,6 +437,7 @@ pub fn part_figures(
         }
     }
     let views = views_at(state, part, version)?;
+    state.figures.counted.fetch_add(1, Ordering::Relaxed);
     let counted = consolidation::part(
         &views,
         year,
@@ -526,6 +548,70 @@ pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) 
         result.recognised.clear();
     }
     Ok(result)
+}
+
+/// Counts, ahead of any request, every part whose figures for `years` are stale (each
+/// top unit's figures, as a request would), so that the first request after a run of
+/// pushes, or after a restart, finds them counted. Returns how many parts were counted
+/// from their records.
+pub fn count_ahead(state: &AppState, years: &[i32]) -> Result<u64, StoreError> {
+    let before = state.figures.counted();
+    let mut tops = BTreeSet::new();
+    for part in parts(state)?.keys() {
+        let mut top = part.clone();
+        for _ in 0..16 {
+            match state.figures.parent_of(state, &top) {
+                Some(parent) => top = parent,
+                None => break,
+            }
+        }
+        tops.insert(top);
+    }
+    for top in &tops {
+        for year in years {
+            consolidation(state, top, *year, false)?;
+        }
+    }
+    Ok(state.figures.counted() - before)
+}
+
+/// Starts the background count: [`count_ahead`] for this year and the last, at the start
+/// and whenever pushes have paused for `quiet` after changing something, on a thread of
+/// its own (a province's first count from its records takes minutes; a request then
+/// finds it done).
+pub fn spawn_counter(state: AppState, quiet: Duration) -> std::io::Result<std::thread::JoinHandle<()>> {
+    state.figures.pushed();
+    std::thread::Builder::new().name("hoctap-figures".into()).spawn(move || loop {
+        let cache = state.figures.clone();
+        let Ok(mut pushed) = cache.pushed.lock() else { return };
+        // Wait for a push, then until none came for `quiet`.
+        loop {
+            match *pushed {
+                None => match cache.wake.wait(pushed) {
+                    Ok(guard) => pushed = guard,
+                    Err(_) => return,
+                },
+                Some(at) if at.elapsed() < quiet => {
+                    match cache.wake.wait_timeout(pushed, quiet.saturating_sub(at.elapsed())) {
+                        Ok((guard, _)) => pushed = guard,
+                        Err(_) => return,
+                    }
+                }
+                Some(_) => break,
+            }
+        }
+        *pushed = None;
+        drop(pushed);
+        let year = hoctap_shared::date::Date::in_vietnam(state.clock.now_ms()).year();
+        let started = Instant::now();
+        match count_ahead(&state, &[year - 1, year]) {
+            Ok(0) => {}
+            Ok(counted) => {
+                tracing::info!(parts = counted, took_ms = started.elapsed().as_millis() as u64, "figures counted ahead")
+            }
+            Err(error) => tracing::warn!(%error, "counting figures ahead failed; requests count them instead"),
+        }
+    })
 }
 
 /// A part and its version.

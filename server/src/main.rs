@@ -380,6 +380,8 @@ async fn serve(
     if indexed > 0 {
         tracing::info!(records = indexed, "records of an older data directory indexed by commune");
     }
+    // Figures are counted in the background once pushes pause, so requests find them.
+    hoctap_server::figures::spawn_counter(state.clone(), std::time::Duration::from_secs(2))?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
     let local = listener.local_addr()?;
     tracing::info!("hoctap đang chạy tại http://{local}/");

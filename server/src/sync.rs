@@ -328,6 +328,7 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
     for part in &moved {
         state.figures.reread(part, seq);
     }
+    state.figures.pushed();
     state.store.flush()?;
     state.durable.reached(seq);
     Ok(response)

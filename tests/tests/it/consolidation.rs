@@ -319,7 +319,13 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
             assert!(!expected.is_empty());
         }
     };
+    // Counted ahead (as `hoctap serve` does once pushes pause): every part once, then
+    // none until something changes.
+    assert!(hoctap_server::figures::count_ahead(&state, &[2025, 2026]).expect("count") > 0);
+    assert_eq!(hoctap_server::figures::count_ahead(&state, &[2025, 2026]).expect("count"), 0);
+    let counted = state.figures.counted();
     check("as generated");
+    assert_eq!(state.figures.counted(), counted, "the province's figures were all counted ahead");
     // One person becomes proficient; a clan loses nothing: only a hamlet is counted again.
     let code = communes[0].code.clone().expect("code");
     let mut d = Device::new("may-moi");
@@ -327,6 +333,8 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
     let op = d.set(&format!("hamlet:{code}-th-1"), &proficient, "digital_skill", json!("proficient"));
     let response = runtime.block_on(hoctap_server::sync::push(&state, &[op])).expect("push");
     assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
+    // Only that hamlet is counted again, for each year.
+    assert_eq!(hoctap_server::figures::count_ahead(&state, &[2025, 2026]).expect("count"), 2);
     check("after one operation");
     // The hamlet's records are now in the server's memory: a new person, recognised
     // as a Learning Citizen, is counted from them and the records just written.
