@@ -479,7 +479,18 @@ pub fn parts_under(state: &AppState, unit: &str) -> Result<BTreeMap<String, u64>
 /// list of recognised subjects is filled for a commune or a unit inside one (and left
 /// empty above: the counts per model remain).
 pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) -> Result<Consolidation, StoreError> {
-    let under = parts_under(state, unit)?;
+    consolidation_of(state, unit, &parts_under(state, unit)?, year, recognised)
+}
+
+/// The figures of `unit` for `year` from the parts `under` it (a choice among
+/// [`parts_under`]'s), as [`consolidation`].
+pub fn consolidation_of(
+    state: &AppState,
+    unit: &str,
+    under: &BTreeMap<String, u64>,
+    year: i32,
+    recognised: bool,
+) -> Result<Consolidation, StoreError> {
     // The parts kept at communes first: they hold the clans, agencies and hamlet
     // records whose titles the hamlets' people count. Then again until the titles
     // settle (a title recognised in a hamlet's part reaches the others).
@@ -507,7 +518,7 @@ pub fn consolidation(state: &AppState, unit: &str, year: i32, recognised: bool) 
         }
     }
     let parent_of = |u: &str| state.figures.parent_of(state, u);
-    let mut result = if crosses_parts(state, &under, &counted)? {
+    let mut result = if crosses_parts(state, under, &counted)? {
         let mut views = Vec::new();
         for part in under.keys() {
             views.extend(part_views(state, part)?);

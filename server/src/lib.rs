@@ -132,6 +132,12 @@ impl AppState {
         self.covers_within(ancestor, unit, 2)
     }
 
+    /// Whether `ancestor` is `unit` itself or lies above it as recorded (not through
+    /// the lineage of the reform).
+    pub fn unit_contains(&self, ancestor: &str, unit: &str) -> Result<bool, store::StoreError> {
+        self.covers_within(ancestor, unit, 0)
+    }
+
     fn covers_within(&self, ancestor: &str, unit: &str, lineage_hops: u8) -> Result<bool, store::StoreError> {
         let mut current = Some(unit.to_string());
         let mut steps = 0;

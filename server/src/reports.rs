@@ -271,8 +271,9 @@ impl Scope {
 }
 
 /// Gathers every stored view that counts under `unit`, from the parts it covers (see
-/// [`crate::figures`]).
-pub fn gather(state: &AppState, unit: OrgUnit) -> Result<Scope, ApiError> {
+/// [`crate::figures`]); without `with_today`, for the years before the reform only,
+/// leaving out the parts of today's units under it.
+pub fn gather(state: &AppState, unit: OrgUnit, with_today: bool) -> Result<Scope, ApiError> {
     let current = unit.valid_to.is_none();
     let assigned = assignments(state)?;
     let registry = &state.catalog.units;
@@ -296,6 +297,9 @@ pub fn gather(state: &AppState, unit: OrgUnit) -> Result<Scope, ApiError> {
     // too); the chain of each record's unit then decides, as counted.
     let mut candidates = Vec::new();
     for part in crate::figures::parts_under(state, &unit.id)?.keys() {
+        if !with_today && state.unit_contains(&unit.id, part)? {
+            continue;
+        }
         candidates.extend(crate::figures::part_views(state, part)?);
     }
     for view in candidates {
@@ -393,7 +397,47 @@ pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport
         &Settings::default(),
         &|u: &str| scope.parent_of(state, u),
     );
-    let unit = &scope.unit;
+    let (sources, unassigned) =
+        if before_reform { (scope.sources.clone(), scope.unassigned.clone()) } else { (Vec::new(), Vec::new()) };
+    build(state, &scope.unit, year, result, &|u: &str| scope.parent_of(state, u), sources, unassigned)
+}
+
+/// Whether the unit's report for `year` is counted from the figures kept per part
+/// ([`report_by_parts`]) rather than from all of its records at once: a province of
+/// today from 2025 on (millions of records; nothing to re-aggregate across the reform).
+pub fn by_parts(unit: &OrgUnit, year: i32) -> bool {
+    unit.valid_to.is_none() && unit.kind == UnitKind::Province && year >= hoctap_shared::units::REFORM_DATE.year()
+}
+
+/// A province's report for a year from 2025 ([`by_parts`]): its figures are the sum of
+/// the parts under it as recorded (those of today's hamlets and communes: the records of
+/// today's units, as [`report`] counts them from 2025), counted once and kept. Its
+/// recognised subjects listed are those the province decides on (Learning Communes, and
+/// its own units'), not every citizen's and family's below (hundreds of thousands of
+/// names): their counts per model remain.
+pub fn report_by_parts(state: &AppState, unit: &OrgUnit, year: i32) -> Result<AnnualReport, ApiError> {
+    let mut under = BTreeMap::new();
+    for (part, version) in crate::figures::parts_under(state, &unit.id)? {
+        if state.unit_contains(&unit.id, &part)? {
+            under.insert(part, version);
+        }
+    }
+    // The subjects the province itself recognises: communes, and its own units.
+    let mut result = crate::figures::consolidation_of(state, &unit.id, &under, year, true)?;
+    result.recognised.retain(|r| r.model == hoctap_shared::criteria::Model::LearningCommune || r.unit == unit.id);
+    build(state, unit, year, result, &|u: &str| state.figures.parent_of(state, u), Vec::new(), Vec::new())
+}
+
+/// The report of `unit` for `year` from its counted figures.
+fn build(
+    state: &AppState,
+    unit: &OrgUnit,
+    year: i32,
+    result: Consolidation,
+    parent_of: &dyn Fn(&str) -> Option<String>,
+    sources: Vec<SourceNote>,
+    unassigned: Vec<SourceNote>,
+) -> Result<AnnualReport, ApiError> {
     let empty = UnitFigures::default();
     let figures = result.units.get(&unit.id).unwrap_or(&empty);
     // An old unit below a unit of today is named with its era.
@@ -408,7 +452,7 @@ pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport
     let children: Vec<(&str, String, &UnitFigures)> = result
         .units
         .iter()
-        .filter(|(id, _)| scope.parent_of(state, id).as_deref() == Some(&unit.id))
+        .filter(|(id, _)| parent_of(id).as_deref() == Some(&unit.id))
         .map(|(id, f)| (id.as_str(), child_name(id), f))
         .collect();
     let chain = plan_chain(state, &unit.id)?;
@@ -429,8 +473,8 @@ pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport
             deadline: Date::new(year, deadline.month, deadline.day),
             deadline_to: deadline.to,
             narrative: narrative(state, &unit.id, year)?,
-            sources: if before_reform { scope.sources.clone() } else { Vec::new() },
-            unassigned: if before_reform { scope.unassigned.clone() } else { Vec::new() },
+            sources,
+            unassigned,
         },
         &state.catalog.definitions,
     ))

@@ -39,8 +39,13 @@ fn check_year(year: i32) -> Result<i32, ApiError> {
 /// The live report of a unit and year.
 pub(crate) fn live_report(state: &AppState, unit: &str, year: i32) -> Result<AnnualReport, ApiError> {
     let unit = reports::known_unit(state, unit)?;
-    let scope = reports::gather(state, unit)?;
-    reports::report(state, &scope, check_year(year)?)
+    let year = check_year(year)?;
+    if reports::by_parts(&unit, year) {
+        return reports::report_by_parts(state, &unit, year);
+    }
+    let with_today = unit.valid_to.is_some() || year >= hoctap_shared::units::REFORM_DATE.year();
+    let scope = reports::gather(state, unit, with_today)?;
+    reports::report(state, &scope, year)
 }
 
 /// A frozen version, or 404.
@@ -262,9 +267,16 @@ pub(crate) fn review_of(
         });
     }
     let unit = reports::known_unit(state, unit)?;
-    let scope = reports::gather(state, unit)?;
-    let reports: Vec<AnnualReport> =
-        (from..=to).map(|year| reports::report(state, &scope, year)).collect::<Result<_, _>>()?;
+    let after_reform = |year: i32| year >= hoctap_shared::units::REFORM_DATE.year();
+    let with_today = unit.valid_to.is_some() || (from..=to).any(|y| after_reform(y) && !reports::by_parts(&unit, y));
+    let by_parts: Vec<i32> = (from..=to).filter(|y| reports::by_parts(&unit, *y)).collect();
+    let scope = reports::gather(state, unit.clone(), with_today)?;
+    let reports: Vec<AnnualReport> = (from..=to)
+        .map(|year| match by_parts.contains(&year) {
+            true => reports::report_by_parts(state, &unit, year),
+            false => reports::report(state, &scope, year),
+        })
+        .collect::<Result<_, _>>()?;
     annual::review(&reports).ok_or_else(|| ApiError::BadRequest { detail: "khoảng năm trống".to_string() })
 }
 

@@ -592,3 +592,45 @@ fn a_district_before_the_reform_is_registered_and_reports_its_communes_as_record
         count(&cuu_an, "citizens_cdht", "denominator") + count(&tu_an, "citizens_cdht", "denominator")
     );
 }
+
+/// A province's report from 2025 on is the sum of its parts' kept figures (a province
+/// holds millions of records, which the report no longer reads at once): the same as
+/// counting the records of today's units together, its own decisions (Learning
+/// Communes) still listed; and the years before the reform, gathered without today's
+/// records, are the same as gathered with them.
+#[test]
+fn a_provinces_report_by_parts_equals_counting_its_records() {
+    use hoctap_server::reports;
+    use hoctap_shared::criteria::Model;
+
+    let world = World::with_sample();
+    let state = &world.state;
+    let province = reports::known_unit(state, "province:52:2025").expect("province");
+    for year in [2025, 2026] {
+        assert!(reports::by_parts(&province, year));
+        let by_parts = reports::report_by_parts(state, &province, year).expect("by parts");
+        let scope = reports::gather(state, province.clone(), true).expect("gather");
+        let mut whole = reports::report(state, &scope, year).expect("report");
+        whole.recognised.retain(|r| r.model == Model::LearningCommune || r.unit == province.id);
+        assert_eq!(
+            serde_json::to_value(&by_parts).expect("json"),
+            serde_json::to_value(&whole).expect("json"),
+            "{year}"
+        );
+        assert!(by_parts.children.iter().any(|c| c.evaluated > 0), "{year}: {:?}", by_parts.children);
+    }
+    assert!(!reports::by_parts(&province, 2024));
+    let commune = reports::known_unit(state, CUU_AN).expect("commune");
+    for unit in [province, commune] {
+        let all = reports::gather(state, unit.clone(), true).expect("gather");
+        let historic = reports::gather(state, unit.clone(), false).expect("gather");
+        for year in [2023, 2024] {
+            assert_eq!(
+                serde_json::to_value(reports::report(state, &historic, year).expect("report")).expect("json"),
+                serde_json::to_value(reports::report(state, &all, year).expect("report")).expect("json"),
+                "{} {year}",
+                unit.id
+            );
+        }
+    }
+}
