@@ -182,6 +182,25 @@ pub struct Cache {
     /// When the last push came that the background count has not seen ([`spawn_counter`]).
     pushed: Mutex<Option<Instant>>,
     wake: Condvar,
+    /// The parts being counted from their records at this moment, by year: a second
+    /// caller (a request beside the background count) waits for the first's result
+    /// instead of counting the same part again.
+    counting: Mutex<BTreeSet<PartYear>>,
+    counted_one: Condvar,
+}
+
+/// A part and year being counted by this thread ([`Cache::claim`]); released on drop.
+struct Claim<'a> {
+    cache: &'a Cache,
+    key: PartYear,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut counting = self.cache.counting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        counting.remove(&self.key);
+        self.cache.counted_one.notify_all();
+    }
 }
 
 /// The decoded views of the [`RECENT_PARTS`] parts counted last, each at the version
@@ -252,6 +271,18 @@ impl Cache {
         let parent = state.parent_of(unit).ok()?;
         self.parents.lock().ok()?.insert(unit.to_string(), parent.clone());
         parent
+    }
+
+    /// Waits while another thread counts `part` for `year`, then marks it as counted
+    /// by this one until the claim is dropped.
+    fn claim(&self, part: &str, year: i32) -> Claim<'_> {
+        let key = (part.to_string(), year);
+        let mut counting = self.counting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while counting.contains(&key) {
+            counting = self.counted_one.wait(counting).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        counting.insert(key.clone());
+        Claim { cache: self, key }
     }
 
     /// A part's records changed at `version` in a way its operations do not show: its
@@ -411,8 +442,16 @@ pub fn part_figures(
     titles: &Titles,
 ) -> Result<Arc<Part>, StoreError> {
     let current = |p: &Part| p.outside_titles_seen == seen(titles, &p.outside_references);
+    let in_memory = || state.figures.get(part, year, version).filter(|p| current(p));
     if !recognised {
-        if let Some(found) = state.figures.get(part, year, version).filter(|p| current(p)) {
+        if let Some(found) = in_memory() {
+            return Ok(found);
+        }
+    }
+    // One thread reads or counts a part at a time; another that waited finds its result.
+    let _claim = state.figures.claim(part, year);
+    if !recognised {
+        if let Some(found) = in_memory() {
             return Ok(found);
         }
     }
