@@ -300,7 +300,9 @@ fn main() {
                     }],
                 },
             };
-            let response = runtime.block_on(hoctap_server::sync::push(&s, &[op])).expect("push");
+            let response = runtime
+                .block_on(hoctap_server::sync::push(&s, &[op], hoctap_server::sync::Pusher::Replay))
+                .expect("push");
             assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
             [&mut incremental_first, &mut incremental][step as usize].push(time(&s).0);
         }

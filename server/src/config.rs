@@ -13,6 +13,9 @@ pub struct Config {
     /// Annual report deadlines (day, month) per level that override the defaults
     /// (`hoctap_shared::annual::default_deadline`); a unit's own plan overrides both.
     pub deadlines: BTreeMap<UnitKind, (u8, u8)>,
+    /// How far ahead of the server's clock an operation's clock may be (default 24
+    /// hours); an operation stamped later, or before 2000, is refused as `clock_skew`.
+    pub max_clock_ahead_ms: i64,
 }
 
 /// Parses a deadline setting, `commune=15/11`: a level (`hamlet`, `commune`, `district`,
@@ -49,7 +52,11 @@ impl Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { max_evidence_bytes: 2 * 1024 * 1024, deadlines: BTreeMap::new() }
+        Config {
+            max_evidence_bytes: 2 * 1024 * 1024,
+            deadlines: BTreeMap::new(),
+            max_clock_ahead_ms: 24 * 60 * 60 * 1000,
+        }
     }
 }
 

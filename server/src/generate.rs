@@ -165,6 +165,7 @@ pub fn commune_ops(catalog: &Catalog, size: &Size, commune: &OrgUnit, index: usi
         number: format!("{}/QĐ-UBND", 100 + year - 2020),
         date: Date::new(year, 11, 20).unwrap_or(hoctap_shared::units::REFORM_DATE),
         authority: authority.clone(),
+        override_reason: None,
     };
     let stage = |rng: &mut Rng| match rng.below(20) {
         0..=1 => Stage::Draft,
@@ -315,7 +316,7 @@ pub struct Loaded {
 pub async fn load(state: &crate::AppState, ops: &[Operation]) -> Result<Loaded, crate::ApiError> {
     let mut loaded = Loaded::default();
     for batch in ops.chunks(hoctap_shared::protocol::MAX_OPS_PER_PUSH) {
-        let response = crate::sync::push(state, batch).await?;
+        let response = crate::sync::push(state, batch, crate::sync::Pusher::Replay).await?;
         if let Some(rejected) = response.rejected.first() {
             return Err(crate::ApiError::BadRequest {
                 detail: format!("thao tác {} bị từ chối ({}): {}", rejected.op, rejected.code, rejected.message),

@@ -125,6 +125,17 @@ impl AppState {
         Ok(self.stored_unit(unit)?.and_then(|u| u.parent))
     }
 
+    /// Whether `account` may take `action` on `unit`: its role allows the action and the
+    /// unit is the account's own or lies under it.
+    pub fn account_may(
+        &self,
+        account: &hoctap_shared::accounts::Account,
+        action: hoctap_shared::accounts::Action,
+        unit: &str,
+    ) -> Result<bool, store::StoreError> {
+        Ok(account.role.allows(action) && self.unit_covers(&account.unit, unit)?)
+    }
+
     /// Whether `ancestor` is `unit` itself or lies above it. An old unit (before 1 July
     /// 2025) also lies under the units it went into, so a commune of today reaches the
     /// history of the communes it was formed from.

@@ -1,7 +1,6 @@
 //! The `hoctap` binary: `serve` runs the server; `criteria check|list`, `score` and
 //! `admin invite` are the administrators' commands.
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,6 +46,10 @@ enum Command {
         /// unit's own plan overrides it.
         #[arg(long = "deadline", value_name = "LEVEL=DD/MM", value_parser = hoctap_server::config::parse_deadline)]
         deadlines: Vec<(hoctap_shared::units::UnitKind, (u8, u8))>,
+        /// How many hours ahead of the server's clock a device's operation may be
+        /// stamped; later ones (and any before 2000) are refused as `clock_skew`.
+        #[arg(long, env = "HOCTAP_MAX_CLOCK_AHEAD_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]
+        max_clock_ahead_hours: u32,
     },
     /// Accounts: invite the first province administrator (or anyone, as a rescue).
     Admin {
@@ -159,14 +162,17 @@ enum CriteriaCommand {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     match args.command {
-        Command::Serve { data_dir, bind, frontend, session_hours, public_url, deadlines } => {
+        Command::Serve { data_dir, bind, frontend, session_hours, public_url, deadlines, max_clock_ahead_hours } => {
             let auth = AuthConfig {
                 session_ttl_ms: i64::from(session_hours) * 60 * 60 * 1000,
                 public_url,
                 ..AuthConfig::default()
             };
-            let config =
-                hoctap_server::config::Config { deadlines: deadlines.into_iter().collect(), ..Default::default() };
+            let config = hoctap_server::config::Config {
+                deadlines: deadlines.into_iter().collect(),
+                max_clock_ahead_ms: i64::from(max_clock_ahead_hours) * 60 * 60 * 1000,
+                ..Default::default()
+            };
             serve(data_dir, bind, frontend, auth, config)
         }
         Command::Admin {
@@ -294,15 +300,15 @@ fn main() -> anyhow::Result<()> {
                 },
                 (None, None) => anyhow::bail!("cần --set hoặc --file"),
             };
-            let json = if evaluation.as_os_str() == "-" {
-                let mut text = String::new();
-                std::io::stdin().read_to_string(&mut text)?;
-                text
+            // Streamed, never read whole: the scorer keeps a bounded part of any file.
+            let report = if evaluation.as_os_str() == "-" {
+                cli::score_from(&source, std::io::stdin().lock())
             } else {
-                std::fs::read_to_string(&evaluation)
-                    .with_context(|| format!("không đọc được {}", evaluation.display()))?
+                let file = std::fs::File::open(&evaluation)
+                    .with_context(|| format!("không đọc được {}", evaluation.display()))?;
+                cli::score_from(&source, file)
             };
-            exit_with(cli::score(&source, &json))
+            exit_with(report)
         }
     }
 }
@@ -316,6 +322,7 @@ fn open_state(data_dir: &std::path::Path) -> anyhow::Result<AppState> {
     store::check_schema(&sled)?;
     let state = AppState::new(Arc::new(sled), Arc::new(Catalog::load_shipped()?));
     hoctap_server::figures::ensure_index(&state)?;
+    hoctap_server::evidence::ensure_index(&state)?;
     Ok(state)
 }
 
@@ -379,6 +386,10 @@ async fn serve(
     let indexed = hoctap_server::figures::ensure_index(&state)?;
     if indexed > 0 {
         tracing::info!(records = indexed, "records of an older data directory indexed by commune");
+    }
+    let attachments = hoctap_server::evidence::ensure_index(&state)?;
+    if attachments > 0 {
+        tracing::info!(attachments, "evidence of an older data directory indexed by record");
     }
     // Figures are counted in the background once pushes pause, so requests find them.
     hoctap_server::figures::spawn_counter(state.clone(), std::time::Duration::from_secs(2))?;

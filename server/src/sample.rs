@@ -192,6 +192,7 @@ pub fn operations(catalog: &Catalog) -> Vec<Operation> {
         number: number.to_string(),
         date: Date::new(year, 11, 20).unwrap_or(hoctap_shared::units::REFORM_DATE),
         authority: authority.to_string(),
+        override_reason: None,
     };
     let mut d = Device::new("cuu-an");
     let mut ops = Vec::new();

@@ -321,6 +321,11 @@ pub fn validate(op: &Operation) -> Result<(), String> {
                 {
                     return Err("quyết định công nhận cần số quyết định và cơ quan ban hành".to_string())
                 }
+                Transition::Recognise { decision }
+                    if decision.override_reason.as_ref().is_some_and(|reason| reason.trim().is_empty()) =>
+                {
+                    return Err("công nhận ngoại lệ cần ghi rõ lý do".to_string())
+                }
                 _ => {}
             }
             evaluation_only("quy trình duyệt")

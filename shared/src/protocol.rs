@@ -132,6 +132,12 @@ pub struct Decision {
     pub date: Date,
     /// Who signed it, e.g. `Ủy ban nhân dân xã Cửu An`.
     pub authority: String,
+    /// Why the title is granted although the criteria set's rules do not grant it
+    /// (công nhận ngoại lệ). Without it the server recognises only an evaluation that
+    /// its own scoring recognises; with it the reason is shown on the record, in its
+    /// history and in the decision's list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<String>,
 }
 
 /// A batch of operations from one device.
@@ -151,8 +157,14 @@ pub struct PushResponse {
     pub accepted: Vec<String>,
     /// Already stored earlier (a retried batch): nothing changed.
     pub duplicates: Vec<String>,
-    /// Refused, each with why; the device keeps them and shows them to the officer.
+    /// Refused, each with why; the device keeps them and shows them to the officer,
+    /// except `clock_skew`: those stay in the outbox, to be stamped again once the
+    /// device's clock is right.
     pub rejected: Vec<Rejection>,
+    /// The server's clock when it answered (ms since the epoch), so a device can tell
+    /// whether its own clock is right.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -83,6 +83,7 @@ fn recognised(d: &mut Device, unit: &str, id: &str, set: &str, subject: &RecordI
         number: "15/QĐ-UBND".into(),
         date: Date::new(2026, 11, 20).expect("date"),
         authority: "UBND phường Ba Đình".into(),
+        override_reason: None,
     };
     ops.push(d.op(unit, e.clone(), step(Transition::Submit)));
     ops.push(d.op(unit, e.clone(), step(Transition::Approve)));
@@ -331,7 +332,8 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
     let mut d = Device::new("may-moi");
     let proficient = record(RecordKind::Person, &format!("{code}-th-1-ng-2-0"));
     let op = d.set(&format!("hamlet:{code}-th-1"), &proficient, "digital_skill", json!("proficient"));
-    let response = runtime.block_on(hoctap_server::sync::push(&state, &[op])).expect("push");
+    let response =
+        runtime.block_on(hoctap_server::sync::push(&state, &[op], hoctap_server::sync::Pusher::Replay)).expect("push");
     assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
     // Only that hamlet is counted again, for each year.
     assert_eq!(hoctap_server::figures::count_ahead(&state, &[2025, 2026]).expect("count"), 2);
@@ -341,7 +343,9 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
     let hamlet = format!("hamlet:{code}-th-1");
     let household = format!("{code}-th-1-ho-0");
     let newcomer = person(&mut d, &hamlet, &format!("{code}-th-1-moi"), 1990, &household, true, "basic");
-    let response = runtime.block_on(hoctap_server::sync::push(&state, &newcomer)).expect("push");
+    let response = runtime
+        .block_on(hoctap_server::sync::push(&state, &newcomer, hoctap_server::sync::Pusher::Replay))
+        .expect("push");
     assert_eq!(response.accepted.len(), newcomer.len(), "{:?}", response.rejected);
     check("after a new recognised person");
     // A person of no household, recorded in one hamlet, then edited from another: the
@@ -352,11 +356,15 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
         d.set(&hamlet, &lone, "birth_year", json!(1985)),
         d.set(&hamlet, &lone, "digital_skill", json!("basic")),
     ];
-    let response = runtime.block_on(hoctap_server::sync::push(&state, &created)).expect("push");
+    let response = runtime
+        .block_on(hoctap_server::sync::push(&state, &created, hoctap_server::sync::Pusher::Replay))
+        .expect("push");
     assert_eq!(response.accepted.len(), created.len(), "{:?}", response.rejected);
     check("after a person of no household");
     let moved = d.set(&format!("hamlet:{code}-th-2"), &lone, "digital_skill", json!("proficient"));
-    let response = runtime.block_on(hoctap_server::sync::push(&state, &[moved])).expect("push");
+    let response = runtime
+        .block_on(hoctap_server::sync::push(&state, &[moved], hoctap_server::sync::Pusher::Replay))
+        .expect("push");
     assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
     check("after the person moved");
 }

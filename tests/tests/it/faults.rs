@@ -386,6 +386,17 @@ impl Device {
         self.op(at, record, OpBody::Transition { transition })
     }
 
+    /// An evaluation of 2026 with every indicator at full marks, so the server lets it
+    /// be approved.
+    fn scored(&mut self, at: i64, record: &RecordId) -> Vec<Operation> {
+        let set = crate::authority::SET;
+        let mut ops = vec![self.edit(at, record, &[("set", json!(set)), ("year", json!(2026))], &[])];
+        for (indicator, answer) in crate::authority::answers(true) {
+            ops.push(self.op(at, record, OpBody::SetScore { indicator, answer, base: vec![] }));
+        }
+        ops
+    }
+
     /// What a pull does to the device's clock: later operations sort after these.
     fn saw(&mut self, at: i64, ops: &[Operation]) {
         for op in ops {
@@ -473,13 +484,15 @@ async fn a_pull_never_returns_operations_that_are_not_yet_durable() {
     let state = AppState::new(store.clone(), catalog());
     let mut device = Device::new("may-cho", 0);
     let first = outbox(&mut device, 0, 3);
-    hoctap_server::sync::push(&state, &first).await.expect("push");
+    hoctap_server::sync::push(&state, &first, hoctap_server::sync::Pusher::Replay).await.expect("push");
 
     store.gate.close();
     let second = outbox(&mut device, 3, 4);
     let pushing = {
         let (state, batch) = (state.clone(), second.clone());
-        tokio::spawn(async move { hoctap_server::sync::push(&state, &batch).await })
+        tokio::spawn(
+            async move { hoctap_server::sync::push(&state, &batch, hoctap_server::sync::Pusher::Replay).await },
+        )
     };
     while !store.gate.reached.load(Ordering::SeqCst) {
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -807,6 +820,7 @@ async fn a_workflow_step_sent_before_the_step_it_follows_is_refused_with_a_reaso
     let server = Server::fresh().await;
     let mut device = Device::new("may-duyet", 0);
     let record = evaluation("dg-dao");
+    let scored = device.scored(0, &record);
     let submit = device.step(1, &record, Transition::Submit);
     let approve = device.step(2, &record, Transition::Approve);
 
@@ -818,13 +832,15 @@ async fn a_workflow_step_sent_before_the_step_it_follows_is_refused_with_a_reaso
     assert!(message.contains("Không thể duyệt"), "{message}");
     assert!(server.pull_all().await.is_empty(), "nothing stored");
 
+    server.push_ok(&scored).await;
     server.push_ok(std::slice::from_ref(&submit)).await;
     server.push_ok(std::slice::from_ref(&approve)).await;
     let in_order = Server::fresh().await;
-    in_order.push_ok(&[submit.clone(), approve.clone()]).await;
+    let all: Vec<Operation> = scored.iter().cloned().chain([submit, approve]).collect();
+    in_order.push_ok(&all).await;
     assert_eq!(server.view(&record).await, in_order.view(&record).await);
     assert_eq!(server.view(&record).await["status"], "approved");
-    server.check_kept(&ids(&[submit, approve])).await;
+    server.check_kept(&ids(&all)).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -847,12 +863,14 @@ async fn clocks_a_day_wrong_converge_whatever_the_push_order() {
     // A review across the skew: submitted by the fast device, approved by the right one
     // after it pulled the submission.
     let eval = evaluation("dg-lech");
+    let scored = right.scored(25, &eval);
     let submit = ahead.step(30, &eval, Transition::Submit);
     right.saw(40, std::slice::from_ref(&submit));
     let approve = right.step(40, &eval, Transition::Approve);
     assert!(approve.hlc > submit.hlc, "the approval sorts after what it saw, though its clock is a day behind");
 
-    let outboxes = [vec![created, members], vec![by_ahead.clone(), submit], vec![by_behind.clone(), address]];
+    let first: Vec<Operation> = [created, members].into_iter().chain(scored).collect();
+    let outboxes = [first, vec![by_ahead.clone(), submit], vec![by_behind.clone(), address]];
     let all: Vec<Operation> = outboxes.iter().flatten().cloned().chain([approve.clone()]).collect();
     let mut views = Vec::new();
     for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
@@ -898,23 +916,33 @@ async fn clocks_a_day_wrong_converge_whatever_the_push_order() {
 }
 
 #[tokio::test]
-async fn a_clock_a_century_ahead_is_accepted_and_later_edits_still_sort_after_it() {
-    // The server neither refuses nor clamps a timestamp from the far future: it stores
-    // what the device said (see issue 6's report for the risk this carries).
+async fn a_clock_beyond_the_bound_is_refused_and_one_within_it_still_sorts_before_later_edits() {
+    // Issue 14: the server refuses a timestamp more than 24 hours ahead of its clock
+    // (or before 2000) and stores nothing of it; within the bound it stores what the
+    // device said, and a device that pulled it still edits "after" it.
     const CENTURY_MS: i64 = 100 * 365 * DAY_MS;
     let server = Server::fresh().await;
-    let mut broken = Device::new("may-hong", CENTURY_MS);
     let mut right = Device::new("may-dung", 0);
     let home = household("ho-tuong-lai");
     let created = right.edit(0, &home, &[("ten_chu_ho", json!("Phạm Thị Hoa"))], &[]);
     server.push_ok(std::slice::from_ref(&created)).await;
-    let future = broken.edit(1, &home, &[("ten_chu_ho", json!("Phạm Thị Hòa"))], &[&created]);
-    let pushed = server.push_ok(std::slice::from_ref(&future)).await;
-    assert_eq!(pushed.accepted, ids(std::slice::from_ref(&future)));
+    let now = hoctap_server::clock::Clock::now_ms(&hoctap_server::clock::SystemClock);
+    for skew in [CENTURY_MS, 2 * DAY_MS, -now] {
+        let mut broken = Device::new("may-hong", now - T0 + skew);
+        let future = broken.edit(0, &home, &[("ten_chu_ho", json!("Phạm Thị Hòa"))], &[&created]);
+        let (status, reply) = server.push(std::slice::from_ref(&future)).await;
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        let (code, message) = Pushed::from(&reply).rejected.get(&future.id).cloned().expect("refused");
+        assert_eq!(code, "clock_skew");
+        assert!(message.contains("Hãy chỉnh ngày giờ"), "{message}");
+    }
+    assert_eq!(server.pull_all().await.len(), 1, "nothing of the refused operations stored");
+
+    let mut fast = Device::new("may-nhanh", now - T0 + 20 * 60 * 60 * 1000);
+    let future = fast.edit(1, &home, &[("ten_chu_ho", json!("Phạm Thị Hòa"))], &[&created]);
+    server.push_ok(std::slice::from_ref(&future)).await;
     let view = server.view(&home).await;
     assert_eq!(view["last"]["wall_ms"], json!(future.hlc.wall_ms), "{view}");
-
-    // A device with a right clock that pulled it still edits "after" it.
     right.saw(2, &server.pull_all().await);
     let fixed = right.edit(2, &home, &[("ten_chu_ho", json!("Phạm Thị Hoa"))], &[&future]);
     assert!(fixed.hlc > future.hlc);

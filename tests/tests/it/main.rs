@@ -2,6 +2,7 @@
 
 mod api;
 mod auth;
+mod authority;
 mod cli;
 mod consolidation;
 mod criteria;
@@ -11,6 +12,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod indicators;
+mod input;
 mod merge;
 mod openapi;
 mod plans;

@@ -134,6 +134,7 @@ fn decision() -> Decision {
         number: "15/QĐ-UBND".to_string(),
         date: Date::new(2026, 11, 20).expect("date"),
         authority: "UBND xã Cửu An".to_string(),
+        override_reason: None,
     }
 }
 

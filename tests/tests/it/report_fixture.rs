@@ -73,6 +73,7 @@ pub fn report(year: i32) -> AnnualReport {
         number: "15/QĐ-UBND".to_string(),
         date: Date::new(year, 11, 20).expect("date"),
         authority: "Ủy ban nhân dân xã Cửu An".to_string(),
+        override_reason: None,
     };
     annual::build(
         ReportInput {

@@ -43,7 +43,9 @@ impl World {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let ops = sample::operations(&state.catalog);
         for batch in ops.chunks(1_000) {
-            let response = runtime.block_on(hoctap_server::sync::push(&state, batch)).expect("push");
+            let response = runtime
+                .block_on(hoctap_server::sync::push(&state, batch, hoctap_server::sync::Pusher::Replay))
+                .expect("push");
             assert!(response.rejected.is_empty(), "{:?}", response.rejected.first());
         }
         World { runtime, router: app(state.clone(), None), state, clock }
@@ -214,7 +216,10 @@ fn a_submitted_report_is_frozen_and_resubmitting_keeps_the_old_version() {
     let mut device = crate::sync::Device::new("may-moi");
     let household = crate::sync::household("ho-moi");
     let ops = vec![device.set("hamlet:cuu-an-thon-1", &household, "ten_chu_ho", json!("Lê Văn Mới"))];
-    let response = world.runtime.block_on(hoctap_server::sync::push(&world.state, &ops)).expect("push");
+    let response = world
+        .runtime
+        .block_on(hoctap_server::sync::push(&world.state, &ops, hoctap_server::sync::Pusher::Replay))
+        .expect("push");
     assert_eq!(response.accepted.len(), 1);
     world.ok("PUT", &format!("{base}/narrative"), &officer, Some(json!({"achievements": "Đã sửa."})));
     let live = world.ok("GET", &base, &officer, None);

@@ -97,10 +97,10 @@ async fn pushing_the_same_batch_twice_changes_nothing() {
             device.set("hamlet:to-1", &household("ho-1"), "ten_chu_ho", json!("Nguyễn Văn Ánh")),
             device.set("hamlet:to-1", &household("ho-1"), "so_thanh_vien", json!(4)),
         ];
-        let first = push(&state, &batch).await.expect("push");
+        let first = push(&state, &batch, hoctap_server::sync::Pusher::Replay).await.expect("push");
         assert_eq!(first.accepted.len(), 3, "{name}: {first:?}");
         let seq = last_seq(&state).expect("seq");
-        let again = push(&state, &batch).await.expect("push again");
+        let again = push(&state, &batch, hoctap_server::sync::Pusher::Replay).await.expect("push again");
         assert!(again.accepted.is_empty() && again.rejected.is_empty(), "{name}: {again:?}");
         assert_eq!(again.duplicates.len(), 3);
         assert_eq!(last_seq(&state).expect("seq"), seq, "{name}: a retried batch must not append");
@@ -109,7 +109,7 @@ async fn pushing_the_same_batch_twice_changes_nothing() {
         forged.body = OpBody::SetFields {
             fields: vec![FieldEdit { field: "so_thanh_vien".into(), value: json!(9), base: vec![] }],
         };
-        let clash = push(&state, &[forged]).await.expect("push");
+        let clash = push(&state, &[forged], hoctap_server::sync::Pusher::Replay).await.expect("push");
         assert_eq!(clash.rejected[0].code, "op_id_reused", "{name}");
         let view = record_view(&state, &household("ho-1")).expect("view").expect("stored view");
         assert_eq!(view.value("so_thanh_vien"), Some(&json!(4)));
@@ -130,7 +130,10 @@ async fn refusals_carry_a_reason_and_store_nothing() {
             },
         );
         let invalid = device.op(COMMUNE, household("ho-2"), OpBody::Transition { transition: Transition::Submit });
-        let response = push(&state, &[unknown_unit, hamlet_under_province, invalid]).await.expect("push");
+        let response =
+            push(&state, &[unknown_unit, hamlet_under_province, invalid], hoctap_server::sync::Pusher::Replay)
+                .await
+                .expect("push");
         let codes: Vec<&str> = response.rejected.iter().map(|r| r.code.as_str()).collect();
         assert_eq!(codes, ["unknown_unit", "invalid_operation", "invalid_operation"], "{name}");
         assert!(response.rejected.iter().all(|r| !r.message.is_empty()));
@@ -150,6 +153,7 @@ async fn a_recognised_record_is_locked_until_reopened() {
             number: "15/QĐ-UBND".into(),
             date: Date::new(2026, 11, 20).expect("date"),
             authority: "UBND phường Ba Đình".into(),
+            override_reason: None,
         };
         let mut ops = vec![
             officer.set(COMMUNE, &eval, "year", json!(2026)),
@@ -157,18 +161,23 @@ async fn a_recognised_record_is_locked_until_reopened() {
         ];
         ops.push(approver.op(COMMUNE, eval.clone(), step(Transition::Approve)));
         ops.push(approver.op(COMMUNE, eval.clone(), step(Transition::Recognise { decision })));
-        assert_eq!(push(&state, &ops).await.expect("push").accepted.len(), 4, "{name}");
+        assert_eq!(
+            push(&state, &ops, hoctap_server::sync::Pusher::Replay).await.expect("push").accepted.len(),
+            4,
+            "{name}"
+        );
         let seq = last_seq(&state).expect("seq");
 
         let late = officer.set(COMMUNE, &eval, "year", json!(2025));
-        let refused = push(&state, std::slice::from_ref(&late)).await.expect("push");
+        let refused =
+            push(&state, std::slice::from_ref(&late), hoctap_server::sync::Pusher::Replay).await.expect("push");
         assert_eq!(refused.rejected[0].code, "record_locked", "{name}");
         assert!(refused.rejected[0].message.contains("khóa"));
         assert_eq!(last_seq(&state).expect("seq"), seq);
 
         let reopen = approver.op(COMMUNE, eval.clone(), step(Transition::Reopen { reason: "Sai năm đánh giá".into() }));
         let fix = officer.set(COMMUNE, &eval, "year", json!(2025));
-        let response = push(&state, &[reopen, fix]).await.expect("push");
+        let response = push(&state, &[reopen, fix], hoctap_server::sync::Pusher::Replay).await.expect("push");
         assert_eq!(response.accepted.len(), 2, "{name}: {response:?}");
         let view = record_view(&state, &eval).expect("view").expect("view");
         assert_eq!(view.status, merge::Status::Returned);
@@ -189,7 +198,11 @@ async fn pulls_are_scoped_paged_and_resumable() {
         }
         // Another commune's data must never reach these devices.
         ops.push(device.set(OTHER_COMMUNE, &household("khac"), "ten_chu_ho", json!("Hộ khác")));
-        assert_eq!(push(&state, &ops).await.expect("push").accepted.len(), ops.len(), "{name}");
+        assert_eq!(
+            push(&state, &ops, hoctap_server::sync::Pusher::Replay).await.expect("push").accepted.len(),
+            ops.len(),
+            "{name}"
+        );
 
         // Hamlet A's device pulls in pages of 5, resuming from each cursor.
         let mut seen = Vec::new();
@@ -242,8 +255,8 @@ async fn a_device_is_not_sent_back_what_it_made_itself() {
             theirs.set("hamlet:to-a", &household("ho-2"), "ten_chu_ho", json!("Trần Văn Đức")),
             mine.set("hamlet:to-a", &household("ho-1"), "so_thanh_vien", json!(3)),
         ];
-        push(&state, &early).await.expect("push");
-        push(&state, &ops).await.expect("push");
+        push(&state, &early, hoctap_server::sync::Pusher::Replay).await.expect("push");
+        push(&state, &ops, hoctap_server::sync::Pusher::Replay).await.expect("push");
 
         let own = sync::OwnOps { device: "may-cua-toi", since_ms: switched_at };
         let page = pull(&state, COMMUNE, 0, 1000, Some(own)).expect("pull");
@@ -275,7 +288,7 @@ async fn stored_views_equal_the_merge_of_the_records_operations() {
         let mut b = Device::new("may-b");
         let record = household("ho-chung");
         let created = a.set(COMMUNE, &record, "ten_chu_ho", json!("Trần Thị B"));
-        push(&state, std::slice::from_ref(&created)).await.expect("push");
+        push(&state, std::slice::from_ref(&created), hoctap_server::sync::Pusher::Replay).await.expect("push");
         let edit_a = a.op(
             COMMUNE,
             record.clone(),
@@ -298,8 +311,8 @@ async fn stored_views_equal_the_merge_of_the_records_operations() {
                 }],
             },
         );
-        push(&state, &[edit_b]).await.expect("push");
-        push(&state, &[edit_a]).await.expect("push");
+        push(&state, &[edit_b], hoctap_server::sync::Pusher::Replay).await.expect("push");
+        push(&state, &[edit_a], hoctap_server::sync::Pusher::Replay).await.expect("push");
         let ops = record_ops(&state, &record).expect("ops");
         let stored = record_view(&state, &record).expect("view").expect("view");
         assert_eq!(stored, merge::view(&record, &ops), "{name}");

@@ -20,8 +20,12 @@ use hoctap_shared::protocol::{
 };
 use hoctap_shared::units::{OrgUnit, UnitKind};
 
+use hoctap_shared::accounts::Account;
+
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
+
+mod authority;
 
 const LAST_SEQ: &[u8] = b"last_seq";
 
@@ -170,10 +174,31 @@ fn reject(response: &mut PushResponse, op: &Operation, code: &str, message: impl
     response.rejected.push(Rejection { op: op.id.clone(), code: code.to_string(), message: message.into() });
 }
 
+/// Who pushes a batch, which decides the rules it is held to.
+#[derive(Debug, Clone)]
+pub enum Pusher {
+    /// A signed-in account. Each operation is checked against what the server has
+    /// accepted before it, never against what the device claims: the account must may
+    /// act on the unit the record belongs to now as well as on the unit the operation
+    /// names (a move needs both ends); a recognised record takes no content change
+    /// whatever the operation's clock; a workflow step must apply to the record's state
+    /// and come after its last step; the clock must lie between 2000 and the server's
+    /// clock plus [`crate::config::Config::max_clock_ahead_ms`]; an approval needs a
+    /// complete evaluation and a recognition one the criteria set recognises (or a
+    /// written override reason).
+    Account(Account),
+    /// Operations the server accepted before (a restore replays its log) or makes
+    /// itself (sample data, generated provinces): replayed under the merge's own rules
+    /// only, so a restore keeps exactly what was acknowledged.
+    Replay,
+}
+
 /// Appends a batch. Operations are taken in the order sent; each is accepted,
 /// recognised as a duplicate, or rejected with a reason. Returns once the accepted
-/// operations are durable. Authorisation is the caller's job.
-pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiError> {
+/// operations are durable. The route has refused a batch naming a unit outside the
+/// account's scope already; everything that depends on the stored state is decided
+/// here, under the log lock (see [`Pusher`]).
+pub async fn push(state: &AppState, ops: &[Operation], pusher: Pusher) -> Result<PushResponse, ApiError> {
     // The store's reads, writes and flush block: they run off the runtime's few worker
     // threads, which stay free to answer pulls and logins meanwhile. The log lock is
     // taken there too — one writer at a time, so sequence numbers are dense and the lock
@@ -183,14 +208,15 @@ pub async fn push(state: &AppState, ops: &[Operation]) -> Result<PushResponse, A
     let (state, ops) = (state.clone(), ops.to_vec());
     crate::blocking(move || {
         let _guard = state.log_lock.blocking_lock();
-        push_locked(&state, &ops)
+        push_locked(&state, &ops, &pusher)
     })
     .await
 }
 
 /// [`push`] once the log lock is held.
-fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiError> {
-    let mut response = PushResponse::default();
+fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<PushResponse, ApiError> {
+    let now_ms = state.clock.now_ms();
+    let mut response = PushResponse { server_ms: Some(now_ms), ..PushResponse::default() };
     // Read the mark before anything of this push is applied.
     state.durable.get(state)?;
     let mut seq = last_seq(state)?;
@@ -239,6 +265,21 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
             reject(&mut response, op, "invalid_operation", "Thôn, tổ dân phố phải thuộc một xã, phường");
             continue;
         }
+        if let Pusher::Account(account) = pusher {
+            // The record as the server holds it before this operation.
+            let stored;
+            let before = match touched.get(&op.record) {
+                Some((_, view)) => Some(view),
+                None => {
+                    stored = record_view(state, &op.record)?;
+                    stored.as_ref()
+                }
+            };
+            if let Some((code, message)) = authority::refusal(state, account, op, before, now_ms)? {
+                reject(&mut response, op, code, message);
+                continue;
+            }
+        }
         if let OpBody::AttachEvidence { sha256, .. } = &op.body {
             if crate::evidence::meta(state, sha256)?.is_none() {
                 reject(
@@ -263,6 +304,12 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
         if let Some(refused) = after.refused.iter().find(|r| r.op == op.id) {
             reject(&mut response, op, &refused.code, refused.message.clone());
             continue;
+        }
+        if let (Pusher::Account(_), OpBody::Transition { transition }) = (pusher, &op.body) {
+            if let Some((code, message)) = authority::against_rules(state, &after, transition) {
+                reject(&mut response, op, code, message);
+                continue;
+            }
         }
 
         seq += 1;
@@ -292,7 +339,7 @@ fn push_locked(state: &AppState, ops: &[Operation]) -> Result<PushResponse, ApiE
         part_records.insert((part.clone(), op.record.to_string()));
         part_versions.insert(part, seq);
         if let OpBody::AttachEvidence { sha256, .. } = &op.body {
-            writes.push(crate::evidence::grant(sha256, &op.unit));
+            writes.push(crate::evidence::grant(sha256, &op.record));
         }
         if let Some(hamlet) = hamlet_unit(op, &after) {
             new_units.insert(hamlet.id.clone(), hamlet);

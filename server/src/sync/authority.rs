@@ -1,0 +1,199 @@
+//! What the server refuses of a signed-in account's operation, decided from what it has
+//! accepted before the operation and never from what the device claims: the record's
+//! own unit (not only the one the operation names), its lock and workflow in the
+//! server's order (not the operation's clock), a clock within bounds, and a
+//! recognition only of what the criteria set's rules recognise.
+//!
+//! Each check returns the rejection's stable code and a Vietnamese message; nothing of
+//! a refused operation is stored.
+
+use hoctap_shared::accounts::{Account, Action};
+use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
+use hoctap_shared::date::Date;
+use hoctap_shared::merge::{RecordView, Status};
+use hoctap_shared::protocol::{OpBody, Operation, Transition};
+use hoctap_shared::scoring;
+
+use crate::store::StoreError;
+use crate::AppState;
+
+/// A refusal: the stable code and the message the officer reads.
+pub(super) type Refusal = (&'static str, String);
+
+/// 2000-01-01T00:00Z: no operation of hoctap's can be older; a clock before it is a
+/// phone that lost its date (many start at 1970).
+pub const EARLIEST_CLOCK_MS: i64 = 946_684_800_000;
+
+/// Why `account` may not have `op` accepted, given the record as the server holds it
+/// (`before`, `None` for a new record), or `None` when nothing stands in the way.
+pub(super) fn refusal(
+    state: &AppState,
+    account: &Account,
+    op: &Operation,
+    before: Option<&RecordView>,
+    now_ms: i64,
+) -> Result<Option<Refusal>, StoreError> {
+    if let Some(refusal) = clock(state, op, now_ms) {
+        return Ok(Some(refusal));
+    }
+    let review = super::needs_review(op);
+    let action = if review { Action::Review } else { Action::Write };
+    // The route refused a batch naming a unit outside the scope; checked again here so
+    // that this function alone states the rule.
+    if !state.account_may(account, action, &op.unit)? {
+        return Ok(Some((
+            "forbidden",
+            format!("Tài khoản không có quyền {} hồ sơ của {}", action.verb(), name(state, &op.unit)),
+        )));
+    }
+    let Some(before) = before else {
+        return Ok(None);
+    };
+    if before.unit != op.unit {
+        // A move (or an operation filed under another unit): the right on both ends.
+        if !state.account_may(account, action, &before.unit)? {
+            return Ok(Some((
+                "forbidden",
+                format!(
+                    "Hồ sơ này thuộc {}, ngoài phạm vi của tài khoản: không thể sửa hay chuyển nó sang {}",
+                    name(state, &before.unit),
+                    name(state, &op.unit)
+                ),
+            )));
+        }
+        // A workflow step moves nothing: it names the record's own unit.
+        if matches!(op.body, OpBody::Transition { .. }) {
+            return Ok(Some((
+                "invalid_operation",
+                format!(
+                    "Hồ sơ đang thuộc {}, không phải {}: hãy đồng bộ rồi thực hiện lại",
+                    name(state, &before.unit),
+                    name(state, &op.unit)
+                ),
+            )));
+        }
+    }
+    match &op.body {
+        OpBody::Transition { transition } => Ok(workflow(before, op, transition)),
+        _ if before.status == Status::Recognised => Ok(Some((
+            "record_locked",
+            "Hồ sơ đã được công nhận nên bị khóa; cần lãnh đạo mở lại trước khi sửa".to_string(),
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// A clock more than the configured bound ahead of the server's, or before 2000.
+fn clock(state: &AppState, op: &Operation, now_ms: i64) -> Option<Refusal> {
+    let wall = op.hlc.wall_ms;
+    if wall >= EARLIEST_CLOCK_MS && wall <= now_ms.saturating_add(state.config.max_clock_ahead_ms) {
+        return None;
+    }
+    let device = if wall < EARLIEST_CLOCK_MS { "trước năm 2000".to_string() } else { vietnam_time(wall) };
+    Some((
+        "clock_skew",
+        format!(
+            "Ngày giờ của máy đang sai: thao tác được ghi lúc {device}, máy chủ đang là {}. Hãy chỉnh ngày giờ \
+             của máy cho đúng rồi đồng bộ lại; dữ liệu vẫn được giữ trên máy.",
+            vietnam_time(now_ms)
+        ),
+    ))
+}
+
+/// A workflow step in the server's order: it must apply to the state the server holds
+/// and come after the record's last step (a device that saw that step stamps later, by
+/// its hybrid logical clock, whatever its wall clock says).
+fn workflow(before: &RecordView, op: &Operation, transition: &Transition) -> Option<Refusal> {
+    if before.status.after(transition).is_none() {
+        return Some((
+            "invalid_transition",
+            format!("Không thể {} khi hồ sơ đang ở trạng thái {}", title(transition), before.status.title()),
+        ));
+    }
+    let last = before.history.last()?;
+    if op.hlc > last.hlc {
+        return None;
+    }
+    Some((
+        "invalid_transition",
+        format!(
+            "Hồ sơ đã được {} lúc {} mà máy này chưa nhận; hãy đồng bộ để xem trạng thái mới rồi thực hiện lại",
+            title(&last.transition),
+            vietnam_time(last.hlc.wall_ms)
+        ),
+    ))
+}
+
+/// An approval needs a complete evaluation; a recognition one whose outcome, computed
+/// here with the criteria set the evaluation names, grants the title — or an explicit
+/// override reason. `view` is the record with the step applied.
+pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Transition) -> Option<Refusal> {
+    let override_reason = match transition {
+        Transition::Approve => None,
+        Transition::Recognise { decision } => decision.override_reason.as_deref(),
+        _ => return None,
+    };
+    let Some(facts) = evaluation_facts(view) else {
+        return Some(("incomplete_evaluation", "Phiếu đánh giá chưa chọn bộ tiêu chí hoặc năm đánh giá".to_string()));
+    };
+    let Some(set) = state.catalog.criteria_set(&facts.set) else {
+        return Some(("incomplete_evaluation", format!("Máy chủ không có bộ tiêu chí {:?} của phiếu này", facts.set)));
+    };
+    let outcome = match scoring::score(set, &evaluation_of(view, &set.id)) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            return Some((
+                "incomplete_evaluation",
+                format!("Phiếu đánh giá chưa đầy đủ hoặc có lỗi, chưa thể {}: {}", title(transition), problems(err)),
+            ))
+        }
+    };
+    if outcome.recognised || matches!(transition, Transition::Approve) || override_reason.is_some() {
+        return None;
+    }
+    let reasons = outcome.reasons.iter().take(MAX_LISTED).cloned().collect::<Vec<_>>().join("; ");
+    Some((
+        "not_eligible",
+        format!(
+            "Theo bộ tiêu chí {}, phiếu này không đạt danh hiệu ({reasons}). Muốn công nhận ngoại lệ, cần ghi rõ lý do.",
+            set.name
+        ),
+    ))
+}
+
+/// The most problems or reasons a refusal lists; the rest are counted.
+const MAX_LISTED: usize = 5;
+
+fn problems(err: hoctap_shared::Error) -> String {
+    match err {
+        hoctap_shared::Error::InvalidEvaluation(all) => {
+            let mut listed: Vec<String> = all.iter().take(MAX_LISTED).map(ToString::to_string).collect();
+            if all.len() > MAX_LISTED {
+                listed.push(format!("và {} lỗi khác", all.len() - MAX_LISTED));
+            }
+            listed.join("; ")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn title(transition: &Transition) -> &'static str {
+    match transition {
+        Transition::Submit => "gửi duyệt",
+        Transition::Return { .. } => "trả lại",
+        Transition::Approve => "duyệt",
+        Transition::Recognise { .. } => "công nhận",
+        Transition::Reopen { .. } => "mở lại",
+    }
+}
+
+/// A unit's name as officers know it (`Thôn An`), or its id when unknown.
+fn name(state: &AppState, unit: &str) -> String {
+    state.unit(unit).ok().flatten().map_or_else(|| unit.to_string(), |u| u.full_name())
+}
+
+/// `dd/mm/yyyy HH:MM` in Vietnam (UTC+7).
+fn vietnam_time(unix_ms: i64) -> String {
+    let minutes = (unix_ms + 7 * 3_600_000).div_euclid(60_000).rem_euclid(24 * 60);
+    format!("{} {:02}:{:02}", Date::in_vietnam(unix_ms), minutes / 60, minutes % 60)
+}

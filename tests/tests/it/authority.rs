@@ -1,0 +1,864 @@
+//! Issue 14, the server is the authority: every operation is decided from what the
+//! server has accepted, never from what a device claims. A generated matrix — every
+//! role × every operation kind × where the record lies × which unit the operation names
+//! — with the expected answer of each cell as data, and nothing stored changed on a
+//! refusal; a property test of devices with clocks a year wrong around a recognition;
+//! and a regression test for each case the issue lists.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use hoctap_server::clock::ManualClock;
+use hoctap_server::store::{MemoryStore, Store};
+use hoctap_server::sync::{self, Pusher};
+use hoctap_server::{app, auth, AppState, Catalog};
+use hoctap_shared::accounts::{Account, CreateInvitation, Role};
+use hoctap_shared::criteria::{Measure, ShareScoring};
+use hoctap_shared::hlc::Hlc;
+use hoctap_shared::merge::{RecordView, Status};
+use hoctap_shared::number::Points;
+use hoctap_shared::protocol::{
+    Decision, FieldEdit, OpBody, Operation, PushRequest, PushResponse, RecordId, RecordKind, Transition,
+};
+use hoctap_shared::scoring::Answer;
+use hoctap_shared::units::{OrgUnit, UnitKind, REFORM_DATE};
+use http_body_util::BodyExt;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// 1 January 2026, the server's clock.
+const NOW: i64 = 1_767_225_600_000;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+const YEAR_MS: i64 = 365 * 24 * HOUR_MS;
+/// The Learning Citizen set every evaluation here uses.
+pub(crate) const SET: &str = "cdht-244-2022";
+/// A stored evidence file (a JPEG's first bytes are enough for the sniffer).
+const PHOTO: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
+
+fn catalog() -> Arc<Catalog> {
+    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
+    CATALOG.get_or_init(|| Arc::new(Catalog::load_shipped().expect("shipped catalogue loads"))).clone()
+}
+
+/// Where a record lies, relative to the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Hamlet A: the collaborator's own hamlet, a hamlet of the commune roles' commune.
+    OwnHamlet,
+    /// Hamlet B, the other hamlet of commune C.
+    OtherHamlet,
+    /// A hamlet of commune C2, in the same province.
+    OtherCommune,
+    /// A hamlet of another province.
+    OtherProvince,
+}
+
+/// Which unit the operation names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    /// The unit the record belongs to on the server.
+    RecordsUnit,
+    /// The caller's own unit (the issue's attack: another hamlet's record labelled with
+    /// one's own hamlet).
+    CallersUnit,
+}
+
+const PLACES: [Place; 4] = [Place::OwnHamlet, Place::OtherHamlet, Place::OtherCommune, Place::OtherProvince];
+const NAMINGS: [Naming; 2] = [Naming::RecordsUnit, Naming::CallersUnit];
+
+/// Every kind of operation a device sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    SetFields,
+    SetScore,
+    Attach,
+    Detach,
+    /// A field edit whose base names both values of a conflict.
+    Resolve,
+    Submit,
+    Return,
+    Approve,
+    Recognise,
+    Reopen,
+}
+
+/// The expected answer of each cell: `ok` accepted; `403` the whole push refused
+/// (`forbidden`) because the operation names a unit outside the caller's rights;
+/// `forbidden`, `invalid_operation`: that operation rejected with this code. Columns:
+/// own hamlet, other hamlet, other commune, other province, each naming the record's
+/// unit then the caller's.
+const MATRIX: &[(Role, Kind, [&str; 8])] = &[
+    // Hamlet A's collaborator: writes in A only; the caller's unit is A.
+    (Role::Collaborator, Kind::SetFields, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
+    (Role::Collaborator, Kind::SetScore, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
+    (Role::Collaborator, Kind::Attach, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
+    (Role::Collaborator, Kind::Detach, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
+    (Role::Collaborator, Kind::Resolve, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
+    (Role::Collaborator, Kind::Submit, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
+    (Role::Collaborator, Kind::Return, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Collaborator, Kind::Approve, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Collaborator, Kind::Recognise, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Collaborator, Kind::Reopen, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    // Commune C's officer: writes anywhere in C; naming C moves a hamlet's record to
+    // the commune (both ends are its own), a workflow step must name the record's unit.
+    (Role::CommuneOfficer, Kind::SetFields, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneOfficer, Kind::SetScore, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneOfficer, Kind::Attach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneOfficer, Kind::Detach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneOfficer, Kind::Resolve, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (
+        Role::CommuneOfficer,
+        Kind::Submit,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (Role::CommuneOfficer, Kind::Return, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::CommuneOfficer, Kind::Approve, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::CommuneOfficer, Kind::Recognise, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::CommuneOfficer, Kind::Reopen, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    // Commune C's approver: as the officer, and reviews in C.
+    (Role::CommuneApprover, Kind::SetFields, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneApprover, Kind::SetScore, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneApprover, Kind::Attach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneApprover, Kind::Detach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (Role::CommuneApprover, Kind::Resolve, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (
+        Role::CommuneApprover,
+        Kind::Submit,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::Return,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::Approve,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::Recognise,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::Reopen,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    // Province P's administrator: everything in P; naming P moves a record to the
+    // province's own records.
+    (Role::ProvinceAdmin, Kind::SetFields, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
+    (Role::ProvinceAdmin, Kind::SetScore, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
+    (Role::ProvinceAdmin, Kind::Attach, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
+    (Role::ProvinceAdmin, Kind::Detach, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
+    (Role::ProvinceAdmin, Kind::Resolve, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
+    (
+        Role::ProvinceAdmin,
+        Kind::Submit,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::Return,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::Approve,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::Recognise,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::Reopen,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    // A viewer of commune C changes nothing anywhere.
+    (Role::Viewer, Kind::SetFields, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::SetScore, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Attach, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Detach, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Resolve, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Submit, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Return, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Approve, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Recognise, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Reopen, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+];
+
+/// Province P with communes C (hamlets A, B) and C2 (hamlet A2); province Q with a
+/// commune and hamlet HQ.
+#[derive(Debug, Clone)]
+struct Units {
+    p: String,
+    c: String,
+    a: String,
+    b: String,
+    a2: String,
+    hq: String,
+}
+
+impl Units {
+    fn place(&self, place: Place) -> &str {
+        match place {
+            Place::OwnHamlet => &self.a,
+            Place::OtherHamlet => &self.b,
+            Place::OtherCommune => &self.a2,
+            Place::OtherProvince => &self.hq,
+        }
+    }
+
+    /// The unit each role's account is scoped to.
+    fn seat(&self, role: Role) -> &str {
+        match role {
+            Role::Collaborator => &self.a,
+            Role::CommuneOfficer | Role::CommuneApprover | Role::Viewer => &self.c,
+            Role::ProvinceAdmin => &self.p,
+        }
+    }
+}
+
+/// An app over a memory store on a manual clock, with one account per role.
+struct World {
+    runtime: tokio::runtime::Runtime,
+    router: Router,
+    state: AppState,
+    units: Units,
+    tokens: BTreeMap<Role, String>,
+    accounts: BTreeMap<Role, Account>,
+    photo: String,
+}
+
+impl World {
+    /// With a signed-in session per role (for the API), or only the accounts (pushed
+    /// into the log directly, which skips hashing five passwords per case).
+    fn new() -> World {
+        World::build(true)
+    }
+
+    fn build(sessions: bool) -> World {
+        let catalog = catalog();
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
+        let communes_of = |province: &str| -> Vec<String> {
+            catalog.units.children(province).filter(|u| u.kind == UnitKind::Commune).map(|u| u.id.clone()).collect()
+        };
+        let p = "province:01:2025".to_string();
+        let q = catalog
+            .units
+            .units
+            .values()
+            .find(|u| u.kind == UnitKind::Province && u.valid_to.is_none() && u.id != p)
+            .map(|u| u.id.clone())
+            .expect("a second province");
+        let (c, c2, cq) = (communes_of(&p)[0].clone(), communes_of(&p)[1].clone(), communes_of(&q)[0].clone());
+        for (id, commune, name) in [("q-a", &c, "An"), ("q-b", &c, "Bình"), ("q-a2", &c2, "Hai"), ("q-hq", &cq, "Quý")]
+        {
+            let hamlet = OrgUnit::hamlet(id, commune, "Thôn", name, REFORM_DATE);
+            store.put("units", hamlet.id.as_bytes(), &serde_json::to_vec(&hamlet).expect("json")).expect("put unit");
+        }
+        let units = Units {
+            p,
+            c,
+            a: "hamlet:q-a".into(),
+            b: "hamlet:q-b".into(),
+            a2: "hamlet:q-a2".into(),
+            hq: "hamlet:q-hq".into(),
+        };
+        let state = AppState { clock: Arc::new(ManualClock::at(NOW)), ..AppState::new(store, catalog) };
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let photo = hoctap_server::evidence::put(&state, &hoctap_server::evidence::sha256_hex(PHOTO), PHOTO)
+            .expect("photo stored")
+            .meta
+            .sha256;
+        let mut world = World {
+            runtime,
+            router: app(state.clone(), None),
+            state,
+            units,
+            tokens: BTreeMap::new(),
+            accounts: BTreeMap::new(),
+            photo,
+        };
+        for role in Role::ALL {
+            let unit = world.units.seat(role).to_string();
+            if !sessions {
+                let account = json!({"id": role.key(), "username": role.key(), "display_name": role.title(),
+                    "role": role, "unit": unit});
+                world.accounts.insert(role, serde_json::from_value(account).expect("account"));
+                continue;
+            }
+            let request = CreateInvitation { role, unit, display_name: role.title().to_string(), valid_hours: None };
+            let invitation = auth::create_invitation(&world.state, &request, None).expect("invitation").token;
+            let username = format!("q.{}", role.key().replace('_', "-"));
+            let body = json!({"username": username, "password": "mat-khau-du-dai"});
+            let (status, reply) = world.call("POST", &format!("/invitations/{invitation}/accept"), None, Some(body));
+            assert_eq!(status, StatusCode::CREATED, "{reply}");
+            world.tokens.insert(role, reply["token"].as_str().expect("token").to_string());
+            world.accounts.insert(role, serde_json::from_value(reply["account"].clone()).expect("account"));
+        }
+        world
+    }
+
+    fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(format!("/api/v1{uri}"));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).expect("request");
+        self.runtime.block_on(async {
+            let response = self.router.clone().oneshot(request).await.expect("infallible");
+            let status = response.status();
+            let bytes = response.into_body().collect().await.expect("body").to_bytes();
+            (status, if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("JSON") })
+        })
+    }
+
+    /// Pushes as the server itself (what a restore replays): the records' starting
+    /// states, set up without the rules under test.
+    #[track_caller]
+    fn seed(&self, ops: &[Operation]) {
+        let response = self.runtime.block_on(sync::push(&self.state, ops, Pusher::Replay)).expect("seed");
+        assert_eq!(response.accepted.len(), ops.len(), "seeding: {response:?}");
+    }
+
+    /// Pushes as `role`'s account through the API.
+    fn push(&self, role: Role, ops: Vec<Operation>) -> (StatusCode, Value) {
+        let device = ops.first().map(|op| op.device.clone()).unwrap_or_default();
+        let body = serde_json::to_value(PushRequest { protocol: 1, device, ops }).expect("json");
+        self.call("POST", "/sync/push", Some(&self.tokens[&role]), Some(body))
+    }
+
+    /// Pushes as `role`'s account straight into the log (no HTTP), as the route does
+    /// after its own check.
+    fn push_as(&self, role: Role, ops: &[Operation]) -> PushResponse {
+        let pusher = Pusher::Account(self.accounts[&role].clone());
+        self.runtime.block_on(sync::push(&self.state, ops, pusher)).expect("push")
+    }
+
+    fn view(&self, record: &RecordId) -> RecordView {
+        sync::record_view(&self.state, record).expect("read").expect("a stored view")
+    }
+
+    /// A digest of everything the server keeps that a request could change.
+    fn digest(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for keyspace in auth::KEYSPACES.iter().chain(STORED.iter()) {
+            self.state.store.scan(keyspace, b"", None, usize::MAX).expect("scan").hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
+    /// The number of recognised Learning Citizens of commune C in 2026, as the figures
+    /// count them.
+    fn recognised_in_c(&self) -> usize {
+        let figures = hoctap_server::figures::consolidation(&self.state, &self.units.c, 2026, true).expect("figures");
+        figures.recognised.len()
+    }
+}
+
+/// The keyspaces of the log, its indexes and views, units, figures and evidence.
+const STORED: [&str; 15] = [
+    "log",
+    "op_ids",
+    "record_ops",
+    "scope",
+    "views",
+    "units",
+    "meta",
+    "part_records",
+    "parts",
+    "figures",
+    "figures_names",
+    "evidence",
+    "evidence_meta",
+    "evidence_units",
+    "evidence_records",
+];
+
+/// Operations on one advancing clock a little before the server's, each device its own.
+fn op(device: &str, unit: &str, record: &RecordId, body: OpBody) -> Operation {
+    static TICK: AtomicI64 = AtomicI64::new(NOW - 30 * 24 * HOUR_MS);
+    let wall = TICK.fetch_add(1_000, Ordering::SeqCst);
+    stamped(device, unit, record, body, wall)
+}
+
+fn stamped(device: &str, unit: &str, record: &RecordId, body: OpBody, wall_ms: i64) -> Operation {
+    static ID: AtomicI64 = AtomicI64::new(0);
+    let id = format!("op-{}", ID.fetch_add(1, Ordering::SeqCst));
+    Operation {
+        id,
+        device: device.to_string(),
+        hlc: Hlc { wall_ms, counter: 0, device: device.to_string() },
+        record: record.clone(),
+        unit: unit.to_string(),
+        body,
+    }
+}
+
+fn set(fields: &[(&str, Value)]) -> OpBody {
+    OpBody::SetFields {
+        fields: fields
+            .iter()
+            .map(|(f, v)| FieldEdit { field: f.to_string(), value: v.clone(), base: vec![] })
+            .collect(),
+    }
+}
+
+fn step(transition: Transition) -> OpBody {
+    OpBody::Transition { transition }
+}
+
+fn decision(override_reason: Option<&str>) -> Decision {
+    Decision {
+        number: "12/QĐ-UBND".into(),
+        date: hoctap_shared::date::Date::parse_iso("2026-01-01").expect("date"),
+        authority: "Ủy ban nhân dân xã".into(),
+        override_reason: override_reason.map(str::to_string),
+    }
+}
+
+/// Every indicator of the set answered at full marks (`full`) or at nothing.
+pub(crate) fn answers(full: bool) -> Vec<(String, Answer)> {
+    let set = catalog().criteria_set(SET).expect("the set").clone();
+    set.indicators()
+        .map(|indicator| {
+            let answer = match &indicator.measure {
+                Measure::Points { max } => Answer::Points(if full { *max } else { Points::default() }),
+                Measure::Met { .. } => Answer::Met(full),
+                Measure::Share { scoring: ShareScoring::Points { .. } | ShareScoring::Levels { .. }, .. } => {
+                    Answer::Share { numerator: u64::from(full), denominator: 1 }
+                }
+            };
+            (indicator.code.clone(), answer)
+        })
+        .collect()
+}
+
+/// An evaluation of 2026 with every indicator scored, passing or failing.
+fn scored_evaluation(device: &str, unit: &str, record: &RecordId, pass: bool) -> Vec<Operation> {
+    let person = RecordId { kind: RecordKind::Person, id: format!("nguoi-{}", record.id) };
+    let subject = serde_json::to_value(&person).expect("json");
+    let mut ops = vec![
+        op(device, unit, &person, set(&[("name", json!("Nguyễn Thị Hằng")), ("birth_year", json!(1980))])),
+        op(device, unit, record, set(&[("set", json!(SET)), ("year", json!(2026)), ("subject", subject)])),
+    ];
+    for (indicator, answer) in answers(pass) {
+        ops.push(op(device, unit, record, OpBody::SetScore { indicator, answer, base: vec![] }));
+    }
+    ops
+}
+
+/// The record of one cell, its starting state seeded, and the operation to send.
+fn cell(world: &World, kind: Kind, id: &str, unit: &str, named: &str, device: &str) -> (RecordId, Operation) {
+    let household = RecordId { kind: RecordKind::Household, id: id.to_string() };
+    let evaluation = RecordId { kind: RecordKind::Evaluation, id: id.to_string() };
+    let seeder = "may-seed";
+    let (record, seed): (RecordId, Vec<Operation>) = match kind {
+        Kind::SetFields => {
+            (household.clone(), vec![op(seeder, unit, &household, set(&[("ten_chu_ho", json!("Lê Văn An"))]))])
+        }
+        Kind::Resolve => (
+            household.clone(),
+            vec![
+                op("may-x", unit, &household, set(&[("dia_chi", json!("Xóm 1"))])),
+                op("may-y", unit, &household, set(&[("dia_chi", json!("Xóm 2"))])),
+            ],
+        ),
+        Kind::SetScore | Kind::Attach | Kind::Submit => {
+            (evaluation.clone(), scored_evaluation(seeder, unit, &evaluation, true))
+        }
+        Kind::Detach => {
+            let mut seed = scored_evaluation(seeder, unit, &evaluation, true);
+            seed.push(op(seeder, unit, &evaluation, attach(&world.photo)));
+            (evaluation.clone(), seed)
+        }
+        Kind::Return | Kind::Approve | Kind::Recognise | Kind::Reopen => {
+            let mut seed = scored_evaluation(seeder, unit, &evaluation, true);
+            seed.push(op(seeder, unit, &evaluation, step(Transition::Submit)));
+            if matches!(kind, Kind::Recognise | Kind::Reopen) {
+                seed.push(op(seeder, unit, &evaluation, step(Transition::Approve)));
+            }
+            if kind == Kind::Reopen {
+                seed.push(op(seeder, unit, &evaluation, step(Transition::Recognise { decision: decision(None) })));
+            }
+            (evaluation.clone(), seed)
+        }
+    };
+    world.seed(&seed);
+    let body = match kind {
+        Kind::SetFields => set(&[("so_thanh_vien", json!(4))]),
+        Kind::Resolve => OpBody::SetFields {
+            fields: vec![FieldEdit {
+                field: "dia_chi".into(),
+                value: json!("Xóm 1"),
+                base: seed.iter().map(|o| o.id.clone()).collect(),
+            }],
+        },
+        Kind::SetScore => {
+            let (indicator, answer) = answers(true).remove(0);
+            OpBody::SetScore { base: score_ops(&seed, &indicator), indicator, answer }
+        }
+        Kind::Attach => attach(&world.photo),
+        Kind::Detach => OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() },
+        Kind::Submit => step(Transition::Submit),
+        Kind::Return => step(Transition::Return { comment: "Bổ sung minh chứng".into() }),
+        Kind::Approve => step(Transition::Approve),
+        Kind::Recognise => step(Transition::Recognise { decision: decision(None) }),
+        Kind::Reopen => step(Transition::Reopen { reason: "Sai năm sinh".into() }),
+    };
+    (record.clone(), op(device, named, &record, body))
+}
+
+/// The operations of `ops` that score `indicator` (the base of a new score).
+fn score_ops(ops: &[Operation], indicator: &str) -> Vec<String> {
+    ops.iter()
+        .filter(|o| matches!(&o.body, OpBody::SetScore { indicator: i, .. } if i == indicator))
+        .map(|o| o.id.clone())
+        .collect()
+}
+
+fn attach(sha256: &str) -> OpBody {
+    OpBody::AttachEvidence {
+        indicator: "1.1".into(),
+        sha256: sha256.to_string(),
+        media_type: "image/jpeg".into(),
+        size: PHOTO.len() as u64,
+        name: Some("anh.jpg".into()),
+    }
+}
+
+/// The answer to a push of one operation, in the matrix's words.
+fn answer_of(status: StatusCode, reply: &Value) -> String {
+    if status == StatusCode::FORBIDDEN {
+        assert_eq!(reply["error"]["code"], "forbidden", "{reply}");
+        return "403".to_string();
+    }
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    if let Some(rejected) = reply["rejected"].as_array().and_then(|r| r.first()) {
+        let message = rejected["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty() && !message.contains("hamlet:"), "a message for people: {message}");
+        return rejected["code"].as_str().unwrap_or_default().to_string();
+    }
+    assert_eq!(reply["accepted"].as_array().map(Vec::len), Some(1), "{reply}");
+    "ok".to_string()
+}
+
+#[test]
+fn matrix_every_role_every_operation_every_place_and_naming() {
+    let world = World::new();
+    let u = world.units.clone();
+    let kinds = [
+        Kind::SetFields,
+        Kind::SetScore,
+        Kind::Attach,
+        Kind::Detach,
+        Kind::Resolve,
+        Kind::Submit,
+        Kind::Return,
+        Kind::Approve,
+        Kind::Recognise,
+        Kind::Reopen,
+    ];
+    assert_eq!(MATRIX.len(), Role::ALL.len() * kinds.len(), "a row for every role and kind");
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for (role, kind, expected) in MATRIX {
+        let device = format!("may-{}", role.key());
+        let columns = PLACES.iter().flat_map(|place| NAMINGS.iter().map(move |naming| (*place, *naming)));
+        for ((place, naming), expect) in columns.zip(expected) {
+            let unit = u.place(place);
+            let named = match naming {
+                Naming::RecordsUnit => unit,
+                Naming::CallersUnit => u.seat(*role),
+            };
+            let id = format!("{}-{kind:?}-{place:?}-{naming:?}", role.key());
+            let (record, sent) = cell(&world, *kind, &id, unit, named, &device);
+            let view_before = world.view(&record);
+            let before = world.digest();
+            let (status, reply) = world.push(*role, vec![sent]);
+            let got = answer_of(status, &reply);
+            checked += 1;
+            if got != *expect {
+                mismatches.push(format!("{role:?} {kind:?} {place:?} {naming:?}: expected {expect}, got {got}"));
+            }
+            if got == "ok" {
+                continue;
+            }
+            // A refusal leaves everything as it was, and the record where it was.
+            assert_eq!(world.digest(), before, "{role:?} {kind:?} {place:?} {naming:?}: a refusal changed the store");
+            assert_eq!(world.view(&record), view_before);
+        }
+    }
+    assert!(mismatches.is_empty(), "{} of {checked} cells differ:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert_eq!(checked, Role::ALL.len() * kinds.len() * 8);
+
+    // Reads: each account pulls only operations of units it may read.
+    for role in Role::ALL {
+        let (status, page) = world.call("GET", "/sync/pull?limit=1000", Some(&world.tokens[&role]), None);
+        assert_eq!(status, StatusCode::OK);
+        let ops: Vec<Operation> = serde_json::from_value(page["ops"].clone()).expect("ops");
+        assert!(!ops.is_empty(), "{role:?} pulls its own scope");
+        for op in ops {
+            let seat = u.seat(role);
+            assert!(
+                world.state.unit_covers(seat, &op.unit).expect("covers"),
+                "{role:?} pulled {} of {}",
+                op.id,
+                op.unit
+            );
+        }
+    }
+}
+
+/// Issue 14: another hamlet's record labelled with one's own hamlet moved into it, and
+/// with an older clock its score was replaced while it stayed where it was.
+#[test]
+fn regression_14_another_hamlets_record_under_ones_own_hamlet() {
+    let world = World::new();
+    let u = world.units.clone();
+    let record = RecordId { kind: RecordKind::Evaluation, id: "cua-thon-b".into() };
+    let seed = scored_evaluation("may-b", &u.b, &record, true);
+    world.seed(&seed);
+    let before = world.digest();
+    let (indicator, answer) = answers(false).remove(0);
+    for wall in [NOW, NOW - 60 * 24 * HOUR_MS] {
+        let body = OpBody::SetScore { indicator: indicator.clone(), answer, base: score_ops(&seed, &indicator) };
+        let (status, reply) = world.push(Role::Collaborator, vec![stamped("may-a", &u.a, &record, body, wall)]);
+        assert_eq!(answer_of(status, &reply), "forbidden", "{reply}");
+        assert!(reply["rejected"][0]["message"].as_str().is_some_and(|m| m.contains("Thôn Bình")), "{reply}");
+    }
+    assert_eq!(world.digest(), before);
+    assert_eq!(world.view(&record).unit, u.b, "the record stays in hamlet B");
+}
+
+/// Issue 14: an edit of a recognised record with a clock earlier than the recognition
+/// was accepted and changed what was recognised.
+#[test]
+fn regression_14_a_backdated_edit_of_a_recognised_record() {
+    let world = World::new();
+    let u = world.units.clone();
+    let record = RecordId { kind: RecordKind::Evaluation, id: "da-cong-nhan".into() };
+    let mut seed = scored_evaluation("may-a", &u.a, &record, true);
+    seed.push(op("may-a", &u.a, &record, step(Transition::Submit)));
+    seed.push(op("may-xa", &u.a, &record, step(Transition::Approve)));
+    world.seed(&seed);
+    let recognise = op("may-xa", &u.a, &record, step(Transition::Recognise { decision: decision(None) }));
+    assert_eq!(world.push_as(Role::CommuneApprover, &[recognise.clone()]).accepted, [recognise.id.clone()]);
+    let recognised = world.view(&record);
+    assert_eq!(recognised.status, Status::Recognised);
+    let before = world.digest();
+    let (indicator, answer) = answers(false).remove(0);
+    let body = OpBody::SetScore { base: score_ops(&seed, &indicator), indicator, answer };
+    for wall in [seed[1].hlc.wall_ms + 1, recognise.hlc.wall_ms + HOUR_MS] {
+        let edit = stamped("may-a", &u.a, &record, body.clone(), wall);
+        let response = world.push_as(Role::Collaborator, &[edit]);
+        assert_eq!(response.rejected.len(), 1, "{response:?}");
+        assert_eq!(response.rejected[0].code, "record_locked");
+    }
+    assert_eq!(world.digest(), before);
+    assert_eq!(world.view(&record), recognised);
+}
+
+/// Issue 14: any timestamp was accepted, negative or in the year 9999; a submission
+/// from a phone a year fast could not be approved until the approver's clock caught up.
+#[test]
+fn regression_14_clocks_out_of_bounds_and_reviews_in_the_servers_order() {
+    let world = World::new();
+    let u = world.units.clone();
+    let record = RecordId { kind: RecordKind::Household, id: "ho-dong-ho".into() };
+    let before = world.digest();
+    for wall in [-1, 0, 946_684_799_999, NOW + 24 * HOUR_MS + 1, NOW + YEAR_MS, 253_402_300_799_000] {
+        let edit = stamped("may-a", &u.a, &record, set(&[("ten_chu_ho", json!("Lò Văn Đông"))]), wall);
+        let response = world.push_as(Role::Collaborator, &[edit]);
+        assert_eq!(response.rejected.len(), 1, "{wall}: {response:?}");
+        assert_eq!(response.rejected[0].code, "clock_skew");
+        assert!(response.rejected[0].message.contains("Ngày giờ của máy đang sai"), "{response:?}");
+        assert_eq!(response.server_ms, Some(NOW));
+    }
+    assert_eq!(world.digest(), before);
+    // Within the bound: a day fast is accepted.
+    let edit = stamped("may-a", &u.a, &record, set(&[("ten_chu_ho", json!("Lò Văn Đông"))]), NOW + 23 * HOUR_MS);
+    assert_eq!(world.push_as(Role::Collaborator, &[edit]).rejected, []);
+
+    // A submission 23 hours fast, an approver whose wall clock is a year slow but who
+    // has pulled the submission (its clock receives it): approved, in the server's order.
+    let evaluation = RecordId { kind: RecordKind::Evaluation, id: "dong-ho-nhanh".into() };
+    let scored = scored_evaluation("may-a", &u.a, &evaluation, true);
+    assert_eq!(world.push_as(Role::Collaborator, &scored).rejected, []);
+    let submit = stamped("may-a", &u.a, &evaluation, step(Transition::Submit), NOW + 23 * HOUR_MS);
+    assert_eq!(world.push_as(Role::Collaborator, &[submit.clone()]).rejected, []);
+    let approver = Hlc::zero("may-xa").tick(NOW - YEAR_MS).receive(&submit.hlc, NOW - YEAR_MS).tick(NOW - YEAR_MS);
+    let approve = Operation { hlc: approver, ..op("may-xa", &u.a, &evaluation, step(Transition::Approve)) };
+    assert_eq!(world.push_as(Role::CommuneApprover, &[approve]).rejected, []);
+    assert_eq!(world.view(&evaluation).status, Status::Approved);
+
+    // A step stamped before the record's last step comes from a device that had not
+    // seen it: refused with what happened, whatever its clock.
+    let late = stamped("may-xa2", &u.a, &evaluation, step(Transition::Return { comment: "Xem lại".into() }), NOW);
+    let response = world.push_as(Role::CommuneApprover, &[late]);
+    assert_eq!(response.rejected.len(), 1, "{response:?}");
+    assert_eq!(response.rejected[0].code, "invalid_transition");
+    assert!(response.rejected[0].message.contains("hãy đồng bộ"), "{response:?}");
+}
+
+/// Issue 14: an approver could recognise an evaluation the engine scores as not
+/// recognised, or one with no scores at all, and both counted as title holders.
+#[test]
+fn regression_14_recognition_only_of_what_the_rules_recognise() {
+    let world = World::new();
+    let u = world.units.clone();
+    // No scores at all: approving is refused.
+    let empty = RecordId { kind: RecordKind::Evaluation, id: "khong-diem".into() };
+    world.seed(&[
+        op("may-a", &u.a, &empty, set(&[("set", json!(SET)), ("year", json!(2026))])),
+        op("may-a", &u.a, &empty, step(Transition::Submit)),
+    ]);
+    let response = world.push_as(Role::CommuneApprover, &[op("may-xa", &u.a, &empty, step(Transition::Approve))]);
+    assert_eq!(response.rejected.first().map(|r| r.code.as_str()), Some("incomplete_evaluation"), "{response:?}");
+    assert!(response.rejected[0].message.contains("chưa được chấm"), "{response:?}");
+
+    // Scored and failing: approved, but recognition is refused with the rules' reasons.
+    let failing = RecordId { kind: RecordKind::Evaluation, id: "khong-dat".into() };
+    let mut seed = scored_evaluation("may-a", &u.a, &failing, false);
+    seed.push(op("may-a", &u.a, &failing, step(Transition::Submit)));
+    world.seed(&seed);
+    assert_eq!(
+        world.push_as(Role::CommuneApprover, &[op("may-xa", &u.a, &failing, step(Transition::Approve))]).rejected,
+        []
+    );
+    // (Counting keeps the figures it counted: count before taking the digest.)
+    let recognised_before = world.recognised_in_c();
+    let before = world.digest();
+    let plain = op("may-xa", &u.a, &failing, step(Transition::Recognise { decision: decision(None) }));
+    let response = world.push_as(Role::CommuneApprover, &[plain]);
+    assert_eq!(response.rejected.first().map(|r| r.code.as_str()), Some("not_eligible"), "{response:?}");
+    assert!(response.rejected[0].message.contains("cần ghi rõ lý do"), "{response:?}");
+    assert_eq!(world.digest(), before);
+    // A blank reason is no reason.
+    let blank = op("may-xa", &u.a, &failing, step(Transition::Recognise { decision: decision(Some("  ")) }));
+    assert_eq!(world.push_as(Role::CommuneApprover, &[blank]).rejected.len(), 1);
+    assert_eq!(world.digest(), before);
+    // With a written reason: recognised, the reason on the record and in its history,
+    // and counted.
+    let reason = "Gia đình có hoàn cảnh đặc biệt, Hội đồng xét duyệt thống nhất";
+    let overridden = op("may-xa", &u.a, &failing, step(Transition::Recognise { decision: decision(Some(reason)) }));
+    assert_eq!(world.push_as(Role::CommuneApprover, &[overridden]).rejected, []);
+    let view = world.view(&failing);
+    assert_eq!(view.status, Status::Recognised);
+    assert_eq!(view.decision.as_ref().and_then(|d| d.override_reason.as_deref()), Some(reason));
+    assert!(view.history.iter().any(|h| matches!(&h.transition,
+        Transition::Recognise { decision } if decision.override_reason.as_deref() == Some(reason))));
+    assert_eq!(world.recognised_in_c(), recognised_before + 1);
+    let listed = hoctap_server::figures::consolidation(&world.state, &u.c, 2026, true).expect("figures");
+    assert!(listed
+        .recognised
+        .iter()
+        .any(|r| r.decision.as_ref().and_then(|d| d.override_reason.as_deref()) == Some(reason)));
+}
+
+/// What a device may send around a recognition in the property test.
+#[derive(Debug, Clone)]
+enum Move {
+    Score { pass: bool },
+    Field,
+    Attach,
+    Detach,
+    Submit,
+    Return,
+    Approve,
+    Recognise,
+}
+
+fn moves() -> impl Strategy<Value = Move> {
+    prop_oneof![
+        any::<bool>().prop_map(|pass| Move::Score { pass }),
+        Just(Move::Field),
+        Just(Move::Attach),
+        Just(Move::Detach),
+        Just(Move::Submit),
+        Just(Move::Return),
+        Just(Move::Approve),
+        Just(Move::Recognise),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Devices with clocks up to a year wrong: edits that reach the server before the
+    /// recognition are merged as always; once the recognition is accepted, whatever
+    /// arrives — edits, evidence, workflow steps, with any clock — never changes the
+    /// record's content or the count of title holders.
+    #[test]
+    fn prop_a_recognised_record_never_changes(
+        early in prop::collection::vec((0usize..3, moves(), -YEAR_MS..YEAR_MS), 0..8),
+        late in prop::collection::vec((0usize..3, moves(), -YEAR_MS..YEAR_MS), 1..16),
+    ) {
+        let world = World::build(false);
+        let u = world.units.clone();
+        let record = RecordId { kind: RecordKind::Evaluation, id: "thuoc-tinh".into() };
+        let mut seed = scored_evaluation("may-a", &u.a, &record, true);
+        seed.push(op("may-a", &u.a, &record, step(Transition::Submit)));
+        seed.push(op("may-xa", &u.a, &record, step(Transition::Approve)));
+        world.seed(&seed);
+        let devices = [(Role::Collaborator, "may-a"), (Role::CommuneOfficer, "may-xa-cb"), (Role::CommuneApprover, "may-xa")];
+        let (indicator, _) = answers(true).remove(0);
+        let send = |(device, mv, skew): &(usize, Move, i64)| {
+            let (role, device) = devices[*device];
+            let body = match mv {
+                Move::Score { pass } => {
+                    // Based on what the device saw, as the app does.
+                    let base = world.view(&record).fields.get(&format!("score:{indicator}"))
+                        .map(|f| f.candidates.iter().map(|c| c.op.clone()).collect()).unwrap_or_default();
+                    let answer = answers(*pass).remove(0).1;
+                    OpBody::SetScore { indicator: indicator.clone(), answer, base }
+                }
+                Move::Field => set(&[("ghi_chu", json!(format!("sửa {skew}")))]),
+                Move::Attach => attach(&world.photo),
+                Move::Detach => OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() },
+                Move::Submit => step(Transition::Submit),
+                Move::Return => step(Transition::Return { comment: "Xem lại".into() }),
+                Move::Approve => step(Transition::Approve),
+                Move::Recognise => step(Transition::Recognise { decision: decision(None) }),
+            };
+            world.push_as(role, &[stamped(device, &u.a, &record, body, NOW + skew)])
+        };
+        // Before the recognition, only content: the record stays approved.
+        for sent in early.iter().filter(|(_, mv, _)| !matches!(mv, Move::Submit | Move::Return | Move::Approve | Move::Recognise)) {
+            send(sent);
+        }
+        prop_assert_eq!(world.view(&record).status, Status::Approved);
+        // The approver's device has seen everything (its clock received it all).
+        let last = world.view(&record).last;
+        let stamp = Hlc::zero("may-xa").tick(NOW).receive(&last, NOW).tick(NOW);
+        let recognise = Operation {
+            hlc: stamp,
+            ..op("may-xa", &u.a, &record, step(Transition::Recognise { decision: decision(Some("Xét đặc cách")) }))
+        };
+        let response = world.push_as(Role::CommuneApprover, &[recognise]);
+        prop_assert_eq!(response.rejected, vec![]);
+        let recognised = world.view(&record);
+        prop_assert_eq!(recognised.status, Status::Recognised);
+        prop_assert_eq!(world.recognised_in_c(), 1);
+        for sent in &late {
+            send(sent);
+            let now = world.view(&record);
+            prop_assert_eq!(&now.fields, &recognised.fields);
+            prop_assert_eq!(&now.evidence, &recognised.evidence);
+            prop_assert_eq!(now.status, Status::Recognised);
+            prop_assert_eq!(&now.decision, &recognised.decision);
+        }
+        prop_assert_eq!(world.recognised_in_c(), 1);
+    }
+}
