@@ -11,8 +11,9 @@ cd "$ROOT"
 TARGET=wasm32-unknown-unknown
 DIST="$ROOT/frontend/dist"
 # The `wasm` profile (root Cargo.toml) optimises for size with LTO; a binary crate's
-# artifact keeps the package's hyphen: hoctap-frontend.wasm.
-WASM_IN="$ROOT/target/$TARGET/wasm/hoctap-frontend.wasm"
+# artifact keeps the package's hyphen: hoctap-frontend.wasm. Cargo writes it under
+# CARGO_TARGET_DIR when that is set (a second checkout's or engineer's build directory).
+WASM_IN="${CARGO_TARGET_DIR:-$ROOT/target}/$TARGET/wasm/hoctap-frontend.wasm"
 
 echo "==> Checking build tools"
 "$ROOT/scripts/install-tools.sh"
