@@ -16,6 +16,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::clock::ClockNotice;
 use crate::replica::Replica;
 use crate::storage::{self, Storage, StorageError};
 use crate::sync::{self, Event, Report, SyncError};
@@ -57,6 +58,8 @@ pub struct AppModel {
     /// When a sync event last showed the replica's changes (ms): during a round the
     /// screens are redrawn from the replica at most once a second, and at its end.
     pub sync_shown_ms: f64,
+    /// What the last push answers said about the device's clock.
+    pub clock: ClockNotice,
 }
 
 /// How often a running sync round redraws the screens with what it changed.
@@ -70,6 +73,7 @@ impl PartialEq for AppModel {
             && self.sync == other.sync
             && self.rounds == other.rounds
             && self.storage_error == other.storage_error
+            && self.clock == other.clock
     }
 }
 
@@ -85,6 +89,7 @@ impl Default for AppModel {
             storage_error: None,
             sets: Rc::new(crate::catalog::sets()),
             sync_shown_ms: f64::NEG_INFINITY,
+            clock: ClockNotice::default(),
         }
     }
 }
@@ -150,6 +155,10 @@ impl Reducible for AppModel {
                         next.sync = SyncStatus::Running(format!("Đã nhận {} thay đổi…", ops.len()));
                         replica.insert(ops);
                     }
+                    Event::Restamped(ops) => {
+                        next.sync = SyncStatus::Running(format!("Ngày giờ đã đúng: gửi lại {} thay đổi…", ops.len()));
+                        replica.insert(ops);
+                    }
                 }
                 // A commune's round brings a hundred pages: redrawing every screen from
                 // 100,000 records after each would cost more than the transfer.
@@ -168,6 +177,12 @@ impl Reducible for AppModel {
                 }
                 if matches!(status, SyncStatus::Done { .. } | SyncStatus::Failed { .. }) {
                     next.rounds += 1;
+                }
+                // A round that pushed nothing learnt nothing about the clock.
+                if let SyncStatus::Done { report, .. } = &status {
+                    if report.clock.is_some() || report.skewed > 0 {
+                        next.clock = ClockNotice { reading: report.clock, skewed: report.skewed };
+                    }
                 }
                 next.sync = status;
                 // The round's last changes are shown whatever the redraw pace held back.
@@ -406,6 +421,11 @@ pub fn date_vi(ms: f64) -> String {
 pub fn time_vi(ms: f64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// A date and time as officers write them: dd/mm/yyyy hh:mm.
+pub fn datetime_vi(ms: f64) -> String {
+    format!("{} {}", date_vi(ms), time_vi(ms))
 }
 
 /// The current year on the device's clock.

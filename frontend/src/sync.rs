@@ -8,6 +8,11 @@
 //! any point resumes where it stopped, without duplicates. What happens is reported as
 //! [`Event`]s so the screen shows progress and per-record state as it goes.
 //!
+//! An operation the server refuses for the device's clock (`clock_skew`) is not a
+//! refusal of the work: it stays in the outbox, and the round reports both clocks. Once
+//! an answer shows the device's clock right, the round stamps those operations again
+//! ([`crate::clock::restamp`]) and sends them again, so the officer only sets the clock.
+//!
 //! Over a slow network the bytes are what cost: batches and pages are as large as the
 //! server takes, a push goes gzip-compressed, and a pull leaves out the operations this
 //! device made itself since [`Storage::own_since`] — it holds them already, so a
@@ -23,6 +28,7 @@ use hoctap_shared::protocol::{
 };
 
 use crate::api::{self, ApiError, Body};
+use crate::clock::{self, ClockReading};
 use crate::storage::{Storage, StorageError};
 
 /// Operations per push: as many as the server takes, since each push waits for a round
@@ -42,6 +48,8 @@ pub enum Event {
     Settled { confirmed: Vec<String>, refused: Vec<Rejection>, unsent: Vec<String> },
     /// Operations pulled from the server.
     Received(Vec<Operation>),
+    /// Outbox operations stamped again, now that the device's clock is right.
+    Restamped(Vec<Operation>),
 }
 
 /// A finished round.
@@ -52,6 +60,10 @@ pub struct Report {
     pub received: usize,
     /// Operations left in the outbox because another account made them.
     pub held: usize,
+    /// Operations left in the outbox because the server refused their clock.
+    pub skewed: usize,
+    /// The device's and the server's clocks at the last push answer.
+    pub clock: Option<ClockReading>,
 }
 
 /// Why a round stopped.
@@ -113,66 +125,27 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
         on_event(Event::Uploading { done: total, total });
     }
 
-    // 2. The outbox, oldest first, only the signed-in account's own work.
+    // 2. The outbox, oldest first, only the signed-in account's own work. Operations the
+    // server refused for the device's clock stay; once an answer shows the clock right,
+    // they are stamped again and sent again in this round.
     let owner = storage.outbox_owner().await?;
-    let outbox = storage.outbox().await?;
     if owner.as_deref().is_some_and(|o| o != session.account.id) {
-        report.held = outbox.len();
+        report.held = storage.outbox_len().await? as usize;
     } else {
-        let batches: Vec<&[Operation]> = outbox.chunks(BATCH).collect();
-        let unit = session.account.unit.as_str();
-        let start_push = |batch: &[Operation]| {
-            let ids: Vec<String> = batch.iter().map(|op| op.id.clone()).collect();
-            on_event(Event::Sending(ids.clone()));
-            let sent: Vec<Operation> = batch.iter().cloned().map(|op| claimed(op, unit)).collect();
-            let request = PushRequest { protocol: PROTOCOL_VERSION, device: device.clone(), ops: sent.clone() };
-            let token = token.map(str::to_string);
-            let answer = Started::start(async move {
-                api::call::<PushResponse>("POST", "/sync/push", token.as_deref(), Body::compressed_json(&request)).await
-            });
-            (ids, sent, answer)
-        };
-        let mut next = batches.first().map(|batch| start_push(batch));
-        let mut index = 0;
-        while let Some((ids, sent, answer)) = next.take() {
-            let answer = match answer.finish().await {
-                Ok(answer) => answer,
-                Err(err) => {
-                    on_event(Event::Settled { confirmed: vec![], refused: vec![], unsent: ids });
-                    return Err(err.into());
+        let mut pushed = push_outbox(storage, session, &device, on_event, &mut report).await?;
+        if let Some(reading) = pushed.reading.filter(ClockReading::is_right) {
+            let (_, clock) = storage.device().await?;
+            if !pushed.skewed.is_empty() || clock::out_of_bounds(&clock, reading.server_ms) {
+                let restamped = clock::restamp(&storage.outbox().await?, &pushed.skewed, reading, &clock);
+                storage.restamp(&restamped.ops, &restamped.clock).await?;
+                if !restamped.ops.is_empty() {
+                    on_event(Event::Restamped(restamped.ops));
+                    pushed = push_outbox(storage, session, &device, on_event, &mut report).await?;
                 }
-            };
-            let batch = batches[index];
-            index += 1;
-            // The next batch goes out while this one is settled here (pushes stay one at
-            // a time, in order). Were the device to stop before settling, this batch is
-            // sent again and answered as already stored.
-            if let Some(following) = batches.get(index) {
-                next = Some(start_push(following));
-            }
-            let confirmed: Vec<String> = answer.accepted.iter().chain(&answer.duplicates).cloned().collect();
-            let answered: BTreeSet<&str> =
-                confirmed.iter().map(String::as_str).chain(answer.rejected.iter().map(|r| r.op.as_str())).collect();
-            let confirmed_set: BTreeSet<&str> = confirmed.iter().map(String::as_str).collect();
-            // An operation saved before the first login went out claimed for the account's
-            // unit: the device keeps it as the server holds it, since the pull below
-            // leaves the device's own operations out.
-            let claimed_here: Vec<Operation> = batch
-                .iter()
-                .zip(sent)
-                .filter(|(saved, sent)| saved.unit != sent.unit && confirmed_set.contains(sent.id.as_str()))
-                .map(|(_, sent)| sent)
-                .collect();
-            storage.keep_sent(&claimed_here).await?;
-            storage.settle(&confirmed, &answer.rejected).await?;
-            let unsent: Vec<String> = ids.into_iter().filter(|id| !answered.contains(id.as_str())).collect();
-            report.sent += confirmed.len();
-            report.refused += answer.rejected.len();
-            on_event(Event::Settled { confirmed, refused: answer.rejected, unsent });
-            if !claimed_here.is_empty() {
-                on_event(Event::Received(claimed_here));
             }
         }
+        report.skewed = pushed.skewed.len();
+        report.clock = pushed.reading;
     }
 
     // 3. What changed on the server, page by page from the stored cursor, without what
@@ -206,6 +179,92 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
         }
     }
     Ok(report)
+}
+
+/// What pushing the outbox learnt about the device's clock.
+#[derive(Debug, Default)]
+struct Pushed {
+    /// Operations refused for their clock: still in the outbox.
+    skewed: BTreeSet<String>,
+    /// The clocks at the last answer that carried the server's.
+    reading: Option<ClockReading>,
+}
+
+/// Pushes the whole outbox in batches, settling each answer before the next (except the
+/// clock's refusals, which stay in the outbox).
+async fn push_outbox(
+    storage: &Storage,
+    session: &LoginResponse,
+    device: &str,
+    on_event: &dyn Fn(Event),
+    report: &mut Report,
+) -> Result<Pushed, SyncError> {
+    let token = Some(session.token.as_str());
+    let mut pushed = Pushed::default();
+    let outbox = storage.outbox().await?;
+    let batches: Vec<&[Operation]> = outbox.chunks(BATCH).collect();
+    let unit = session.account.unit.as_str();
+    let start_push = |batch: &[Operation]| {
+        let ids: Vec<String> = batch.iter().map(|op| op.id.clone()).collect();
+        on_event(Event::Sending(ids.clone()));
+        let sent: Vec<Operation> = batch.iter().cloned().map(|op| claimed(op, unit)).collect();
+        let request = PushRequest { protocol: PROTOCOL_VERSION, device: device.to_string(), ops: sent.clone() };
+        let token = token.map(str::to_string);
+        let answer = Started::start(async move {
+            api::call::<PushResponse>("POST", "/sync/push", token.as_deref(), Body::compressed_json(&request)).await
+        });
+        (ids, sent, answer)
+    };
+    let mut next = batches.first().map(|batch| start_push(batch));
+    let mut index = 0;
+    while let Some((ids, sent, answer)) = next.take() {
+        let answer = match answer.finish().await {
+            Ok(answer) => answer,
+            Err(err) => {
+                on_event(Event::Settled { confirmed: vec![], refused: vec![], unsent: ids });
+                return Err(err.into());
+            }
+        };
+        let batch = batches[index];
+        index += 1;
+        // The next batch goes out while this one is settled here (pushes stay one at
+        // a time, in order). Were the device to stop before settling, this batch is
+        // sent again and answered as already stored.
+        if let Some(following) = batches.get(index) {
+            next = Some(start_push(following));
+        }
+        if let Some(server_ms) = answer.server_ms {
+            pushed.reading = Some(ClockReading { device_ms: js_sys::Date::now() as i64, server_ms });
+        }
+        // A refusal for the device's clock is not a refusal of the work: it stays in the
+        // outbox, unsent, to be stamped again once the clock is right.
+        let (skewed, refused): (Vec<Rejection>, Vec<Rejection>) =
+            answer.rejected.into_iter().partition(|r| r.code == clock::CLOCK_SKEW);
+        pushed.skewed.extend(skewed.into_iter().map(|r| r.op));
+        let confirmed: Vec<String> = answer.accepted.iter().chain(&answer.duplicates).cloned().collect();
+        let answered: BTreeSet<&str> =
+            confirmed.iter().map(String::as_str).chain(refused.iter().map(|r| r.op.as_str())).collect();
+        let confirmed_set: BTreeSet<&str> = confirmed.iter().map(String::as_str).collect();
+        // An operation saved before the first login went out claimed for the account's
+        // unit: the device keeps it as the server holds it, since the pull below
+        // leaves the device's own operations out.
+        let claimed_here: Vec<Operation> = batch
+            .iter()
+            .zip(sent)
+            .filter(|(saved, sent)| saved.unit != sent.unit && confirmed_set.contains(sent.id.as_str()))
+            .map(|(_, sent)| sent)
+            .collect();
+        storage.keep_sent(&claimed_here).await?;
+        storage.settle(&confirmed, &refused).await?;
+        let unsent: Vec<String> = ids.into_iter().filter(|id| !answered.contains(id.as_str())).collect();
+        report.sent += confirmed.len();
+        report.refused += refused.len();
+        on_event(Event::Settled { confirmed, refused, unsent });
+        if !claimed_here.is_empty() {
+            on_event(Event::Received(claimed_here));
+        }
+    }
+    Ok(pushed)
 }
 
 /// A request started now and awaited later: it runs whether or not it is awaited yet.

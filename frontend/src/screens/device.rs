@@ -1,6 +1,7 @@
 //! This device: the account signed in, how much browser storage the app uses and
-//! whether the browser promised to keep it, changes waiting to sync and changes the
-//! server refused (with why), and signing out. Signing out keeps unsent work on the
+//! whether the browser promised to keep it, changes waiting to sync (and whether they
+//! wait for the device's date and time to be set right) and changes the server refused
+//! (with why), and signing out. Signing out keeps unsent work on the
 //! device; deleting it is a separate, warned choice that names how much would be lost.
 
 use yew::prelude::*;
@@ -127,6 +128,7 @@ pub fn device_screen() -> Html {
                     _ => Html::default(),
                 } }
                 <p>{ if waiting == 0 { "Mọi thay đổi đã được gửi lên máy chủ.".to_string() } else { format!("{waiting} thay đổi đang chờ gửi lên máy chủ.") } }</p>
+                <super::ClockWarning />
                 <button type="button" class="secondary" onclick={ctx.sync_now.reform(|_: MouseEvent| ())}>{ "Đồng bộ ngay" }</button>
             </section>
             if !refused.is_empty() {

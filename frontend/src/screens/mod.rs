@@ -22,7 +22,7 @@ mod years;
 use hoctap_shared::protocol::RecordKind;
 use yew::prelude::*;
 
-use crate::app::{time_vi, AppContext, AppModel, SyncStatus};
+use crate::app::{datetime_vi, time_vi, AppContext, AppModel, SyncStatus};
 use crate::page::Route;
 use crate::replica::RecordState;
 
@@ -139,7 +139,10 @@ pub fn shell(props: &ShellProps) -> Html {
                     <a class="who" href={Route::Login.href()}>{ "Đăng nhập" }</a>
                 }
             </header>
-            if account.is_some() { <SyncBar /> }
+            if account.is_some() {
+                <SyncBar />
+                <ClockWarning banner={true} />
+            }
             if let Some(error) = &model.storage_error {
                 <p class="app-warning banner" role="alert">{ error }</p>
             }
@@ -168,9 +171,12 @@ pub fn sync_bar() -> Html {
         SyncStatus::Running(step) => ("running", step.clone()),
         SyncStatus::Done { at_ms, report } => (
             "done",
-            match report.held {
-                0 => format!("Đã đồng bộ lúc {}", time_vi(*at_ms)),
-                held => {
+            match (report.held, report.skewed) {
+                (0, 0) => format!("Đã đồng bộ lúc {}", time_vi(*at_ms)),
+                (0, skewed) => {
+                    format!("Đã đồng bộ lúc {}; {skewed} thay đổi chờ chỉnh ngày giờ điện thoại", time_vi(*at_ms))
+                }
+                (held, _) => {
                     format!("Đã đồng bộ lúc {}; {held} thay đổi của tài khoản khác còn giữ trên máy", time_vi(*at_ms))
                 }
             },
@@ -197,6 +203,42 @@ pub fn sync_bar() -> Html {
             <p class="sync-text" role="status">{ text }</p>
             <button type="button" class="sync-now" {onclick} disabled={running}>{ "Đồng bộ ngay" }</button>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClockWarningProps {
+    /// Under the sync bar, rather than in a screen's card.
+    #[prop_or_default]
+    pub banner: bool,
+}
+
+/// The device's date and time are wrong: both clocks, what to do, and that the work
+/// waits on the device (it is sent again by itself once the clock is right).
+#[function_component(ClockWarning)]
+pub fn clock_warning(props: &ClockWarningProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let notice = ctx.model.clock;
+    if !notice.is_wrong() {
+        return Html::default();
+    }
+    let clocks = notice.reading.filter(|r| !r.is_right()).map_or_else(String::new, |r| {
+        format!(
+            " Điện thoại đang ghi {}, còn máy chủ là {}.",
+            datetime_vi(r.device_ms as f64),
+            datetime_vi(r.server_ms as f64)
+        )
+    });
+    let waiting = match notice.skewed {
+        0 => String::new(),
+        n => format!(" {n} thay đổi vẫn được giữ trên máy và sẽ tự gửi lại khi ngày giờ đúng."),
+    };
+    html! {
+        <p class={classes!("app-warning", "clock-warning", props.banner.then_some("banner"))} role="alert"
+            data-skewed={notice.skewed.to_string()}>
+            <strong>{ "Ngày giờ trên điện thoại bị sai." }</strong>
+            { format!("{clocks} Hãy chỉnh lại ngày giờ của điện thoại (Cài đặt → Ngày và giờ, bật “Tự động”), rồi bấm “Đồng bộ ngay”.{waiting}") }
+        </p>
     }
 }
 

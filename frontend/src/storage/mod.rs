@@ -254,6 +254,28 @@ impl Storage {
         finish(tx).await
     }
 
+    /// Replaces outbox operations stamped again (same ids, new timestamps; see
+    /// [`crate::clock::restamp`]) in `outbox` and `ops`, and stores `clock` as the device's
+    /// clock even when it is earlier than the stored one (a clock reset after it ran
+    /// fast), in one transaction. An id no longer in the outbox (confirmed meanwhile) is
+    /// left as it is.
+    pub async fn restamp(&self, ops: &[Operation], clock: &Hlc) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[OUTBOX, OPS, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
+        let known = tx.store(OPS).map_err(StorageError::write)?;
+        for op in ops {
+            if outbox.get(JsValue::from_str(&op.id)).await.map_err(StorageError::read)?.is_none() {
+                continue;
+            }
+            let value = to_js(op)?;
+            outbox.put(&value, None).await.map_err(StorageError::write)?;
+            known.put(&value, None).await.map_err(StorageError::write)?;
+        }
+        let meta = tx.store(META).map_err(StorageError::write)?;
+        meta.put(&to_js(clock)?, Some(&JsValue::from_str(META_CLOCK))).await.map_err(StorageError::write)?;
+        finish(tx).await
+    }
+
     /// Operations the server refused, with its reasons.
     pub async fn refused(&self) -> Result<Vec<Rejection>, StorageError> {
         Ok(self.meta(META_REFUSED).await?.unwrap_or_default())
