@@ -19,6 +19,7 @@ pub mod media;
 pub mod outbox;
 pub mod page;
 pub mod plan_form;
+pub mod recognition;
 pub mod records;
 pub mod replica;
 pub mod reports;

@@ -1,6 +1,7 @@
 //! Scoring: an evaluation record's form built from its criteria set, loaded with what
 //! is saved (on this device or pulled), its evidence per indicator, and its workflow —
-//! save on the device, send for review, read the commune's comment when it is returned.
+//! save on the device, send for review, read the commune's comment when it is returned,
+//! the recognition decision (with the reason of an exception) and the review history.
 //! Also the practice screen, which scores with any set and saves nothing.
 
 use std::rc::Rc;
@@ -12,12 +13,13 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::StateBadge;
-use crate::app::AppContext;
+use crate::app::{datetime_vi, AppContext};
 use crate::components::{EvaluationFormView, SaveBar, SaveState, SetPicker, StatusBadge, SummaryBar};
 use crate::evaluation::{self, EvaluationForm};
 use crate::media;
 use crate::outbox::{self, SaveContext, Saved};
 use crate::page::{self, Route};
+use crate::recognition::{override_note, step_words};
 use crate::replica::display_name;
 use crate::storage::{self, EvidenceFile, Storage, StorageError};
 
@@ -248,6 +250,19 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 if let Some(decision) = &view.decision {
                     <p class="decision">{ format!("Đã công nhận: Quyết định số {} ngày {} của {}", decision.number,
                         decision.date.to_string(), decision.authority) }</p>
+                    if let Some(note) = override_note(decision) {
+                        <p class="app-warning override" data-override="true">{ note }</p>
+                    }
+                }
+                if !view.history.is_empty() {
+                    <details class="history">
+                        <summary>{ format!("Lịch sử xét duyệt ({})", view.history.len()) }</summary>
+                        <ol>
+                            { for view.history.iter().map(|h| html! {
+                                <li>{ format!("{} · {}", datetime_vi(h.hlc.wall_ms as f64), step_words(&h.transition)) }</li>
+                            }) }
+                        </ol>
+                    </details>
                 }
                 if locked {
                     <p class="hint">{ "Phiếu đã được công nhận nên bị khóa. Lãnh đạo xã có thể mở lại nếu cần sửa." }</p>

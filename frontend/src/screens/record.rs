@@ -12,6 +12,7 @@ use super::StateBadge;
 use crate::app::{this_year, AppContext};
 use crate::evaluation::decision_words;
 use crate::page::{self, Route};
+use crate::recognition::override_note;
 use crate::records::{self, as_text, fields, kind_title, model_of, Input};
 use crate::replica::{display_name, outcome, search};
 use crate::storage;
@@ -249,11 +250,12 @@ pub fn record_screen(props: &RecordProps) -> Html {
                     let y = e.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
                     let set_name = e.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id)).map(|s| s.name.clone()).unwrap_or_default();
                     let result = outcome(e, &ctx.model.sets).map_or_else(|| "Chưa chấm xong".to_string(), |o| decision_words(&o.decision));
+                    let note = e.decision.as_ref().and_then(override_note).map(|n| format!(" · {n}")).unwrap_or_default();
                     html! {
                         <li>
                             <a class="row" href={Route::Evaluation(e.record.id.clone()).href()}>
                                 <span class="row-name">{ format!("Năm {y}: {result}") }</span>
-                                <span class="row-meta">{ format!("{set_name} · {}", e.status.title()) }</span>
+                                <span class="row-meta">{ format!("{set_name} · {}{note}", e.status.title()) }</span>
                                 <StateBadge state={ctx.model.replica.borrow().state(&e.record)} />
                             </a>
                         </li>

@@ -1,19 +1,22 @@
 //! The commune's review queue: evaluations sent for review and those approved, each
-//! with its result, and — for an approver — approve, return with a comment, and
-//! recognise with the decision's number, date and authority. Officers see here the
-//! evaluations returned to them, with the comment, to correct and send again.
+//! with its result, and — for an approver — approve (only a complete evaluation), return
+//! with a comment, and recognise with the decision's number, date and authority (and,
+//! when the criteria set's rules do not grant the title, a written reason for the
+//! exception; see [`crate::recognition`]). Officers see here the evaluations returned to
+//! them, with the comment, to correct and send again.
 
 use hoctap_shared::accounts::Action;
 use hoctap_shared::date::Date;
 use hoctap_shared::merge::{RecordView, Status};
 use hoctap_shared::protocol::{Decision, OpBody, RecordId, Transition};
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::StateBadge;
 use crate::app::{date_vi, AppContext};
 use crate::evaluation::decision_words;
 use crate::page::Route;
+use crate::recognition::{eligibility, override_reason, Eligibility};
 use crate::replica::{display_name, outcome, RecordState};
 
 #[function_component(ReviewScreen)]
@@ -61,6 +64,7 @@ fn review_item(props: &ReviewItemProps) -> Html {
     let number = use_state(String::new);
     let date = use_state(|| date_vi(js_sys::Date::now()));
     let authority = use_state(String::new);
+    let reason = use_state(String::new);
     let error = use_state(|| None::<String>);
     let view = &props.view;
     let replica = ctx.model.replica.borrow();
@@ -76,6 +80,7 @@ fn review_item(props: &ReviewItemProps) -> Html {
     let set = view.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id));
     let result =
         outcome(view, &ctx.model.sets).map_or_else(|| "Chưa chấm xong".to_string(), |o| decision_words(&o.decision));
+    let rules = eligibility(view, &ctx.model.sets);
 
     let act = {
         let (ctx, error, record, unit) = (ctx.clone(), error.clone(), view.record.clone(), view.unit.clone());
@@ -102,9 +107,23 @@ fn review_item(props: &ReviewItemProps) -> Html {
     };
     let on_approve = act.reform(|_: MouseEvent| Transition::Approve);
     let on_recognise = {
-        let (act, number, date, authority, error) =
-            (act.clone(), number.clone(), date.clone(), authority.clone(), error.clone());
+        let (act, number, date, authority, reason, error, rules) = (
+            act.clone(),
+            number.clone(),
+            date.clone(),
+            authority.clone(),
+            reason.clone(),
+            error.clone(),
+            rules.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
+            let override_reason = match override_reason(&rules, &reason) {
+                Ok(reason) => reason,
+                Err(message) => {
+                    error.set(Some(message));
+                    return;
+                }
+            };
             let Some(day) = Date::parse_vi(&date) else {
                 error.set(Some("Ngày quyết định cần viết dạng ngày/tháng/năm, ví dụ 15/11/2026.".to_string()));
                 return;
@@ -118,6 +137,7 @@ fn review_item(props: &ReviewItemProps) -> Html {
                     number: number.trim().to_string(),
                     date: day,
                     authority: authority.trim().to_string(),
+                    override_reason,
                 },
             });
         })
@@ -146,15 +166,27 @@ fn review_item(props: &ReviewItemProps) -> Html {
             if props.reviewer && state != RecordState::Conflict && matches!(view.status, Status::Submitted | Status::Approved) {
                 <details class="review-actions">
                     <summary>{ "Xét duyệt phiếu này" }</summary>
-                    if view.status == Status::Submitted {
+                    if let Eligibility::Incomplete(why) = &rules {
+                        <p class="app-warning incomplete">{ format!("Chưa duyệt, công nhận được: {why}. Hãy trả lại để người chấm chấm đủ.") }</p>
+                    } else if view.status == Status::Submitted {
                         <button type="button" class="primary" onclick={on_approve}>{ "Duyệt" }</button>
                     }
                     { text_input(format!("comment-{id}"), "Lý do trả lại", &comment, "Ví dụ: thiếu ảnh minh chứng chỉ số 2.1") }
                     <button type="button" class="secondary" onclick={on_return}>{ "Trả lại để sửa" }</button>
-                    if view.status == Status::Approved {
+                    if view.status == Status::Approved && rules.can_approve() {
                         { text_input(format!("number-{id}"), "Số quyết định", &number, "Ví dụ: 15/QĐ-UBND") }
                         { text_input(format!("date-{id}"), "Ngày quyết định (ngày/tháng/năm)", &date, "15/11/2026") }
                         { text_input(format!("authority-{id}"), "Cơ quan ban hành", &authority, "Ủy ban nhân dân xã …") }
+                        if let Eligibility::NotRecognised(reasons) = &rules {
+                            <div class="app-warning not-eligible">
+                                <p>{ "Theo bộ tiêu chí, phiếu này chưa đạt danh hiệu:" }</p>
+                                <ul>{ for reasons.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
+                                <p>{ "Chỉ công nhận khi có lý do ngoại lệ; lý do được ghi vào hồ sơ và danh sách kèm quyết định." }</p>
+                            </div>
+                            <label class="field" for={format!("reason-{id}")}>{ "Lý do công nhận ngoại lệ (bắt buộc)" }</label>
+                            <textarea id={format!("reason-{id}")} class="text" rows="3" value={(*reason).clone()}
+                                oninput={let s = reason.clone(); Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
+                        }
                         <button type="button" class="primary" onclick={on_recognise}>{ "Công nhận" }</button>
                     }
                 </details>

@@ -1,0 +1,188 @@
+//! What the review screen may offer for an evaluation, decided by the same scoring the
+//! server runs: approve only a complete evaluation; recognise without more only what the
+//! criteria set's rules recognise, otherwise only with a written reason (công nhận ngoại
+//! lệ), which the record, its history and the decision's list then show. Pure, tested
+//! natively.
+
+use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
+use hoctap_shared::criteria::CriteriaSet;
+use hoctap_shared::merge::RecordView;
+use hoctap_shared::protocol::{Decision, Transition};
+use hoctap_shared::scoring;
+
+/// What the rules say of an evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Eligibility {
+    /// It cannot be scored yet (scores missing or invalid, or its set unknown here): it
+    /// cannot be approved. Why, in Vietnamese.
+    Incomplete(String),
+    /// Scored, and the rules do not grant the title: the reasons, most decisive first.
+    NotRecognised(Vec<String>),
+    /// Scored, and the rules grant the title.
+    Recognised,
+}
+
+impl Eligibility {
+    pub fn can_approve(&self) -> bool {
+        !matches!(self, Eligibility::Incomplete(_))
+    }
+}
+
+/// What the rules of its set say of `view`, among the device's `sets`.
+pub fn eligibility(view: &RecordView, sets: &[CriteriaSet]) -> Eligibility {
+    let Some(facts) = evaluation_facts(view) else {
+        return Eligibility::Incomplete("phiếu chưa có bộ tiêu chí hoặc năm đánh giá".to_string());
+    };
+    let Some(set) = sets.iter().find(|s| s.id == facts.set) else {
+        return Eligibility::Incomplete(format!("máy này không có bộ tiêu chí “{}”", facts.set));
+    };
+    match scoring::score(set, &evaluation_of(view, &facts.set)) {
+        Err(err) => Eligibility::Incomplete(err.to_string()),
+        Ok(outcome) if outcome.recognised => Eligibility::Recognised,
+        Ok(outcome) => Eligibility::NotRecognised(outcome.reasons),
+    }
+}
+
+/// The override reason a recognition carries, from what the reviewer wrote: none when
+/// the rules recognise the evaluation, the trimmed text otherwise; an error (to show)
+/// when a reason is needed and missing, or the evaluation cannot be recognised at all.
+pub fn override_reason(eligibility: &Eligibility, written: &str) -> Result<Option<String>, String> {
+    match eligibility {
+        Eligibility::Recognised => Ok(None),
+        Eligibility::Incomplete(why) => Err(format!("Chưa công nhận được: {why}.")),
+        Eligibility::NotRecognised(_) if written.trim().is_empty() => {
+            Err("Theo bộ tiêu chí, phiếu này chưa đạt. Muốn vẫn công nhận, hãy ghi lý do công nhận ngoại lệ."
+                .to_string())
+        }
+        Eligibility::NotRecognised(_) => Ok(Some(written.trim().to_string())),
+    }
+}
+
+/// How an overridden recognition is shown: "Công nhận ngoại lệ: <lý do>".
+pub fn override_note(decision: &Decision) -> Option<String> {
+    decision
+        .override_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|reason| format!("Công nhận ngoại lệ: {reason}"))
+}
+
+/// A workflow step as the record's history lists it.
+pub fn step_words(transition: &Transition) -> String {
+    match transition {
+        Transition::Submit => "Gửi xét duyệt".to_string(),
+        Transition::Return { comment } => format!("Trả lại để sửa: {comment}"),
+        Transition::Approve => "Duyệt".to_string(),
+        Transition::Recognise { decision } => {
+            let mut words = format!(
+                "Công nhận: Quyết định số {} ngày {} của {}",
+                decision.number, decision.date, decision.authority
+            );
+            if let Some(note) = override_note(decision) {
+                words.push_str(&format!(" — {note}"));
+            }
+            words
+        }
+        Transition::Reopen { reason } => format!("Mở lại: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoctap_shared::date::Date;
+    use hoctap_shared::hlc::Hlc;
+    use hoctap_shared::merge;
+    use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind};
+    use hoctap_shared::scoring::Answer;
+
+    const SET: &str = "cdht-244-2022";
+
+    /// An evaluation of the Learning Citizen set with `points` on every indicator, or on
+    /// all but the last when `leave_one` is set.
+    fn evaluation(points: u32, leave_one: bool) -> RecordView {
+        let sets = crate::catalog::sets();
+        let set = sets.iter().find(|s| s.id == SET).unwrap_or_else(|| panic!("{SET} is shipped"));
+        let record = RecordId { kind: RecordKind::Evaluation, id: "e".to_string() };
+        let op = |n: i64, body: OpBody| Operation {
+            id: format!("o{n}"),
+            device: "d".to_string(),
+            hlc: Hlc { wall_ms: n, counter: 0, device: "d".to_string() },
+            record: record.clone(),
+            unit: "hamlet:h".to_string(),
+            body,
+        };
+        let fields = vec![
+            FieldEdit { field: "set".to_string(), value: SET.into(), base: vec![] },
+            FieldEdit { field: "year".to_string(), value: 2026.into(), base: vec![] },
+        ];
+        let mut ops = vec![op(0, OpBody::SetFields { fields })];
+        let mut codes: Vec<&str> = set.criteria.iter().flat_map(|c| &c.indicators).map(|i| i.code.as_str()).collect();
+        if leave_one {
+            codes.pop();
+        }
+        for (n, code) in (1..).zip(codes) {
+            let answer: Answer = serde_json::from_value(points.into()).unwrap_or_else(|e| panic!("{e}"));
+            ops.push(op(n, OpBody::SetScore { indicator: code.to_string(), answer, base: vec![] }));
+        }
+        merge::view(&record, ops.iter())
+    }
+
+    #[test]
+    fn eight_points_everywhere_is_recognised_and_needs_no_reason() {
+        let eligibility = eligibility(&evaluation(8, false), &crate::catalog::sets());
+        assert_eq!(eligibility, Eligibility::Recognised);
+        assert!(eligibility.can_approve());
+        assert_eq!(override_reason(&eligibility, "  "), Ok(None));
+        // A reason written anyway is not sent: the rules already grant the title.
+        assert_eq!(override_reason(&eligibility, "vì sao"), Ok(None));
+    }
+
+    #[test]
+    fn five_points_everywhere_is_not_recognised_and_needs_a_written_reason() {
+        let eligibility = eligibility(&evaluation(5, false), &crate::catalog::sets());
+        let Eligibility::NotRecognised(reasons) = &eligibility else { panic!("{eligibility:?}") };
+        assert!(!reasons.is_empty());
+        assert!(eligibility.can_approve());
+        let Err(refused) = override_reason(&eligibility, " \n ") else { panic!("a reason is needed") };
+        assert!(refused.contains("lý do công nhận ngoại lệ"), "{refused}");
+        assert_eq!(override_reason(&eligibility, "  Gương sáng vượt khó  "), Ok(Some("Gương sáng vượt khó".into())));
+    }
+
+    #[test]
+    fn an_unfinished_evaluation_can_be_neither_approved_nor_recognised() {
+        let sets = crate::catalog::sets();
+        let eligibility = eligibility(&evaluation(8, true), &sets);
+        let Eligibility::Incomplete(why) = &eligibility else { panic!("{eligibility:?}") };
+        assert!(!why.is_empty());
+        assert!(!eligibility.can_approve());
+        assert!(override_reason(&eligibility, "lý do").is_err());
+        let mut unknown = evaluation(8, false);
+        unknown.fields.retain(|f, _| f != "set");
+        assert!(!super::eligibility(&unknown, &sets).can_approve());
+    }
+
+    #[test]
+    fn only_an_override_has_a_note() {
+        let date = Date::new(2026, 11, 20).unwrap_or_else(|| panic!("a real day"));
+        let mut decision = Decision {
+            number: "15/QĐ-UBND".to_string(),
+            date,
+            authority: "UBND xã".to_string(),
+            override_reason: None,
+        };
+        assert_eq!(override_note(&decision), None);
+        assert_eq!(
+            step_words(&Transition::Recognise { decision: decision.clone() }),
+            "Công nhận: Quyết định số 15/QĐ-UBND ngày 20/11/2026 của UBND xã"
+        );
+        decision.override_reason = Some(" Gương sáng vượt khó ".to_string());
+        assert_eq!(override_note(&decision).as_deref(), Some("Công nhận ngoại lệ: Gương sáng vượt khó"));
+        assert_eq!(
+            step_words(&Transition::Recognise { decision }),
+            "Công nhận: Quyết định số 15/QĐ-UBND ngày 20/11/2026 của UBND xã — Công nhận ngoại lệ: Gương sáng vượt khó"
+        );
+        assert_eq!(step_words(&Transition::Return { comment: "Thiếu ảnh".into() }), "Trả lại để sửa: Thiếu ảnh");
+    }
+}
