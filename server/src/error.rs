@@ -58,6 +58,12 @@ pub enum ApiError {
     #[error("wrong username or password")]
     WrongCredentials,
 
+    /// The right password of an account an administrator revoked: it stays shut until a
+    /// province administrator restores it. Only told after the password matched, so it
+    /// reveals nothing to someone guessing.
+    #[error("account disabled")]
+    AccountDisabled,
+
     /// Too many failed logins for one username; the next attempt is allowed after
     /// `retry_after_s` seconds.
     #[error("too many failed logins; retry after {retry_after_s} s")]
@@ -159,6 +165,7 @@ impl ApiError {
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
+            ApiError::AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
             ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             ApiError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::EvidenceTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "evidence_too_large"),
@@ -237,6 +244,10 @@ impl ApiError {
             ApiError::WrongCredentials => {
                 ("Tên đăng nhập hoặc mật khẩu không đúng.".to_string(), "Wrong username or password.".to_string())
             }
+            ApiError::AccountDisabled => (
+                "Tài khoản đã bị khóa; liên hệ quản trị tỉnh để mở lại.".to_string(),
+                "The account is disabled; ask the province administrator to restore it.".to_string(),
+            ),
             ApiError::TooManyAttempts { retry_after_s } => (
                 format!("Đăng nhập sai quá nhiều lần. Vui lòng chờ {retry_after_s} giây rồi thử lại."),
                 format!("Too many failed logins. Please wait {retry_after_s} seconds and try again."),

@@ -128,6 +128,7 @@ impl Modify for BearerAuth {
         accounts::invitations_accept,
         accounts::accounts_list,
         accounts::accounts_revoke,
+        accounts::accounts_restore,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -206,6 +206,11 @@ pub struct Account {
     pub role: Role,
     /// The unit the account acts on, with everything under it.
     pub unit: String,
+    /// Revoked by an administrator: the account cannot sign in, and its sessions are
+    /// refused, until a province administrator restores it. Absent in records stored
+    /// before accounts could be disabled, which are not.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// `POST /auth/login`.
@@ -272,7 +277,8 @@ pub struct AcceptInvitation {
     pub password: String,
 }
 
-/// `POST /accounts/{id}/revoke`: how many live sessions were ended.
+/// `POST /accounts/{id}/revoke`: how many live sessions were ended (the account is
+/// disabled too, until `POST /accounts/{id}/restore`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevokedSessions {

@@ -131,6 +131,7 @@ pub(crate) async fn accept(
         display_name: record.display_name.clone(),
         role: record.role,
         unit: record.unit.clone(),
+        disabled: false,
     };
     let stored = records::AccountRecord {
         account: account.clone(),
@@ -144,5 +145,6 @@ pub(crate) async fn accept(
         Write::Put { keyspace: INVITATIONS, key: key.to_vec(), value: to_json(&record) },
     ])?;
     store.flush()?;
+    // Flushes the session too before the answer goes out.
     session::start(state, account)
 }

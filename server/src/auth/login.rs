@@ -6,7 +6,9 @@ use super::{records, secret, session, throttle};
 use crate::{ApiError, AppState};
 
 /// Checks the password and starts a session. An unknown username and a wrong
-/// password get the same answer after the same work.
+/// password get the same answer after the same work; a disabled account is told so
+/// only once its password matched, so a wrong guess learns nothing, and nothing is
+/// stored for it.
 pub(crate) async fn login(state: &AppState, request: LoginRequest) -> Result<LoginResponse, ApiError> {
     // People type usernames on phones that capitalise the first letter.
     let username = request.username.trim().to_lowercase();
@@ -26,6 +28,7 @@ pub(crate) async fn login(state: &AppState, request: LoginRequest) -> Result<Log
     .await
     .map_err(|err| ApiError::Crypto { detail: format!("verification task: {err}") })?;
     match record {
+        Some(record) if matches && record.account.disabled => Err(ApiError::AccountDisabled),
         Some(record) if matches => {
             throttle::clear(store, &username)?;
             session::start(state, record.account)

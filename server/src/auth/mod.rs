@@ -19,8 +19,8 @@ mod throttle;
 pub use invitations::create_invitation;
 pub(crate) use invitations::{accept as accept_invitation, preview as preview_invitation};
 pub(crate) use login::login;
-pub(crate) use session::revoke_all as revoke_sessions;
 pub use session::CurrentAccount;
+pub(crate) use session::{restore as restore_account, revoke_all as revoke_account};
 pub use throttle::LoginGate;
 
 use hoctap_shared::accounts::Account;

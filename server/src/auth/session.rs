@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use hoctap_shared::accounts::{Account, Action, LoginResponse};
 
 use super::records::{self, to_json, SessionRecord};
-use super::{secret, ACCOUNT_SESSIONS, SESSIONS};
+use super::{secret, ACCOUNTS, ACCOUNT_SESSIONS, SESSIONS};
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
 
@@ -28,7 +28,8 @@ fn index_prefix(account_id: &str) -> Vec<u8> {
 }
 
 /// Starts a session for `account`, and drops the account's sessions that have ended
-/// (so they do not pile up in the store).
+/// (so they do not pile up in the store). The session is durable before it is returned:
+/// an answer that a crash could take back would sign the officer out again.
 pub(crate) fn start(state: &AppState, account: Account) -> Result<LoginResponse, ApiError> {
     let now = state.clock.now_ms();
     let token = secret::new_token()?;
@@ -50,6 +51,7 @@ pub(crate) fn start(state: &AppState, account: Account) -> Result<LoginResponse,
     batch.push(Write::Put { keyspace: SESSIONS, key: token.key.to_vec(), value: to_json(&session) });
     batch.push(Write::Put { keyspace: ACCOUNT_SESSIONS, key: index_key(&account.id, &token.key), value: Vec::new() });
     state.store.apply(&batch)?;
+    state.store.flush()?;
     Ok(LoginResponse { token: token.hex, expires_at_ms: session.expires_at_ms, account })
 }
 
@@ -69,26 +71,46 @@ fn sessions_of(state: &AppState, account_id: &str) -> Result<Vec<IndexEntry>, St
         .collect())
 }
 
-/// Revokes every live session of an account, durably; returns how many there were.
+/// Disables an account and revokes every live session of it, in one durable batch;
+/// returns how many sessions were live. The account stays disabled until
+/// [`restore`] (a lost phone, an officer who left).
 pub(crate) fn revoke_all(state: &AppState, account_id: &str) -> Result<usize, ApiError> {
     let now = state.clock.now_ms();
     let mut batch = Vec::new();
+    let mut revoked = 0;
     for entry in sessions_of(state, account_id)? {
         if let Some(mut session) = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)? {
             if session.is_live(now) {
                 session.revoked = true;
+                revoked += 1;
                 batch.push(Write::Put { keyspace: SESSIONS, key: entry.session_key, value: to_json(&session) });
             }
         }
     }
+    if let Some(mut record) = records::account(state.store.as_ref(), account_id)? {
+        record.account.disabled = true;
+        batch.push(Write::Put { keyspace: ACCOUNTS, key: account_id.as_bytes().to_vec(), value: to_json(&record) });
+    }
     state.store.apply(&batch)?;
     state.store.flush()?;
-    Ok(batch.len())
+    Ok(revoked)
+}
+
+/// Lets a disabled account sign in again, durably; returns the account. Its old
+/// sessions stay ended: the officer signs in afresh.
+pub(crate) fn restore(state: &AppState, account_id: &str) -> Result<Option<Account>, ApiError> {
+    let Some(mut record) = records::account(state.store.as_ref(), account_id)? else { return Ok(None) };
+    if record.account.disabled {
+        record.account.disabled = false;
+        state.store.put(ACCOUNTS, account_id.as_bytes(), &to_json(&record))?;
+        state.store.flush()?;
+    }
+    Ok(Some(record.account))
 }
 
 /// The account behind the request's bearer token. Extracting it fails with 401 when
 /// the token is missing, malformed, unknown, expired or revoked, or its account is
-/// gone.
+/// gone or disabled.
 #[derive(Debug, Clone)]
 pub struct CurrentAccount {
     pub account: Account,
@@ -137,7 +159,9 @@ impl FromRequestParts<AppState> for CurrentAccount {
         let session = records::read::<SessionRecord>(store, SESSIONS, &session_key)?
             .filter(|session| session.is_live(state.clock.now_ms()))
             .ok_or(ApiError::Unauthenticated)?;
-        let record = records::account(store, &session.account_id)?.ok_or(ApiError::Unauthenticated)?;
+        let record = records::account(store, &session.account_id)?
+            .filter(|record| !record.account.disabled)
+            .ok_or(ApiError::Unauthenticated)?;
         Ok(CurrentAccount { account: record.account, session_key })
     }
 }

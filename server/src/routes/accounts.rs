@@ -1,6 +1,6 @@
 //! Logging in and out, invitations, and accounts: who the caller is, whom an
-//! administrator may invite, which accounts lie in a unit, and revoking an account's
-//! sessions. Every route except login and the invitation pages needs a bearer token.
+//! administrator may invite, which accounts lie in a unit, and revoking (and restoring)
+//! an account. Every route except login and the invitation pages needs a bearer token.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -16,8 +16,9 @@ use crate::auth::{self, CurrentAccount};
 use crate::openapi::ErrorBody;
 use crate::{ApiError, AppState};
 
-/// `POST /auth/login`: 200 with a session; 401 for a wrong username or password; 429
-/// while failed logins are being slowed.
+/// `POST /auth/login`: 200 with a session; 401 for a wrong username or password; 403
+/// for the right password of a disabled account; 429 while failed logins are being
+/// slowed.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -27,8 +28,9 @@ use crate::{ApiError, AppState};
     request_body(content = LoginRequest),
     responses(
         (status = 200, description = "A session: send `token` as `Authorization: Bearer <token>`", body = LoginResponse),
-        (status = 400, description = "Not a login request (`bad_request`)", body = ErrorBody),
+        (status = 400, description = "Not a login request, or a key given twice (`bad_request`)", body = ErrorBody),
         (status = 401, description = "Wrong username or password, not told apart (`wrong_credentials`)", body = ErrorBody),
+        (status = 403, description = "The right password of an account an administrator revoked; it signs in again once a province administrator restores it (`account_disabled`)", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
         (status = 429, description = "Too many failed logins for this username; see the `Retry-After` header (`too_many_attempts`)", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before the next attempt"))),
@@ -196,21 +198,36 @@ pub async fn accounts_list(
     Ok(Json(auth::accounts_under(&state, &current.account.unit)?))
 }
 
+/// The account `id` if the caller administers its unit. A caller who administers
+/// nothing is refused (403) before anything is looked up; an administrator gets the
+/// same 404 for an account that does not exist and for one outside its province, so
+/// the answer tells nobody which accounts exist elsewhere.
+fn administered_account(state: &AppState, current: &CurrentAccount, id: &str) -> Result<Account, ApiError> {
+    current.require(state, Action::Administer, &current.account.unit)?;
+    match auth::account(state, id)? {
+        Some(target) if current.may(state, Action::Administer, &target.unit)? => Ok(target),
+        _ => Err(ApiError::NotFound { what: format!("tài khoản {id}") }),
+    }
+}
+
 /// `POST /accounts/{id}/revoke`: ends every session of an account in the
-/// administrator's scope (a lost phone, an officer who left).
+/// administrator's scope and disables it until it is restored (a lost phone, an officer
+/// who left).
 #[utoipa::path(
     post,
     path = "/api/v1/accounts/{id}/revoke",
     tag = "accounts",
     operation_id = "accounts_revoke",
-    summary = "End every session of an account",
+    summary = "End every session of an account and disable it",
+    description = "The account cannot sign in again (`account_disabled`) until a province administrator \
+                   restores it with `POST /accounts/{id}/restore`.",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The account's id")),
     responses(
         (status = 200, description = "How many live sessions were ended", body = RevokedSessions),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
-        (status = 403, description = "The account lies outside the caller's administration (`forbidden`)", body = ErrorBody),
-        (status = 404, description = "No such account (`not_found`)", body = ErrorBody),
+        (status = 403, description = "The caller administers nothing (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such account in the caller's administration, whether it exists elsewhere or not at all (`not_found`)", body = ErrorBody),
         (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
     )
 )]
@@ -219,12 +236,41 @@ pub async fn accounts_revoke(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<RevokedSessions>, ApiError> {
-    let target =
-        auth::account(&state, &id)?.ok_or_else(|| ApiError::NotFound { what: format!("tài khoản {id}") })?;
-    current.require(&state, Action::Administer, &target.unit)?;
-    let revoked = auth::revoke_sessions(&state, &target.id)?;
-    tracing::info!(by = %current.account.username, account = %target.username, revoked, "sessions revoked");
+    let target = administered_account(&state, &current, &id)?;
+    let revoked = auth::revoke_account(&state, &target.id)?;
+    tracing::info!(by = %current.account.username, account = %target.username, revoked, "account revoked");
     Ok(Json(RevokedSessions { revoked }))
+}
+
+/// `POST /accounts/{id}/restore`: lets a revoked account sign in again.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{id}/restore",
+    tag = "accounts",
+    operation_id = "accounts_restore",
+    summary = "Let a revoked account sign in again",
+    description = "Only a province administrator of the account's province. The account's old sessions stay \
+                   ended; the officer signs in afresh. Restoring an account that is not disabled changes nothing.",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id")),
+    responses(
+        (status = 200, description = "The account, no longer disabled", body = Account),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The caller administers nothing (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such account in the caller's administration, whether it exists elsewhere or not at all (`not_found`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
+pub async fn accounts_restore(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<Account>, ApiError> {
+    let target = administered_account(&state, &current, &id)?;
+    let restored = auth::restore_account(&state, &target.id)?
+        .ok_or_else(|| ApiError::NotFound { what: format!("tài khoản {id}") })?;
+    tracing::info!(by = %current.account.username, account = %restored.username, "account restored");
+    Ok(Json(restored))
 }
 
 /// `GET /units/{id}/accounts`: who works in a unit and below it, for anyone who may

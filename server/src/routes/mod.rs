@@ -122,6 +122,7 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Post, "/invitations/{token}/accept", accounts::invitations_accept),
         route(Get, "/accounts", accounts::accounts_list),
         route(Post, "/accounts/{id}/revoke", accounts::accounts_revoke),
+        route(Post, "/accounts/{id}/restore", accounts::accounts_restore),
     ]
 }
 
