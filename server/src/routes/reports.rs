@@ -467,7 +467,7 @@ pub async fn unit_lineage_show(
         (status = 200, description = "Saved; the lineage of the new commune", body = LineageView),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
         (status = 403, description = "No right to review for the new commune (`forbidden`)", body = ErrorBody),
-        (status = 422, description = "The old unit did not partly go into that commune (`bad_assignment`)", body = ErrorBody),
+        (status = 422, description = "The old unit is unknown or did not partly go into that commune, not told apart (`bad_assignment`)", body = ErrorBody),
     )
 )]
 pub async fn lineage_assignments_update(
@@ -478,7 +478,9 @@ pub async fn lineage_assignments_update(
     let assignment: Assignment = decode(&body)?;
     current.require(&state, Action::Review, &assignment.to)?;
     let bad = || ApiError::BadAssignment { unit: assignment.unit.clone(), to: assignment.to.clone() };
-    let old = reports::known_unit(&state, &assignment.unit)?;
+    // An unknown old unit is answered like one that did not go into the commune, so the
+    // answer tells no more than the commune's own lineage shows.
+    let old = state.unit(&assignment.unit)?.ok_or_else(bad)?;
     // The old commune: the unit itself, or the hamlet's parent.
     let old_commune = match old.kind {
         UnitKind::Hamlet => old.parent.clone().ok_or_else(bad)?,
@@ -561,8 +563,9 @@ pub async fn lineage_districts_list(
     current: CurrentAccount,
     Query(query): Query<DistrictQuery>,
 ) -> Result<Json<Vec<DistrictView>>, ApiError> {
-    reports::known_unit(&state, &query.province)?;
+    // Rights first: an outsider learns nothing about which units exist.
     current.require(&state, Action::Read, &query.province)?;
+    reports::known_unit(&state, &query.province)?;
     Ok(Json(crate::districts::list(&state, &query.province)?))
 }
 

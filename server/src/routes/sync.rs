@@ -129,8 +129,7 @@ pub async fn sync_pull(
     responses(
         (status = 200, description = "The record's fields, conflicts, evidence, workflow status and history", body = RecordView),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
-        (status = 403, description = "The record's unit lies outside the caller's scope (`forbidden`)", body = ErrorBody),
-        (status = 404, description = "Unknown kind or record (`not_found`)", body = ErrorBody),
+        (status = 404, description = "Unknown kind or record, or a record outside the caller's scope: the two are not told apart (`not_found`)", body = ErrorBody),
         (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
     )
 )]
@@ -142,8 +141,10 @@ pub async fn records_show(
     let kind = serde_json::from_value(serde_json::Value::String(kind.clone()))
         .map_err(|_| ApiError::NotFound { what: format!("loại hồ sơ {kind:?}") })?;
     let record = RecordId { kind, id };
-    let view =
-        sync::record_view(&state, &record)?.ok_or_else(|| ApiError::NotFound { what: format!("hồ sơ {record}") })?;
-    current.require(&state, Action::Read, &view.unit)?;
-    Ok(Json(view))
+    // A record outside the caller's scope is answered like one that does not exist, so
+    // the answer tells nobody which records exist elsewhere.
+    match sync::record_view(&state, &record)? {
+        Some(view) if current.may(&state, Action::Read, &view.unit)? => Ok(Json(view)),
+        _ => Err(ApiError::NotFound { what: format!("hồ sơ {record}") }),
+    }
 }

@@ -112,27 +112,35 @@ pub fn for_each<E: From<StoreError>>(
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Records the schema version in a new store, and refuses a store written by a newer
-/// build (which could hold data this one would misread).
+/// build (which could hold data this one would misread). Called when a data directory
+/// is opened.
 pub fn check_schema(store: &dyn Store) -> Result<u32, StoreError> {
-    match store.get("meta", b"schema_version")? {
+    match stored_schema(store)? {
         None => {
             store.put("meta", b"schema_version", &SCHEMA_VERSION.to_be_bytes())?;
             store.flush()?;
             Ok(SCHEMA_VERSION)
         }
-        Some(bytes) => {
-            let found = u32::from_be_bytes(
-                bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| StoreError::Corrupt { key: "meta/schema_version".to_string() })?,
-            );
-            if found > SCHEMA_VERSION {
-                return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
-            }
-            Ok(found)
-        }
+        Some(found) => Ok(found),
     }
+}
+
+/// The schema version the store is read as, without writing anything: a store that
+/// has not recorded one yet is read as this build's. Refuses a newer one, as
+/// [`check_schema`] does. For `GET /health`, which must change nothing.
+pub fn schema_version(store: &dyn Store) -> Result<u32, StoreError> {
+    Ok(stored_schema(store)?.unwrap_or(SCHEMA_VERSION))
+}
+
+fn stored_schema(store: &dyn Store) -> Result<Option<u32>, StoreError> {
+    let Some(bytes) = store.get("meta", b"schema_version")? else { return Ok(None) };
+    let found = u32::from_be_bytes(
+        bytes.as_slice().try_into().map_err(|_| StoreError::Corrupt { key: "meta/schema_version".to_string() })?,
+    );
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+    }
+    Ok(Some(found))
 }
 
 /// The key of `key` in `keyspace` inside one flat ordered map: the keyspace name, a
