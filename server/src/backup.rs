@@ -20,7 +20,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 15] = [
+pub const PLAIN_KEYSPACES: [&str; 14] = [
     "accounts",
     "usernames",
     "sessions",
@@ -30,13 +30,17 @@ pub const PLAIN_KEYSPACES: [&str; 15] = [
     "units",
     "evidence",
     "evidence_meta",
-    "evidence_units",
     crate::reports::UNIT_PLANS,
     crate::reports::NARRATIVES,
     crate::reports::SUBMISSIONS,
     crate::reports::ASSIGNMENTS,
     crate::districts::DISTRICT_OF,
 ];
+
+/// Keyspaces older builds backed up and this one derives or no longer keeps: their lines
+/// are accepted and left out (`evidence_units`: who could read a file is now decided by
+/// the records it is attached to, rebuilt by the replay).
+const RETIRED_KEYSPACES: [&str; 1] = ["evidence_units"];
 
 const FORMAT: &str = "hoctap-backup";
 const VERSION: u32 = 1;
@@ -122,6 +126,7 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
     }
     let mut ops = Vec::new();
     let mut entries = Vec::new();
+    let mut retired = 0;
     let mut end = None;
     for (index, text) in lines.enumerate() {
         let number = index + 2;
@@ -131,6 +136,7 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
         }
         match serde_json::from_str::<Line>(&text).map_err(|e| bad(number, format!("dòng không hợp lệ: {e}")))? {
             Line::Op { op } => ops.push(*op),
+            Line::Entry { keyspace, .. } if RETIRED_KEYSPACES.contains(&keyspace.as_str()) => retired += 1,
             Line::Entry { keyspace, key, value } => {
                 let Some(keyspace) = PLAIN_KEYSPACES.iter().find(|k| **k == keyspace) else {
                     return Err(bad(number, format!("vùng dữ liệu {keyspace:?} không được sao lưu")));
@@ -145,7 +151,7 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
     }
     let summary = Summary { ops: ops.len() as u64, entries: entries.len() as u64 };
     match end {
-        Some((n_ops, n_entries)) if n_ops == summary.ops && n_entries == summary.entries => {}
+        Some((n_ops, n_entries)) if n_ops == summary.ops && n_entries == summary.entries + retired => {}
         Some(_) => return Err(bad(0, "số dòng không khớp dòng kết thúc: tệp bị hỏng".to_string())),
         None => return Err(bad(0, "thiếu dòng kết thúc: tệp sao lưu bị cắt".to_string())),
     }
@@ -153,7 +159,7 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
         state.store.apply(chunk)?;
     }
     for batch in ops.chunks(REPLAY_BATCH) {
-        let response = sync::push(state, batch).await?;
+        let response = sync::push(state, batch, sync::Pusher::Replay).await?;
         if let Some(rejected) = response.rejected.first() {
             return Err(bad(0, format!("thao tác {} không được nhận lại: {}", rejected.op, rejected.message)));
         }

@@ -3,15 +3,35 @@
 //! second copy. Size is limited and the type is read from the content (JPEG, PNG,
 //! WebP, PDF), never from the name.
 //!
+//! A file is served only to an account that may read a record which has it attached
+//! *now*: detached, or attached to a record that has since moved out of the caller's
+//! scope, it is not served. Uploading grants nothing (the device keeps its own files).
+//!
 //! Keyspaces: `evidence` (hash → bytes, written once), `evidence_meta` (hash → JSON
-//! [`EvidenceMeta`]), `evidence_units` (hash, unit → ∅: the units whose records use the
-//! file or whose officer uploaded it, which decide who may download it).
+//! [`EvidenceMeta`]), `evidence_records` (hash, record → JSON [`RecordId`]: every record
+//! an accepted operation attached the file to, written with the operation; the record's
+//! current view decides). `evidence_units`, which older builds wrote, is no longer read.
 
+use hoctap_shared::accounts::Action;
+use hoctap_shared::protocol::RecordId;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::auth::CurrentAccount;
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
+
+/// Which records refer to which files.
+pub const EVIDENCE_RECORDS: &str = "evidence_records";
+
+/// The most referring records looked at for one download. A file is attached to a few
+/// records at most (the same photo for several indicators); a bound keeps a file
+/// attached everywhere from making each download a scan of the province.
+pub const MAX_REFERENCES_CHECKED: usize = 1_000;
+
+/// Set in `meta` once `evidence_records` holds every attachment of the stored views
+/// (data directories written before the index existed get it built at start).
+const INDEXED: &[u8] = b"evidence_records_indexed";
 
 /// The types accepted, by their signature.
 pub const ACCEPTED_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
@@ -52,16 +72,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     crate::hex::to_hex(&Sha256::digest(bytes))
 }
 
-fn unit_key(sha256: &str, unit: &str) -> Vec<u8> {
+fn record_key(sha256: &str, record: &RecordId) -> Vec<u8> {
     let mut key = sha256.as_bytes().to_vec();
     key.push(0);
-    key.extend_from_slice(unit.as_bytes());
+    key.extend_from_slice(record.to_string().as_bytes());
     key
 }
 
 /// Stores `bytes` under `claimed` (the hash the device computed, so a truncated upload
-/// is caught), recording `unit` as one that may read it.
-pub fn put(state: &AppState, claimed: &str, bytes: &[u8], unit: &str) -> Result<Stored, ApiError> {
+/// is caught). Nobody may read it back until an accepted operation attaches it.
+pub fn put(state: &AppState, claimed: &str, bytes: &[u8]) -> Result<Stored, ApiError> {
     if bytes.len() > state.config.max_evidence_bytes {
         return Err(ApiError::EvidenceTooLarge { size: bytes.len(), max: state.config.max_evidence_bytes });
     }
@@ -74,22 +94,65 @@ pub fn put(state: &AppState, claimed: &str, bytes: &[u8], unit: &str) -> Result<
     }
     let meta = EvidenceMeta { sha256: sha256.clone(), media_type: media_type.to_string(), size: bytes.len() as u64 };
     let created = state.store.insert_new("evidence", sha256.as_bytes(), bytes)?;
-    state.store.apply(&[
-        Write::Put {
-            keyspace: "evidence_meta",
-            key: sha256.as_bytes().to_vec(),
-            value: serde_json::to_vec(&meta).unwrap_or_default(),
-        },
-        Write::Put { keyspace: "evidence_units", key: unit_key(&sha256, unit), value: Vec::new() },
-    ])?;
+    state.store.put("evidence_meta", sha256.as_bytes(), &serde_json::to_vec(&meta).unwrap_or_default())?;
     state.store.flush()?;
     Ok(Stored { meta, created })
 }
 
-/// The writes that let `unit` read a file its records use (added with each
-/// `attach_evidence` operation).
-pub fn grant(sha256: &str, unit: &str) -> Write {
-    Write::Put { keyspace: "evidence_units", key: unit_key(sha256, unit), value: Vec::new() }
+/// The write that records that `record` refers to a file (added with each accepted
+/// `attach_evidence` operation, in the same batch).
+pub fn grant(sha256: &str, record: &RecordId) -> Write {
+    Write::Put {
+        keyspace: EVIDENCE_RECORDS,
+        key: record_key(sha256, record),
+        value: serde_json::to_vec(record).unwrap_or_default(),
+    }
+}
+
+/// Whether `current` may download the file: a record it may read has the file
+/// attached now (by the record's stored view, so neither a detach nor a move out of
+/// scope leaves a way in). At most [`MAX_REFERENCES_CHECKED`] records are looked at.
+pub fn readable(state: &AppState, current: &CurrentAccount, sha256: &str) -> Result<bool, StoreError> {
+    let mut prefix = sha256.as_bytes().to_vec();
+    prefix.push(0);
+    for (key, value) in state.store.scan(EVIDENCE_RECORDS, &prefix, None, MAX_REFERENCES_CHECKED)? {
+        let record: RecordId = serde_json::from_slice(&value).map_err(|_| StoreError::Corrupt {
+            key: format!("{EVIDENCE_RECORDS}/{}", String::from_utf8_lossy(&key)),
+        })?;
+        let Some(view) = crate::sync::record_view(state, &record)? else { continue };
+        let attached = view.evidence.values().flatten().any(|file| file.sha256 == sha256);
+        if attached && current.may(state, Action::Read, &view.unit)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Builds `evidence_records` from the stored views, once, for a data directory written
+/// before the index existed; returns how many attachments were indexed (0 when it was
+/// already done). Views hold every attachment in force, which is all a download needs.
+pub fn ensure_index(state: &AppState) -> Result<usize, StoreError> {
+    if state.store.get("meta", INDEXED)?.is_some() {
+        return Ok(0);
+    }
+    let mut writes = Vec::new();
+    let mut indexed = 0;
+    crate::store::for_each(state.store.as_ref(), "views", b"", |key, bytes| {
+        let view: hoctap_shared::merge::RecordView = serde_json::from_slice(bytes)
+            .map_err(|_| StoreError::Corrupt { key: format!("views/{}", String::from_utf8_lossy(key)) })?;
+        for file in view.evidence.values().flatten() {
+            writes.push(grant(&file.sha256, &view.record));
+            indexed += 1;
+        }
+        if writes.len() >= 10_000 {
+            state.store.apply(&std::mem::take(&mut writes))?;
+        }
+        Ok::<(), StoreError>(())
+    })?;
+    writes.push(Write::Put { keyspace: "meta", key: INDEXED.to_vec(), value: vec![1] });
+    state.store.apply(&writes)?;
+    state.store.flush()?;
+    Ok(indexed)
 }
 
 pub fn meta(state: &AppState, sha256: &str) -> Result<Option<EvidenceMeta>, StoreError> {
@@ -103,18 +166,6 @@ pub fn meta(state: &AppState, sha256: &str) -> Result<Option<EvidenceMeta>, Stor
 
 pub fn bytes(state: &AppState, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
     state.store.get("evidence", sha256.as_bytes())
-}
-
-/// The units that may read the file.
-pub fn units(state: &AppState, sha256: &str) -> Result<Vec<String>, StoreError> {
-    let mut prefix = sha256.as_bytes().to_vec();
-    prefix.push(0);
-    Ok(state
-        .store
-        .scan("evidence_units", &prefix, None, 1000)?
-        .into_iter()
-        .map(|(key, _)| String::from_utf8_lossy(&key[prefix.len()..]).into_owned())
-        .collect())
 }
 
 #[cfg(test)]

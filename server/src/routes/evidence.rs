@@ -1,6 +1,7 @@
 //! Evidence upload and download. Uploads go to the file's SHA-256, so a retry is the
-//! same request and stores nothing twice; downloads are for accounts whose scope
-//! covers a record that uses the file, or the unit of the officer who uploaded it.
+//! same request and stores nothing twice; downloads are for accounts that may read a
+//! record which has the file attached now. Anyone else hears that there is no such
+//! file, exactly as for a file that was never uploaded.
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -43,13 +44,13 @@ pub async fn evidence_put(
     RawBody(body): RawBody,
 ) -> Result<(StatusCode, Json<Stored>), ApiError> {
     current.require(&state, Action::Write, &current.account.unit)?;
-    let stored = evidence::put(&state, &sha256, &body, &current.account.unit)?;
+    let stored = evidence::put(&state, &sha256, &body)?;
     let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(stored)))
 }
 
-/// Downloads an evidence file, for accounts whose scope covers a record that uses it or
-/// the unit of the officer who uploaded it.
+/// Downloads an evidence file, for accounts that may read a record which has it
+/// attached now.
 #[utoipa::path(
     get,
     path = "/api/v1/evidence/{sha256}",
@@ -63,8 +64,7 @@ pub async fn evidence_put(
             ("image/jpeg"), ("image/png"), ("image/webp"), ("application/pdf"),
         )),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
-        (status = 403, description = "No record in the caller's scope uses the file (`forbidden`)", body = ErrorBody),
-        (status = 404, description = "No such file (`not_found`)", body = ErrorBody),
+        (status = 404, description = "No such file, or no record the caller may read has it attached: the two are not told apart (`not_found`)", body = ErrorBody),
         (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
     )
 )]
@@ -74,17 +74,10 @@ pub async fn evidence_get(
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::NotFound { what: format!("minh chứng {sha256}") };
+    if !evidence::readable(&state, &current, &sha256)? {
+        return Err(not_found());
+    }
     let meta = evidence::meta(&state, &sha256)?.ok_or_else(not_found)?;
-    let mut allowed = false;
-    for unit in evidence::units(&state, &sha256)? {
-        if current.may(&state, Action::Read, &unit)? {
-            allowed = true;
-            break;
-        }
-    }
-    if !allowed {
-        return Err(ApiError::Forbidden { action: Action::Read, unit: format!("minh chứng {sha256}") });
-    }
     let bytes = evidence::bytes(&state, &sha256)?.ok_or_else(not_found)?;
     Ok((
         [

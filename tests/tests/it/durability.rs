@@ -305,7 +305,7 @@ fn acknowledged_operations_survive_sigkill_and_backups_restore_identically() {
         "accounts",
         "usernames",
         "sessions",
-        "evidence_units",
+        "evidence_records",
     ] {
         let a = original.scan(keyspace, b"", None, usize::MAX).expect("scan");
         let b = copy.scan(keyspace, b"", None, usize::MAX).expect("scan");
