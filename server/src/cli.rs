@@ -76,9 +76,20 @@ pub enum SetSource {
     File { name: String, text: String },
 }
 
+/// The largest evaluation file `hoctap score` reads. A real one is a few kilobytes;
+/// the bound keeps a runaway file (or a giant string inside one) from filling memory.
+pub const MAX_EVALUATION_BYTES: u64 = 64 * 1024 * 1024;
+
 /// `hoctap score`: the outcome as pretty JSON on stdout; errors in Vietnamese on
 /// stderr with exit 1 (bad evaluation) or 2 (bad set or unreadable input).
 pub fn score(source: &SetSource, evaluation_json: &str) -> Report {
+    score_from(source, evaluation_json.as_bytes())
+}
+
+/// [`score`] reading the evaluation as it streams in (a file, standard input): at most
+/// [`MAX_EVALUATION_BYTES`], and past [`scoring::MAX_SCORES`] answers only counted, so
+/// a file of millions of answers is refused in bounded memory with a short message.
+pub fn score_from(source: &SetSource, evaluation: impl std::io::Read) -> Report {
     let set: CriteriaSet = match source {
         SetSource::Shipped(id) => match shipped::get(id) {
             Some(set) => set,
@@ -92,8 +103,22 @@ pub fn score(source: &SetSource, evaluation_json: &str) -> Report {
             Err(err) => return Report::fail(format!("{name}: {err}\n"), 2),
         },
     };
-    let evaluation: Evaluation = match serde_json::from_str(evaluation_json) {
+    let capped = std::io::Read::take(std::io::BufReader::new(evaluation), MAX_EVALUATION_BYTES + 1);
+    let mut counted = CountingReader { inner: capped, read: 0 };
+    let parsed = serde_json::from_reader::<_, Evaluation>(&mut counted);
+    if counted.read > MAX_EVALUATION_BYTES {
+        return Report::fail(
+            format!("Phiếu đánh giá lớn hơn {} MB: không đọc tiếp\n", MAX_EVALUATION_BYTES / (1024 * 1024)),
+            2,
+        );
+    }
+    let evaluation = match parsed {
         Ok(e) => e,
+        // The shape was wrong (a value of the wrong kind, too many answers): the file is
+        // JSON, but not an evaluation.
+        Err(err) if err.classify() == serde_json::error::Category::Data => {
+            return Report::fail(format!("Phiếu đánh giá không dùng được: {err}\n"), 2)
+        }
         Err(err) => return Report::fail(format!("Phiếu đánh giá không đúng định dạng JSON: {err}\n"), 2),
     };
     match scoring::score(&set, &evaluation) {
@@ -102,6 +127,20 @@ pub fn score(source: &SetSource, evaluation_json: &str) -> Report {
             Err(err) => Report::fail(format!("Không ghi được kết quả: {err}\n"), 2),
         },
         Err(err) => Report::fail(format!("{err}\n"), 1),
+    }
+}
+
+/// Counts the bytes read, to tell a file cut at the size bound from a truncated one.
+struct CountingReader<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
     }
 }
 

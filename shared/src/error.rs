@@ -35,9 +35,21 @@ pub enum Error {
     #[error("Chỉ số {code}: tử số {numerator} lớn hơn mẫu số {denominator}")]
     ShareInvalid { code: String, numerator: u64, denominator: u64 },
 
-    /// An evaluation with several problems at once; each is listed.
-    #[error("Phiếu đánh giá có {} lỗi: {}", .0.len(), join(.0))]
+    /// An evaluation with several problems at once. The first
+    /// [`crate::scoring::MAX_PROBLEMS_LISTED`] are listed; when there are more, a last
+    /// [`Error::MoreProblems`] counts the rest (see [`Error::problem_count`]).
+    #[error("Phiếu đánh giá có {} lỗi: {}", problem_count(.0), join(.0))]
     InvalidEvaluation(Vec<Error>),
+
+    /// How many problems of an [`Error::InvalidEvaluation`] are not listed, so a file
+    /// with millions of mistakes still gets a short answer.
+    #[error("… và {count} lỗi khác")]
+    MoreProblems { count: usize },
+
+    /// An evaluation answering more indicators than any set has: refused before any
+    /// answer is looked at (and, when read from JSON, before the rest are kept).
+    #[error("Phiếu đánh giá chấm {count} chỉ số, vượt giới hạn {max}; không bộ tiêu chí nào có nhiều chỉ số như vậy")]
+    TooManyScores { count: usize, max: usize },
 
     /// A data file (criteria set, plan, unit list) that has errors.
     #[error("Tệp dữ liệu có lỗi: {}", join_diagnostics(.0))]
@@ -72,6 +84,8 @@ impl Error {
             Error::WrongAnswerKind { .. } => "wrong_answer_kind",
             Error::ShareInvalid { .. } => "share_invalid",
             Error::InvalidEvaluation(_) => "invalid_evaluation",
+            Error::MoreProblems { .. } => "more_problems",
+            Error::TooManyScores { .. } => "too_many_scores",
             Error::InvalidData(_) => "invalid_data",
             Error::UnknownSet { .. } => "unknown_criteria_set",
             Error::PercentOutOfRange { .. } => "percent_out_of_range",
@@ -79,6 +93,22 @@ impl Error {
             Error::UnknownSubjectGroup { .. } => "unknown_subject_group",
         }
     }
+}
+
+impl Error {
+    /// How many problems an error stands for: those an [`Error::InvalidEvaluation`]
+    /// lists plus those it only counts; 1 for any other error.
+    pub fn problem_count(&self) -> usize {
+        match self {
+            Error::InvalidEvaluation(all) => problem_count(all),
+            Error::MoreProblems { count } => *count,
+            _ => 1,
+        }
+    }
+}
+
+fn problem_count(errors: &[Error]) -> usize {
+    errors.iter().map(Error::problem_count).sum()
 }
 
 fn join(errors: &[Error]) -> String {

@@ -11,6 +11,15 @@ use crate::criteria::{CriteriaSet, Indicator, Measure, Rule, ShareScoring};
 use crate::number::{Percent, Points};
 use crate::Error;
 
+/// The most answers an evaluation may carry. The largest set has a few dozen
+/// indicators; anything past this is a mistake or an attack, refused before any answer
+/// is looked at, and read from JSON without keeping the rest.
+pub const MAX_SCORES: usize = 1_000;
+
+/// The most problems [`Error::InvalidEvaluation`] lists; the rest are counted in a
+/// last [`Error::MoreProblems`].
+pub const MAX_PROBLEMS_LISTED: usize = 20;
+
 /// An evaluation (phiếu đánh giá) of one subject against one set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -19,8 +28,46 @@ pub struct Evaluation {
     pub set: String,
     #[serde(default)]
     pub context: Context,
-    /// Answers by indicator code.
+    /// Answers by indicator code, at most 1,000 ([`MAX_SCORES`]).
+    #[serde(deserialize_with = "bounded_scores")]
     pub scores: BTreeMap<String, Answer>,
+}
+
+/// Reads `scores` keeping at most [`MAX_SCORES`] answers: past the bound each entry is
+/// only counted and dropped, so a file of millions of answers is refused in bounded
+/// memory with their number ([`Error::TooManyScores`]).
+fn bounded_scores<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, Answer>, D::Error> {
+    deserializer.deserialize_map(BoundedScores)
+}
+
+struct BoundedScores;
+
+impl<'de> serde::de::Visitor<'de> for BoundedScores {
+    type Value = BTreeMap<String, Answer>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("câu trả lời theo mã chỉ số")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::IgnoredAny;
+        let mut scores = BTreeMap::new();
+        let mut count = 0usize;
+        while count < MAX_SCORES {
+            let Some(code) = map.next_key::<String>()? else { break };
+            count += 1;
+            scores.insert(code, map.next_value::<Answer>()?);
+        }
+        // Past the bound, entries are skipped without being kept or even copied.
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value::<IgnoredAny>()?;
+            count += 1;
+        }
+        if count > MAX_SCORES {
+            return Err(serde::de::Error::custom(Error::TooManyScores { count, max: MAX_SCORES }));
+        }
+        Ok(scores)
+    }
 }
 
 /// Facts about the subject that change which rule or indicator applies.
@@ -251,13 +298,48 @@ pub fn applies(indicator: &Indicator, context: &Context) -> bool {
     indicator.only_for.is_empty() || indicator.only_for.iter().any(|t| context.tags.contains(t))
 }
 
+/// The problems found in an evaluation: the first [`MAX_PROBLEMS_LISTED`] kept, the
+/// rest counted.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<Error>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: Error) {
+        if self.listed.len() < MAX_PROBLEMS_LISTED {
+            self.listed.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn into_result(mut self) -> Result<(), Error> {
+        match (self.listed.len(), self.more) {
+            (0, _) => Ok(()),
+            (1, 0) => Err(self.listed.remove(0)),
+            (_, 0) => Err(Error::InvalidEvaluation(self.listed)),
+            (_, count) => {
+                self.listed.push(Error::MoreProblems { count });
+                Err(Error::InvalidEvaluation(self.listed))
+            }
+        }
+    }
+}
+
 /// Scores `evaluation` against `set`. Every problem with the input is reported at once
-/// in [`Error::InvalidEvaluation`] (or alone when there is just one).
+/// in [`Error::InvalidEvaluation`] (or alone when there is just one): the first
+/// [`MAX_PROBLEMS_LISTED`], then how many more. An evaluation with more than
+/// [`MAX_SCORES`] answers is refused before any of them is looked at.
 pub fn score(set: &CriteriaSet, evaluation: &Evaluation) -> Result<Outcome, Error> {
     if evaluation.set != set.id {
         return Err(Error::WrongSet { expected: set.id.clone(), got: evaluation.set.clone() });
     }
-    let mut problems = Vec::new();
+    if evaluation.scores.len() > MAX_SCORES {
+        return Err(Error::TooManyScores { count: evaluation.scores.len(), max: MAX_SCORES });
+    }
+    let mut problems = Problems::default();
     if let Some(area) = &evaluation.context.area {
         if !KNOWN_AREAS.contains(&area.as_str()) {
             problems.push(Error::UnknownArea { area: area.clone() });
@@ -281,11 +363,7 @@ pub fn score(set: &CriteriaSet, evaluation: &Evaluation) -> Result<Outcome, Erro
             Err(err) => problems.push(err),
         }
     }
-    match problems.len() {
-        0 => {}
-        1 => return Err(problems.remove(0)),
-        _ => return Err(Error::InvalidEvaluation(problems)),
-    }
+    problems.into_result()?;
 
     let by_code: BTreeMap<&str, &IndicatorOutcome> = indicators.iter().map(|o| (o.code.as_str(), o)).collect();
     let criteria = set

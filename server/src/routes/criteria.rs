@@ -119,10 +119,10 @@ pub async fn criteria_check(body: Bytes) -> Result<Json<CheckReport>, ApiError> 
     request_body(content = Evaluation, description = "The set, the subject's context and an answer per indicator."),
     responses(
         (status = 200, description = "The outcome with its reasons", body = Outcome),
-        (status = 400, description = "Not an evaluation (`bad_request`)", body = ErrorBody),
+        (status = 400, description = "Not an evaluation, a key given twice, or more than 1,000 answers, refused while reading with their number (`bad_request`)", body = ErrorBody),
         (status = 404, description = "No such set (`unknown_criteria_set`)", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
-        (status = 422, description = "A domain rule refused the evaluation (`score_out_of_range`, `missing_indicator`, `unknown_indicator`, `wrong_answer_kind` …)", body = ErrorBody),
+        (status = 422, description = "A domain rule refused the evaluation (`score_out_of_range`, `missing_indicator`, `unknown_indicator`, `wrong_answer_kind` …); with several problems (`invalid_evaluation`) the first 20 are listed and the rest counted", body = ErrorBody),
     )
 )]
 pub async fn evaluations_score(State(state): State<AppState>, body: Bytes) -> Result<Json<Outcome>, ApiError> {

@@ -10,6 +10,7 @@ pub(crate) mod health;
 pub(crate) mod plans;
 pub(crate) mod reports;
 pub(crate) mod sync;
+mod unique_keys;
 pub(crate) mod units;
 
 use axum::body::Bytes;
@@ -146,8 +147,14 @@ pub fn list() -> Vec<(&'static str, String)> {
 }
 
 /// Decodes a JSON body, turning every failure into a clear 400 instead of axum's
-/// plain-text rejection.
+/// plain-text rejection. A body that gives one key twice in an object, at any depth,
+/// is refused before it is decoded (see [`unique_keys`]).
 fn decode<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    if let Some(key) = unique_keys::first_duplicate(body) {
+        return Err(ApiError::BadRequest {
+            detail: format!("khóa {key:?} xuất hiện hai lần trong cùng một đối tượng JSON"),
+        });
+    }
     serde_json::from_slice(body)
         .map_err(|err| ApiError::BadRequest { detail: format!("JSON không hợp lệ: {err}") })
 }
