@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use hoctap_server::auth::{self, KEYSPACES};
 use hoctap_server::clock::{Clock, ManualClock};
-use hoctap_server::store::{MemoryStore, Rows, SledStore, Store};
+use hoctap_server::store::{MemoryStore, Rows, SledStore, Store, StoreError};
 use hoctap_server::{app, cli, AppState, Catalog};
 use hoctap_shared::accounts::{CreateInvitation, Role};
 use hoctap_shared::hlc::Hlc;
@@ -22,14 +22,38 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
-const PASSWORD: &str = "mat-khau-du-dai";
+pub(crate) const PASSWORD: &str = "mat-khau-du-dai";
 
-fn catalog() -> Arc<Catalog> {
+/// Every keyspace outside authentication's that the server writes, for snapshots.
+const STORED: [&str; 20] = [
+    "units",
+    "log",
+    "op_ids",
+    "record_ops",
+    "scope",
+    "views",
+    "meta",
+    "evidence",
+    "evidence_meta",
+    "evidence_records",
+    "evidence_units",
+    "part_records",
+    "parts",
+    "figures",
+    "figures_names",
+    "unit_plans",
+    "narratives",
+    "submissions",
+    "assignments",
+    "district_of",
+];
+
+pub(crate) fn catalog() -> Arc<Catalog> {
     static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
     CATALOG.get_or_init(|| Arc::new(Catalog::load_shipped().expect("shipped catalogue loads"))).clone()
 }
 
-fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
+pub(crate) fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
     vec![
         ("sled", Arc::new(SledStore::temporary().expect("temporary sled"))),
         ("memory", Arc::new(MemoryStore::default())),
@@ -39,30 +63,30 @@ fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
 /// The units every test uses: province P with communes C and C2, hamlets A and B in C;
 /// another province Q with commune CQ and hamlet HQ.
 #[derive(Debug, Clone)]
-struct Units {
-    p: String,
-    c: String,
-    c2: String,
-    a: String,
-    b: String,
-    q: String,
-    cq: String,
-    hq: String,
+pub(crate) struct Units {
+    pub(crate) p: String,
+    pub(crate) c: String,
+    pub(crate) c2: String,
+    pub(crate) a: String,
+    pub(crate) b: String,
+    pub(crate) q: String,
+    pub(crate) cq: String,
+    pub(crate) hq: String,
 }
 
 /// An app over one store, on a manual clock, driven synchronously so that `check` can
 /// carry `#[track_caller]`.
-struct World {
-    backend: &'static str,
+pub(crate) struct World {
+    pub(crate) backend: &'static str,
     runtime: tokio::runtime::Runtime,
     router: Router,
-    state: AppState,
+    pub(crate) state: AppState,
     clock: Arc<ManualClock>,
-    units: Units,
+    pub(crate) units: Units,
 }
 
 impl World {
-    fn new(backend: &'static str, store: Arc<dyn Store>) -> World {
+    pub(crate) fn new(backend: &'static str, store: Arc<dyn Store>) -> World {
         let catalog = catalog();
         let communes_of = |province: &str| -> Vec<String> {
             catalog.units.children(province).filter(|u| u.kind == UnitKind::Commune).map(|u| u.id.clone()).collect()
@@ -89,12 +113,30 @@ impl World {
         World { backend, runtime, router: app(state.clone(), None), state, clock, units }
     }
 
-    fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub(crate) fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        self.call_raw(method, uri, token, body.map(|b| b.to_string()))
+    }
+
+    /// [`World::call`] with the body as text, for bodies no `Value` can hold (a key
+    /// given twice).
+    pub(crate) fn call_raw(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
         let mut request = Request::builder().method(method).uri(format!("/api/v1{uri}"));
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
-        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        let body = body.map_or_else(Body::empty, Body::from);
         let request = request.body(body).expect("request");
         self.runtime.block_on(async {
             let response = self.router.clone().oneshot(request).await.expect("infallible");
@@ -132,21 +174,21 @@ impl World {
 
     /// An account with a live session: (session token, account id).
     #[track_caller]
-    fn account(&self, role: Role, unit: &str, username: &str) -> (String, String) {
+    pub(crate) fn account(&self, role: Role, unit: &str, username: &str) -> (String, String) {
         let invitation = self.invite(role, unit, None);
         self.accept(&invitation, username)
     }
 
-    fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
+    pub(crate) fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
         self.call("POST", "/auth/login", None, Some(json!({"username": username, "password": password})))
     }
 
     /// Everything authentication, the unit registry and the operation log keep, to
     /// compare before and after a refused request.
-    fn snapshot(&self) -> Vec<Rows> {
+    pub(crate) fn snapshot(&self) -> Vec<Rows> {
         KEYSPACES
             .iter()
-            .chain(["units", "log", "op_ids", "record_ops", "scope", "views", "meta", "evidence_units"].iter())
+            .chain(STORED.iter())
             .map(|keyspace| self.state.store.scan(keyspace, b"", None, usize::MAX).expect("scan"))
             .collect()
     }
@@ -156,7 +198,7 @@ fn str_of(value: &Value) -> String {
     value.as_str().unwrap_or_else(|| panic!("not a string: {value}")).to_string()
 }
 
-fn code_of(body: &Value) -> &str {
+pub(crate) fn code_of(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
 }
 
@@ -190,7 +232,8 @@ fn sessions_expire_log_out_and_are_revoked() {
         world.clock.advance(1);
         assert_eq!(world.call("GET", "/auth/me", Some(&second), None).0, StatusCode::UNAUTHORIZED);
 
-        // An administrator ends every session of an officer; the officer can log in again.
+        // An administrator ends every session of an officer, who cannot sign in again
+        // until restored (issue 14's own test is `issue_14_a_revoked_account_…`).
         let (admin, _) = world.account(Role::ProvinceAdmin, &world.units.p, "qt.hanoi.2");
         let (officer, officer_id) = world.account(Role::CommuneOfficer, &world.units.c, "cb.xa");
         let (status, _) = world.login("cb.xa", PASSWORD);
@@ -198,7 +241,7 @@ fn sessions_expire_log_out_and_are_revoked() {
         let (status, body) = world.call("POST", &format!("/accounts/{officer_id}/revoke"), Some(&admin), None);
         assert_eq!((status, &body), (StatusCode::OK, &json!({"revoked": 2})), "{backend}");
         assert_eq!(world.call("GET", "/auth/me", Some(&officer), None).0, StatusCode::UNAUTHORIZED);
-        assert_eq!(world.login("cb.xa", PASSWORD).0, StatusCode::OK);
+        assert_eq!(world.login("cb.xa", PASSWORD).0, StatusCode::FORBIDDEN);
         let (status, _) = world.call("POST", "/accounts/khong-co/revoke", Some(&admin), None);
         assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -481,7 +524,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::Revoke, ["403", "-", "403", "403"]),
     (Role::Collaborator, Resource::Push, ["200", "-", "403", "403"]),
     (Role::Collaborator, Resource::ReviewStep, ["403", "-", "403", "403"]),
-    (Role::Collaborator, Resource::Record, ["200", "-", "403", "403"]),
+    (Role::Collaborator, Resource::Record, ["200", "-", "404", "404"]),
     (Role::Collaborator, Resource::Consolidation, ["200", "-", "403", "403"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
@@ -489,7 +532,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::Revoke, ["403", "403", "403", "403"]),
     (Role::CommuneOfficer, Resource::Push, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::ReviewStep, ["403", "403", "403", "403"]),
-    (Role::CommuneOfficer, Resource::Record, ["200", "200", "403", "403"]),
+    (Role::CommuneOfficer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneOfficer, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
@@ -497,15 +540,15 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::Revoke, ["403", "403", "403", "403"]),
     (Role::CommuneApprover, Resource::Push, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::ReviewStep, ["200", "200", "403", "403"]),
-    (Role::CommuneApprover, Resource::Record, ["200", "200", "403", "403"]),
+    (Role::CommuneApprover, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneApprover, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
-    (Role::ProvinceAdmin, Resource::Revoke, ["200", "200", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::Revoke, ["200", "200", "404", "404"]),
     (Role::ProvinceAdmin, Resource::Push, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::ReviewStep, ["200", "200", "403", "403"]),
-    (Role::ProvinceAdmin, Resource::Record, ["200", "200", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::Record, ["200", "200", "404", "404"]),
     (Role::ProvinceAdmin, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
@@ -513,7 +556,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::Revoke, ["403", "403", "403", "403"]),
     (Role::Viewer, Resource::Push, ["403", "403", "403", "403"]),
     (Role::Viewer, Resource::ReviewStep, ["403", "403", "403", "403"]),
-    (Role::Viewer, Resource::Record, ["200", "200", "403", "403"]),
+    (Role::Viewer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::Viewer, Resource::Consolidation, ["200", "200", "403", "403"]),
 ];
 
@@ -577,9 +620,14 @@ impl Matrix<'_> {
             return;
         }
         assert_eq!(status.as_str(), expect, "{context}");
-        if status.is_client_error() {
+        if status == StatusCode::NOT_FOUND {
+            // Out of scope is answered like "does not exist": nothing tells them apart.
+            assert_eq!(code_of(&reply), "not_found", "{context}");
+        } else if status.is_client_error() {
             assert_eq!(code_of(&reply), "forbidden", "{context}");
             assert!(reply["error"]["message"].as_str().is_some_and(|m| m.contains("không có quyền")), "{context}");
+        }
+        if status.is_client_error() {
             assert!(world.snapshot() == before, "{context}: a refused request changed the store");
         }
     }
@@ -609,7 +657,10 @@ fn matrix_every_role_against_every_resource_and_scope() {
         // push and review rows.
         for unit in [&u.p, &u.c, &u.c2, &u.a, &u.b, &u.q, &u.cq, &u.hq] {
             let ops = seed_records(unit);
-            let response = world.runtime.block_on(hoctap_server::sync::push(&world.state, &ops)).expect("seed");
+            let response = world
+                .runtime
+                .block_on(hoctap_server::sync::push(&world.state, &ops, hoctap_server::sync::Pusher::Replay))
+                .expect("seed");
             assert_eq!(response.accepted.len(), ops.len(), "{backend}: seeding {unit}: {response:?}");
         }
         let matrix = Matrix { world: &world, callers, targets };
@@ -656,7 +707,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
 }
 
 /// Operations minted for the matrix, one device per call, on one advancing clock.
-fn op(unit: &str, id: &str, record: RecordId, body: OpBody) -> Operation {
+pub(crate) fn op(unit: &str, id: &str, record: RecordId, body: OpBody) -> Operation {
     static NOW: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1_767_225_600_000);
     let now = NOW.fetch_add(1_000, std::sync::atomic::Ordering::SeqCst);
     let device = format!("may-{id}");
@@ -834,7 +885,7 @@ fn sync_evidence_review_and_consolidation_over_http() {
         let (status, media, bytes) = world.get_bytes(&format!("/evidence/{sha}"), &approver);
         assert_eq!((status, media.as_deref(), bytes == photo), (StatusCode::OK, Some("image/jpeg"), true), "{backend}");
         let (status, _, _) = world.get_bytes(&format!("/evidence/{sha}"), &other_hamlet);
-        assert_eq!(status, StatusCode::FORBIDDEN, "{backend}: hamlet B may not read hamlet A's evidence");
+        assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: hamlet B may not read hamlet A's evidence");
 
         // The commune returns it with a comment; the officer's next pull has it.
         let (_, cursor_reply) = world.call("GET", "/sync/pull?after=0", Some(&officer), None);
@@ -885,5 +936,304 @@ fn sync_evidence_review_and_consolidation_over_http() {
         let (status, reply) =
             world.call("POST", "/sync/push", Some(&officer), Some(json!({"protocol": 9, "device": "x", "ops": []})));
         assert_eq!((status, code_of(&reply)), (StatusCode::BAD_REQUEST, "unsupported_protocol"), "{backend}");
+    }
+}
+
+/// Issue 14, requirement 5: revoking an account shuts it until a province administrator
+/// of its province restores it. The right password of a disabled account is told so;
+/// a wrong one hears exactly what any wrong password hears. Every refusal leaves the
+/// store as it was.
+#[test]
+fn issue_14_a_revoked_account_cannot_sign_in_until_restored() {
+    for (backend, store) in backends() {
+        let world = World::new(backend, store);
+        let u = world.units.clone();
+        let (admin, _) = world.account(Role::ProvinceAdmin, &u.p, "qt.tinh");
+        let (other_admin, _) = world.account(Role::ProvinceAdmin, &u.q, "qt.tinh.khac");
+        let (approver, _) = world.account(Role::CommuneApprover, &u.c, "ld.xa");
+        let (officer, officer_id) = world.account(Role::CommuneOfficer, &u.c, "cb.xa");
+        let revoke = format!("/accounts/{officer_id}/revoke");
+        let restore = format!("/accounts/{officer_id}/restore");
+
+        // Revoking ends the session and disables the account, as the list shows.
+        let (status, body) = world.call("POST", &revoke, Some(&admin), None);
+        assert_eq!((status, &body), (StatusCode::OK, &json!({"revoked": 1})), "{backend}");
+        assert_eq!(world.call("GET", "/auth/me", Some(&officer), None).0, StatusCode::UNAUTHORIZED);
+        let (_, list) = world.call("GET", "/accounts", Some(&admin), None);
+        let listed = |username: &str| {
+            list.as_array().expect("list").iter().find(|a| a["username"] == username).cloned().expect("listed")
+        };
+        assert_eq!(listed("cb.xa")["disabled"], json!(true), "{backend}: {list}");
+        assert_eq!(listed("ld.xa")["disabled"], json!(false), "{backend}: {list}");
+
+        // The right password: refused with the reason, nothing stored.
+        let before = world.snapshot();
+        let (status, body) = world.login("cb.xa", PASSWORD);
+        assert_eq!((status, code_of(&body)), (StatusCode::FORBIDDEN, "account_disabled"), "{backend}: {body}");
+        assert!(
+            body["error"]["message"].as_str().is_some_and(|m| m.contains("liên hệ quản trị tỉnh để mở lại")),
+            "{body}"
+        );
+        assert!(world.snapshot() == before, "{backend}: a refused sign-in changed the store");
+        // A wrong password: the very answer any wrong password gets.
+        let (status, wrong) = world.login("cb.xa", "sai-mat-khau");
+        let (_, unknown) = world.login("khong.ai.ca", "sai-mat-khau");
+        assert_eq!((status, &wrong), (StatusCode::UNAUTHORIZED, &unknown), "{backend}");
+
+        // Restoring: a non-administrator is refused, an administrator of another
+        // province hears the account does not exist, like an unknown id.
+        for (token, expected, code) in
+            [(&approver, StatusCode::FORBIDDEN, "forbidden"), (&other_admin, StatusCode::NOT_FOUND, "not_found")]
+        {
+            let before = world.snapshot();
+            let (status, body) = world.call("POST", &restore, Some(token), None);
+            assert_eq!((status, code_of(&body)), (expected, code), "{backend}: {body}");
+            assert!(world.snapshot() == before, "{backend}: a refused restore changed the store");
+        }
+        let (status, body) = world.call("POST", "/accounts/khong-co/restore", Some(&admin), None);
+        assert_eq!((status, code_of(&body)), (StatusCode::NOT_FOUND, "not_found"), "{backend}");
+        assert_eq!(world.login("cb.xa", PASSWORD).0, StatusCode::FORBIDDEN, "{backend}: still shut");
+
+        let (status, body) = world.call("POST", &restore, Some(&admin), None);
+        assert_eq!(status, StatusCode::OK, "{backend}: {body}");
+        assert_eq!((body["username"].as_str(), body["disabled"].as_bool()), (Some("cb.xa"), Some(false)));
+        let (status, body) = world.login("cb.xa", PASSWORD);
+        assert_eq!(status, StatusCode::OK, "{backend}: {body}");
+        assert_eq!(world.call("GET", "/auth/me", Some(&str_of(&body["token"])), None).0, StatusCode::OK);
+        // Restoring again changes nothing.
+        let before = world.snapshot();
+        assert_eq!(world.call("POST", &restore, Some(&admin), None).0, StatusCode::OK);
+        assert!(world.snapshot() == before, "{backend}");
+    }
+}
+
+/// A session of an account that is disabled is refused, even one that was not revoked
+/// (an account record stored disabled by an older build or a restore).
+#[test]
+fn issue_14_a_disabled_accounts_session_is_refused() {
+    for (backend, store) in backends() {
+        let world = World::new(backend, store);
+        let (token, id) = world.account(Role::Viewer, &world.units.c, "xem.xa");
+        assert_eq!(world.call("GET", "/auth/me", Some(&token), None).0, StatusCode::OK);
+        let accounts = world.state.store.as_ref();
+        let mut record: Value =
+            serde_json::from_slice(&accounts.get(auth::ACCOUNTS, id.as_bytes()).expect("get").expect("stored"))
+                .expect("json");
+        record["account"]["disabled"] = json!(true);
+        accounts.put(auth::ACCOUNTS, id.as_bytes(), record.to_string().as_bytes()).expect("put");
+        let (status, body) = world.call("GET", "/auth/me", Some(&token), None);
+        assert_eq!((status, code_of(&body)), (StatusCode::UNAUTHORIZED, "unauthenticated"), "{backend}");
+        // An account stored before the flag existed is not disabled.
+        record["account"].as_object_mut().expect("object").remove("disabled");
+        accounts.put(auth::ACCOUNTS, id.as_bytes(), record.to_string().as_bytes()).expect("put");
+        assert_eq!(world.call("GET", "/auth/me", Some(&token), None).0, StatusCode::OK, "{backend}");
+    }
+}
+
+/// A store that remembers whether anything was written since the last flush.
+struct Journal {
+    inner: MemoryStore,
+    unflushed: std::sync::atomic::AtomicBool,
+}
+
+impl Journal {
+    fn dirty(&self) {
+        self.unflushed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn is_durable(&self) -> bool {
+        !self.unflushed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Store for Journal {
+    fn get(&self, keyspace: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.get(keyspace, key)
+    }
+    fn put(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+        self.dirty();
+        self.inner.put(keyspace, key, value)
+    }
+    fn remove(&self, keyspace: &str, key: &[u8]) -> Result<(), StoreError> {
+        self.dirty();
+        self.inner.remove(keyspace, key)
+    }
+    fn insert_new(&self, keyspace: &str, key: &[u8], value: &[u8]) -> Result<bool, StoreError> {
+        self.dirty();
+        self.inner.insert_new(keyspace, key, value)
+    }
+    fn scan(&self, keyspace: &str, prefix: &[u8], after: Option<&[u8]>, limit: usize) -> Result<Rows, StoreError> {
+        self.inner.scan(keyspace, prefix, after, limit)
+    }
+    fn apply(&self, batch: &[hoctap_server::store::Write]) -> Result<(), StoreError> {
+        self.dirty();
+        self.inner.apply(batch)
+    }
+    fn flush(&self) -> Result<(), StoreError> {
+        self.unflushed.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.inner.flush()
+    }
+}
+
+/// Issue 14, requirement 5: a sign-in and an accepted invitation are on disk before
+/// they are answered, so a crash right after the answer keeps the session.
+#[test]
+fn issue_14_a_session_is_durable_before_it_is_answered() {
+    let journal = Arc::new(Journal { inner: MemoryStore::default(), unflushed: false.into() });
+    let world = World::new("journal", journal.clone());
+    let invitation = world.invite(Role::Collaborator, &world.units.a, None);
+    journal.flush().expect("flush");
+    let body = json!({"username": "ctv.an", "password": PASSWORD});
+    let (status, _) = world.call("POST", &format!("/invitations/{invitation}/accept"), None, Some(body));
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(journal.is_durable(), "the accepted invitation's session was answered before it was flushed");
+    let (status, _) = world.login("ctv.an", PASSWORD);
+    assert_eq!(status, StatusCode::OK);
+    assert!(journal.is_durable(), "the sign-in was answered before it was flushed");
+}
+
+/// Issue 14, requirement 5: `GET /health` changes nothing, even on a store that has not
+/// recorded its schema yet.
+#[test]
+fn issue_14_health_changes_nothing() {
+    for (backend, store) in backends() {
+        let world = World::new(backend, store);
+        for _ in 0..2 {
+            let before = world.snapshot();
+            let (status, body) = world.call("GET", "/health", None, None);
+            assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")), "{backend}: {body}");
+            assert_eq!(body["schema_version"], json!(hoctap_server::store::SCHEMA_VERSION));
+            assert!(world.snapshot() == before, "{backend}: health wrote to the store");
+        }
+    }
+}
+
+/// Issue 14, requirement 5: lookups authorise before they reveal whether a unit or a
+/// record exists. An outsider gets the same answer for one that exists and one that
+/// does not.
+#[test]
+fn issue_14_lookups_authorise_before_they_reveal() {
+    for (backend, store) in backends() {
+        let world = World::new(backend, store);
+        let u = world.units.clone();
+        let (outsider, _) = world.account(Role::Viewer, &u.cq, "xem.tinh.khac");
+        let (insider, _) = world.account(Role::Viewer, &u.c, "xem.xa");
+        let ops = seed_records(&u.a);
+        world
+            .runtime
+            .block_on(hoctap_server::sync::push(&world.state, &ops, hoctap_server::sync::Pusher::Replay))
+            .expect("seed");
+        let household = household_id(&u.a);
+        assert!(world.state.unit("province:01:old").expect("unit").is_some(), "an old province that exists");
+        let answer = |token: &str, uri: &str| {
+            let before = world.snapshot();
+            let (status, body) = world.call("GET", uri, Some(token), None);
+            assert!(world.snapshot() == before, "{backend}: GET {uri} changed the store");
+            (status, code_of(&body).to_string())
+        };
+        let not_found = (StatusCode::NOT_FOUND, "not_found".to_string());
+        let forbidden = (StatusCode::FORBIDDEN, "forbidden".to_string());
+        for (uri, unknown, expected) in [
+            // A record of hamlet A, and one that never was.
+            (format!("/records/household/{household}"), "/records/household/khong-co".to_string(), &not_found),
+            // An old province outside the caller's, and one that never was.
+            (
+                "/lineage/districts?province=province:01:old".to_string(),
+                "/lineage/districts?province=province:99:old".to_string(),
+                &forbidden,
+            ),
+            // A unit's plan, and a unit that never was.
+            (format!("/units/{}/plan", u.c), "/units/commune:99999:2025/plan".to_string(), &forbidden),
+        ] {
+            assert_eq!(&answer(&outsider, &uri), expected, "{backend}: {uri}");
+            assert_eq!(&answer(&outsider, &unknown), expected, "{backend}: {unknown}");
+        }
+        assert_eq!(answer(&insider, &format!("/records/household/{household}")).0, StatusCode::OK, "{backend}");
+        assert_eq!(answer(&insider, "/records/household/khong-co"), not_found, "{backend}");
+    }
+}
+
+/// Issue 14, requirement 1 (reads): an evidence file is served only while a record the
+/// caller may read has it attached. Uploading grants nothing; a detach or a move out of
+/// scope ends it; a file nobody may read and one never uploaded get the same 404. An
+/// older data directory gets the index at start.
+#[test]
+fn issue_14_evidence_is_served_only_while_a_record_in_scope_has_it() {
+    use hoctap_shared::protocol::OpBody::{AttachEvidence, DetachEvidence};
+    for (backend, store) in backends() {
+        let world = World::new(backend, store);
+        let u = world.units.clone();
+        let (officer_a, _) = world.account(Role::Collaborator, &u.a, "ctv.a");
+        let (officer_b, _) = world.account(Role::Collaborator, &u.b, "ctv.b");
+        let (approver, _) = world.account(Role::CommuneApprover, &u.c, "ld.xa");
+        let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        photo.extend(std::iter::repeat_n(9u8, 1_000));
+        let sha = hoctap_server::evidence::sha256_hex(&photo);
+        let uri = format!("/evidence/{sha}");
+        assert_eq!(world.put_bytes(&uri, &officer_a, photo.clone()).0, StatusCode::CREATED);
+        let reads = |who: &[&str]| -> Vec<u16> {
+            who.iter()
+                .map(|token| {
+                    let before = world.snapshot();
+                    let (status, _, bytes) = world.get_bytes(&uri, token);
+                    assert!(world.snapshot() == before, "{backend}: a download changed the store");
+                    if status == StatusCode::OK {
+                        assert_eq!(bytes, photo);
+                    } else {
+                        let body: Value = serde_json::from_slice(&bytes).expect("json");
+                        assert_eq!(code_of(&body), "not_found", "{backend}: {body}");
+                    }
+                    status.as_u16()
+                })
+                .collect()
+        };
+        let everyone = [officer_a.as_str(), officer_b.as_str(), approver.as_str()];
+        // Uploaded, attached to nothing: not even its uploader reads it back, and the
+        // answer is the one for a file that was never uploaded.
+        assert_eq!(reads(&everyone), [404, 404, 404], "{backend}");
+        let (_, _, never) = world.get_bytes(&format!("/evidence/{}", "0".repeat(64)), &officer_a);
+        let never: Value = serde_json::from_slice(&never).expect("json");
+        assert_eq!(code_of(&never), "not_found");
+
+        let eval = RecordId { kind: RecordKind::Evaluation, id: "dg-minh-chung".into() };
+        let attach = AttachEvidence {
+            indicator: "2.1".into(),
+            sha256: sha.clone(),
+            media_type: "image/jpeg".into(),
+            size: photo.len() as u64,
+            name: None,
+        };
+        let push = |ops: Vec<Operation>| {
+            let response = world
+                .runtime
+                .block_on(hoctap_server::sync::push(&world.state, &ops, hoctap_server::sync::Pusher::Replay))
+                .expect("push");
+            assert_eq!(response.accepted.len(), ops.len(), "{backend}: {response:?}");
+        };
+        push(vec![op(&u.a, "mc-1", eval.clone(), attach.clone())]);
+        assert_eq!(reads(&everyone), [200, 404, 200], "{backend}: attached in hamlet A");
+
+        push(vec![op(&u.a, "mc-2", eval.clone(), DetachEvidence { indicator: "2.1".into(), sha256: sha.clone() })]);
+        assert_eq!(reads(&everyone), [404, 404, 404], "{backend}: detached");
+
+        push(vec![op(&u.a, "mc-3", eval.clone(), attach.clone())]);
+        assert_eq!(reads(&everyone), [200, 404, 200], "{backend}: attached again");
+        // The record moves to hamlet B (its latest operation is B's).
+        let edit =
+            OpBody::SetFields { fields: vec![FieldEdit { field: "year".into(), value: json!(2026), base: vec![] }] };
+        push(vec![op(&u.b, "mc-4", eval.clone(), edit)]);
+        assert_eq!(reads(&everyone), [404, 200, 200], "{backend}: moved to hamlet B");
+
+        // A data directory from before the index: built once at start.
+        let store = world.state.store.as_ref();
+        let index = store.scan(hoctap_server::evidence::EVIDENCE_RECORDS, b"", None, usize::MAX).expect("scan");
+        for (key, _) in &index {
+            store.remove(hoctap_server::evidence::EVIDENCE_RECORDS, key).expect("remove");
+        }
+        store.remove("meta", b"evidence_records_indexed").expect("remove");
+        assert_eq!(reads(&everyone), [404, 404, 404], "{backend}: no index");
+        assert_eq!(hoctap_server::evidence::ensure_index(&world.state).expect("index"), 1, "{backend}");
+        assert_eq!(reads(&everyone), [404, 200, 200], "{backend}: indexed from the views");
+        assert_eq!(hoctap_server::evidence::ensure_index(&world.state).expect("index"), 0, "{backend}: once");
     }
 }
