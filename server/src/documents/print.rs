@@ -763,6 +763,13 @@ fn review_rows_table(review: &Review) -> String {
     out
 }
 
+/// "Công nhận ngoại lệ: <lý do>" for a title granted although the criteria set's rules do
+/// not grant it.
+pub fn override_note(decision: Option<&hoctap_shared::protocol::Decision>) -> Option<String> {
+    let reason = decision?.override_reason.as_deref()?.trim();
+    (!reason.is_empty()).then(|| format!("Công nhận ngoại lệ: {reason}"))
+}
+
 /// Who holds a title, in the decision's words: `công dân`, `hộ gia đình` …
 fn holder(model: Model) -> &'static str {
     match model {
@@ -863,9 +870,14 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
         n if n == decision.subjects.len() => "Họ và tên",
         _ => "Họ và tên / Tên",
     };
+    // A title granted as an exception to the criteria set's rules says so, with its
+    // reason, in a note column that only such a list has.
+    let notes: Vec<Option<String>> = decision.subjects.iter().map(|s| override_note(s.decision.as_ref())).collect();
+    let with_notes = notes.iter().any(Option::is_some);
     annex.push_str(&format!(
         "<table class=\"data annex-list\"><thead><tr><th>STT</th><th>{name_heading}</th><th>Danh hiệu</th>\
-         <th>Đơn vị (thôn)</th></tr></thead>\n<tbody>\n"
+         <th>Đơn vị (thôn)</th>{}</tr></thead>\n<tbody>\n",
+        if with_notes { "<th>Ghi chú</th>" } else { "" }
     ));
     for (i, s) in decision.subjects.iter().enumerate() {
         let unit = if s.unit == decision.unit {
@@ -877,8 +889,12 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
                 .cloned()
                 .unwrap_or_else(|| s.unit.rsplit(':').next().unwrap_or(&s.unit).to_string())
         };
+        let note = match (with_notes, &notes[i]) {
+            (false, _) => String::new(),
+            (true, note) => format!("<td>{}</td>", escape(note.as_deref().unwrap_or(""))),
+        };
         annex.push_str(&format!(
-            "<tr><td class=\"c\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"c\">{}</td><td>{}</td><td>{}</td><td>{}</td>{note}</tr>\n",
             i + 1,
             escape(s.name.as_deref().unwrap_or("(chưa ghi tên)")),
             escape(s.model.title()),

@@ -101,7 +101,8 @@ pub fn report_xlsx(report: &AnnualReport, submission: Option<&VersionInfo>) -> R
 }
 
 /// The report's recognised subjects as a workbook with one sheet, "Danh sách công
-/// nhận"; decision dates are date cells shown as dd/mm/yyyy.
+/// nhận"; decision dates are date cells shown as dd/mm/yyyy; "Ghi chú" says "Công nhận
+/// ngoại lệ: <lý do>" for a title granted as an exception to the set's rules.
 pub fn recognised_xlsx(report: &AnnualReport) -> Result<Vec<u8>, SheetError> {
     let styles = Styles::new();
     let title = format!("DANH SÁCH ĐƯỢC CÔNG NHẬN DANH HIỆU HỌC TẬP NĂM {}", report.year);
@@ -404,6 +405,7 @@ fn recognised_table(report: &AnnualReport) -> Table {
         column("Số quyết định", 16.0),
         column("Ngày quyết định", 12.0),
         column("Cơ quan ban hành", 32.0),
+        column("Ghi chú", 40.0),
     ];
     // Units are shown by name where the report knows it (itself and the units below).
     let names: BTreeMap<&str, &str> = std::iter::once((report.unit.as_str(), report.name.as_str()))
@@ -423,6 +425,7 @@ fn recognised_table(report: &AnnualReport) -> Table {
                 Cell::optional_text(decision.map(|d| d.number.as_str())),
                 decision.map_or(Cell::Empty, |d| Cell::Date(d.date)),
                 Cell::optional_text(decision.map(|d| d.authority.as_str())),
+                Cell::optional_text(super::print::override_note(decision).as_deref()),
             ]
         })
         .collect();

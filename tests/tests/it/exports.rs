@@ -169,6 +169,23 @@ fn recognised_xlsx_cells() {
 }
 
 #[test]
+fn issue_14_an_exception_is_noted_in_the_recognised_list() {
+    let mut report = report_fixture::report(2026);
+    let reason = "Thương binh tự học vượt khó";
+    let subject = report.recognised.iter_mut().find(|s| s.name.as_deref() == Some("Nguyễn Thị Hằng"));
+    let subject = subject.expect("the fixture's citizen");
+    if let Some(d) = subject.decision.as_mut() {
+        d.override_reason = Some(reason.to_string());
+    }
+    let list = read_xlsx(&sheets::recognised_xlsx(&report).expect("an XLSX"));
+    let list = sheet(&list, "Danh sách công nhận");
+    let at = list.row_with("Nguyễn Thị Hằng", "Công dân học tập");
+    assert_eq!(list.get(at, 7), &Data::String(format!("Công nhận ngoại lệ: {reason}")));
+    let csv = sheets::recognised_csv(&report);
+    assert!(csv.contains(&format!("Nguyễn Thị Hằng,Công dân học tập,Thôn 1,15/QĐ-UBND,2026-11-20,Ủy ban nhân dân xã Cửu An,Công nhận ngoại lệ: {reason}")));
+}
+
+#[test]
 fn review_xlsx_cells() {
     let review = report_fixture::review();
     let bytes = sheets::review_xlsx(&review).expect("an XLSX");
@@ -194,6 +211,8 @@ fn csv_exports() {
     let records =
         check_csv(&sheets::recognised_csv(&report), "reports/cuu-an-2026-recognised.csv", report.recognised.len());
     assert_eq!(&records[1][5], "2026-11-20");
+    assert_eq!(&records[0][7], "Ghi chú");
+    assert!(records[1..].iter().all(|r| r[7].is_empty()), "no exception in the fixture");
 
     let review = report_fixture::review();
     check_csv(&sheets::review_csv(&review), "reports/cuu-an-2021-2025-review.csv", review.rows.len());

@@ -133,6 +133,23 @@ fn names_are_escaped() {
 }
 
 #[test]
+fn issue_14_an_exception_is_noted_in_the_decisions_list() {
+    let plain = decision_html(&report_fixture::decision());
+    assert!(!plain.contains("Ghi chú"), "a list without exceptions has no note column");
+    let mut decision = report_fixture::decision();
+    let reason = "Thương binh, tự học vượt khó <gương sáng>";
+    if let Some(d) = decision.subjects[1].decision.as_mut() {
+        d.override_reason = Some(reason.to_string());
+    }
+    let html = decision_html(&decision);
+    assert!(html.contains("<th>Đơn vị (thôn)</th><th>Ghi chú</th></tr>"));
+    assert!(html.contains("<td>Công nhận ngoại lệ: Thương binh, tự học vượt khó &lt;gương sáng&gt;</td></tr>"));
+    // Every other row has its (empty) note cell.
+    let rows = html.matches("<tr><td class=\"c\">").count();
+    assert_eq!(html.matches("<td></td></tr>").count(), rows - 1);
+}
+
+#[test]
 fn decision_of_an_association() {
     let mut decision = report_fixture::decision();
     decision.authority = "Hội Khuyến học xã Cửu An".to_string();
