@@ -20,7 +20,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 14] = [
+pub const PLAIN_KEYSPACES: [&str; 15] = [
     "accounts",
     "usernames",
     "sessions",
@@ -30,6 +30,7 @@ pub const PLAIN_KEYSPACES: [&str; 14] = [
     "units",
     "evidence",
     "evidence_meta",
+    crate::evidence::EVIDENCE_UPLOADS,
     crate::reports::UNIT_PLANS,
     crate::reports::NARRATIVES,
     crate::reports::SUBMISSIONS,

@@ -10,14 +10,14 @@
 //! Keyspaces: `evidence` (hash → bytes, written once), `evidence_meta` (hash → JSON
 //! [`EvidenceMeta`]), `evidence_records` (hash, record → JSON [`RecordId`]: every record
 //! an accepted operation attached the file to, written with the operation; the record's
-//! current view decides). `evidence_units`, which older builds wrote, is no longer read.
+//! current view decides), `evidence_uploads` (hash, account id → ∅: who sent the
+//! bytes, and so may attach them). `evidence_units`, which older builds wrote, is no
+//! longer read.
 
-use hoctap_shared::accounts::Action;
 use hoctap_shared::protocol::RecordId;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::auth::CurrentAccount;
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
 
@@ -79,9 +79,14 @@ fn record_key(sha256: &str, record: &RecordId) -> Vec<u8> {
     key
 }
 
+/// Which accounts uploaded which files: having sent the bytes proves an account holds
+/// the file, so it may attach it (see [`may_attach`]).
+pub const EVIDENCE_UPLOADS: &str = "evidence_uploads";
+
 /// Stores `bytes` under `claimed` (the hash the device computed, so a truncated upload
-/// is caught). Nobody may read it back until an accepted operation attaches it.
-pub fn put(state: &AppState, claimed: &str, bytes: &[u8]) -> Result<Stored, ApiError> {
+/// is caught), and that `uploader` (an account id) sent them. Nobody may read it back
+/// until an accepted operation attaches it.
+pub fn put(state: &AppState, claimed: &str, bytes: &[u8], uploader: &str) -> Result<Stored, ApiError> {
     if bytes.len() > state.config.max_evidence_bytes {
         return Err(ApiError::EvidenceTooLarge { size: bytes.len(), max: state.config.max_evidence_bytes });
     }
@@ -94,7 +99,14 @@ pub fn put(state: &AppState, claimed: &str, bytes: &[u8]) -> Result<Stored, ApiE
     }
     let meta = EvidenceMeta { sha256: sha256.clone(), media_type: media_type.to_string(), size: bytes.len() as u64 };
     let created = state.store.insert_new("evidence", sha256.as_bytes(), bytes)?;
-    state.store.put("evidence_meta", sha256.as_bytes(), &serde_json::to_vec(&meta).unwrap_or_default())?;
+    state.store.apply(&[
+        Write::Put {
+            keyspace: "evidence_meta",
+            key: sha256.as_bytes().to_vec(),
+            value: serde_json::to_vec(&meta).unwrap_or_default(),
+        },
+        Write::Put { keyspace: EVIDENCE_UPLOADS, key: upload_key(&sha256, uploader), value: Vec::new() },
+    ])?;
     state.store.flush()?;
     Ok(Stored { meta, created })
 }
@@ -109,10 +121,42 @@ pub fn grant(sha256: &str, record: &RecordId) -> Write {
     }
 }
 
-/// Whether `current` may download the file: a record it may read has the file
-/// attached now (by the record's stored view, so neither a detach nor a move out of
-/// scope leaves a way in). At most [`MAX_REFERENCES_CHECKED`] records are looked at.
-pub fn readable(state: &AppState, current: &CurrentAccount, sha256: &str) -> Result<bool, StoreError> {
+fn upload_key(sha256: &str, account: &str) -> Vec<u8> {
+    let mut key = sha256.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(account.as_bytes());
+    key
+}
+
+/// Whether an account may attach the file to a record: it uploaded the file (it holds
+/// the bytes), or may read it already, or no record refers to it yet. A hash learned
+/// elsewhere is not a way to read another unit's file by attaching it.
+pub fn may_attach(
+    state: &AppState,
+    sha256: &str,
+    account: &str,
+    may_read: impl Fn(&str) -> Result<bool, StoreError>,
+) -> Result<bool, StoreError> {
+    if state.store.get(EVIDENCE_UPLOADS, &upload_key(sha256, account))?.is_some() {
+        return Ok(true);
+    }
+    let mut prefix = sha256.as_bytes().to_vec();
+    prefix.push(0);
+    if state.store.scan(EVIDENCE_RECORDS, &prefix, None, 1)?.is_empty() {
+        return Ok(true);
+    }
+    readable(state, sha256, may_read)
+}
+
+/// Whether a reader may download the file: a record in a unit it may read
+/// (`may_read`) has the file attached now (by the record's stored view, so neither a
+/// detach nor a move out of scope leaves a way in). At most
+/// [`MAX_REFERENCES_CHECKED`] records are looked at.
+pub fn readable(
+    state: &AppState,
+    sha256: &str,
+    may_read: impl Fn(&str) -> Result<bool, StoreError>,
+) -> Result<bool, StoreError> {
     let mut prefix = sha256.as_bytes().to_vec();
     prefix.push(0);
     for (key, value) in state.store.scan(EVIDENCE_RECORDS, &prefix, None, MAX_REFERENCES_CHECKED)? {
@@ -121,7 +165,7 @@ pub fn readable(state: &AppState, current: &CurrentAccount, sha256: &str) -> Res
         })?;
         let Some(view) = crate::sync::record_view(state, &record)? else { continue };
         let attached = view.evidence.values().flatten().any(|file| file.sha256 == sha256);
-        if attached && current.may(state, Action::Read, &view.unit)? {
+        if attached && may_read(&view.unit)? {
             return Ok(true);
         }
     }

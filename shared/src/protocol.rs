@@ -171,6 +171,9 @@ pub struct PushResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
     pub op: String,
+    /// Stable: `op_id_reused`, `invalid_operation`, `unknown_unit`, `forbidden`,
+    /// `clock_skew`, `record_locked`, `invalid_transition`, `incomplete_evaluation`,
+    /// `not_eligible`, `evidence_missing`.
     pub code: String,
     pub message: String,
 }

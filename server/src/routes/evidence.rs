@@ -44,7 +44,7 @@ pub async fn evidence_put(
     RawBody(body): RawBody,
 ) -> Result<(StatusCode, Json<Stored>), ApiError> {
     current.require(&state, Action::Write, &current.account.unit)?;
-    let stored = evidence::put(&state, &sha256, &body)?;
+    let stored = evidence::put(&state, &sha256, &body, &current.account.id)?;
     let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(stored)))
 }
@@ -74,7 +74,7 @@ pub async fn evidence_get(
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::NotFound { what: format!("minh chứng {sha256}") };
-    if !evidence::readable(&state, &current, &sha256)? {
+    if !evidence::readable(&state, &sha256, |unit| current.may(&state, Action::Read, unit))? {
         return Err(not_found());
     }
     let meta = evidence::meta(&state, &sha256)?.ok_or_else(not_found)?;

@@ -18,8 +18,13 @@ use crate::{sync, ApiError, AppState};
 
 /// Pushes a batch of operations: each is accepted, a duplicate, or rejected with a
 /// reason. Answered only once the accepted operations are durable. Every operation must
-/// lie in the caller's scope (review steps need the right to review); otherwise nothing
-/// is stored.
+/// name a unit in the caller's scope (review steps need the right to review); otherwise
+/// nothing is stored. Each operation is then decided from what the server holds of its
+/// record: the record's own unit, its lock and workflow state, the clock's bounds and
+/// the criteria set's rules for a recognition (rejection codes `forbidden`,
+/// `clock_skew`, `record_locked`, `invalid_transition`, `incomplete_evaluation`,
+/// `not_eligible`, `invalid_operation`, `unknown_unit`, `op_id_reused`,
+/// `evidence_missing`).
 #[utoipa::path(
     post,
     path = "/api/v1/sync/push",
@@ -29,7 +34,7 @@ use crate::{sync, ApiError, AppState};
     security(("bearer" = [])),
     request_body(content = PushRequest, description = "At most 1,000 operations from one device, protocol 1."),
     responses(
-        (status = 200, description = "What happened to each operation", body = PushResponse),
+        (status = 200, description = "What happened to each operation; a rejection carries a stable code: `forbidden` (the record belongs to a unit outside the scope), `clock_skew`, `record_locked`, `invalid_transition`, `incomplete_evaluation`, `not_eligible`, `invalid_operation`, `unknown_unit`, `op_id_reused`, `evidence_missing`", body = PushResponse),
         (status = 400, description = "Not a push request (`bad_request`), more than 1,000 operations, or another protocol version (`unsupported_protocol`)", body = ErrorBody),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
         (status = 403, description = "An operation lies outside the caller's scope or rights (`forbidden`); nothing was stored", body = ErrorBody),
@@ -58,7 +63,7 @@ pub async fn sync_push(
             current.require(&state, Action::Review, &op.unit)?;
         }
     }
-    Ok(Json(sync::push(&state, &request.ops).await?))
+    Ok(Json(sync::push(&state, &request.ops, sync::Pusher::Account(current.account.clone())).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -46,6 +46,16 @@ pub(super) fn refusal(
             format!("Tài khoản không có quyền {} hồ sơ của {}", action.verb(), name(state, &op.unit)),
         )));
     }
+    if let OpBody::AttachEvidence { sha256, .. } = &op.body {
+        let may_read = |unit: &str| state.account_may(account, Action::Read, unit);
+        if !crate::evidence::may_attach(state, sha256, &account.id, may_read)? {
+            return Ok(Some((
+                "forbidden",
+                "Tệp minh chứng này thuộc hồ sơ ngoài phạm vi của tài khoản; hãy chụp hoặc tải tệp lên từ máy này"
+                    .to_string(),
+            )));
+        }
+    }
     let Some(before) = before else {
         return Ok(None);
     };
@@ -165,16 +175,21 @@ pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Tr
 const MAX_LISTED: usize = 5;
 
 fn problems(err: hoctap_shared::Error) -> String {
-    match err {
-        hoctap_shared::Error::InvalidEvaluation(all) => {
-            let mut listed: Vec<String> = all.iter().take(MAX_LISTED).map(ToString::to_string).collect();
-            if all.len() > MAX_LISTED {
-                listed.push(format!("và {} lỗi khác", all.len() - MAX_LISTED));
-            }
-            listed.join("; ")
-        }
-        other => other.to_string(),
+    let total = err.problem_count();
+    let all = match err {
+        hoctap_shared::Error::InvalidEvaluation(all) => all,
+        other => vec![other],
+    };
+    let mut listed: Vec<String> = all
+        .iter()
+        .filter(|e| !matches!(e, hoctap_shared::Error::MoreProblems { .. }))
+        .take(MAX_LISTED)
+        .map(ToString::to_string)
+        .collect();
+    if total > listed.len() {
+        listed.push(format!("và {} lỗi khác", total - listed.len()));
     }
+    listed.join("; ")
 }
 
 fn title(transition: &Transition) -> &'static str {

@@ -277,7 +277,7 @@ impl World {
         };
         let state = AppState { clock: Arc::new(ManualClock::at(NOW)), ..AppState::new(store, catalog) };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-        let photo = hoctap_server::evidence::put(&state, &hoctap_server::evidence::sha256_hex(PHOTO), PHOTO)
+        let photo = hoctap_server::evidence::put(&state, &hoctap_server::evidence::sha256_hex(PHOTO), PHOTO, "may-chu")
             .expect("photo stored")
             .meta
             .sha256;
@@ -320,7 +320,7 @@ impl World {
             let response = self.router.clone().oneshot(request).await.expect("infallible");
             let status = response.status();
             let bytes = response.into_body().collect().await.expect("body").to_bytes();
-            (status, if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("JSON") })
+            (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
         })
     }
 
@@ -368,7 +368,7 @@ impl World {
 }
 
 /// The keyspaces of the log, its indexes and views, units, figures and evidence.
-const STORED: [&str; 15] = [
+const STORED: [&str; 16] = [
     "log",
     "op_ids",
     "record_ops",
@@ -384,6 +384,7 @@ const STORED: [&str; 15] = [
     "evidence_meta",
     "evidence_units",
     "evidence_records",
+    "evidence_uploads",
 ];
 
 /// Operations on one advancing clock a little before the server's, each device its own.
@@ -654,7 +655,10 @@ fn regression_14_a_backdated_edit_of_a_recognised_record() {
     seed.push(op("may-xa", &u.a, &record, step(Transition::Approve)));
     world.seed(&seed);
     let recognise = op("may-xa", &u.a, &record, step(Transition::Recognise { decision: decision(None) }));
-    assert_eq!(world.push_as(Role::CommuneApprover, &[recognise.clone()]).accepted, [recognise.id.clone()]);
+    assert_eq!(
+        world.push_as(Role::CommuneApprover, std::slice::from_ref(&recognise)).accepted,
+        std::slice::from_ref(&recognise.id)
+    );
     let recognised = world.view(&record);
     assert_eq!(recognised.status, Status::Recognised);
     let before = world.digest();
@@ -697,7 +701,7 @@ fn regression_14_clocks_out_of_bounds_and_reviews_in_the_servers_order() {
     let scored = scored_evaluation("may-a", &u.a, &evaluation, true);
     assert_eq!(world.push_as(Role::Collaborator, &scored).rejected, []);
     let submit = stamped("may-a", &u.a, &evaluation, step(Transition::Submit), NOW + 23 * HOUR_MS);
-    assert_eq!(world.push_as(Role::Collaborator, &[submit.clone()]).rejected, []);
+    assert_eq!(world.push_as(Role::Collaborator, std::slice::from_ref(&submit)).rejected, []);
     let approver = Hlc::zero("may-xa").tick(NOW - YEAR_MS).receive(&submit.hlc, NOW - YEAR_MS).tick(NOW - YEAR_MS);
     let approve = Operation { hlc: approver, ..op("may-xa", &u.a, &evaluation, step(Transition::Approve)) };
     assert_eq!(world.push_as(Role::CommuneApprover, &[approve]).rejected, []);
@@ -861,4 +865,40 @@ proptest! {
         }
         prop_assert_eq!(world.recognised_in_c(), 1);
     }
+}
+
+/// A file's hash learned elsewhere is no way to read another unit's file: attaching it
+/// needs the bytes (an upload by the account) or the right to read it already.
+#[test]
+fn regression_14_attaching_a_file_of_another_hamlet_by_its_hash() {
+    let world = World::new();
+    let u = world.units.clone();
+    let theirs = RecordId { kind: RecordKind::Evaluation, id: "anh-cua-thon-b".into() };
+    let mut seed = scored_evaluation("may-b", &u.b, &theirs, true);
+    seed.push(op("may-b", &u.b, &theirs, attach(&world.photo)));
+    world.seed(&seed);
+    let token = world.tokens[&Role::Collaborator].clone();
+    let uri = format!("/evidence/{}", world.photo);
+    assert_eq!(world.call("GET", &uri, Some(&token), None).0, StatusCode::NOT_FOUND);
+
+    let mine = RecordId { kind: RecordKind::Evaluation, id: "anh-cua-thon-a".into() };
+    world.seed(&scored_evaluation("may-a", &u.a, &mine, true));
+    let before = world.digest();
+    let (status, reply) = world.push(Role::Collaborator, vec![op("may-a", &u.a, &mine, attach(&world.photo))]);
+    assert_eq!(answer_of(status, &reply), "forbidden", "{reply}");
+    assert_eq!(world.digest(), before);
+    assert_eq!(world.call("GET", &uri, Some(&token), None).0, StatusCode::NOT_FOUND);
+
+    // The officer who holds the same photo uploads it, and may then attach it.
+    let request = Request::builder()
+        .method("PUT")
+        .uri(format!("/api/v1{uri}"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(PHOTO.to_vec()))
+        .expect("request");
+    let uploaded = world.runtime.block_on(world.router.clone().oneshot(request)).expect("infallible").status();
+    assert_eq!(uploaded, StatusCode::OK);
+    let (status, reply) = world.push(Role::Collaborator, vec![op("may-a", &u.a, &mine, attach(&world.photo))]);
+    assert_eq!(answer_of(status, &reply), "ok", "{reply}");
+    assert_eq!(world.call("GET", &uri, Some(&token), None).0, StatusCode::OK);
 }
