@@ -285,6 +285,7 @@ fn session(account: &str) -> LoginResponse {
             display_name: "Nguyễn Thị Lan".to_string(),
             role: Role::Collaborator,
             unit: "hamlet:h1".to_string(),
+            disabled: false,
         },
     }
 }
@@ -485,6 +486,35 @@ async fn a_pull_never_moves_the_clock_back() {
     let (_, clock) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
     assert_eq!(clock, own[0].hlc);
     assert_eq!(storage.cursor().await.ok(), Some(3));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn issue_14_work_stamped_again_replaces_its_copies_and_the_clock_goes_back() {
+    let name = "hoctap-test-restamp";
+    let storage = fresh(name).await;
+    // Saved on a phone a year fast: the stored clock is a year ahead.
+    let year = 365 * 24 * 60 * 60 * 1000;
+    let ops = scores(3, "dev-1", 1_795_420_801_000 + year);
+    storage.append_ops(&ops).await.unwrap_or_else(|err| panic!("append: {err}"));
+    // The first was confirmed meanwhile; the other two are stamped again from today.
+    storage.settle(&[ops[0].id.clone()], &[]).await.unwrap_or_else(|err| panic!("settle: {err}"));
+    let clock = Hlc { wall_ms: 1_795_420_801_000, counter: 2, device: "dev-1".to_string() };
+    let again: Vec<Operation> = ops
+        .iter()
+        .zip(0..)
+        .map(|(op, counter)| Operation { hlc: Hlc { counter, ..clock.clone() }, ..op.clone() })
+        .collect();
+    storage.restamp(&again, &clock).await.unwrap_or_else(|err| panic!("restamp: {err}"));
+    let storage = reopen(storage, name).await;
+    let outbox = storage.outbox().await.unwrap_or_else(|err| panic!("outbox: {err}"));
+    assert_eq!(outbox, again[1..].to_vec(), "same ids, new stamps, in order");
+    let known = storage.all_ops().await.unwrap_or_else(|err| panic!("ops: {err}"));
+    assert_eq!(known.len(), ops.len(), "replaced, not added");
+    assert!(known.contains(&ops[0]), "a confirmed operation keeps the stamp the server holds");
+    assert!(known.contains(&again[2]));
+    let (_, stored) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
+    assert_eq!(stored, clock, "the clock is reset, though earlier than the one stored");
     storage.close();
 }
 
