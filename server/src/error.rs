@@ -288,9 +288,11 @@ impl ApiError {
                 format!("Phiên bản giao thức đồng bộ {got} không được hỗ trợ; hãy tải lại ứng dụng."),
                 format!("Sync protocol version {got} is not supported; reload the app."),
             ),
-            ApiError::Forbidden { action, unit } => (
-                format!("Tài khoản không có quyền {} với đơn vị {unit}.", action.verb()),
-                format!("This account may not {} unit {unit}.", action_en(*action)),
+            // The unit is logged, not sent: it may be an id, or a unit the caller may not
+            // learn anything about.
+            ApiError::Forbidden { action, .. } => (
+                format!("Tài khoản không có quyền {} đối với đơn vị này.", action.verb()),
+                format!("This account may not {} this unit.", action_en(*action)),
             ),
             ApiError::RoleNotInvitable { role } => (
                 format!("Tài khoản không được mời người khác vào vai trò {}.", role.title()),

@@ -153,7 +153,8 @@ impl Status {
     }
 }
 
-fn transition_title(transition: &Transition) -> &'static str {
+/// The Vietnamese verb of a workflow step (`duyệt`, `công nhận` …), for messages.
+pub fn transition_title(transition: &Transition) -> &'static str {
     match transition {
         Transition::Submit => "gửi duyệt",
         Transition::Return { .. } => "trả lại",

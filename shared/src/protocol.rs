@@ -95,6 +95,11 @@ pub enum OpBody {
     Transition { transition: Transition },
 }
 
+/// The field that makes a `set_fields` a move: its value is the unit the record is
+/// leaving, as the device saw it, and the operation names the unit it goes to. Any
+/// other operation names the record's own unit.
+pub const MOVED_FROM_FIELD: &str = "moved_from";
+
 /// A new value for one field, and the operations it supersedes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

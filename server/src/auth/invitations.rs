@@ -73,12 +73,19 @@ fn check_unit_fits(state: &AppState, role: Role, unit: &str) -> Result<(), ApiEr
 }
 
 /// The invitation behind a token, if it can still be accepted: 404 when unknown or
-/// used, 410 when expired.
+/// used, or when the account that sent it has since been disabled (a revoked
+/// administrator's links must not let it back in); 410 when expired.
 fn usable(state: &AppState, token: &str) -> Result<([u8; 32], InvitationRecord), ApiError> {
     let key = secret::key_of(token).ok_or(ApiError::InvitationNotFound)?;
     let record = records::read::<InvitationRecord>(state.store.as_ref(), INVITATIONS, &key)?
         .filter(|record| record.used_by.is_none())
         .ok_or(ApiError::InvitationNotFound)?;
+    if let Some(inviter) = &record.created_by {
+        let inviter = records::account(state.store.as_ref(), inviter)?;
+        if inviter.is_none_or(|inviter| inviter.account.disabled) {
+            return Err(ApiError::InvitationNotFound);
+        }
+    }
     if state.clock.now_ms() >= record.expires_at_ms {
         return Err(ApiError::InvitationExpired);
     }

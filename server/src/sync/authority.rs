@@ -11,7 +11,7 @@ use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
 use hoctap_shared::date::Date;
 use hoctap_shared::merge::{RecordView, Status};
-use hoctap_shared::protocol::{OpBody, Operation, Transition};
+use hoctap_shared::protocol::{OpBody, Operation, Transition, MOVED_FROM_FIELD};
 use hoctap_shared::scoring;
 
 use crate::store::StoreError;
@@ -36,6 +36,9 @@ pub(super) fn refusal(
     if let Some(refusal) = clock(state, op, now_ms) {
         return Ok(Some(refusal));
     }
+    if let Some(refusal) = ids(op) {
+        return Ok(Some(refusal));
+    }
     let review = super::needs_review(op);
     let action = if review { Action::Review } else { Action::Write };
     // The route refused a batch naming a unit outside the scope; checked again here so
@@ -56,32 +59,14 @@ pub(super) fn refusal(
             )));
         }
     }
+    if let Some(refusal) = score_bounds(state, op, before) {
+        return Ok(Some(refusal));
+    }
     let Some(before) = before else {
         return Ok(None);
     };
     if before.unit != op.unit {
-        // A move (or an operation filed under another unit): the right on both ends.
-        if !state.account_may(account, action, &before.unit)? {
-            return Ok(Some((
-                "forbidden",
-                format!(
-                    "Hồ sơ này thuộc {}, ngoài phạm vi của tài khoản: không thể sửa hay chuyển nó sang {}",
-                    name(state, &before.unit),
-                    name(state, &op.unit)
-                ),
-            )));
-        }
-        // A workflow step moves nothing: it names the record's own unit.
-        if matches!(op.body, OpBody::Transition { .. }) {
-            return Ok(Some((
-                "invalid_operation",
-                format!(
-                    "Hồ sơ đang thuộc {}, không phải {}: hãy đồng bộ rồi thực hiện lại",
-                    name(state, &before.unit),
-                    name(state, &op.unit)
-                ),
-            )));
-        }
+        return moving(state, account, op, before);
     }
     match &op.body {
         OpBody::Transition { transition } => Ok(workflow(before, op, transition)),
@@ -91,6 +76,118 @@ pub(super) fn refusal(
         ))),
         _ => Ok(None),
     }
+}
+
+/// An operation naming another unit than the record's: a move, which needs the right
+/// on both ends, says where the record is leaving from (so a device that has not seen
+/// an earlier move cannot undo it), sorts after everything the record holds (so the
+/// record does go where the operation says, and its operations are filed under the
+/// units that hold it), and keeps history (a unit before 1 July 2025) where it was
+/// recorded. Anything else naming another unit comes from a device that has not seen
+/// where the record is now.
+fn moving(
+    state: &AppState,
+    account: &Account,
+    op: &Operation,
+    before: &RecordView,
+) -> Result<Option<Refusal>, StoreError> {
+    if !state.account_may(account, Action::Write, &before.unit)? {
+        // Where the record is now is none of the caller's business.
+        return Ok(Some((
+            "forbidden",
+            "Hồ sơ này nằm ngoài phạm vi của tài khoản: không thể sửa hay chuyển nó".to_string(),
+        )));
+    }
+    let declared = match &op.body {
+        OpBody::SetFields { fields } => {
+            fields.iter().find(|f| f.field == MOVED_FROM_FIELD).and_then(|f| f.value.as_str())
+        }
+        _ => None,
+    };
+    if declared != Some(before.unit.as_str()) || op.hlc <= before.last {
+        return Ok(Some((
+            "invalid_operation",
+            format!(
+                "Hồ sơ đang thuộc {}, không phải {}: hãy đồng bộ rồi thực hiện lại",
+                name(state, &before.unit),
+                name(state, &op.unit)
+            ),
+        )));
+    }
+    if before.status == Status::Recognised {
+        return Ok(Some((
+            "record_locked",
+            "Hồ sơ đã được công nhận nên bị khóa; cần lãnh đạo mở lại trước khi chuyển".to_string(),
+        )));
+    }
+    if historic(state, &before.unit)? || historic(state, &op.unit)? {
+        return Ok(Some((
+            "invalid_operation",
+            "Hồ sơ của đơn vị trước ngày 01/7/2025 được giữ ở nơi đã ghi, không chuyển được".to_string(),
+        )));
+    }
+    Ok(None)
+}
+
+/// Whether a unit, or one above it, ended with the 2025 reform.
+fn historic(state: &AppState, unit: &str) -> Result<bool, StoreError> {
+    let mut current = Some(unit.to_string());
+    for _ in 0..16 {
+        let Some(id) = current else { return Ok(false) };
+        if state.unit(&id)?.is_some_and(|u| u.valid_to.is_some()) {
+            return Ok(true);
+        }
+        current = state.parent_of(&id)?;
+    }
+    Ok(false)
+}
+
+/// The longest id of an operation, a device or a record.
+pub const MAX_ID_CHARS: usize = 100;
+
+/// Ids are keys of the log's indexes, so they are kept to what a device mints (UUIDs):
+/// letters, digits, `.`, `_`, `:` and `-`, at most [`MAX_ID_CHARS`]. Anything else (a NUL
+/// byte would make one record's keys a prefix of another's) is refused.
+fn ids(op: &Operation) -> Option<Refusal> {
+    let fine = |id: &str| {
+        id.len() <= MAX_ID_CHARS && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
+    };
+    if [op.id.as_str(), op.device.as_str(), op.record.id.as_str()].into_iter().all(fine) {
+        return None;
+    }
+    Some((
+        "invalid_operation",
+        format!(
+            "Mã thao tác, mã thiết bị hoặc mã hồ sơ không hợp lệ (chỉ gồm chữ không dấu, chữ số và . _ : -, tối đa \
+             {MAX_ID_CHARS} ký tự)"
+        ),
+    ))
+}
+
+/// A score for an indicator the evaluation's criteria set does not have, or past
+/// [`scoring::MAX_SCORES`] score fields: every later push and report would carry it.
+fn score_bounds(state: &AppState, op: &Operation, before: Option<&RecordView>) -> Option<Refusal> {
+    let OpBody::SetScore { indicator, .. } = &op.body else {
+        return None;
+    };
+    let field = format!("{}{indicator}", hoctap_shared::merge::SCORE_FIELD_PREFIX);
+    let set = before.and_then(|view| view.value("set")?.as_str()).and_then(|id| state.catalog.criteria_set(id));
+    if let Some(set) = set {
+        if set.indicator(indicator).is_none() {
+            let shown: String = indicator.chars().take(20).collect();
+            return Some(("invalid_operation", format!("Chỉ số {shown:?} không có trong bộ tiêu chí của phiếu")));
+        }
+    }
+    let scored = before.map_or(0, |view| {
+        view.fields.keys().filter(|f| f.starts_with(hoctap_shared::merge::SCORE_FIELD_PREFIX)).count()
+    });
+    if scored >= scoring::MAX_SCORES && !before.is_some_and(|view| view.fields.contains_key(&field)) {
+        return Some((
+            "invalid_operation",
+            format!("Phiếu đánh giá đã có {} chỉ số được chấm, không nhận thêm", scoring::MAX_SCORES),
+        ));
+    }
+    None
 }
 
 /// A clock more than the configured bound ahead of the server's, or before 2000.
@@ -147,7 +244,7 @@ pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Tr
         return Some(("incomplete_evaluation", "Phiếu đánh giá chưa chọn bộ tiêu chí hoặc năm đánh giá".to_string()));
     };
     let Some(set) = state.catalog.criteria_set(&facts.set) else {
-        return Some(("incomplete_evaluation", format!("Máy chủ không có bộ tiêu chí {:?} của phiếu này", facts.set)));
+        return Some(("incomplete_evaluation", "Máy chủ không có bộ tiêu chí của phiếu này".to_string()));
     };
     let outcome = match scoring::score(set, &evaluation_of(view, &set.id)) {
         Ok(outcome) => outcome,
@@ -192,14 +289,9 @@ fn problems(err: hoctap_shared::Error) -> String {
     listed.join("; ")
 }
 
+/// The verb of a step, as the merge says it.
 fn title(transition: &Transition) -> &'static str {
-    match transition {
-        Transition::Submit => "gửi duyệt",
-        Transition::Return { .. } => "trả lại",
-        Transition::Approve => "duyệt",
-        Transition::Recognise { .. } => "công nhận",
-        Transition::Reopen { .. } => "mở lại",
-    }
+    hoctap_shared::merge::transition_title(transition)
 }
 
 /// A unit's name as officers know it (`Thôn An`), or its id when unknown.
@@ -207,8 +299,10 @@ fn name(state: &AppState, unit: &str) -> String {
     state.unit(unit).ok().flatten().map_or_else(|| unit.to_string(), |u| u.full_name())
 }
 
-/// `dd/mm/yyyy HH:MM` in Vietnam (UTC+7).
+/// `dd/mm/yyyy HH:MM` in Vietnam (UTC+7); a clock beyond the year 9999 reads as its
+/// last minute (a device may send any number).
 fn vietnam_time(unix_ms: i64) -> String {
+    let unix_ms = unix_ms.clamp(0, 253_402_300_799_000);
     let minutes = (unix_ms + 7 * 3_600_000).div_euclid(60_000).rem_euclid(24 * 60);
     format!("{} {:02}:{:02}", Date::in_vietnam(unix_ms), minutes / 60, minutes % 60)
 }

@@ -163,7 +163,9 @@ fn hamlet_unit(op: &Operation, view: &RecordView) -> Option<OrgUnit> {
         unit_type,
         code: None,
         name,
-        parent: Some(op.unit.clone()),
+        // Where the record is, not where the operation says: an older operation naming
+        // another commune does not move the hamlet.
+        parent: Some(view.unit.clone()),
         valid_from: None,
         valid_to: None,
         predecessors: Vec::new(),
@@ -292,24 +294,40 @@ fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<P
             }
         }
         // The record as it stands with this operation: refuse what the rules refuse
-        // rather than store it (the device shows the reason to the officer).
-        let mut with_op = match touched.get(&op.record) {
-            Some((ops, _)) => ops.clone(),
-            None => record_ops(state, &op.record)?,
+        // rather than store it (the device shows the reason to the officer). The
+        // record's operations so far are taken out of `touched`, not copied, and put
+        // back as they were when the operation is refused.
+        let (mut with_op, held) = match touched.remove(&op.record) {
+            Some((ops, view)) => (ops, Some(view)),
+            None => (record_ops(state, &op.record)?, None),
+        };
+        let refused = if matches!(pusher, Pusher::Account(_)) && with_op.len() >= MAX_OPS_PER_RECORD {
+            Some((
+                "invalid_operation",
+                format!("Hồ sơ này đã có {MAX_OPS_PER_RECORD} thay đổi, không nhận thêm; hãy báo quản trị tỉnh"),
+            ))
+        } else {
+            None
         };
         // The record's unit before (its latest operation's, as in its view).
         let unit_before = with_op.iter().max_by(|a, b| (&a.hlc, &a.id).cmp(&(&b.hlc, &b.id))).map(|o| o.unit.clone());
         with_op.push(op.clone());
         let after = merge::view(&op.record, &with_op);
-        if let Some(refused) = after.refused.iter().find(|r| r.op == op.id) {
-            reject(&mut response, op, &refused.code, refused.message.clone());
-            continue;
-        }
-        if let (Pusher::Account(_), OpBody::Transition { transition }) = (pusher, &op.body) {
-            if let Some((code, message)) = authority::against_rules(state, &after, transition) {
-                reject(&mut response, op, code, message);
-                continue;
+        let refused = refused
+            .or_else(|| after.refused.iter().find(|r| r.op == op.id).map(|r| (r.code.as_str(), r.message.clone())))
+            .or_else(|| match (pusher, &op.body) {
+                (Pusher::Account(_), OpBody::Transition { transition }) => {
+                    authority::against_rules(state, &after, transition)
+                }
+                _ => None,
+            });
+        if let Some((code, message)) = refused {
+            reject(&mut response, op, code, message);
+            with_op.pop();
+            if let Some(view) = held {
+                touched.insert(op.record.clone(), (with_op, view));
             }
+            continue;
         }
 
         seq += 1;
@@ -465,6 +483,11 @@ pub fn records_since(
     }
     Ok(Some(records))
 }
+
+/// The most operations one record takes from accounts. A record gets a few dozen in a
+/// year; a device sending thousands is broken or hostile, and every later push and
+/// report touching the record would read them all.
+pub const MAX_OPS_PER_RECORD: usize = 10_000;
 
 /// The most log entries one pull reads while leaving out the device's own operations.
 const MAX_SCANNED_PER_PULL: usize = 10 * hoctap_shared::protocol::MAX_PULL_PAGE;

@@ -943,6 +943,38 @@ fn sync_evidence_review_and_consolidation_over_http() {
 /// of its province restores it. The right password of a disabled account is told so;
 /// a wrong one hears exactly what any wrong password hears. Every refusal leaves the
 /// store as it was.
+/// Issue 14: a revoked administrator kept a link it had made before and came back in
+/// through it as a new account.
+#[test]
+fn issue_14_a_revoked_administrators_invitations_stop_working() {
+    for (backend, store) in backends() {
+        let world = World::new(backend, store);
+        let u = world.units.clone();
+        let (keeper, _) = world.account(Role::ProvinceAdmin, &u.p, "qt.giu");
+        let (leaving, leaving_id) = world.account(Role::ProvinceAdmin, &u.p, "qt.roi");
+        let body = json!({"role": "province_admin", "unit": u.p, "display_name": "Người mới", "valid_hours": 720});
+        let (status, invitation) = world.call("POST", "/invitations", Some(&leaving), Some(body));
+        assert_eq!(status, StatusCode::CREATED, "{backend}: {invitation}");
+        let token = str_of(&invitation["token"]);
+        assert_eq!(world.call("GET", &format!("/invitations/{token}"), None, None).0, StatusCode::OK);
+
+        let (status, _) = world.call("POST", &format!("/accounts/{leaving_id}/revoke"), Some(&keeper), None);
+        assert_eq!(status, StatusCode::OK, "{backend}");
+        let before = world.snapshot();
+        assert_eq!(world.call("GET", &format!("/invitations/{token}"), None, None).0, StatusCode::NOT_FOUND);
+        let accept = json!({"username": "qt.quay.lai", "password": PASSWORD});
+        let (status, body) = world.call("POST", &format!("/invitations/{token}/accept"), None, Some(accept.clone()));
+        assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: {body}");
+        assert!(world.snapshot() == before, "{backend}: a refused acceptance changed the store");
+
+        // Restored, its links work again (they were never used).
+        let (status, _) = world.call("POST", &format!("/accounts/{leaving_id}/restore"), Some(&keeper), None);
+        assert_eq!(status, StatusCode::OK, "{backend}");
+        let (status, body) = world.call("POST", &format!("/invitations/{token}/accept"), None, Some(accept));
+        assert_eq!(status, StatusCode::CREATED, "{backend}: {body}");
+    }
+}
+
 #[test]
 fn issue_14_a_revoked_account_cannot_sign_in_until_restored() {
     for (backend, store) in backends() {

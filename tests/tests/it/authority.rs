@@ -81,6 +81,9 @@ enum Kind {
     Detach,
     /// A field edit whose base names both values of a conflict.
     Resolve,
+    /// A field edit saying which unit the record leaves (`moved_from`): a move when it
+    /// names another unit.
+    Move,
     Submit,
     Return,
     Approve,
@@ -90,7 +93,9 @@ enum Kind {
 
 /// The expected answer of each cell: `ok` accepted; `403` the whole push refused
 /// (`forbidden`) because the operation names a unit outside the caller's rights;
-/// `forbidden`, `invalid_operation`: that operation rejected with this code. Columns:
+/// `forbidden`, `invalid_operation`: that operation rejected with this code (the first
+/// when the record lies outside the caller's scope, the second when the operation names
+/// another unit than the record's without being a move). Columns:
 /// own hamlet, other hamlet, other commune, other province, each naming the record's
 /// unit then the caller's.
 const MATRIX: &[(Role, Kind, [&str; 8])] = &[
@@ -100,18 +105,41 @@ const MATRIX: &[(Role, Kind, [&str; 8])] = &[
     (Role::Collaborator, Kind::Attach, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
     (Role::Collaborator, Kind::Detach, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
     (Role::Collaborator, Kind::Resolve, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
+    (Role::Collaborator, Kind::Move, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
     (Role::Collaborator, Kind::Submit, ["ok", "ok", "403", "forbidden", "403", "forbidden", "403", "forbidden"]),
     (Role::Collaborator, Kind::Return, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Collaborator, Kind::Approve, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Collaborator, Kind::Recognise, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Collaborator, Kind::Reopen, ["403", "403", "403", "403", "403", "403", "403", "403"]),
-    // Commune C's officer: writes anywhere in C; naming C moves a hamlet's record to
-    // the commune (both ends are its own), a workflow step must name the record's unit.
-    (Role::CommuneOfficer, Kind::SetFields, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneOfficer, Kind::SetScore, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneOfficer, Kind::Attach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneOfficer, Kind::Detach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneOfficer, Kind::Resolve, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    // Commune C's officer: writes anywhere in C. Naming C for a hamlet's record is a
+    // move, taken only as one (`moved_from`, both ends its own); anything else naming
+    // another unit than the record's is refused, a workflow step included.
+    (
+        Role::CommuneOfficer,
+        Kind::SetFields,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneOfficer,
+        Kind::SetScore,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneOfficer,
+        Kind::Attach,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneOfficer,
+        Kind::Detach,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneOfficer,
+        Kind::Resolve,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (Role::CommuneOfficer, Kind::Move, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
     (
         Role::CommuneOfficer,
         Kind::Submit,
@@ -122,11 +150,32 @@ const MATRIX: &[(Role, Kind, [&str; 8])] = &[
     (Role::CommuneOfficer, Kind::Recognise, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::CommuneOfficer, Kind::Reopen, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     // Commune C's approver: as the officer, and reviews in C.
-    (Role::CommuneApprover, Kind::SetFields, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneApprover, Kind::SetScore, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneApprover, Kind::Attach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneApprover, Kind::Detach, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
-    (Role::CommuneApprover, Kind::Resolve, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
+    (
+        Role::CommuneApprover,
+        Kind::SetFields,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::SetScore,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::Attach,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::Detach,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (
+        Role::CommuneApprover,
+        Kind::Resolve,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
+    ),
+    (Role::CommuneApprover, Kind::Move, ["ok", "ok", "ok", "ok", "403", "forbidden", "403", "forbidden"]),
     (
         Role::CommuneApprover,
         Kind::Submit,
@@ -153,12 +202,33 @@ const MATRIX: &[(Role, Kind, [&str; 8])] = &[
         ["ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden", "403", "forbidden"],
     ),
     // Province P's administrator: everything in P; naming P moves a record to the
-    // province's own records.
-    (Role::ProvinceAdmin, Kind::SetFields, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
-    (Role::ProvinceAdmin, Kind::SetScore, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
-    (Role::ProvinceAdmin, Kind::Attach, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
-    (Role::ProvinceAdmin, Kind::Detach, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
-    (Role::ProvinceAdmin, Kind::Resolve, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
+    // province's own records, as an explicit move only.
+    (
+        Role::ProvinceAdmin,
+        Kind::SetFields,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::SetScore,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::Attach,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::Detach,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (
+        Role::ProvinceAdmin,
+        Kind::Resolve,
+        ["ok", "invalid_operation", "ok", "invalid_operation", "ok", "invalid_operation", "403", "forbidden"],
+    ),
+    (Role::ProvinceAdmin, Kind::Move, ["ok", "ok", "ok", "ok", "ok", "ok", "403", "forbidden"]),
     (
         Role::ProvinceAdmin,
         Kind::Submit,
@@ -190,6 +260,7 @@ const MATRIX: &[(Role, Kind, [&str; 8])] = &[
     (Role::Viewer, Kind::Attach, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Viewer, Kind::Detach, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Viewer, Kind::Resolve, ["403", "403", "403", "403", "403", "403", "403", "403"]),
+    (Role::Viewer, Kind::Move, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Viewer, Kind::Submit, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Viewer, Kind::Return, ["403", "403", "403", "403", "403", "403", "403", "403"]),
     (Role::Viewer, Kind::Approve, ["403", "403", "403", "403", "403", "403", "403", "403"]),
@@ -466,7 +537,7 @@ fn cell(world: &World, kind: Kind, id: &str, unit: &str, named: &str, device: &s
     let evaluation = RecordId { kind: RecordKind::Evaluation, id: id.to_string() };
     let seeder = "may-seed";
     let (record, seed): (RecordId, Vec<Operation>) = match kind {
-        Kind::SetFields => {
+        Kind::SetFields | Kind::Move => {
             (household.clone(), vec![op(seeder, unit, &household, set(&[("ten_chu_ho", json!("Lê Văn An"))]))])
         }
         Kind::Resolve => (
@@ -499,6 +570,7 @@ fn cell(world: &World, kind: Kind, id: &str, unit: &str, named: &str, device: &s
     world.seed(&seed);
     let body = match kind {
         Kind::SetFields => set(&[("so_thanh_vien", json!(4))]),
+        Kind::Move => set(&[(hoctap_shared::protocol::MOVED_FROM_FIELD, json!(unit)), ("so_thanh_vien", json!(5))]),
         Kind::Resolve => OpBody::SetFields {
             fields: vec![FieldEdit {
                 field: "dia_chi".into(),
@@ -565,6 +637,7 @@ fn matrix_every_role_every_operation_every_place_and_naming() {
         Kind::Attach,
         Kind::Detach,
         Kind::Resolve,
+        Kind::Move,
         Kind::Submit,
         Kind::Return,
         Kind::Approve,
@@ -637,7 +710,9 @@ fn regression_14_another_hamlets_record_under_ones_own_hamlet() {
         let body = OpBody::SetScore { indicator: indicator.clone(), answer, base: score_ops(&seed, &indicator) };
         let (status, reply) = world.push(Role::Collaborator, vec![stamped("may-a", &u.a, &record, body, wall)]);
         assert_eq!(answer_of(status, &reply), "forbidden", "{reply}");
-        assert!(reply["rejected"][0]["message"].as_str().is_some_and(|m| m.contains("Thôn Bình")), "{reply}");
+        // Where the record is stays unsaid to someone who may not read it.
+        let message = reply["rejected"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("ngoài phạm vi") && !message.contains("Bình"), "{reply}");
     }
     assert_eq!(world.digest(), before);
     assert_eq!(world.view(&record).unit, u.b, "the record stays in hamlet B");
@@ -901,4 +976,75 @@ fn regression_14_attaching_a_file_of_another_hamlet_by_its_hash() {
     let (status, reply) = world.push(Role::Collaborator, vec![op("may-a", &u.a, &mine, attach(&world.photo))]);
     assert_eq!(answer_of(status, &reply), "ok", "{reply}");
     assert_eq!(world.call("GET", &uri, Some(&token), None).0, StatusCode::OK);
+}
+
+/// A move is explicit, and a device that has not seen it cannot undo it or file the
+/// record's data under the unit it left (the review of issue 14: an older operation
+/// naming another unit did not move the record but was pulled by that unit).
+#[test]
+fn regression_14_moves_are_explicit_and_stale_devices_cannot_undo_them() {
+    let world = World::new();
+    let u = world.units.clone();
+    let moved_from = hoctap_shared::protocol::MOVED_FROM_FIELD;
+    let record = RecordId { kind: RecordKind::Household, id: "ho-chuyen-thon".into() };
+    let created = op("may-a", &u.a, &record, set(&[("ten_chu_ho", json!("Đinh Văn Chuyển"))]));
+    world.seed(std::slice::from_ref(&created));
+    // Naming hamlet B without saying it is a move, or saying it leaves the wrong unit.
+    for body in [set(&[("dia_chi", json!("Xóm 3"))]), set(&[(moved_from, json!(u.b)), ("dia_chi", json!("Xóm 3"))])] {
+        let response = world.push_as(Role::CommuneOfficer, &[op("may-xa", &u.b, &record, body)]);
+        assert_eq!(response.rejected.first().map(|r| r.code.as_str()), Some("invalid_operation"), "{response:?}");
+    }
+    assert_eq!(world.view(&record).unit, u.a);
+    // The commune officer moves it, saying where from.
+    let moving = op("may-xa", &u.b, &record, set(&[(moved_from, json!(u.a))]));
+    assert_eq!(world.push_as(Role::CommuneOfficer, std::slice::from_ref(&moving)).rejected, []);
+    assert_eq!(world.view(&record).unit, u.b);
+    // A device that has not seen the move: an edit naming hamlet A, with an older or a
+    // later clock, is refused: the record stays in B and nothing of it reaches A.
+    let before = world.digest();
+    for wall in [moving.hlc.wall_ms - 1, NOW] {
+        let stale = stamped("may-xa-2", &u.a, &record, set(&[("dia_chi", json!("Xóm 1"))]), wall);
+        let response = world.push_as(Role::CommuneOfficer, &[stale]);
+        assert_eq!(response.rejected.first().map(|r| r.code.as_str()), Some("invalid_operation"), "{response:?}");
+        assert!(response.rejected[0].message.contains("hãy đồng bộ"), "{response:?}");
+    }
+    // A move stamped before the record's last operation would not take effect.
+    let late_move = stamped("may-xa-2", &u.a, &record, set(&[(moved_from, json!(u.b))]), moving.hlc.wall_ms - 1);
+    assert_eq!(world.push_as(Role::CommuneOfficer, &[late_move]).rejected.len(), 1);
+    assert_eq!(world.digest(), before);
+    // Hamlet A's officer no longer reaches it; hamlet B's does.
+    let edit = |unit: &str| op("may-thon", unit, &record, set(&[("so_thanh_vien", json!(3))]));
+    assert_eq!(world.push_as(Role::Collaborator, &[edit(&u.a)]).rejected[0].code, "forbidden");
+    let (status, page) = world.call("GET", "/sync/pull?limit=1000", Some(&world.tokens[&Role::Collaborator]), None);
+    assert_eq!(status, StatusCode::OK);
+    let pulled: Vec<Operation> = serde_json::from_value(page["ops"].clone()).expect("ops");
+    assert!(pulled.iter().filter(|o| o.record == record).all(|o| o.id == created.id), "A sees only what it wrote");
+}
+
+/// Bad input through sync is refused early (the review of issue 14): ids that would
+/// break the log's keys, clocks at the ends of the range, scores for indicators the
+/// evaluation's set does not have.
+#[test]
+fn regression_14_bad_operations_through_sync_are_bounded() {
+    let world = World::new();
+    let u = world.units.clone();
+    let evaluation = RecordId { kind: RecordKind::Evaluation, id: "gioi-han".into() };
+    world.seed(&scored_evaluation("may-a", &u.a, &evaluation, true));
+    let before = world.digest();
+    let refused = |op: Operation| {
+        let response = world.push_as(Role::Collaborator, &[op]);
+        assert_eq!(response.rejected.len(), 1, "{response:?}");
+        response.rejected[0].code.clone()
+    };
+    for id in ["gioi-han\u{0}x", "có dấu", &"x".repeat(101)] {
+        let record = RecordId { kind: RecordKind::Evaluation, id: id.to_string() };
+        assert_eq!(refused(op("may-a", &u.a, &record, set(&[("year", json!(2026))]))), "invalid_operation");
+    }
+    assert_eq!(refused(op("may-a\u{0}", &u.a, &evaluation, set(&[("year", json!(2026))]))), "invalid_operation");
+    for wall in [i64::MAX, i64::MIN] {
+        assert_eq!(refused(stamped("may-a", &u.a, &evaluation, set(&[("year", json!(2026))]), wall)), "clock_skew");
+    }
+    let unknown = OpBody::SetScore { indicator: "99.9".into(), answer: Answer::Met(true), base: vec![] };
+    assert_eq!(refused(op("may-a", &u.a, &evaluation, unknown)), "invalid_operation");
+    assert_eq!(world.digest(), before);
 }
