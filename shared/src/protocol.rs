@@ -59,6 +59,36 @@ impl fmt::Display for RecordId {
     }
 }
 
+/// The longest record id the server accepts; ids are 1 to this many characters of
+/// `A-Z a-z 0-9 . _ : -`.
+pub const MAX_RECORD_ID_CHARS: usize = 100;
+
+/// The id of the evaluation of `subject` under the criteria set `set` for `year`
+/// (một phiếu cho mỗi đối tượng, bộ tiêu chí và năm). Every device computes the same id,
+/// so two devices that start the same evaluation offline write one record: their
+/// fields agree, and differing scores become that record's conflict.
+///
+/// The id reads `<set>:<year>:<subject kind>:<subject id>` (`cdht-244-2022:2026:person:
+/// 0193…`); a set id holds no `:` so the parts are unambiguous. When that would not be
+/// a valid record id (too long, or a character the server refuses), it is `x.` and 32
+/// hex digits of two FNV-1a hashes of that text (a set id holds no `.`, so the two forms
+/// never meet).
+pub fn evaluation_id(subject: &RecordId, set: &str, year: i32) -> String {
+    let readable = format!("{set}:{year}:{subject}");
+    let set_ok = !set.is_empty() && set.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let id_ok = readable.len() <= MAX_RECORD_ID_CHARS
+        && readable.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'));
+    if set_ok && id_ok {
+        return readable;
+    }
+    let fnv = |bytes: &mut dyn Iterator<Item = u8>, basis: u64| {
+        bytes.fold(basis, |hash, b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    };
+    let forward = fnv(&mut readable.bytes(), 0xcbf2_9ce4_8422_2325);
+    let backward = fnv(&mut readable.bytes().rev(), 0x6c62_272e_07bb_0142);
+    format!("x.{forward:016x}{backward:016x}")
+}
+
 /// One thing an officer did, recorded on a device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -193,4 +223,60 @@ pub struct PullResponse {
     pub cursor: u64,
     /// Whether more pages follow.
     pub more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{evaluation_id, RecordId, RecordKind, MAX_RECORD_ID_CHARS};
+
+    #[track_caller]
+    fn check(kind: RecordKind, subject: &str, set: &str, year: i32, expect: &str) {
+        let subject = RecordId { kind, id: subject.to_string() };
+        let id = evaluation_id(&subject, set, year);
+        assert_eq!(id, expect);
+        // Always an id the server accepts, and the same on every call.
+        assert!((1..=MAX_RECORD_ID_CHARS).contains(&id.len()), "{id}");
+        assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-')), "{id}");
+        assert_eq!(evaluation_id(&subject, set, year), id);
+    }
+
+    #[test]
+    fn an_evaluation_id_is_its_set_year_and_subject() {
+        let uuid = "0193b4c2-8001-7000-8000-0000000000a1";
+        check(
+            RecordKind::Person,
+            uuid,
+            "cdht-244-2022",
+            2026,
+            "cdht-244-2022:2026:person:0193b4c2-8001-7000-8000-0000000000a1",
+        );
+        check(
+            RecordKind::Household,
+            uuid,
+            "gdht-244-2022",
+            2025,
+            "gdht-244-2022:2025:household:0193b4c2-8001-7000-8000-0000000000a1",
+        );
+        check(RecordKind::Hamlet, "thon-1", "cdht-244-2022", 2026, "cdht-244-2022:2026:hamlet:thon-1");
+        // Too long, or not an id the server accepts: a hash of the same text.
+        check(RecordKind::Person, &"a".repeat(90), "cdht-244-2022", 2026, "x.b7ed68bef989683fb1d4243e093f3184");
+        check(RecordKind::Person, "người", "cdht-244-2022", 2026, "x.19ac0679df35d75e1305d13a4e47f227");
+        check(RecordKind::Person, uuid, "Bộ:1", 2026, "x.4d915c53504415145b8ec2f23003ec01");
+    }
+
+    #[test]
+    fn evaluation_ids_differ_by_set_year_and_subject() {
+        let p = |kind, id: &str| RecordId { kind, id: id.to_string() };
+        let ids = [
+            evaluation_id(&p(RecordKind::Person, "a"), "cdht-244-2022", 2026),
+            evaluation_id(&p(RecordKind::Person, "a"), "cdht-244-2022", 2025),
+            evaluation_id(&p(RecordKind::Person, "a"), "gdht-244-2022", 2026),
+            evaluation_id(&p(RecordKind::Person, "b"), "cdht-244-2022", 2026),
+            evaluation_id(&p(RecordKind::Household, "a"), "cdht-244-2022", 2026),
+            evaluation_id(&p(RecordKind::Person, &"a".repeat(90)), "cdht-244-2022", 2026),
+            evaluation_id(&p(RecordKind::Person, &"a".repeat(91)), "cdht-244-2022", 2026),
+        ];
+        let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len(), "{ids:?}");
+    }
 }
