@@ -18,9 +18,11 @@
 //! titles recognised there are passed to the hamlets' parts as outside titles, and a
 //! part counted with other outside titles than the current ones is counted again. The
 //! sum of parts equals counting all their records at once as long as no part's people
-//! refer to a household, or its evaluations recognise a subject, held by another part
-//! in the same scope; each part lists those records, and when one is found in scope the
-//! scope is counted from its records directly (exact, only slower).
+//! refer to a household, or its evaluations count a subject, held by another part in
+//! the same scope, and no two parts count evaluations of one subject held by neither
+//! (a subject counts once per set and year); each part lists those records, and when
+//! one is found in scope the scope is counted from its records directly (exact, only
+//! slower).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -144,6 +146,7 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str) -> Resul
 /// definitions): figures counted under other rules are counted again.
 pub fn rules_fingerprint(catalog: &Catalog) -> String {
     let mut hash = Sha256::new();
+    hash.update(consolidation::COUNTING_RULES.to_le_bytes());
     hash.update(serde_json::to_vec(&catalog.definitions).unwrap_or_default());
     for set in &catalog.criteria {
         hash.update(serde_json::to_vec(set).unwrap_or_default());
@@ -697,11 +700,21 @@ fn count_parts(
     Ok((0..parts.len()).filter_map(|i| by_worker[i % workers].next()).collect())
 }
 
-/// Whether a part's people refer to a household, or its evaluations recognise a subject,
-/// held by another part in scope (the sum of the parts would then differ from counting
-/// their records together). Clans, agencies and hamlet records are not such records:
-/// their titles reach other parts as outside titles.
+/// Whether a part's people refer to a household, or its evaluations count a subject,
+/// held by another part in scope, or two parts count evaluations of one subject they
+/// both do not hold (the sum of the parts would then differ from counting their
+/// records together: a title, or a subject evaluated twice for one set and year).
+/// Clans, agencies and hamlet records are not such references: their titles reach
+/// other parts as outside titles.
 fn crosses_parts(state: &AppState, under: &BTreeMap<String, u64>, counted: &[Arc<Part>]) -> Result<bool, StoreError> {
+    let mut evaluated: BTreeSet<&RecordId> = BTreeSet::new();
+    for part in counted {
+        for subject in &part.outside_subjects {
+            if !evaluated.insert(subject) {
+                return Ok(true);
+            }
+        }
+    }
     let mut checked: BTreeSet<&RecordId> = BTreeSet::new();
     for part in counted {
         let references = part

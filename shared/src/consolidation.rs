@@ -3,7 +3,9 @@
 //! model and result, and the list of recognised subjects.
 //!
 //! A title counts for a year when an evaluation of that year reached the `recognised`
-//! status (a decision was issued). Records carry their facts in fields; the names are
+//! status (a decision was issued). An evaluation with no score that was never
+//! recognised is not counted, and a subject with several evaluations under one set for
+//! one year counts once, by the one [`preferred_evaluation`] picks. Records carry their facts in fields; the names are
 //! documented in `docs/api.md` (`birth_year`, `digital_skill`, `household`, `clan`,
 //! `unit_member`, `member_of`, …).
 
@@ -16,6 +18,10 @@ use crate::indicators::{roll_up, Definitions, DigitalSkill, Flag, PersonFacts, S
 use crate::merge::{RecordView, Status, SCORE_FIELD_PREFIX};
 use crate::protocol::{Decision, RecordId, RecordKind};
 use crate::scoring::{self, Answer, Evaluation};
+
+/// The version of the counting rules in this file. Figures kept by a server are
+/// counted again when it changes (as when a criteria set or a ratio does).
+pub const COUNTING_RULES: u32 = 2;
 
 /// What an evaluation record says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +63,37 @@ pub fn evaluation_of(view: &RecordView, set: &str) -> Evaluation {
         .collect();
     let context = view.value("context").and_then(|c| serde_json::from_value(c.clone()).ok()).unwrap_or_default();
     Evaluation { set: set.to_string(), context, scores }
+}
+
+/// How many indicators of an evaluation record hold a score (agreed or in conflict).
+pub fn score_count(view: &RecordView) -> usize {
+    view.fields
+        .iter()
+        .filter(|(field, f)| field.starts_with(SCORE_FIELD_PREFIX) && (f.value.is_some() || !f.candidates.is_empty()))
+        .count()
+}
+
+/// How far an evaluation went: recognised, then approved, submitted, returned, draft.
+fn advance(status: Status) -> u8 {
+    match status {
+        Status::Recognised => 4,
+        Status::Approved => 3,
+        Status::Submitted => 2,
+        Status::Returned => 1,
+        Status::Draft => 0,
+    }
+}
+
+/// Of several evaluations of one subject under one set for one year (made before ids
+/// were derived from the three, or by hand), the one that counts: the most advanced,
+/// then the one with more scores, then the smaller record id.
+pub fn preferred_evaluation<'a>(views: impl IntoIterator<Item = &'a RecordView>) -> Option<&'a RecordView> {
+    views.into_iter().min_by(|a, b| {
+        advance(b.status)
+            .cmp(&advance(a.status))
+            .then_with(|| score_count(b).cmp(&score_count(a)))
+            .then_with(|| a.record.cmp(&b.record))
+    })
 }
 
 /// One recognised subject of the year.
@@ -134,8 +171,9 @@ pub struct Part {
     /// Records referred to by the part's subjects that the part does not hold: counted
     /// as holding no title.
     pub outside_references: BTreeSet<RecordId>,
-    /// Subjects recognised by the part's evaluations that the part does not hold: their
-    /// titles count nowhere in the part.
+    /// Subjects of the part's counted evaluations that the part does not hold: their
+    /// titles count nowhere in the part, and another part may count an evaluation of
+    /// the same subject (one subject, set and year counts once).
     pub outside_subjects: BTreeSet<RecordId>,
     /// Titles the part's evaluations confer on clans, agencies and hamlets it holds:
     /// the titles other parts' people count as outside titles.
@@ -252,12 +290,34 @@ pub fn part(
     let mut recognised = Vec::new();
     let mut outside_subjects = BTreeSet::new();
     let mut outside_references = BTreeSet::new();
+    // The evaluations that count: not an empty draft, and one per subject and set.
+    let mut counted: Vec<(&RecordView, EvaluationFacts)> = Vec::new();
+    let mut by_subject: BTreeMap<(RecordId, String), Vec<&RecordView>> = BTreeMap::new();
     for view in views {
         let Some(facts) = evaluation_facts(view) else { continue };
-        if facts.year != year {
+        if facts.year != year || !set_model.contains_key(facts.set.as_str()) {
             continue;
         }
+        if view.status != Status::Recognised && score_count(view) == 0 {
+            continue;
+        }
+        match &facts.subject {
+            Some(subject) => by_subject.entry((subject.clone(), facts.set.clone())).or_default().push(view),
+            None => counted.push((view, facts)),
+        }
+    }
+    for evaluations in by_subject.into_values() {
+        if let Some(view) = preferred_evaluation(evaluations) {
+            counted.extend(evaluation_facts(view).map(|facts| (view, facts)));
+        }
+    }
+    counted.sort_by(|a, b| a.0.record.cmp(&b.0.record));
+    for (view, facts) in counted {
         let Some((model, set)) = set_model.get(facts.set.as_str()) else { continue };
+        // Another part may count an evaluation of a subject this part does not hold.
+        if let Some(subject) = facts.subject.as_ref().filter(|s| !by_id.contains_key(s)) {
+            outside_subjects.insert(subject.clone());
+        }
         let counts = own_models.entry(view.unit.clone()).or_default().entry(*model).or_default();
         counts.evaluated += 1;
         if view.status != Status::Draft {
@@ -269,13 +329,8 @@ pub fn part(
         if view.status == Status::Recognised {
             counts.recognised += 1;
             let Some(subject_id) = facts.subject.as_ref() else { continue };
-            match by_id.get(subject_id) {
-                Some(subject) => {
-                    titled.entry(&subject.record).or_default().insert(*model);
-                }
-                None => {
-                    outside_subjects.insert(subject_id.clone());
-                }
+            if let Some(subject) = by_id.get(subject_id) {
+                titled.entry(&subject.record).or_default().insert(*model);
             }
             let name = by_id.get(subject_id).and_then(|s| subject_name(s));
             recognised.push(RecognisedSubject {
@@ -408,4 +463,168 @@ fn chain(unit: &str, parent_of: &dyn Fn(&str) -> Option<String>) -> Vec<String> 
         out.push(parent);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::{part, RecordId, RecordKind, RecordView};
+    use crate::criteria::shipped;
+    use crate::date::Date;
+    use crate::hlc::Hlc;
+    use crate::indicators::{self, Settings};
+    use crate::merge;
+    use crate::protocol::{Decision, FieldEdit, OpBody, Operation, Transition};
+    use crate::scoring::Answer;
+
+    /// Views of the people `p1`, `p2` in `hamlet:h1` and of evaluations written as
+    /// `"<id> <subject> <set> <year> <status> <scores>"` (`-` for no subject).
+    fn views(evaluations: &[&str]) -> Vec<RecordView> {
+        let mut ms = 0;
+        let mut op = |record: &RecordId, body: OpBody| {
+            ms += 1;
+            Operation {
+                id: format!("o{ms}"),
+                device: "d".into(),
+                hlc: Hlc { wall_ms: ms, counter: 0, device: "d".into() },
+                record: record.clone(),
+                unit: "hamlet:h1".into(),
+                body,
+            }
+        };
+        let field = |field: &str, value: serde_json::Value| FieldEdit { field: field.into(), value, base: vec![] };
+        let mut out = Vec::new();
+        for person in ["p1", "p2"] {
+            let record = RecordId { kind: RecordKind::Person, id: person.into() };
+            let ops = [op(&record, OpBody::SetFields { fields: vec![field("name", person.into())] })];
+            out.push(merge::view(&record, &ops));
+        }
+        for line in evaluations {
+            let [id, subject, set, year, status, scores] = line.split(' ').collect::<Vec<_>>()[..] else {
+                panic!("bad case {line:?}")
+            };
+            let record = RecordId { kind: RecordKind::Evaluation, id: id.into() };
+            let mut fields = vec![field("set", set.into()), field("year", year.parse::<i64>().unwrap().into())];
+            if subject != "-" {
+                let subject = RecordId { kind: RecordKind::Person, id: subject.into() };
+                fields.push(field("subject", serde_json::to_value(subject).unwrap()));
+            }
+            let mut ops = vec![op(&record, OpBody::SetFields { fields })];
+            for i in 0..scores.parse::<usize>().unwrap() {
+                let body =
+                    OpBody::SetScore { indicator: format!("{}", i + 1), answer: Answer::Met(true), base: vec![] };
+                ops.push(op(&record, body));
+            }
+            let decision = Decision {
+                number: "1/QĐ-UBND".into(),
+                date: Date::new(2026, 12, 1).unwrap(),
+                authority: "UBND".into(),
+                override_reason: None,
+            };
+            let steps = match status {
+                "draft" => vec![],
+                "submitted" => vec![Transition::Submit],
+                "returned" => vec![Transition::Submit, Transition::Return { comment: "sửa".into() }],
+                "approved" => vec![Transition::Submit, Transition::Approve],
+                "recognised" => vec![Transition::Submit, Transition::Approve, Transition::Recognise { decision }],
+                _ => panic!("bad status {status:?}"),
+            };
+            for transition in steps {
+                ops.push(op(&record, OpBody::Transition { transition }));
+            }
+            out.push(merge::view(&record, &ops));
+        }
+        out
+    }
+
+    /// Counts the evaluations of 2026 and writes the citizen model's counts, the
+    /// evaluations of the recognised list and the subjects held outside the part.
+    #[track_caller]
+    fn check(evaluations: &[&str], expect: &str) {
+        let counted = part(
+            &views(evaluations),
+            2026,
+            &shipped::all(),
+            &indicators::shipped(),
+            &Settings::default(),
+            &|_| None,
+            &BTreeSet::new(),
+        );
+        let counts = counted
+            .models
+            .values()
+            .flat_map(|m| m.values())
+            .fold((0, 0, 0), |(e, s, r), c| (e + c.evaluated, s + c.submitted, r + c.recognised));
+        let recognised: Vec<&str> = counted.recognised.iter().map(|r| r.evaluation.id.as_str()).collect();
+        let outside: Vec<&str> = counted.outside_subjects.iter().map(|r| r.id.as_str()).collect();
+        let got = format!(
+            "evaluated {} submitted {} recognised {}; list {recognised:?}; outside {outside:?}",
+            counts.0, counts.1, counts.2
+        );
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn an_evaluation_without_scores_is_not_counted() {
+        check(&["e1 p1 cdht-244-2022 2026 draft 0"], "evaluated 0 submitted 0 recognised 0; list []; outside []");
+        check(&["e1 p1 cdht-244-2022 2026 submitted 0"], "evaluated 0 submitted 0 recognised 0; list []; outside []");
+        check(&["e1 p1 cdht-244-2022 2026 draft 1"], "evaluated 1 submitted 0 recognised 0; list []; outside []");
+        check(&["e1 - cdht-244-2022 2026 draft 2"], "evaluated 1 submitted 0 recognised 0; list []; outside []");
+        // A recognition was decided: it counts, scores or not.
+        check(
+            &["e1 p1 cdht-244-2022 2026 recognised 0"],
+            "evaluated 1 submitted 1 recognised 1; list [\"e1\"]; outside []",
+        );
+    }
+
+    #[test]
+    fn a_subject_counts_once_per_set_and_year_by_its_most_advanced_evaluation() {
+        // An empty duplicate beside a scored one.
+        check(
+            &["e1 p1 cdht-244-2022 2026 draft 3", "e2 p1 cdht-244-2022 2026 draft 0"],
+            "evaluated 1 submitted 0 recognised 0; list []; outside []",
+        );
+        // The most advanced wins, whatever its scores.
+        check(
+            &["e1 p1 cdht-244-2022 2026 draft 9", "e2 p1 cdht-244-2022 2026 submitted 1"],
+            "evaluated 1 submitted 1 recognised 0; list []; outside []",
+        );
+        check(
+            &[
+                "e1 p1 cdht-244-2022 2026 recognised 2",
+                "e2 p1 cdht-244-2022 2026 recognised 3",
+                "e3 p1 cdht-244-2022 2026 approved 5",
+            ],
+            "evaluated 1 submitted 1 recognised 1; list [\"e2\"]; outside []",
+        );
+        // Equal in status and scores: the smaller record id.
+        check(
+            &["e2 p1 cdht-244-2022 2026 recognised 1", "e1 p1 cdht-244-2022 2026 recognised 1"],
+            "evaluated 1 submitted 1 recognised 1; list [\"e1\"]; outside []",
+        );
+        // Other subjects, sets and years are other evaluations.
+        check(
+            &[
+                "e1 p1 cdht-244-2022 2026 submitted 1",
+                "e2 p2 cdht-244-2022 2026 submitted 1",
+                "e3 p1 cdht-244-2022 2025 submitted 1",
+                "e4 - cdht-244-2022 2026 draft 1",
+                "e5 - cdht-244-2022 2026 draft 1",
+            ],
+            "evaluated 4 submitted 2 recognised 0; list []; outside []",
+        );
+    }
+
+    #[test]
+    fn subjects_held_elsewhere_are_named_so_parts_with_duplicates_are_recounted() {
+        check(
+            &[
+                "e1 p9 cdht-244-2022 2026 draft 1",
+                "e2 p9 cdht-244-2022 2026 draft 2",
+                "e3 p8 cdht-244-2022 2026 draft 0",
+            ],
+            "evaluated 1 submitted 0 recognised 0; list []; outside [\"p9\"]",
+        );
+    }
 }

@@ -367,4 +367,24 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
         .expect("push");
     assert_eq!(response.accepted.len(), 1, "{:?}", response.rejected);
     check("after the person moved");
+    // Evaluations made twice for one subject, set and year (before their ids were derived
+    // from the three), counted once by parts as at once: two hamlets each evaluate a
+    // subject neither holds,
+    let stranger = record(RecordKind::Person, "khong-o-dau");
+    let mut both = recognised(&mut d, &format!("hamlet:{code}-th-1"), "dg-la-1", "cdht-244-2022", &stranger, 2026);
+    both.extend(recognised(&mut d, &format!("hamlet:{code}-th-2"), "dg-la-2", "cdht-244-2022", &stranger, 2026));
+    let response =
+        runtime.block_on(hoctap_server::sync::push(&state, &both, hoctap_server::sync::Pusher::Replay)).expect("push");
+    assert_eq!(response.accepted.len(), both.len(), "{:?}", response.rejected);
+    check("after evaluations of one subject in two hamlets");
+    // and a hamlet evaluates a subject another hamlet holds and evaluated.
+    let before = hoctap_server::figures::consolidation(&state, &province.id, 2026, false).expect("figures");
+    let newcomer = record(RecordKind::Person, &format!("{code}-th-1-moi"));
+    let twice = recognised(&mut d, &format!("hamlet:{code}-th-2"), "dg-lan-hai", "cdht-244-2022", &newcomer, 2026);
+    let response =
+        runtime.block_on(hoctap_server::sync::push(&state, &twice, hoctap_server::sync::Pusher::Replay)).expect("push");
+    assert_eq!(response.accepted.len(), twice.len(), "{:?}", response.rejected);
+    check("after a second evaluation in another hamlet");
+    let after = hoctap_server::figures::consolidation(&state, &province.id, 2026, false).expect("figures");
+    assert_eq!(after.units, before.units, "the second evaluation counts nothing more");
 }
