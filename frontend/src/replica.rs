@@ -6,10 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hoctap_shared::consolidation::{evaluation_facts, evaluation_of, subject_name};
+use hoctap_shared::consolidation::{evaluation_facts, evaluation_of, preferred_evaluation, subject_name};
 use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::merge::{self, RecordView, Status};
-use hoctap_shared::protocol::{Operation, RecordId, RecordKind, Rejection};
+use hoctap_shared::protocol::{evaluation_id, Operation, RecordId, RecordKind, Rejection};
 use hoctap_shared::scoring::{self, Outcome};
 use hoctap_shared::text;
 
@@ -261,6 +261,28 @@ impl Replica {
     }
 }
 
+/// What "Bắt đầu đánh giá" does for a subject, a criteria set and a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// Opens the evaluation the device knows (the one that counts, if there are several).
+    Open(RecordId),
+    /// Writes a new evaluation under the id every device computes for the three, so two
+    /// devices starting it offline write one record.
+    Create(RecordId),
+}
+
+/// One evaluation per subject, set and year: the existing one, else a new one.
+pub fn start_evaluation(replica: &Replica, subject: &RecordId, set: &str, year: i32) -> Start {
+    let existing = replica
+        .evaluations_of(subject)
+        .into_iter()
+        .filter(|v| evaluation_facts(v).is_some_and(|f| f.set == set && f.year == year));
+    match preferred_evaluation(existing) {
+        Some(view) => Start::Open(view.record.clone()),
+        None => Start::Create(RecordId { kind: RecordKind::Evaluation, id: evaluation_id(subject, set, year) }),
+    }
+}
+
 /// The name a record is known by: a person's or clan's `name`, the household head's
 /// name, a unit's or hamlet's name.
 pub fn display_name(view: &RecordView) -> String {
@@ -431,5 +453,51 @@ mod tests {
         replica.insert(vec![facts("o2", 2, &p2, &["o1"])]);
         assert!(replica.evaluations_of(&p1).is_empty());
         assert_eq!(replica.evaluations_of(&p2).len(), 1);
+    }
+
+    #[test]
+    fn starting_an_evaluation_opens_the_one_of_that_set_and_year() {
+        let (p1, p2) = (rid(RecordKind::Person, "p1"), rid(RecordKind::Person, "p2"));
+        let evaluation = |id: &str, ms: i64, subject: &RecordId, set: &str, year: i64| {
+            let fields = vec![
+                FieldEdit { field: "set".into(), value: set.into(), base: vec![] },
+                FieldEdit { field: "year".into(), value: year.into(), base: vec![] },
+                FieldEdit { field: "subject".into(), value: serde_json::to_value(subject).unwrap(), base: vec![] },
+            ];
+            op(&format!("o{ms}"), "d", ms, rid(RecordKind::Evaluation, id), OpBody::SetFields { fields })
+        };
+        let new = |subject: &RecordId, set: &str, year: i32| {
+            Start::Create(rid(RecordKind::Evaluation, &evaluation_id(subject, set, year)))
+        };
+        let mut replica = Replica::default();
+        let set = "cdht-244-2022";
+        // Nothing known: a new evaluation under the id of subject, set and year.
+        assert_eq!(start_evaluation(&replica, &p1, set, 2026), new(&p1, set, 2026));
+        assert_eq!(
+            start_evaluation(&replica, &p1, set, 2026),
+            Start::Create(rid(RecordKind::Evaluation, "cdht-244-2022:2026:person:p1"))
+        );
+        // Once started (with that id, or an older random one), it opens.
+        let id = evaluation_id(&p1, set, 2026);
+        replica.add_local(vec![evaluation(&id, 1, &p1, set, 2026)]);
+        assert_eq!(start_evaluation(&replica, &p1, set, 2026), Start::Open(rid(RecordKind::Evaluation, &id)));
+        replica.insert(vec![evaluation("old", 2, &p2, set, 2026)]);
+        assert_eq!(start_evaluation(&replica, &p2, set, 2026), Start::Open(rid(RecordKind::Evaluation, "old")));
+        // Another year, set or subject is another evaluation.
+        assert_eq!(start_evaluation(&replica, &p1, set, 2025), new(&p1, set, 2025));
+        assert_eq!(start_evaluation(&replica, &p1, "gdht-448-2016", 2026), new(&p1, "gdht-448-2016", 2026));
+        // Duplicates made before: the most advanced opens.
+        replica.insert(vec![
+            evaluation("a-draft", 3, &p2, set, 2026),
+            evaluation("b-sent", 4, &p2, set, 2026),
+            op(
+                "o5",
+                "d",
+                5,
+                rid(RecordKind::Evaluation, "b-sent"),
+                OpBody::Transition { transition: Transition::Submit },
+            ),
+        ]);
+        assert_eq!(start_evaluation(&replica, &p2, set, 2026), Start::Open(rid(RecordKind::Evaluation, "b-sent")));
     }
 }

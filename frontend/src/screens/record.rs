@@ -14,7 +14,7 @@ use crate::evaluation::decision_words;
 use crate::page::{self, Route};
 use crate::recognition::override_note;
 use crate::records::{self, as_text, fields, kind_title, model_of, Input};
-use crate::replica::{display_name, outcome, search};
+use crate::replica::{display_name, outcome, search, start_evaluation, Start};
 use crate::storage;
 
 #[derive(Properties, PartialEq)]
@@ -207,10 +207,14 @@ pub fn record_screen(props: &RecordProps) -> Html {
                 return;
             };
             let set = (*chosen_set).clone();
+            // One evaluation per subject, set and year: open the one the device knows.
+            let record = match start_evaluation(&ctx.model.replica.borrow(), &subject, &set, y) {
+                Start::Open(record) => return page::go(&Route::Evaluation(record.id)),
+                Start::Create(record) => record,
+            };
             let (ctx, error, subject, unit) = (ctx.clone(), error.clone(), subject.clone(), unit.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
-                    let record = RecordId { kind: RecordKind::Evaluation, id: storage::new_id()? };
                     let fields = vec![
                         FieldEdit { field: "set".into(), value: set.into(), base: vec![] },
                         FieldEdit { field: "year".into(), value: y.into(), base: vec![] },
