@@ -462,7 +462,11 @@ mod tests {
             let fields = vec![
                 FieldEdit { field: "set".into(), value: set.into(), base: vec![] },
                 FieldEdit { field: "year".into(), value: year.into(), base: vec![] },
-                FieldEdit { field: "subject".into(), value: serde_json::to_value(subject).unwrap(), base: vec![] },
+                FieldEdit {
+                    field: "subject".into(),
+                    value: serde_json::to_value(subject).expect("json"),
+                    base: vec![],
+                },
             ];
             op(&format!("o{ms}"), "d", ms, rid(RecordKind::Evaluation, id), OpBody::SetFields { fields })
         };

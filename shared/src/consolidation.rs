@@ -505,20 +505,20 @@ mod tests {
                 panic!("bad case {line:?}")
             };
             let record = RecordId { kind: RecordKind::Evaluation, id: id.into() };
-            let mut fields = vec![field("set", set.into()), field("year", year.parse::<i64>().unwrap().into())];
+            let mut fields = vec![field("set", set.into()), field("year", year.parse::<i64>().expect("year").into())];
             if subject != "-" {
                 let subject = RecordId { kind: RecordKind::Person, id: subject.into() };
-                fields.push(field("subject", serde_json::to_value(subject).unwrap()));
+                fields.push(field("subject", serde_json::to_value(subject).expect("json")));
             }
             let mut ops = vec![op(&record, OpBody::SetFields { fields })];
-            for i in 0..scores.parse::<usize>().unwrap() {
+            for i in 0..scores.parse::<usize>().expect("scores") {
                 let body =
                     OpBody::SetScore { indicator: format!("{}", i + 1), answer: Answer::Met(true), base: vec![] };
                 ops.push(op(&record, body));
             }
             let decision = Decision {
                 number: "1/QĐ-UBND".into(),
-                date: Date::new(2026, 12, 1).unwrap(),
+                date: Date::new(2026, 12, 1).expect("date"),
                 authority: "UBND".into(),
                 override_reason: None,
             };
