@@ -81,6 +81,9 @@ export async function addRecord(page, base, kind, fields) {
 export async function startEvaluation(page) {
   await page.getByRole("button", { name: "Bắt đầu đánh giá" }).click();
   await page.waitForURL(/#danh-gia\//);
+  // The address changes before the form is drawn: wait for it, so the next step finds
+  // its inputs on a loaded machine too.
+  await page.getByRole("button", { name: "Lưu trên máy" }).waitFor();
   return page.url().split("/").pop();
 }
 
