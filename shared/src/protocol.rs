@@ -63,6 +63,16 @@ impl fmt::Display for RecordId {
 /// `A-Z a-z 0-9 . _ : -`.
 pub const MAX_RECORD_ID_CHARS: usize = 100;
 
+/// Whether an id (of an operation, a device or a record) is one the server accepts:
+/// 1 to [`MAX_RECORD_ID_CHARS`] characters of `A-Z a-z 0-9 . _ : -`, what devices mint.
+/// Ids are keys of the log's indexes; anything else (a NUL byte would make one record's
+/// keys a prefix of another's) is refused.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_RECORD_ID_CHARS
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
+}
+
 /// The id of the evaluation of `subject` under the criteria set `set` for `year`
 /// (một phiếu cho mỗi đối tượng, bộ tiêu chí và năm). Every device computes the same id,
 /// so two devices that start the same evaluation offline write one record: their
@@ -76,9 +86,7 @@ pub const MAX_RECORD_ID_CHARS: usize = 100;
 pub fn evaluation_id(subject: &RecordId, set: &str, year: i32) -> String {
     let readable = format!("{set}:{year}:{subject}");
     let set_ok = !set.is_empty() && set.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    let id_ok = readable.len() <= MAX_RECORD_ID_CHARS
-        && readable.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'));
-    if set_ok && id_ok {
+    if set_ok && is_valid_id(&readable) {
         return readable;
     }
     let fnv = |bytes: &mut dyn Iterator<Item = u8>, basis: u64| {

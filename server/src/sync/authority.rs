@@ -11,7 +11,7 @@ use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
 use hoctap_shared::date::Date;
 use hoctap_shared::merge::{RecordView, Status};
-use hoctap_shared::protocol::{OpBody, Operation, Transition, MOVED_FROM_FIELD};
+use hoctap_shared::protocol::{is_valid_id, OpBody, Operation, Transition, MAX_RECORD_ID_CHARS, MOVED_FROM_FIELD};
 use hoctap_shared::scoring;
 
 use crate::store::StoreError;
@@ -142,24 +142,16 @@ fn historic(state: &AppState, unit: &str) -> Result<bool, StoreError> {
     Ok(false)
 }
 
-/// The longest id of an operation, a device or a record.
-pub const MAX_ID_CHARS: usize = 100;
-
-/// Ids are keys of the log's indexes, so they are kept to what a device mints (UUIDs):
-/// letters, digits, `.`, `_`, `:` and `-`, at most [`MAX_ID_CHARS`]. Anything else (a NUL
-/// byte would make one record's keys a prefix of another's) is refused.
+/// Ids outside [`is_valid_id`] (what devices mint) would break the log's keys.
 fn ids(op: &Operation) -> Option<Refusal> {
-    let fine = |id: &str| {
-        id.len() <= MAX_ID_CHARS && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
-    };
-    if [op.id.as_str(), op.device.as_str(), op.record.id.as_str()].into_iter().all(fine) {
+    if [op.id.as_str(), op.device.as_str(), op.record.id.as_str()].into_iter().all(is_valid_id) {
         return None;
     }
     Some((
         "invalid_operation",
         format!(
             "Mã thao tác, mã thiết bị hoặc mã hồ sơ không hợp lệ (chỉ gồm chữ không dấu, chữ số và . _ : -, tối đa \
-             {MAX_ID_CHARS} ký tự)"
+             {MAX_RECORD_ID_CHARS} ký tự)"
         ),
     ))
 }
