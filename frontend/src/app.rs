@@ -432,3 +432,9 @@ pub fn datetime_vi(ms: f64) -> String {
 pub fn this_year() -> i32 {
     js_sys::Date::new_0().get_full_year() as i32
 }
+
+/// The current year in Vietnam by the server's clock when the device's is known to be
+/// wrong (see [`crate::clock::ClockNotice::trusted_now`]), else by the device's.
+pub fn trusted_year(clock: &ClockNotice) -> i32 {
+    hoctap_shared::date::Date::in_vietnam(clock.trusted_now(js_sys::Date::now() as i64)).year()
+}

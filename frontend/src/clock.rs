@@ -54,6 +54,19 @@ impl ClockNotice {
     pub fn is_wrong(&self) -> bool {
         self.skewed > 0 || self.reading.is_some_and(|r| !r.is_right())
     }
+
+    /// The time now as the server would read it, when the device's clock is known to be
+    /// wrong (from the last reading's difference); the device's own reading otherwise.
+    /// What the officer is offered by default (an evaluation's year) comes from it, so
+    /// a phone a year fast does not start next year's evaluation.
+    pub fn trusted_now(&self, device_now_ms: i64) -> i64 {
+        match self.reading {
+            Some(reading) if !reading.is_right() => {
+                device_now_ms.saturating_sub(reading.device_ms.saturating_sub(reading.server_ms))
+            }
+            _ => device_now_ms,
+        }
+    }
 }
 
 /// Whether a timestamp is one the server refuses, judged by its clock `server_ms`.
@@ -140,6 +153,19 @@ mod tests {
         assert!(ClockNotice { reading: None, skewed: 1 }.is_wrong());
         assert!(!ClockNotice { reading: Some(right), skewed: 0 }.is_wrong());
         assert!(!ClockNotice::default().is_wrong());
+    }
+
+    #[test]
+    fn a_wrong_clock_is_corrected_by_the_last_reading_a_right_one_is_kept() {
+        let wrong = ClockReading { device_ms: NOW + 365 * DAY, server_ms: NOW };
+        let right = ClockReading { device_ms: NOW + 1_000, server_ms: NOW };
+        // An hour after the reading, by the device's (wrong) clock.
+        assert_eq!(
+            ClockNotice { reading: Some(wrong), skewed: 3 }.trusted_now(NOW + 365 * DAY + 3_600_000),
+            NOW + 3_600_000
+        );
+        assert_eq!(ClockNotice { reading: Some(right), skewed: 0 }.trusted_now(NOW + 5), NOW + 5);
+        assert_eq!(ClockNotice::default().trusted_now(NOW), NOW);
     }
 
     #[test]

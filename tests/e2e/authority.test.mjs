@@ -57,6 +57,12 @@ test("(a) a phone a year fast: told to set its date, work kept, then accepted ex
   await screenshot(page, "clock-wrong-device-phone");
   const before = (await pullAll(api, server.base, admin.token)).filter((op) => op.record.kind !== "hamlet");
   assert.deepEqual(before, []);
+  // While the clock is wrong, a new evaluation's year defaults to the server's year,
+  // not the phone's.
+  await page.goto(`${server.base}/#danh-gia/${evaluationId}`);
+  await page.getByRole("link", { name: /Lê Văn Tâm/ }).first().click();
+  await page.locator("#new-year").waitFor();
+  assert.equal(await page.locator("#new-year").inputValue(), String(new Date().getFullYear()));
 
   // The officer sets the clock right and syncs: the work goes, once.
   await context.clock.setSystemTime(Date.now());

@@ -9,7 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::StateBadge;
-use crate::app::{this_year, AppContext};
+use crate::app::AppContext;
 use crate::evaluation::decision_words;
 use crate::page::{self, Route};
 use crate::recognition::override_note;
@@ -183,7 +183,9 @@ pub fn record_screen(props: &RecordProps) -> Html {
         .map(|s| (s.id.clone(), format!("{} ({} {})", s.name, s.legal_basis.number, s.legal_basis.date)))
         .collect();
     let chosen_set = use_state(|| sets.first().map(|(id, _)| id.clone()).unwrap_or_default());
-    let year = use_state(|| this_year().to_string());
+    // Next year's evaluation is never the default on a phone whose clock runs fast.
+    let default_year = crate::app::trusted_year(&ctx.model.clock);
+    let year = use_state(|| default_year.to_string());
     let error = use_state(|| None::<String>);
     let replica = ctx.model.replica.borrow();
     let Some(view) = replica.view(&props.record).cloned() else {
