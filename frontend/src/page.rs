@@ -20,6 +20,8 @@ pub enum Route {
     Register(RecordKind),
     /// A new record of a kind: `#them/nguoi`.
     NewRecord(RecordKind),
+    /// A new person in a household: `#them/nguoi/ho/<household id>`.
+    NewMember(String),
     /// One record: `#ho-so/nguoi/<id>`.
     Record(RecordId),
     /// An evaluation: `#danh-gia/<id>`.
@@ -89,6 +91,7 @@ impl Route {
             ["moi", token] => Route::Invitation(token.to_string()),
             ["so", kind] => kind_of(kind).map_or(Route::Home, Route::Register),
             ["them", kind] => kind_of(kind).map_or(Route::Home, Route::NewRecord),
+            ["them", "nguoi", "ho", id] => Route::NewMember(id.to_string()),
             ["ho-so", kind, id] => record(kind, id).map_or(Route::Home, Route::Record),
             ["danh-gia", id] => Route::Evaluation(id.to_string()),
             ["duyet"] => Route::Review,
@@ -120,6 +123,7 @@ impl Route {
             Route::Invitation(token) => format!("moi/{token}"),
             Route::Register(kind) => format!("so/{}", kind_slug(*kind)),
             Route::NewRecord(kind) => format!("them/{}", kind_slug(*kind)),
+            Route::NewMember(household) => format!("them/nguoi/ho/{household}"),
             Route::Record(r) => format!("ho-so/{}/{}", kind_slug(r.kind), r.id),
             Route::Evaluation(id) => format!("danh-gia/{id}"),
             Route::Review => "duyet".to_string(),
@@ -155,6 +159,17 @@ pub fn go(route: &Route) {
         // Failing to change the address only loses the deep link; the screen still changes.
         let _ = window.location().set_hash(&route.hash());
         window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Puts the cursor in the element with this id (the next entry of a form), and scrolls
+/// to the top so the officer sees the line saying what was saved.
+pub fn focus(id: &str) {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+        if let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) {
+            let _ = element.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
     }
 }
 
@@ -226,6 +241,7 @@ mod tests {
             Route::Invitation("tok".to_string()),
             Route::Register(RecordKind::Household),
             Route::NewRecord(RecordKind::Clan),
+            Route::NewMember("h-1".to_string()),
             Route::Record(person.clone()),
             Route::Evaluation("e-1".to_string()),
             Route::Review,

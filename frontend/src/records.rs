@@ -62,7 +62,23 @@ const CLAN: &[Field] = &[
 ];
 const UNIT: &[Field] =
     &[field("name", "Tên đơn vị", Input::Text, true), field("loai", "Loại đơn vị", Input::Choice(UNIT_TYPE), false)];
-const HAMLET: &[Field] = &[field("name", "Tên thôn, tổ dân phố", Input::Text, true)];
+/// What a hamlet is called locally; the server puts it before the name ("Tổ dân phố 3").
+const HAMLET_TYPE: &[(&str, &str)] = &[
+    ("Thôn", "Thôn"),
+    ("Tổ dân phố", "Tổ dân phố"),
+    ("Ấp", "Ấp"),
+    ("Bản", "Bản"),
+    ("Buôn", "Buôn"),
+    ("Làng", "Làng"),
+    ("Xóm", "Xóm"),
+    ("Khu phố", "Khu phố"),
+    ("Khóm", "Khóm"),
+    ("Sóc", "Sóc"),
+];
+const HAMLET: &[Field] = &[
+    field("unit_type", "Loại (thôn, tổ dân phố…)", Input::Choice(HAMLET_TYPE), false),
+    field("name", "Tên (không cần ghi chữ “Thôn”)", Input::Text, true),
+];
 
 /// The fields of a record kind, in the order the form shows them.
 pub fn fields(kind: RecordKind) -> &'static [Field] {

@@ -287,12 +287,83 @@ pub fn start_evaluation(replica: &Replica, subject: &RecordId, set: &str, year: 
 /// name, a unit's or hamlet's name.
 pub fn display_name(view: &RecordView) -> String {
     match subject_name(view) {
+        Some(name) if !name.trim().is_empty() && view.record.kind == RecordKind::Hamlet => hamlet_title(view, name),
         Some(name) if !name.trim().is_empty() => name,
         _ if ["name", "ten_chu_ho"].iter().any(|f| view.fields.get(*f).is_some_and(|f| f.is_conflict())) => {
             "(tên đang có xung đột)".to_string()
         }
         _ => "(chưa có tên)".to_string(),
     }
+}
+
+/// A hamlet as people say it, with its type ("Thôn 1", "Tổ dân phố Đông"), unless the
+/// name already starts with it ("Thôn Đông" stays as it is).
+fn hamlet_title(view: &RecordView, name: String) -> String {
+    let kind = view.value("unit_type").and_then(|v| v.as_str()).unwrap_or("Thôn");
+    if text::fold(&name).starts_with(&text::fold(kind)) {
+        name
+    } else {
+        format!("{kind} {name}")
+    }
+}
+
+/// The name of a hamlet unit (`hamlet:<record id>`), when the device holds the hamlet's
+/// record; `None` for other units.
+pub fn unit_name(replica: &Replica, unit: &str) -> Option<String> {
+    let id = unit.strip_prefix("hamlet:")?;
+    replica.view(&RecordId { kind: RecordKind::Hamlet, id: id.to_string() }).map(display_name)
+}
+
+/// The people of each household (by the household's id), each list sorted by name: one
+/// pass over the register, so a list of households shows its members without a search
+/// per row.
+pub fn members_by_household(replica: &Replica) -> BTreeMap<&str, Vec<&RecordView>> {
+    let mut members: BTreeMap<&str, Vec<(&RecordView, String)>> = BTreeMap::new();
+    for person in replica.records(RecordKind::Person) {
+        if let Some(household) = person.value("household").and_then(|h| h.as_str()) {
+            members.entry(household).or_default().push((person, text::fold(&display_name(person))));
+        }
+    }
+    members
+        .into_iter()
+        .map(|(household, mut people)| {
+            people.sort_by(|a, b| a.1.cmp(&b.1));
+            (household, people.into_iter().map(|(p, _)| p).collect())
+        })
+        .collect()
+}
+
+/// What tells a person apart from a namesake: birth year, household head, hamlet
+/// ("sinh 1985 · hộ Nguyễn Văn An · Thôn 1"); empty parts are left out.
+pub fn person_details(replica: &Replica, view: &RecordView) -> String {
+    let mut parts = Vec::new();
+    if let Some(year) = view.value("birth_year").and_then(|y| y.as_i64()) {
+        parts.push(format!("sinh {year}"));
+    }
+    let household = view.value("household").and_then(|h| h.as_str());
+    if let Some(head) =
+        household.and_then(|id| replica.view(&RecordId { kind: RecordKind::Household, id: id.to_string() }))
+    {
+        parts.push(format!("hộ {}", display_name(head)));
+    }
+    parts.extend(unit_name(replica, &view.unit));
+    parts.join(" · ")
+}
+
+/// A household as a search shows it: the head, the address, the hamlet and its members
+/// ("Nguyễn Văn An · xóm Đông · Thôn 1 · 4 người: An, Bình, …").
+pub fn household_details(replica: &Replica, view: &RecordView, members: &[&RecordView]) -> String {
+    let mut parts = Vec::new();
+    if let Some(address) = view.value("dia_chi").and_then(|a| a.as_str()).filter(|a| !a.trim().is_empty()) {
+        parts.push(address.to_string());
+    }
+    parts.extend(unit_name(replica, &view.unit));
+    if !members.is_empty() {
+        let names: Vec<String> = members.iter().take(4).map(|m| display_name(m)).collect();
+        let more = if members.len() > 4 { ", …" } else { "" };
+        parts.push(format!("{} người: {}{more}", members.len(), names.join(", ")));
+    }
+    parts.join(" · ")
 }
 
 /// The outcome of an evaluation record under its set, when complete.

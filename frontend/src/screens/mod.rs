@@ -44,9 +44,14 @@ pub fn screen(route: &Route, model: &AppModel) -> Html {
     let body = match route {
         Route::Home => html! { <home::HomeScreen /> },
         Route::Register(kind) => html! { <register::RegisterScreen kind={*kind} /> },
-        Route::NewRecord(kind) => html! { <record::NewRecordScreen kind={*kind} /> },
-        Route::Record(record) => html! { <record::RecordScreen record={record.clone()} /> },
-        Route::Evaluation(id) => html! { <evaluate::EvaluationScreen id={id.clone()} /> },
+        // Keyed by address: a form opened for another record starts from that record's
+        // values, not from the state of the form shown before it.
+        Route::NewRecord(kind) => html! { <record::NewRecordScreen key={route.hash()} kind={*kind} /> },
+        Route::NewMember(household) => html! {
+            <record::NewRecordScreen key={route.hash()} kind={RecordKind::Person} household={Some(household.clone())} />
+        },
+        Route::Record(record) => html! { <record::RecordScreen key={route.hash()} record={record.clone()} /> },
+        Route::Evaluation(id) => html! { <evaluate::EvaluationScreen key={route.hash()} id={id.clone()} /> },
         Route::Review => html! { <review::ReviewScreen /> },
         Route::Conflicts(record) => html! { <conflicts::ConflictsScreen record={record.clone()} /> },
         Route::Report => html! { <report::ReportScreen /> },

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use hoctap_shared::protocol::{FieldEdit, OpBody, RecordId, RecordKind};
+use hoctap_shared::protocol::{FieldEdit, OpBody, RecordId, RecordKind, MOVED_FROM_FIELD};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,7 +14,10 @@ use crate::evaluation::decision_words;
 use crate::page::{self, Route};
 use crate::recognition::override_note;
 use crate::records::{self, as_text, fields, kind_title, model_of, Input};
-use crate::replica::{display_name, outcome, search, start_evaluation, Start};
+use crate::replica::{
+    display_name, household_details, members_by_household, outcome, person_details, search, start_evaluation,
+    unit_name, Start,
+};
 use crate::storage;
 
 #[derive(Properties, PartialEq)]
@@ -22,6 +25,9 @@ struct RecordFormProps {
     kind: RecordKind,
     /// The record being edited, `None` for a new one.
     record: Option<RecordId>,
+    /// A new person's household, when added from the household's page.
+    #[prop_or_default]
+    household: Option<String>,
 }
 
 /// The fields of a record as inputs; saving records only the fields that changed, each
@@ -30,31 +36,53 @@ struct RecordFormProps {
 fn record_form(props: &RecordFormProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let kind = props.kind;
-    let current: BTreeMap<&'static str, String> = {
+    let (current, current_unit): (BTreeMap<&'static str, String>, String) = {
         let replica = ctx.model.replica.borrow();
         let view = props.record.as_ref().and_then(|r| replica.view(r));
-        fields(kind).iter().map(|f| (f.key, as_text(view.and_then(|v| v.value(f.key))))).collect()
+        let mut current: BTreeMap<_, _> =
+            fields(kind).iter().map(|f| (f.key, as_text(view.and_then(|v| v.value(f.key))))).collect();
+        if let Some(household) = &props.household {
+            current.insert("household", household.clone());
+        }
+        (current, view.map_or_else(|| ctx.unit(), |v| v.unit.clone()))
     };
     let values = use_state(|| current.clone());
+    // A commune's officer says in which hamlet a record is (a person follows the
+    // household's hamlet); changing it for a saved record is an explicit move.
+    let unit = use_state(|| current_unit.clone());
     let error = use_state(|| None::<String>);
-    let saved = use_state(|| false);
+    let saved = use_state(|| None::<String>);
     let set_value = |key: &'static str| {
         let (values, saved) = (values.clone(), saved.clone());
         Callback::from(move |text: String| {
             let mut next = (*values).clone();
             next.insert(key, text);
             values.set(next);
-            saved.set(false);
+            saved.set(None);
         })
     };
-    let onsubmit = {
-        let (values, error, saved, ctx, record) =
-            (values.clone(), error.clone(), saved.clone(), ctx.clone(), props.record.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+    // `another`: "Lưu và thêm người" keeps the form open, emptied but for the household.
+    let save = {
+        let (values, error, saved, ctx, record, unit, fresh) = (
+            values.clone(),
+            error.clone(),
+            saved.clone(),
+            ctx.clone(),
+            props.record.clone(),
+            unit.clone(),
+            current.clone(),
+        );
+        Callback::from(move |another: bool| {
             let replica = ctx.model.replica.borrow();
             let view = record.as_ref().and_then(|r| replica.view(r)).cloned();
+            // People live in their household's hamlet.
+            let household_unit = values
+                .get("household")
+                .filter(|h| !h.is_empty())
+                .and_then(|h| replica.view(&RecordId { kind: RecordKind::Household, id: h.clone() }))
+                .map(|h| h.unit.clone());
             drop(replica);
+            let target = household_unit.unwrap_or_else(|| (*unit).clone());
             let mut edits = Vec::new();
             let mut problems = Vec::new();
             for field in fields(kind) {
@@ -81,25 +109,35 @@ fn record_form(props: &RecordFormProps) -> Html {
                 return;
             }
             error.set(None);
+            // A saved record going to another hamlet says which unit it leaves.
+            if let Some(old) = view.as_ref().map(|v| v.unit.clone()).filter(|old| *old != target) {
+                edits.push(FieldEdit { field: MOVED_FROM_FIELD.to_string(), value: old.into(), base: vec![] });
+            }
             if edits.is_empty() {
-                saved.set(true);
+                saved.set(Some("Đã lưu trên máy".to_string()));
                 return;
             }
-            let (error, saved, ctx, existing) = (error.clone(), saved.clone(), ctx.clone(), record.clone());
+            let name = values.get("name").cloned().unwrap_or_default();
+            let (error, saved, ctx, existing, values, fresh) =
+                (error.clone(), saved.clone(), ctx.clone(), record.clone(), values.clone(), fresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
-                    let (record, unit) = match (&existing, &view) {
-                        (Some(r), Some(v)) => (r.clone(), v.unit.clone()),
-                        (Some(r), None) => (r.clone(), ctx.unit()),
-                        (None, _) => (RecordId { kind, id: storage::new_id()? }, ctx.unit()),
+                    let record = match &existing {
+                        Some(r) => r.clone(),
+                        None => RecordId { kind, id: storage::new_id()? },
                     };
-                    let ops = ctx.operations(&record, &unit, vec![OpBody::SetFields { fields: edits }]).await?;
+                    let ops = ctx.operations(&record, &target, vec![OpBody::SetFields { fields: edits }]).await?;
                     ctx.save(ops).await?;
                     Ok::<_, storage::StorageError>(record)
                 };
                 match result.await {
+                    Ok(_) if another => {
+                        values.set(fresh);
+                        saved.set(Some(format!("Đã lưu {name}. Nhập người tiếp theo.")));
+                        page::focus("f-name");
+                    }
                     Ok(record) => {
-                        saved.set(true);
+                        saved.set(Some("Đã lưu trên máy".to_string()));
                         if existing.is_none() {
                             page::go(&Route::Record(record));
                         }
@@ -108,6 +146,19 @@ fn record_form(props: &RecordFormProps) -> Html {
                 }
             });
         })
+    };
+    let onsubmit = save.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        false
+    });
+    let hamlets: Vec<(String, String)> = if ctx.unit().starts_with("commune:") && kind != RecordKind::Hamlet {
+        let replica = ctx.model.replica.borrow();
+        let mut found: Vec<_> =
+            replica.records(RecordKind::Hamlet).map(|h| (format!("hamlet:{}", h.record.id), display_name(h))).collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        found
+    } else {
+        Vec::new()
     };
     let replica = ctx.model.replica.borrow();
     html! {
@@ -118,6 +169,7 @@ fn record_form(props: &RecordFormProps) -> Html {
                 let label = if field.required { format!("{} *", field.label) } else { field.label.to_string() };
                 let on_text = set_value(field.key);
                 let input = match field.input {
+                    Input::Ref(RecordKind::Household) => html! { <HouseholdPicker {value} on_change={on_text} /> },
                     Input::Text | Input::Year => {
                         let year = field.input == Input::Year;
                         html! {
@@ -143,9 +195,20 @@ fn record_form(props: &RecordFormProps) -> Html {
                 };
                 html! { <><label class="field" for={id}>{ label }</label>{ input }</> }
             }) }
+            if !hamlets.is_empty() && values.get("household").is_none_or(|h| h.is_empty()) {
+                <label class="field" for="f-unit">{ "Thôn, tổ dân phố" }</label>
+                <select id="f-unit" class="select"
+                    onchange={let u = unit.clone(); Callback::from(move |e: Event| u.set(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
+                    <option value={ctx.unit()} selected={!unit.starts_with("hamlet:")}>{ "— chưa chọn thôn —" }</option>
+                    { for hamlets.iter().map(|(id, name)| html! { <option value={id.clone()} selected={*id == *unit}>{ name }</option> }) }
+                </select>
+            }
             if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
-            if *saved { <p class="save-status saved" role="status">{ "Đã lưu trên máy" }</p> }
+            if let Some(message) = &*saved { <p class="save-status saved" role="status">{ message }</p> }
             <button type="submit" class="primary">{ "Lưu" }</button>
+            if props.record.is_none() && kind == RecordKind::Person {
+                <button type="button" class="secondary" onclick={save.reform(|_: MouseEvent| true)}>{ "Lưu và thêm người" }</button>
+            }
         </form>
     }
 }
@@ -153,16 +216,81 @@ fn record_form(props: &RecordFormProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct NewRecordProps {
     pub kind: RecordKind,
+    /// The household a new person joins (from the household's page).
+    #[prop_or_default]
+    pub household: Option<String>,
 }
 
 #[function_component(NewRecordScreen)]
 pub fn new_record_screen(props: &NewRecordProps) -> Html {
+    let back = match &props.household {
+        Some(id) => html! {
+            <a class="back" href={Route::Record(RecordId { kind: RecordKind::Household, id: id.clone() }).href()}>{ "← Hộ gia đình" }</a>
+        },
+        None => html! {
+            <a class="back" href={Route::Register(props.kind).href()}>{ format!("← Sổ {}", kind_title(props.kind).0.to_lowercase()) }</a>
+        },
+    };
     html! {
         <main class="app">
-            <a class="back" href={Route::Register(props.kind).href()}>{ format!("← Sổ {}", kind_title(props.kind).0.to_lowercase()) }</a>
-            <h1 class="form-title">{ format!("Thêm {}", kind_title(props.kind).1) }</h1>
-            <RecordForm kind={props.kind} record={None::<RecordId>} />
+            { back }
+            <h1 class="form-title">{ if props.household.is_some() { "Thêm thành viên".to_string() } else { format!("Thêm {}", kind_title(props.kind).1) } }</h1>
+            <RecordForm kind={props.kind} record={None::<RecordId>} household={props.household.clone()} />
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HouseholdPickerProps {
+    /// The chosen household's id, empty when none.
+    value: String,
+    on_change: Callback<String>,
+}
+
+/// Choosing a household by searching its head's name (with or without diacritics); each
+/// match shows the address, the hamlet and the members, so namesakes are told apart.
+#[function_component(HouseholdPicker)]
+fn household_picker(props: &HouseholdPickerProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let query = use_state(String::new);
+    let replica = ctx.model.replica.borrow();
+    let members = members_by_household(&replica);
+    let details = |view: &hoctap_shared::merge::RecordView| {
+        household_details(&replica, view, members.get(view.record.id.as_str()).map_or(&[], |m| m.as_slice()))
+    };
+    let chosen = (!props.value.is_empty())
+        .then(|| replica.view(&RecordId { kind: RecordKind::Household, id: props.value.clone() }))
+        .flatten();
+    if let Some(view) = chosen {
+        return html! {
+            <div class="picked" id="f-household">
+                <span class="row-name">{ format!("Hộ {}", display_name(view)) }</span>
+                <span class="row-meta">{ details(view) }</span>
+                <button type="button" class="link" onclick={props.on_change.reform(|_: MouseEvent| String::new())}>{ "Đổi hộ" }</button>
+            </div>
+        };
+    }
+    let matches = if query.trim().is_empty() { Vec::new() } else { search(&replica, RecordKind::Household, &query) };
+    html! {
+        <div class="picker">
+            <input id="f-household" class="text" type="search" placeholder="Gõ tên chủ hộ để tìm" autocomplete="off"
+                value={(*query).clone()}
+                oninput={let q = query.clone(); Callback::from(move |e: InputEvent| q.set(e.target_unchecked_into::<HtmlInputElement>().value()))} />
+            <ul class="rows">
+                { for matches.iter().take(8).map(|(view, name)| {
+                    let id = view.record.id.clone();
+                    html! {
+                        <li>
+                            <button type="button" class="row pick" onclick={props.on_change.reform(move |_: MouseEvent| id.clone())}>
+                                <span class="row-name">{ format!("Hộ {name}") }</span>
+                                <span class="row-meta">{ details(view) }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if !query.trim().is_empty() && matches.is_empty() { <p class="hint">{ "Không có hộ nào khớp." }</p> }
+        </div>
     }
 }
 
@@ -199,6 +327,26 @@ pub fn record_screen(props: &RecordProps) -> Html {
     let state = replica.state(&view.record);
     let refusals: Vec<String> = replica.refusals_of(&view.record).iter().map(|r| r.message.clone()).collect();
     let evaluations: Vec<_> = replica.evaluations_of(&view.record).into_iter().cloned().collect();
+    let details = match kind {
+        RecordKind::Person => person_details(&replica, &view),
+        RecordKind::Household => household_details(&replica, &view, &[]),
+        _ => unit_name(&replica, &view.unit).unwrap_or_default(),
+    };
+    // A household's page lists its members (name, birth year) with a way to add one.
+    let members: Vec<(RecordId, String, String)> = if kind == RecordKind::Household {
+        members_by_household(&replica)
+            .remove(view.record.id.as_str())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                let year =
+                    m.value("birth_year").and_then(|y| y.as_i64()).map(|y| format!("sinh {y}")).unwrap_or_default();
+                (m.record.clone(), display_name(m), year)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     drop(replica);
     let start = {
         let (ctx, chosen_set, year, error, subject, unit) =
@@ -241,6 +389,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
         <main class="app">
             <a class="back" href={Route::Register(kind).href()}>{ format!("← Sổ {}", kind_title(kind).0.to_lowercase()) }</a>
             <h1 class="form-title">{ display_name(&view) }</h1>
+            if !details.is_empty() { <p class="row-meta record-details-line">{ details }</p> }
             <p><StateBadge {state} /></p>
             { for refusals.iter().map(|m| html! { <p class="app-warning" role="alert">{ format!("Máy chủ từ chối một thay đổi: {m}") }</p> }) }
             if view.conflicts().next().is_some() {
@@ -248,6 +397,21 @@ pub fn record_screen(props: &RecordProps) -> Html {
                     { "Hai máy đã sửa cùng một thông tin. " }
                     <a href={Route::Conflicts(Some(view.record.clone())).href()}>{ "Xem và chọn giá trị" }</a>
                 </p>
+            }
+            if kind == RecordKind::Household {
+                <h2 class="section-title">{ format!("Thành viên ({})", members.len()) }</h2>
+                if members.is_empty() { <p class="hint">{ "Hộ chưa có thành viên nào trong sổ." }</p> }
+                <ul class="rows members">
+                    { for members.iter().map(|(record, name, year)| html! {
+                        <li>
+                            <a class="row" href={Route::Record(record.clone()).href()}>
+                                <span class="row-name">{ name }</span>
+                                <span class="row-meta">{ year }</span>
+                            </a>
+                        </li>
+                    }) }
+                </ul>
+                <a class="secondary add-member" href={Route::NewMember(view.record.id.clone()).href()}>{ "+ Thêm thành viên" }</a>
             }
             <h2 class="section-title">{ "Đánh giá" }</h2>
             if evaluations.is_empty() { <p class="hint">{ "Chưa có phiếu đánh giá nào." }</p> }

@@ -1,6 +1,7 @@
-//! A register (sổ): the persons, households, clans or units of the officer's unit, with
-//! a search that ignores case and diacritics, each record's latest result and where it
-//! stands in the trip to the server.
+//! A register (sổ): the persons, households, clans, units or (for a commune) hamlets of
+//! the officer's unit, with a search that ignores case and diacritics, a filter by hamlet
+//! for a commune, what tells namesakes apart (birth year, household, hamlet), each
+//! record's latest result and where it stands in the trip to the server.
 
 use hoctap_shared::protocol::RecordKind;
 use web_sys::HtmlInputElement;
@@ -11,7 +12,7 @@ use crate::app::AppContext;
 use crate::evaluation::decision_words;
 use crate::page::Route;
 use crate::records::kind_title;
-use crate::replica::{outcome, search};
+use crate::replica::{household_details, members_by_household, outcome, person_details, search, unit_name};
 
 /// How many rows a register draws at once; the search narrows the rest.
 const SHOWN: usize = 200;
@@ -25,10 +26,30 @@ pub struct RegisterProps {
 pub fn register_screen(props: &RegisterProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let query = use_state(String::new);
+    let hamlet = use_state(String::new);
     let kind = props.kind;
     let replica = ctx.model.replica.borrow();
-    let rows = search(&replica, kind, &query);
+    // A commune's records lie in several hamlets: one can be chosen.
+    let mut hamlets: Vec<(String, String)> = replica
+        .records(kind)
+        .filter_map(|v| Some((v.unit.clone(), unit_name(&replica, &v.unit)?)))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    hamlets.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut rows = search(&replica, kind, &query);
+    if !hamlet.is_empty() {
+        rows.retain(|(v, _)| v.unit == *hamlet);
+    }
     let total = replica.records(kind).count();
+    let members =
+        if matches!(kind, RecordKind::Household) { members_by_household(&replica) } else { Default::default() };
+    let commune = ctx.unit().starts_with("commune:");
+    let tabs: &[RecordKind] = if commune {
+        &[RecordKind::Person, RecordKind::Household, RecordKind::Clan, RecordKind::Unit, RecordKind::Hamlet]
+    } else {
+        &[RecordKind::Person, RecordKind::Household, RecordKind::Clan, RecordKind::Unit]
+    };
     let oninput = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
@@ -37,7 +58,7 @@ pub fn register_screen(props: &RegisterProps) -> Html {
     html! {
         <main class="app">
             <nav class="register-tabs" aria-label="Các sổ">
-                { for [RecordKind::Person, RecordKind::Household, RecordKind::Clan, RecordKind::Unit].iter().map(|k| html! {
+                { for tabs.iter().map(|k| html! {
                     <a href={Route::Register(*k).href()} aria-current={(*k == kind).then_some("page")}>{ kind_title(*k).0 }</a>
                 }) }
             </nav>
@@ -47,6 +68,14 @@ pub fn register_screen(props: &RegisterProps) -> Html {
                 <input id="register-search" class="text" type="search" placeholder="Gõ tên, có dấu hay không dấu đều được"
                     value={(*query).clone()} {oninput} autocomplete="off" />
             </div>
+            if hamlets.len() > 1 {
+                <label class="field" for="register-hamlet">{ "Thôn, tổ dân phố" }</label>
+                <select id="register-hamlet" class="select"
+                    onchange={let h = hamlet.clone(); Callback::from(move |e: Event| h.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                    <option value="" selected={hamlet.is_empty()}>{ "Tất cả các thôn" }</option>
+                    { for hamlets.iter().map(|(id, name)| html! { <option value={id.clone()} selected={*id == *hamlet}>{ name }</option> }) }
+                </select>
+            }
             <a class="primary add" href={Route::NewRecord(kind).href()}>{ format!("+ Thêm {one}") }</a>
             if rows.is_empty() {
                 <p class="hint">{ if total == 0 { format!("Chưa có {one} nào trong sổ.") } else { "Không tìm thấy ai khớp với từ tìm kiếm.".to_string() } }</p>
@@ -61,10 +90,16 @@ pub fn register_screen(props: &RegisterProps) -> Html {
                             None => format!("{year}: đang chấm · {}", e.status.title()),
                         }
                     });
+                    let details = match kind {
+                        RecordKind::Person => person_details(&replica, view),
+                        RecordKind::Household => household_details(&replica, view, members.get(view.record.id.as_str()).map_or(&[], |m| m.as_slice())),
+                        _ => unit_name(&replica, &view.unit).unwrap_or_default(),
+                    };
                     html! {
                         <li>
                             <a class="row" href={Route::Record(view.record.clone()).href()}>
                                 <span class="row-name">{ name }</span>
+                                if !details.is_empty() { <span class="row-meta row-details">{ details }</span> }
                                 <span class="row-meta">{ result.unwrap_or_else(|| "Chưa đánh giá".to_string()) }</span>
                                 <StateBadge state={replica.state(&view.record)} />
                             </a>
