@@ -29,7 +29,10 @@ const HAMLETS: usize = 25;
 
 const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"];
 const MIDDLE: &[&str] = &["Văn", "Thị", "Đức", "Minh", "Ngọc", "Hữu", "Thanh", "Quốc"];
-const GIVEN: &[&str] = &["An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam", "Oanh", "Phúc", "Quang", "Sơn", "Tâm", "Uyên", "Vinh", "Xuân", "Yến"];
+const GIVEN: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam", "Oanh", "Phúc", "Quang", "Sơn", "Tâm", "Uyên",
+    "Vinh", "Xuân", "Yến",
+];
 
 fn name(i: usize) -> String {
     format!("{} {} {}", FAMILY[i % FAMILY.len()], MIDDLE[(i / 12) % MIDDLE.len()], GIVEN[(i / 96) % GIVEN.len()])

@@ -455,7 +455,7 @@ struct Draft {
 /// row, a required column missing, or too many rows; every other problem is listed by
 /// row and column.
 pub fn plan(rows: &[SheetRow], ctx: &Context<'_>) -> Result<Plan, Error> {
-    let (header_at, columns, ignored_columns) = find_header(rows)?;
+    let Header { at: header_at, columns, ignored: ignored_columns } = find_header(rows)?;
     let data: Vec<&SheetRow> =
         rows[header_at + 1..].iter().filter(|row| !is_blank(row, &columns)).take(MAX_ROWS + 1).collect();
     if data.len() > MAX_ROWS {
@@ -496,7 +496,7 @@ pub fn plan(rows: &[SheetRow], ctx: &Context<'_>) -> Result<Plan, Error> {
 
     // People, in row order.
     let mut seen: BTreeMap<(String, String, Option<i32>), usize> = BTreeMap::new();
-    let mut looks: BTreeMap<(usize, String, Option<i32>, String), (usize, String)> = BTreeMap::new();
+    let mut looks: BTreeMap<Look, (usize, String)> = BTreeMap::new();
     let mut duplicates = Vec::new();
     let mut skipped = 0;
     for row in &parsed {
@@ -651,8 +651,18 @@ fn new_household_id(commune: &str, key: &HouseholdKey, ctx: &Context<'_>) -> Str
     }
 }
 
+/// What a probable duplicate shares with another: hamlet, folded name, birth year and
+/// folded head of household.
+type Look = (usize, String, Option<i32>, String);
+
 /// The header row (its index), each column's position, and the headers not imported.
-fn find_header(rows: &[SheetRow]) -> Result<(usize, Vec<Option<usize>>, Vec<String>), Error> {
+struct Header {
+    at: usize,
+    columns: Vec<Option<usize>>,
+    ignored: Vec<String>,
+}
+
+fn find_header(rows: &[SheetRow]) -> Result<Header, Error> {
     for (at, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
         let mut columns: Vec<Option<usize>> = vec![None; Column::ALL.len()];
         let mut ignored = Vec::new();
@@ -679,7 +689,7 @@ fn find_header(rows: &[SheetRow]) -> Result<(usize, Vec<Option<usize>>, Vec<Stri
         if !missing.is_empty() {
             return Err(Error::ImportMissingColumns { columns: missing });
         }
-        return Ok((at, columns, ignored));
+        return Ok(Header { at, columns, ignored });
     }
     Err(Error::ImportNoHeader)
 }
@@ -764,7 +774,9 @@ fn parse_row(row: &SheetRow, columns: &[Option<usize>], ctx: &Context<'_>, probl
         }
     }
     let mut coded: [Option<&'static Choice>; 4] = [None; 4];
-    for (slot, column) in [Column::Gender, Column::Relation, Column::DigitalSkill, Column::Learner].into_iter().enumerate() {
+    for (slot, column) in
+        [Column::Gender, Column::Relation, Column::DigitalSkill, Column::Learner].into_iter().enumerate()
+    {
         let value = get(column);
         if value.is_empty() || long(column) {
             continue;
@@ -796,8 +808,7 @@ fn parse_row(row: &SheetRow, columns: &[Option<usize>], ctx: &Context<'_>, probl
             if parsed.head.is_empty() {
                 parsed.head = head.clone();
             }
-            parsed.household =
-                Some(HouseholdKey::Head { hamlet, head: fold(&head), address: fold(&parsed.address) });
+            parsed.household = Some(HouseholdKey::Head { hamlet, head: fold(&head), address: fold(&parsed.address) });
         }
     }
     if parsed.household.is_none() && parsed.hamlet.is_some() && parsed.relation.is_some() && !is_head {
@@ -845,7 +856,8 @@ pub fn birth_year(text: &str) -> Option<i32> {
     if parts.len() != 3 || !parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
         return None;
     }
-    let (year, day_month) = if parts[0].len() == 4 { (parts[0], [parts[2], parts[1]]) } else { (parts[2], [parts[0], parts[1]]) };
+    let (year, day_month) =
+        if parts[0].len() == 4 { (parts[0], [parts[2], parts[1]]) } else { (parts[2], [parts[0], parts[1]]) };
     let day: u32 = day_month[0].parse().ok()?;
     let month: u32 = day_month[1].parse().ok()?;
     if year.len() != 4 || !(1..=31).contains(&day) || !(1..=12).contains(&month) {
@@ -898,8 +910,7 @@ fn resolve_households(
                 Column::Head,
                 format!("Hộ mã “{}” đã ghi chủ hộ “{}” ở dòng {}", draft.code, draft.head, draft.head_row),
             ));
-        } else if !row.address.is_empty() && !draft.address.is_empty() && fold(&draft.address) != fold(&row.address)
-        {
+        } else if !row.address.is_empty() && !draft.address.is_empty() && fold(&draft.address) != fold(&row.address) {
             conflict = Some((
                 Column::Address,
                 format!("Hộ mã “{}” đã ghi địa chỉ “{}” ở dòng trước", draft.code, draft.address),
@@ -955,7 +966,7 @@ struct StoredIndex<'a> {
     /// (household or unit, name, birth year) → id.
     people: BTreeMap<(String, String, Option<i32>), &'a str>,
     /// (hamlet, name, birth year, head) → ids.
-    looks: BTreeMap<(usize, String, Option<i32>, String), Vec<&'a str>>,
+    looks: BTreeMap<Look, Vec<&'a str>>,
 }
 
 fn string<'v>(view: &'v RecordView, field: &str) -> &'v str {
@@ -994,7 +1005,8 @@ impl<'a> StoredIndex<'a> {
             let key = (view.unit.clone(), fold(string(view, "ten_chu_ho")), fold(string(view, "dia_chi")));
             index.by_head.entry(key).or_insert(id);
         }
-        let hamlets: BTreeMap<&str, usize> = ctx.hamlets.iter().enumerate().map(|(i, h)| (h.unit.as_str(), i)).collect();
+        let hamlets: BTreeMap<&str, usize> =
+            ctx.hamlets.iter().enumerate().map(|(i, h)| (h.unit.as_str(), i)).collect();
         for view in ctx.stored.iter().filter(|v| v.record.kind == RecordKind::Person) {
             let id = view.record.id.as_str();
             let household = string(view, "household");
@@ -1037,7 +1049,7 @@ impl<'a> StoredIndex<'a> {
     }
 
     /// Whether a stored person other than `id` looks the same.
-    fn looks_like(&self, look: &(usize, String, Option<i32>, String), id: &str) -> bool {
+    fn looks_like(&self, look: &Look, id: &str) -> bool {
         self.looks.get(look).is_some_and(|ids| ids.iter().any(|other| *other != id))
     }
 }
@@ -1079,9 +1091,10 @@ pub fn export_rows(hamlets: &[Hamlet], stored: &[RecordView]) -> Vec<Vec<ExportC
     };
     let text = |s: &str| if s.is_empty() { ExportCell::Empty } else { ExportCell::Text(s.to_string()) };
     let label = |choices: &'static [Choice], view: &RecordView, field: &str| match view.value(field) {
-        Some(Value::String(s)) => {
-            choices.iter().find(|c| c.value == s).map_or(ExportCell::Text(s.clone()), |c| ExportCell::Text(c.label.to_string()))
-        }
+        Some(Value::String(s)) => choices
+            .iter()
+            .find(|c| c.value == s)
+            .map_or(ExportCell::Text(s.clone()), |c| ExportCell::Text(c.label.to_string())),
         Some(Value::Bool(b)) => ExportCell::Text(if *b { "Có" } else { "Không" }.to_string()),
         _ => ExportCell::Empty,
     };

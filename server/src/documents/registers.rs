@@ -143,7 +143,10 @@ fn help_sheet(workbook: &mut Workbook, hamlets: &[Hamlet]) -> Result<(), SheetEr
         if hamlets.is_empty() {
             "Xã chưa có thôn, tổ dân phố nào trong ứng dụng: hãy tạo thôn trước khi nhập.".to_string()
         } else {
-            format!("Các thôn, tổ dân phố của xã: {}.", hamlets.iter().map(|h| h.full_name.as_str()).collect::<Vec<_>>().join(", "))
+            format!(
+                "Các thôn, tổ dân phố của xã: {}.",
+                hamlets.iter().map(|h| h.full_name.as_str()).collect::<Vec<_>>().join(", ")
+            )
         },
     ];
     let first = Column::ALL.len() as u32 + 2;

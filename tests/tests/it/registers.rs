@@ -148,12 +148,8 @@ impl World {
             ("viewer", Role::Viewer, COMMUNE),
             ("other", Role::CommuneOfficer, OTHER_COMMUNE),
         ] {
-            let request = CreateInvitation {
-                role,
-                unit: unit.to_string(),
-                display_name: who.to_string(),
-                valid_hours: None,
-            };
+            let request =
+                CreateInvitation { role, unit: unit.to_string(), display_name: who.to_string(), valid_hours: None };
             let token = auth::create_invitation(&world.state, &request, None).expect("invitation").token;
             let body = json!({"username": format!("nhap.{who}"), "password": "mat-khau-du-dai"}).to_string();
             let (status, reply) = world.call("POST", &format!("/invitations/{token}/accept"), None, body.into_bytes());
@@ -290,7 +286,8 @@ fn confirming_writes_operations_once_and_a_corrected_file_only_what_changed() {
     // skill changed.
     let mut corrected: Vec<String> = FAMILY.iter().map(|r| r.to_string()).collect();
     corrected[4] = corrected[4].replace("2030", "2010");
-    corrected[0] = corrected[0].replace("Xóm Trên,Nguyễn Văn An,1970,Nam,Chủ hộ,Cơ bản", "Xóm Giữa,Nguyễn Văn An,1970,Nam,Chủ hộ,Thành thạo");
+    corrected[0] = corrected[0]
+        .replace("Xóm Trên,Nguyễn Văn An,1970,Nam,Chủ hộ,Cơ bản", "Xóm Giữa,Nguyễn Văn An,1970,Nam,Chủ hộ,Thành thạo");
     for row in corrected.iter_mut().take(3) {
         *row = row.replace("Xóm Trên", "Xóm Giữa");
     }
@@ -339,7 +336,12 @@ fn stored_look_alikes_are_probable_duplicates_and_an_export_imports_back_unchang
     };
     let ops = vec![
         op(1, RecordKind::Household, "0193-ho", &[("ten_chu_ho", json!("Lê Văn Dũng")), ("dia_chi", json!("Thôn 2"))]),
-        op(2, RecordKind::Person, "0193-nguoi", &[("name", json!("Lê Văn Dũng")), ("birth_year", json!(1980)), ("household", json!("0193-ho"))]),
+        op(
+            2,
+            RecordKind::Person,
+            "0193-nguoi",
+            &[("name", json!("Lê Văn Dũng")), ("birth_year", json!(1980)), ("household", json!("0193-ho"))],
+        ),
     ];
     let body = serde_json::to_vec(&PushRequest { protocol: 1, device: device.into(), ops }).expect("json");
     let (status, reply) = world.json("POST", "/sync/push", "officer", body);
