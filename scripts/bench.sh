@@ -7,6 +7,8 @@ cd "$ROOT"
 echo "==> Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(rustc --version)"
 echo "==> Sync: one push and one pull of 1,000 operations (release build)"
 cargo run --locked --release -q -p hoctap-server --example sync_bench
+echo "==> Register import: 30,000 rows from XLSX, preview and confirmed job (release build; goal ≤ 60 s)"
+cargo run --locked --release -q -p hoctap-server --example import_bench
 echo "==> Web app: first visit and a hamlet of 1,000 people in headless Chromium (release server)"
 cargo build --locked --release -q -p hoctap-server
 [[ -f frontend/dist/index.html ]] || "$ROOT/scripts/build-frontend.sh"

@@ -128,6 +128,14 @@ pub enum ApiError {
     #[error("protocol {got} not supported")]
     UnsupportedProtocol { got: u32 },
 
+    /// A register import is already running for the commune.
+    #[error("an import is running for this commune")]
+    ImportRunning,
+
+    /// The file sent to confirm an import is not the one previewed (its SHA-256 differs).
+    #[error("import file differs from the previewed one")]
+    ImportFileChanged,
+
     /// Hashing a password or drawing random bytes failed. Logged; never sent.
     #[error("crypto: {detail}")]
     Crypto { detail: String },
@@ -183,6 +191,8 @@ impl ApiError {
             ApiError::InvitationNotFound => (StatusCode::NOT_FOUND, "invitation_not_found"),
             ApiError::InvitationExpired => (StatusCode::GONE, "invitation_expired"),
             ApiError::Crypto { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            ApiError::ImportRunning => (StatusCode::CONFLICT, "import_running"),
+            ApiError::ImportFileChanged => (StatusCode::CONFLICT, "import_file_changed"),
             ApiError::Domain(err) => match err {
                 hoctap_shared::Error::UnknownSet { .. } => (StatusCode::NOT_FOUND, err.code()),
                 _ => (StatusCode::UNPROCESSABLE_ENTITY, err.code()),
@@ -331,6 +341,14 @@ impl ApiError {
             ApiError::InvitationExpired => (
                 "Lời mời đã hết hạn. Vui lòng xin quản trị viên một lời mời mới.".to_string(),
                 "The invitation has expired. Ask an administrator for a new one.".to_string(),
+            ),
+            ApiError::ImportRunning => (
+                "Xã đang nhập một tệp danh sách; hãy chờ lần nhập đó xong rồi thử lại.".to_string(),
+                "An import is already running for this commune; wait for it to finish.".to_string(),
+            ),
+            ApiError::ImportFileChanged => (
+                "Tệp gửi lên khác với tệp đã xem trước; hãy xem trước lại rồi xác nhận.".to_string(),
+                "The file differs from the one previewed; preview it again, then confirm.".to_string(),
             ),
             ApiError::Crypto { .. } => (
                 "Máy chủ gặp lỗi nội bộ; vui lòng thử lại sau.".to_string(),

@@ -15,6 +15,7 @@ pub mod figures;
 pub mod generate;
 pub mod hex;
 pub mod openapi;
+pub mod registers;
 mod rejections;
 pub mod reports;
 mod routes;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub figures: Arc<figures::Cache>,
     /// The fingerprint of the catalogue's counting rules, kept with counted figures.
     pub rules: Arc<str>,
+    /// Register imports running or finished lately (see [`registers`]).
+    pub imports: Arc<registers::Jobs>,
 }
 
 impl AppState {
@@ -86,6 +89,7 @@ impl AppState {
             login_gate: Arc::default(),
             figures: Arc::default(),
             rules,
+            imports: Arc::default(),
         }
     }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{accounts, consolidation, criteria, evidence, health, plans, reports, sync, units};
+use crate::routes::{accounts, consolidation, criteria, evidence, health, plans, registers, reports, sync, units};
 
 // Mirrors the private body that `ApiError::into_response` builds in `crate::error`. The
 // `openapi` test checks real error responses against this schema, and `deny_unknown_fields`
@@ -118,6 +118,11 @@ impl Modify for BearerAuth {
         reports::lineage_districts_list,
         reports::lineage_districts_update,
         units::units_show,
+        registers::registers_template,
+        registers::registers_export,
+        registers::registers_import_preview,
+        registers::registers_import,
+        registers::registers_import_show,
         accounts::unit_accounts_list,
         accounts::unit_permissions_show,
         accounts::auth_login,
@@ -141,6 +146,7 @@ impl Modify for BearerAuth {
         (name = "plans", description = "Plans, their targets, and the ratio definitions they refer to"),
         (name = "reports", description = "Annual reports, their frozen versions and exports, the five-year review"),
         (name = "units", description = "The administrative hierarchy"),
+        (name = "registers", description = "A commune's households and people as spreadsheets: template, import with preview and progress, export"),
         (name = "auth", description = "Logging in and out"),
         (name = "invitations", description = "Inviting officers and accepting invitations"),
         (name = "accounts", description = "Accounts and what they may do"),

@@ -67,6 +67,25 @@ pub enum Error {
     #[error("Nhóm đối tượng {group:?} không có trong bộ tiêu chí; các nhóm: {}", known.join(", "))]
     UnknownSubjectGroup { group: String, known: Vec<String> },
 
+    /// A register file with no row of recognisable column headers.
+    #[error(
+        "Không tìm thấy dòng tiêu đề trong 20 dòng đầu: cần ít nhất các cột “Thôn, tổ dân phố” và “Họ và tên”; \
+         hãy dùng tệp mẫu"
+    )]
+    ImportNoHeader,
+
+    /// A register file whose header row lacks a required column.
+    #[error("Tệp thiếu cột: {}; hãy dùng tệp mẫu", columns.join(", "))]
+    ImportMissingColumns { columns: Vec<String> },
+
+    /// A register file with more data rows than one import takes.
+    #[error("Tệp có hơn {max} dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn")]
+    ImportTooManyRows { max: usize },
+
+    /// A file that is not a readable XLSX workbook or UTF-8 CSV.
+    #[error("Không đọc được tệp: {detail}")]
+    ImportUnreadable { detail: String },
+
     /// A percentage outside 0–100 where one is required.
     #[error("Tỷ lệ {value} nằm ngoài khoảng 0–100%")]
     PercentOutOfRange { value: Percent },
@@ -89,6 +108,10 @@ impl Error {
             Error::InvalidData(_) => "invalid_data",
             Error::UnknownSet { .. } => "unknown_criteria_set",
             Error::PercentOutOfRange { .. } => "percent_out_of_range",
+            Error::ImportNoHeader => "import_no_header",
+            Error::ImportMissingColumns { .. } => "import_missing_columns",
+            Error::ImportTooManyRows { .. } => "import_too_many_rows",
+            Error::ImportUnreadable { .. } => "import_unreadable",
             Error::UnknownArea { .. } => "unknown_area",
             Error::UnknownSubjectGroup { .. } => "unknown_subject_group",
         }

@@ -10,6 +10,7 @@ pub mod date;
 pub mod diagnostic;
 mod error;
 pub mod hlc;
+pub mod import;
 pub mod indicators;
 pub mod merge;
 pub mod number;

@@ -8,6 +8,7 @@ pub(crate) mod criteria;
 pub(crate) mod evidence;
 pub(crate) mod health;
 pub(crate) mod plans;
+pub(crate) mod registers;
 pub(crate) mod reports;
 pub(crate) mod sync;
 mod unique_keys;
@@ -113,6 +114,13 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Get, "/lineage/districts", reports::lineage_districts_list),
         route(Put, "/lineage/districts/{code}", reports::lineage_districts_update),
         route(Get, "/units/{id}", units::units_show),
+        route(Get, "/units/{id}/registers/template.xlsx", registers::registers_template),
+        route(Get, "/units/{id}/registers.xlsx", registers::registers_export),
+        route(Post, "/units/{id}/registers/import/preview", registers::registers_import_preview)
+            .limit(hoctap_shared::import::MAX_FILE_BYTES),
+        route(Post, "/units/{id}/registers/import", registers::registers_import)
+            .limit(hoctap_shared::import::MAX_FILE_BYTES),
+        route(Get, "/units/{id}/registers/import/{job}", registers::registers_import_show),
         route(Get, "/units/{id}/accounts", accounts::unit_accounts_list),
         route(Get, "/units/{id}/permissions", accounts::unit_permissions_show),
         route(Post, "/auth/login", accounts::auth_login),

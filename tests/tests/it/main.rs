@@ -18,6 +18,7 @@ mod openapi;
 mod plans;
 mod print;
 mod properties;
+mod registers;
 mod report_fixture;
 mod reports;
 mod scoring;
