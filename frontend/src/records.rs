@@ -35,6 +35,18 @@ const fn field(key: &'static str, label: &'static str, input: Input, required: b
 
 const DIGITAL: &[(&str, &str)] = &[("none", "Chưa có"), ("basic", "Cơ bản"), ("proficient", "Thành thạo")];
 const GENDER: &[(&str, &str)] = &[("nam", "Nam"), ("nu", "Nữ")];
+/// Quan hệ với chủ hộ: the import's list (`hoctap_shared::import::RELATION`).
+const RELATION: &[(&str, &str)] = &[
+    ("chu_ho", "Chủ hộ"),
+    ("vo_chong", "Vợ/Chồng"),
+    ("con", "Con"),
+    ("con_dau_re", "Con dâu/Con rể"),
+    ("bo_me", "Bố/Mẹ"),
+    ("ong_ba", "Ông/Bà"),
+    ("chau", "Cháu"),
+    ("anh_chi_em", "Anh/Chị/Em"),
+    ("khac", "Khác"),
+];
 const UNIT_TYPE: &[(&str, &str)] = &[
     ("co_quan", "Cơ quan, tổ chức"),
     ("truong_hoc", "Trường học, cơ sở giáo dục"),
@@ -47,12 +59,14 @@ const PERSON: &[Field] = &[
     field("birth_year", "Năm sinh", Input::Year, false),
     field("gender", "Giới tính", Input::Choice(GENDER), false),
     field("household", "Hộ gia đình", Input::Ref(RecordKind::Household), false),
+    field("relation", "Quan hệ với chủ hộ", Input::Choice(RELATION), false),
     field("member_of", "Đơn vị công tác", Input::Ref(RecordKind::Unit), false),
     field("digital_skill", "Kỹ năng số", Input::Choice(DIGITAL), false),
     field("learner", "Đang đi học", Input::YesNo, false),
 ];
 const HOUSEHOLD: &[Field] = &[
     field("ten_chu_ho", "Tên chủ hộ", Input::Text, true),
+    field("ma_ho", "Mã hộ", Input::Text, false),
     field("dia_chi", "Địa chỉ", Input::Text, false),
     field("clan", "Dòng họ", Input::Ref(RecordKind::Clan), false),
 ];
@@ -184,11 +198,20 @@ mod tests {
         assert_eq!(parse(&year, ""), Ok(None));
         let name = fields(RecordKind::Person)[0];
         assert_eq!(parse(&name, "  "), Err("Cần nhập họ và tên".to_string()));
-        let skill = fields(RecordKind::Person)[5];
+        let skill = *fields(RecordKind::Person).iter().find(|f| f.key == "digital_skill").expect("digital skill");
         assert_eq!(parse(&skill, "basic"), Ok(Some(serde_json::json!("basic"))));
         assert!(parse(&skill, "expert").is_err());
         assert_eq!(value_words(Some(&skill), &serde_json::json!("proficient")), "Thành thạo");
         assert_eq!(label(RecordKind::Person, "score:1.1"), "Điểm chỉ số 1.1");
         assert_eq!(label(RecordKind::Household, "ten_chu_ho"), "Tên chủ hộ");
+    }
+
+    #[test]
+    fn coded_fields_offer_what_the_import_stores() {
+        use hoctap_shared::import;
+        let pairs = |list: &[import::Choice]| list.iter().map(|c| (c.value, c.label)).collect::<Vec<_>>();
+        assert_eq!(RELATION.to_vec(), pairs(import::RELATION));
+        assert_eq!(GENDER.to_vec(), pairs(import::GENDER));
+        assert_eq!(DIGITAL.to_vec(), pairs(import::DIGITAL_SKILL));
     }
 }
