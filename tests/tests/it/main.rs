@@ -22,6 +22,7 @@ mod registers;
 mod report_fixture;
 mod reports;
 mod scoring;
+mod staff;
 mod sync;
 mod tidy;
 mod units;
