@@ -117,6 +117,16 @@ pub fn report_links(unit: &str, year: i32) -> Html {
     }
 }
 
+/// The staff page, in the office app (`office.html`, a download of its own that a
+/// hamlet officer's phone never fetches).
+pub const STAFF_HREF: &str = "/office.html#can-bo";
+
+/// Whether an account with `role` invites or manages anyone, and so has a staff page.
+pub fn manages_staff(role: hoctap_shared::accounts::Role) -> bool {
+    use hoctap_shared::accounts::Role;
+    matches!(role, Role::ProvinceAdmin | Role::CommuneOfficer | Role::CommuneApprover)
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ShellProps {
     pub children: Html,
