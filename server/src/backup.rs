@@ -20,13 +20,15 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 15] = [
+pub const PLAIN_KEYSPACES: [&str; 17] = [
     "accounts",
     "usernames",
     "sessions",
     "account_sessions",
     "invitations",
     "invitation_claims",
+    crate::auth::UNIT_INVITATIONS,
+    crate::auth::INVITATION_TOKENS,
     "units",
     "evidence",
     "evidence_meta",

@@ -99,6 +99,14 @@ pub enum ApiError {
     #[error("invitation expired")]
     InvitationExpired,
 
+    /// Sending again an invitation that was accepted or revoked.
+    #[error("invitation accepted or revoked")]
+    InvitationClosed,
+
+    /// An account revoking (or restoring) itself: a manager could lock itself out.
+    #[error("an account may not revoke or restore itself")]
+    OwnAccount,
+
     /// A backup file that cannot be restored (`line` 0 when not tied to one line).
     #[error("backup line {line}: {detail}")]
     Backup { line: usize, detail: String },
@@ -182,6 +190,8 @@ impl ApiError {
             ApiError::UsernameTaken { .. } => (StatusCode::CONFLICT, "username_taken"),
             ApiError::InvitationNotFound => (StatusCode::NOT_FOUND, "invitation_not_found"),
             ApiError::InvitationExpired => (StatusCode::GONE, "invitation_expired"),
+            ApiError::InvitationClosed => (StatusCode::CONFLICT, "invitation_closed"),
+            ApiError::OwnAccount => (StatusCode::UNPROCESSABLE_ENTITY, "own_account"),
             ApiError::Crypto { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
             ApiError::Domain(err) => match err {
                 hoctap_shared::Error::UnknownSet { .. } => (StatusCode::NOT_FOUND, err.code()),
@@ -245,8 +255,9 @@ impl ApiError {
                 ("Tên đăng nhập hoặc mật khẩu không đúng.".to_string(), "Wrong username or password.".to_string())
             }
             ApiError::AccountDisabled => (
-                "Tài khoản đã bị khóa; liên hệ quản trị tỉnh để mở lại.".to_string(),
-                "The account is disabled; ask the province administrator to restore it.".to_string(),
+                "Tài khoản đã bị khóa; liên hệ lãnh đạo xã hoặc quản trị tỉnh để mở lại.".to_string(),
+                "The account is disabled; ask the commune leader or the province administrator to restore it."
+                    .to_string(),
             ),
             ApiError::TooManyAttempts { retry_after_s } => (
                 format!("Đăng nhập sai quá nhiều lần. Vui lòng chờ {retry_after_s} giây rồi thử lại."),
@@ -331,6 +342,16 @@ impl ApiError {
             ApiError::InvitationExpired => (
                 "Lời mời đã hết hạn. Vui lòng xin quản trị viên một lời mời mới.".to_string(),
                 "The invitation has expired. Ask an administrator for a new one.".to_string(),
+            ),
+            ApiError::InvitationClosed => (
+                "Lời mời này đã được nhận hoặc đã bị thu hồi nên không gửi lại được; hãy tạo lời mời mới nếu cần."
+                    .to_string(),
+                "This invitation was accepted or revoked and cannot be sent again; create a new one if needed."
+                    .to_string(),
+            ),
+            ApiError::OwnAccount => (
+                "Không thể tự khóa hay mở lại tài khoản của chính mình; hãy nhờ người quản lý khác.".to_string(),
+                "An account cannot revoke or restore itself; ask another manager.".to_string(),
             ),
             ApiError::Crypto { .. } => (
                 "Máy chủ gặp lỗi nội bộ; vui lòng thử lại sau.".to_string(),

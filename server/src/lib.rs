@@ -65,6 +65,8 @@ pub struct AppState {
     pub auth: auth::AuthConfig,
     /// Usernames whose login is being checked at this moment.
     pub login_gate: Arc<auth::LoginGate>,
+    /// Serialises the writes of session records.
+    pub session_lock: Arc<auth::SessionLock>,
     /// Each part's figures counted so far (see [`figures`]).
     pub figures: Arc<figures::Cache>,
     /// The fingerprint of the catalogue's counting rules, kept with counted figures.
@@ -84,6 +86,7 @@ impl AppState {
             config: Arc::default(),
             auth: auth::AuthConfig::default(),
             login_gate: Arc::default(),
+            session_lock: Arc::default(),
             figures: Arc::default(),
             rules,
         }

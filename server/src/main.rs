@@ -37,6 +37,10 @@ enum Command {
         /// How long a login lasts, in hours.
         #[arg(long, env = "HOCTAP_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720))]
         session_hours: u32,
+        /// How long a login lasts on a device the officer keeps ("Ghi nhớ đăng nhập trên
+        /// máy này"), in days.
+        #[arg(long, env = "HOCTAP_DEVICE_SESSION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=366))]
+        device_session_days: u32,
         /// The address people reach the server at, for invitation links
         /// (e.g. https://hoctap.example.vn); links are relative when empty.
         #[arg(long, env = "HOCTAP_PUBLIC_URL", default_value = "")]
@@ -162,9 +166,19 @@ enum CriteriaCommand {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     match args.command {
-        Command::Serve { data_dir, bind, frontend, session_hours, public_url, deadlines, max_clock_ahead_hours } => {
+        Command::Serve {
+            data_dir,
+            bind,
+            frontend,
+            session_hours,
+            device_session_days,
+            public_url,
+            deadlines,
+            max_clock_ahead_hours,
+        } => {
             let auth = AuthConfig {
                 session_ttl_ms: i64::from(session_hours) * 60 * 60 * 1000,
+                device_session_ttl_ms: i64::from(device_session_days) * 24 * 60 * 60 * 1000,
                 public_url,
                 ..AuthConfig::default()
             };
@@ -323,6 +337,7 @@ fn open_state(data_dir: &std::path::Path) -> anyhow::Result<AppState> {
     let state = AppState::new(Arc::new(sled), Arc::new(Catalog::load_shipped()?));
     hoctap_server::figures::ensure_index(&state)?;
     hoctap_server::evidence::ensure_index(&state)?;
+    hoctap_server::auth::ensure_index(&state)?;
     Ok(state)
 }
 
@@ -390,6 +405,10 @@ async fn serve(
     let attachments = hoctap_server::evidence::ensure_index(&state)?;
     if attachments > 0 {
         tracing::info!(attachments, "evidence of an older data directory indexed by record");
+    }
+    let invitations = hoctap_server::auth::ensure_index(&state)?;
+    if invitations > 0 {
+        tracing::info!(invitations, "invitations of an older data directory indexed by unit");
     }
     // Figures are counted in the background once pushes pause, so requests find them.
     hoctap_server::figures::spawn_counter(state.clone(), std::time::Duration::from_secs(2))?;

@@ -12,7 +12,9 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{accounts, consolidation, criteria, evidence, health, plans, reports, sync, units};
+use crate::routes::{
+    accounts, consolidation, criteria, evidence, health, plans, reports, sessions, staff, sync, units,
+};
 
 // Mirrors the private body that `ApiError::into_response` builds in `crate::error`. The
 // `openapi` test checks real error responses against this schema, and `deny_unknown_fields`
@@ -120,15 +122,20 @@ impl Modify for BearerAuth {
         units::units_show,
         accounts::unit_accounts_list,
         accounts::unit_permissions_show,
+        staff::unit_staff_show,
         accounts::auth_login,
         accounts::auth_logout,
         accounts::auth_me,
         accounts::invitations_create,
         accounts::invitations_show,
         accounts::invitations_accept,
+        accounts::invitations_resend,
+        accounts::invitations_revoke,
         accounts::accounts_list,
         accounts::accounts_revoke,
         accounts::accounts_restore,
+        sessions::account_sessions_list,
+        sessions::sessions_revoke,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),
@@ -142,8 +149,8 @@ impl Modify for BearerAuth {
         (name = "reports", description = "Annual reports, their frozen versions and exports, the five-year review"),
         (name = "units", description = "The administrative hierarchy"),
         (name = "auth", description = "Logging in and out"),
-        (name = "invitations", description = "Inviting officers and accepting invitations"),
-        (name = "accounts", description = "Accounts and what they may do"),
+        (name = "invitations", description = "Inviting officers, sending invitations again or revoking them, and accepting them"),
+        (name = "accounts", description = "Accounts, their sessions, staff pages, and what they may do"),
         (name = "health", description = "Liveness"),
     )
 )]

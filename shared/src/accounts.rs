@@ -87,16 +87,6 @@ impl Role {
         }
     }
 
-    /// Whether an account with this role may invite someone to `invited`. Only
-    /// province administrators invite, and they may invite any role (including another
-    /// administrator, so a province is never left with a single key holder).
-    pub fn may_invite(self, invited: Role) -> bool {
-        match self {
-            Role::ProvinceAdmin => Role::ALL.contains(&invited),
-            Role::Collaborator | Role::CommuneOfficer | Role::CommuneApprover | Role::Viewer => false,
-        }
-    }
-
     /// The kind of unit an account with this role is attached to; `None` when any
     /// kind will do (a viewer may watch a hamlet, a commune or a province).
     pub fn unit_kind(self) -> Option<UnitKind> {
@@ -126,6 +116,75 @@ impl Action {
             Action::Review => "phê duyệt",
             Action::Administer => "quản trị",
         }
+    }
+}
+
+/// Where a unit lies, seen from an account's own unit; the server works it out from the
+/// hierarchy it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitRelation {
+    /// The account's own unit.
+    Own,
+    /// A unit under the account's own (a hamlet of its commune, anything in its
+    /// province).
+    Under,
+    /// Anywhere else.
+    Outside,
+}
+
+/// Whether an account with role `inviter` may invite someone to `invited` on a unit of
+/// kind `kind` lying at `relation` from the inviter's unit — and, by the same rule,
+/// manage (list, resend, revoke) such an invitation and disable or restore such an
+/// account:
+///
+/// - a province administrator: any role on any unit of its province (the role must
+///   still fit the unit's kind, which is checked apart);
+/// - a commune officer or approver: a collaborator on a hamlet of its commune, and a
+///   viewer on the commune itself;
+/// - everyone else: nobody.
+///
+/// Nobody manages their own account; that is the caller's check (it needs the ids).
+pub fn may_invite(inviter: Role, relation: UnitRelation, invited: Role, kind: UnitKind) -> bool {
+    match (inviter, relation) {
+        (_, UnitRelation::Outside) => false,
+        (Role::ProvinceAdmin, UnitRelation::Own | UnitRelation::Under) => true,
+        (Role::CommuneOfficer | Role::CommuneApprover, UnitRelation::Own) => {
+            invited == Role::Viewer && kind == UnitKind::Commune
+        }
+        (Role::CommuneOfficer | Role::CommuneApprover, UnitRelation::Under) => {
+            invited == Role::Collaborator && kind == UnitKind::Hamlet
+        }
+        (Role::Collaborator | Role::Viewer, _) => false,
+    }
+}
+
+/// Whether an account with this role may invite or manage anyone at all: the roles
+/// [`may_invite`] grants something to. Others are refused before anything is looked up.
+pub fn invites_anyone(role: Role) -> bool {
+    matches!(role, Role::ProvinceAdmin | Role::CommuneOfficer | Role::CommuneApprover)
+}
+
+/// The longest device label accepted, in characters.
+pub const MAX_DEVICE_LABEL_CHARS: usize = 100;
+
+/// A login on a device the officer keeps: the session lasts the long device period (90
+/// days by default) instead of a working day, and is listed with the device's label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceLogin {
+    /// The app's device id: 1–100 characters of `A-Z a-z 0-9 . _ : -`.
+    pub id: String,
+    /// What the officer recognises the device by (`Chrome trên Android`), at most 100
+    /// characters.
+    pub label: String,
+}
+
+impl DeviceLogin {
+    /// Whether the server accepts it: an id like every device id, and a label of 1–100
+    /// characters.
+    pub fn is_valid(&self) -> bool {
+        let label = self.label.trim().chars().count();
+        crate::protocol::is_valid_id(&self.id) && (1..=MAX_DEVICE_LABEL_CHARS).contains(&label)
     }
 }
 
@@ -219,6 +278,10 @@ pub struct Account {
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// Set to stay signed in on this device for the long device period; absent, the
+    /// session lasts the short one (12 hours by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceLogin>,
 }
 
 /// What a successful login or an accepted invitation returns. The token goes in an
@@ -230,6 +293,10 @@ pub struct LoginResponse {
     /// Milliseconds since the Unix epoch.
     pub expires_at_ms: i64,
     pub account: Account,
+    /// The session's public id (as in `GET /accounts/{id}/sessions`), never its token.
+    /// Empty in sessions a device kept from before it was sent.
+    #[serde(default)]
+    pub session_id: String,
 }
 
 /// `POST /invitations`: an administrator invites someone to a role on a unit.
@@ -249,6 +316,8 @@ pub struct CreateInvitation {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitation {
+    /// The invitation's public id, kept when it is sent again; never its token.
+    pub id: String,
     pub token: String,
     pub link: String,
     pub role: Role,
@@ -275,6 +344,9 @@ pub struct InvitationPreview {
 pub struct AcceptInvitation {
     pub username: String,
     pub password: String,
+    /// As in [`LoginRequest::device`], for the new account's first session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceLogin>,
 }
 
 /// `POST /accounts/{id}/revoke`: how many live sessions were ended (the account is
@@ -291,6 +363,100 @@ pub struct RevokedSessions {
 pub struct UnitPermissions {
     pub unit: String,
     pub actions: Vec<Action>,
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum InvitationState {
+    /// Its link works.
+    Pending,
+    /// Used: the account exists.
+    Accepted,
+    /// Its link ran out; it can be sent again.
+    Expired,
+    /// Revoked, or sent by an account that has since been disabled: its link does not
+    /// work.
+    Revoked,
+}
+
+/// One account on a staff page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAccount {
+    pub account: Account,
+    pub created_at_ms: i64,
+    /// The display name of the account that invited it; `None` for one invited from
+    /// the command line.
+    pub invited_by: Option<String>,
+    /// Sessions that have neither expired nor been revoked.
+    pub live_sessions: usize,
+    /// When the account last used the app (to within an hour), if known.
+    pub last_seen_ms: Option<i64>,
+    /// Whether the caller may disable or restore it.
+    pub manageable: bool,
+}
+
+/// One invitation on a staff page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffInvitation {
+    /// For `POST /invitations/{id}/resend` and `…/revoke`.
+    pub id: String,
+    pub role: Role,
+    pub unit: String,
+    pub unit_name: String,
+    pub display_name: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    /// The display name of the account that sent it; `None` from the command line.
+    pub created_by: Option<String>,
+    pub state: InvitationState,
+    /// The username chosen with it, once accepted.
+    pub accepted_username: Option<String>,
+    /// Whether the caller may send it again or revoke it.
+    pub manageable: bool,
+}
+
+/// A role the caller may invite someone to on a unit, with the unit's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitableRole {
+    pub role: Role,
+    pub unit: String,
+    pub unit_name: String,
+}
+
+/// `GET /units/{id}/staff`: who works in a unit and under it, the invitations sent
+/// there, and what the caller may invite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffPage {
+    pub unit: String,
+    pub unit_name: String,
+    /// By unit, then display name.
+    pub accounts: Vec<StaffAccount>,
+    /// Newest first.
+    pub invitations: Vec<StaffInvitation>,
+    /// The unit itself first, then its hamlets by name.
+    pub invitable: Vec<InvitableRole>,
+}
+
+/// One live session of an account (`GET /accounts/{id}/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    /// For `POST /sessions/{id}/revoke`; never the token.
+    pub id: String,
+    /// The device it was signed in on, for a device session.
+    pub device_label: Option<String>,
+    pub created_at_ms: i64,
+    /// When it was last used, to within an hour.
+    pub last_seen_ms: i64,
+    pub expires_at_ms: i64,
+    /// The session this request was made with.
+    pub current: bool,
 }
 
 // Secrets never reach a log through `{:?}`.
@@ -330,7 +496,8 @@ impl fmt::Debug for Invitation {
 mod tests {
     //! The permission table and the credential rules, stated as data.
 
-    use super::{check_new_credentials, Action, CredentialProblem, Role};
+    use super::{check_new_credentials, invites_anyone, may_invite, Action, CredentialProblem, Role, UnitRelation};
+    use crate::units::UnitKind;
 
     #[test]
     fn each_role_allows_exactly_its_actions() {
@@ -353,13 +520,56 @@ mod tests {
         }
     }
 
+    /// Who may invite (and manage) whom, as the table in docs/api.md states it: each
+    /// row an inviter, a relation and a unit kind, then the roles granted.
     #[test]
-    fn only_administrators_invite() {
+    fn the_invitation_rule_is_its_table() {
+        use Role::*;
+        use UnitKind::*;
+        use UnitRelation::*;
+        // `None`: any kind of unit (a province administrator's roles must still fit it,
+        // which the server checks apart).
+        let table: [(Role, UnitRelation, Option<UnitKind>, &[Role]); 7] = [
+            (ProvinceAdmin, Own, None, &Role::ALL),
+            (ProvinceAdmin, Under, None, &Role::ALL),
+            (CommuneOfficer, Own, Some(Commune), &[Viewer]),
+            (CommuneOfficer, Under, Some(Hamlet), &[Collaborator]),
+            (CommuneApprover, Own, Some(Commune), &[Viewer]),
+            (CommuneApprover, Under, Some(Hamlet), &[Collaborator]),
+            (CommuneApprover, Under, Some(Commune), &[]),
+        ];
         for inviter in Role::ALL {
-            for invited in Role::ALL {
-                assert_eq!(inviter.may_invite(invited), inviter == Role::ProvinceAdmin, "{inviter:?} → {invited:?}");
+            for relation in [Own, Under, Outside] {
+                for kind in [Province, District, Commune, Hamlet] {
+                    let granted: Vec<Role> =
+                        Role::ALL.into_iter().filter(|invited| may_invite(inviter, relation, *invited, kind)).collect();
+                    let expected = table
+                        .iter()
+                        .find(|(r, rel, k, _)| (*r, *rel) == (inviter, relation) && k.is_none_or(|k| k == kind))
+                        .map_or(&[][..], |(_, _, _, roles)| *roles);
+                    assert_eq!(granted, expected, "{inviter:?} {relation:?} {kind:?}");
+                    assert!(granted.is_empty() || invites_anyone(inviter), "{inviter:?}");
+                }
             }
         }
+        for role in Role::ALL {
+            assert_eq!(invites_anyone(role), table.iter().any(|(r, _, _, roles)| *r == role && !roles.is_empty()));
+        }
+    }
+
+    #[test]
+    fn device_logins_are_bounded() {
+        let device = |id: &str, label: &str| super::DeviceLogin { id: id.into(), label: label.into() };
+        assert!(device("may-1:ab_c.d", "Chrome trên Android").is_valid());
+        assert!(!device("", "Chrome").is_valid());
+        assert!(!device("may 1", "Chrome").is_valid());
+        assert!(!device(&"a".repeat(101), "Chrome").is_valid());
+        assert!(!device("may-1", " ").is_valid());
+        assert!(device("may-1", &"á".repeat(100)).is_valid());
+        assert!(!device("may-1", &"á".repeat(101)).is_valid());
+        let old: super::LoginRequest =
+            serde_json::from_str(r#"{"username":"lan","password":"mot-mat-khau-dai"}"#).expect("old request");
+        assert_eq!(old.device, None);
     }
 
     #[test]

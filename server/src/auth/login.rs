@@ -16,6 +16,7 @@ pub(crate) async fn login(state: &AppState, request: LoginRequest) -> Result<Log
         // Not a username that can exist: nothing to count, nothing to store.
         return Err(ApiError::WrongCredentials);
     }
+    session::check_device(request.device.as_ref())?;
     let _pass = state.login_gate.enter(&username)?;
     let store = state.store.as_ref();
     throttle::check(store, &username, state.clock.now_ms())?;
@@ -31,7 +32,7 @@ pub(crate) async fn login(state: &AppState, request: LoginRequest) -> Result<Log
         Some(record) if matches && record.account.disabled => Err(ApiError::AccountDisabled),
         Some(record) if matches => {
             throttle::clear(store, &username)?;
-            session::start(state, record.account)
+            session::start(state, record.account, request.device)
         }
         _ => {
             throttle::record_failure(store, &username, state.clock.now_ms())?;

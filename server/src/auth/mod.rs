@@ -1,8 +1,10 @@
 //! Who is calling and what they may do. Accounts are created only through invitations
 //! (the first one from the command line), with argon2id password hashes; logins give
-//! bearer sessions that expire and can be revoked; repeated failed logins are slowed;
-//! and [`CurrentAccount::require`] checks every action against the account's role and
-//! the unit it is scoped to.
+//! bearer sessions — short ones, or long ones on a device the officer keeps — that
+//! expire and can be revoked; repeated failed logins are slowed;
+//! [`CurrentAccount::require`] checks every action against the account's role and the
+//! unit it is scoped to; and [`may_manage`] applies the rule of who may invite and
+//! manage whom (`hoctap_shared::accounts::may_invite`) to the hierarchy the server holds.
 //!
 //! Secrets are stored only as hashes: passwords as argon2id PHC strings, session and
 //! invitation tokens as the SHA-256 of the 32 random bytes handed out, so a copy of the
@@ -14,16 +16,25 @@ mod login;
 mod records;
 mod secret;
 mod session;
+mod staff;
 mod throttle;
 
-pub use invitations::create_invitation;
-pub(crate) use invitations::{accept as accept_invitation, preview as preview_invitation};
+pub(crate) use invitations::{
+    accept as accept_invitation, find as find_invitation, preview as preview_invitation, resend as resend_invitation,
+    revoke as revoke_invitation,
+};
+pub use invitations::{create_invitation, ensure_index};
 pub(crate) use login::login;
-pub use session::CurrentAccount;
-pub(crate) use session::{restore as restore_account, revoke_all as revoke_account};
+pub(crate) use records::InvitationRecord;
+pub(crate) use session::{
+    find as find_session, restore as restore_account, revoke_all as revoke_account, revoke_one as revoke_session,
+    session_views,
+};
+pub use session::{CurrentAccount, SessionLock};
+pub(crate) use staff::staff_page;
 pub use throttle::LoginGate;
 
-use hoctap_shared::accounts::Account;
+use hoctap_shared::accounts::{self as rules, Account, Role, UnitRelation};
 
 use crate::store::{Store, StoreError};
 use crate::{ApiError, AppState};
@@ -43,18 +54,38 @@ pub const INVITATIONS: &str = "invitations";
 pub const INVITATION_CLAIMS: &str = "invitation_claims";
 /// Username → its consecutive failed logins.
 pub const LOGIN_FAILURES: &str = "login_failures";
+/// `unit \0 (i64::MAX − created ms, big-endian) invitation key` → nothing: the
+/// invitations on a unit and on every unit under it (one entry per level), newest
+/// first, for the staff page.
+pub const UNIT_INVITATIONS: &str = "unit_invitations";
+/// SHA-256 of the token of an invitation sent again → the invitation's key (its first
+/// token's hash, which stays its id).
+pub const INVITATION_TOKENS: &str = "invitation_tokens";
 
 /// Every keyspace this module writes, for tests that check a refused request changed
 /// nothing.
-pub const KEYSPACES: [&str; 7] =
-    [ACCOUNTS, USERNAMES, SESSIONS, ACCOUNT_SESSIONS, INVITATIONS, INVITATION_CLAIMS, LOGIN_FAILURES];
+pub const KEYSPACES: [&str; 9] = [
+    ACCOUNTS,
+    USERNAMES,
+    SESSIONS,
+    ACCOUNT_SESSIONS,
+    INVITATIONS,
+    INVITATION_CLAIMS,
+    LOGIN_FAILURES,
+    UNIT_INVITATIONS,
+    INVITATION_TOKENS,
+];
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// How long sessions and invitations last, and the address put in invitation links.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthConfig {
+    /// A session signed in without a device: a working day.
     pub session_ttl_ms: i64,
+    /// A session signed in on a device the officer keeps (`device` in the login).
+    pub device_session_ttl_ms: i64,
     /// Used when an invitation does not say how long it is valid.
     pub invitation_ttl_ms: i64,
     /// The server's public address (`https://hoctap.example.vn`); links are relative
@@ -64,7 +95,12 @@ pub struct AuthConfig {
 
 impl Default for AuthConfig {
     fn default() -> AuthConfig {
-        AuthConfig { session_ttl_ms: 12 * HOUR_MS, invitation_ttl_ms: 72 * HOUR_MS, public_url: String::new() }
+        AuthConfig {
+            session_ttl_ms: 12 * HOUR_MS,
+            device_session_ttl_ms: 90 * DAY_MS,
+            invitation_ttl_ms: 72 * HOUR_MS,
+            public_url: String::new(),
+        }
     }
 }
 
@@ -89,4 +125,33 @@ pub(crate) fn accounts_under(state: &AppState, unit: &str) -> Result<Vec<Account
     }
     found.sort_by(|a, b| a.username.cmp(&b.username));
     Ok(found)
+}
+
+/// Where `unit` lies seen from `from`: the same unit, under it (as reading rights count,
+/// [`AppState::unit_covers`]), or elsewhere.
+pub(crate) fn relation(state: &AppState, from: &str, unit: &str) -> Result<UnitRelation, StoreError> {
+    Ok(if from == unit {
+        UnitRelation::Own
+    } else if state.unit_covers(from, unit)? {
+        UnitRelation::Under
+    } else {
+        UnitRelation::Outside
+    })
+}
+
+/// Whether `caller` may invite someone to `role` on `unit`, and so manage an invitation
+/// or an account of that role there (the rule `hoctap_shared::accounts::may_invite`). An
+/// unknown unit is nobody's. Whether the role fits the unit is checked apart.
+pub(crate) fn may_manage(state: &AppState, caller: &Account, role: Role, unit: &str) -> Result<bool, StoreError> {
+    if !rules::invites_anyone(caller.role) {
+        return Ok(false);
+    }
+    let Some(found) = state.unit(unit)? else { return Ok(false) };
+    Ok(rules::may_invite(caller.role, relation(state, &caller.unit, unit)?, role, found.kind))
+}
+
+/// Whether `caller` may disable, restore or end the sessions of `target`: the rule
+/// above, and never its own account.
+pub(crate) fn may_manage_account(state: &AppState, caller: &Account, target: &Account) -> Result<bool, StoreError> {
+    Ok(caller.id != target.id && may_manage(state, caller, target.role, &target.unit)?)
 }

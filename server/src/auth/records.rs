@@ -25,11 +25,25 @@ pub(crate) struct SessionRecord {
     pub created_at_ms: i64,
     pub expires_at_ms: i64,
     pub revoked: bool,
+    /// The app's device id, for a device session (absent in older records and in
+    /// short sessions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_label: Option<String>,
+    /// When the session was last used, updated at most once an hour; absent until the
+    /// first such update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_ms: Option<i64>,
 }
 
 impl SessionRecord {
     pub fn is_live(&self, now_ms: i64) -> bool {
         !self.revoked && now_ms < self.expires_at_ms
+    }
+
+    pub fn last_seen(&self) -> i64 {
+        self.last_seen_ms.unwrap_or(self.created_at_ms)
     }
 }
 
@@ -46,6 +60,15 @@ pub(crate) struct InvitationRecord {
     pub expires_at_ms: i64,
     /// The account created with it, once used.
     pub used_by: Option<String>,
+    /// Hex of the SHA-256 of the token that works now, once the invitation was sent
+    /// again; absent, the token is the one whose hash is the invitation's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_key: Option<String>,
+    /// When it was revoked, and by which account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_by: Option<String>,
 }
 
 /// JSON of a stored record. The records are plain structs of strings and numbers,

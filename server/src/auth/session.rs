@@ -6,12 +6,27 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use hoctap_shared::accounts::{Account, Action, LoginResponse};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use hoctap_shared::accounts::{Account, Action, DeviceLogin, LoginResponse, SessionView};
 
 use super::records::{self, to_json, SessionRecord};
-use super::{secret, ACCOUNTS, ACCOUNT_SESSIONS, SESSIONS};
+use super::{secret, ACCOUNTS, ACCOUNT_SESSIONS, HOUR_MS, SESSIONS};
+use crate::hex::{from_hex, to_hex};
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
+
+/// Serialises the writes of session records: each reads a session, changes it and
+/// writes it back, and without this a session noted as seen could be written back over
+/// its revocation.
+#[derive(Debug, Default)]
+pub struct SessionLock(Mutex<()>);
+
+impl SessionLock {
+    fn hold(&self) -> MutexGuard<'_, ()> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// The key of a session in the per-account index: the account id, a zero byte, then
 /// the session key. Account ids are hex, so the prefix `id\0` is exact.
@@ -27,18 +42,39 @@ fn index_prefix(account_id: &str) -> Vec<u8> {
     key
 }
 
-/// Starts a session for `account`, and drops the account's sessions that have ended
+/// Refuses a device that is not one the server accepts, before anything is checked or
+/// stored.
+pub(crate) fn check_device(device: Option<&DeviceLogin>) -> Result<(), ApiError> {
+    match device {
+        Some(device) if !device.is_valid() => Err(ApiError::BadRequest {
+            detail: "thiết bị phải có mã 1–100 ký tự A–Z a–z 0–9 . _ : - và tên 1–100 ký tự".to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Starts a session for `account` — a device session when `device` is given (the long
+/// device period), else a short one — and drops the account's sessions that have ended
 /// (so they do not pile up in the store). The session is durable before it is returned:
 /// an answer that a crash could take back would sign the officer out again.
-pub(crate) fn start(state: &AppState, account: Account) -> Result<LoginResponse, ApiError> {
+pub(crate) fn start(
+    state: &AppState,
+    account: Account,
+    device: Option<DeviceLogin>,
+) -> Result<LoginResponse, ApiError> {
     let now = state.clock.now_ms();
     let token = secret::new_token()?;
+    let ttl = if device.is_some() { state.auth.device_session_ttl_ms } else { state.auth.session_ttl_ms };
     let session = SessionRecord {
         account_id: account.id.clone(),
         created_at_ms: now,
-        expires_at_ms: now.saturating_add(state.auth.session_ttl_ms),
+        expires_at_ms: now.saturating_add(ttl),
         revoked: false,
+        device_id: device.as_ref().map(|device| device.id.clone()),
+        device_label: device.map(|device| device.label.trim().to_string()),
+        last_seen_ms: None,
     };
+    let _lock = state.session_lock.hold();
     let mut batch = Vec::new();
     for entry in sessions_of(state, &account.id)? {
         let ended = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)?
@@ -52,7 +88,12 @@ pub(crate) fn start(state: &AppState, account: Account) -> Result<LoginResponse,
     batch.push(Write::Put { keyspace: ACCOUNT_SESSIONS, key: index_key(&account.id, &token.key), value: Vec::new() });
     state.store.apply(&batch)?;
     state.store.flush()?;
-    Ok(LoginResponse { token: token.hex, expires_at_ms: session.expires_at_ms, account })
+    Ok(LoginResponse {
+        token: token.hex,
+        expires_at_ms: session.expires_at_ms,
+        account,
+        session_id: to_hex(&token.key),
+    })
 }
 
 /// One of an account's sessions, as found through the index.
@@ -76,6 +117,7 @@ fn sessions_of(state: &AppState, account_id: &str) -> Result<Vec<IndexEntry>, St
 /// [`restore`] (a lost phone, an officer who left).
 pub(crate) fn revoke_all(state: &AppState, account_id: &str) -> Result<usize, ApiError> {
     let now = state.clock.now_ms();
+    let _lock = state.session_lock.hold();
     let mut batch = Vec::new();
     let mut revoked = 0;
     for entry in sessions_of(state, account_id)? {
@@ -108,6 +150,91 @@ pub(crate) fn restore(state: &AppState, account_id: &str) -> Result<Option<Accou
     Ok(Some(record.account))
 }
 
+/// The live sessions of an account, most recently used first.
+pub(crate) fn live_sessions(state: &AppState, account_id: &str) -> Result<Vec<(Vec<u8>, SessionRecord)>, ApiError> {
+    let now = state.clock.now_ms();
+    let mut live = Vec::new();
+    for entry in sessions_of(state, account_id)? {
+        if let Some(session) = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)? {
+            if session.is_live(now) {
+                live.push((entry.session_key, session));
+            }
+        }
+    }
+    live.sort_by_key(|(key, session)| (std::cmp::Reverse(session.last_seen()), key.clone()));
+    Ok(live)
+}
+
+/// How many live sessions an account has, and when it last used the app, from the
+/// sessions the store still holds (ended ones are dropped at its next sign-in).
+pub(crate) fn summary(state: &AppState, account_id: &str) -> Result<(usize, Option<i64>), ApiError> {
+    let now = state.clock.now_ms();
+    let (mut live, mut seen) = (0, None);
+    for entry in sessions_of(state, account_id)? {
+        if let Some(session) = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)? {
+            live += usize::from(session.is_live(now));
+            seen = seen.max(Some(session.last_seen()));
+        }
+    }
+    Ok((live, seen))
+}
+
+/// `GET /accounts/{id}/sessions`: the live sessions of an account, as the API shows
+/// them; `current` marks the one with the key `current`.
+pub(crate) fn session_views(state: &AppState, account_id: &str, current: &[u8]) -> Result<Vec<SessionView>, ApiError> {
+    Ok(live_sessions(state, account_id)?
+        .into_iter()
+        .map(|(key, session)| SessionView {
+            id: to_hex(&key),
+            device_label: session.device_label.clone(),
+            created_at_ms: session.created_at_ms,
+            last_seen_ms: session.last_seen(),
+            expires_at_ms: session.expires_at_ms,
+            current: key == current,
+        })
+        .collect())
+}
+
+/// The session with public id `id` (hex of its key): its key and its record, live or
+/// not; `None` when there is none.
+pub(crate) fn find(state: &AppState, id: &str) -> Result<Option<([u8; 32], SessionRecord)>, ApiError> {
+    let Some(key) = from_hex(id).and_then(|raw| <[u8; 32]>::try_from(raw).ok()) else { return Ok(None) };
+    Ok(records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &key)?.map(|session| (key, session)))
+}
+
+/// Ends one session, durably; the account and its other sessions stay as they are.
+pub(crate) fn revoke_one(state: &AppState, key: &[u8]) -> Result<(), ApiError> {
+    let store = state.store.as_ref();
+    let _lock = state.session_lock.hold();
+    if let Some(mut session) = records::read::<SessionRecord>(store, SESSIONS, key)? {
+        if !session.revoked {
+            session.revoked = true;
+            store.put(SESSIONS, key, &to_json(&session))?;
+            store.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// Notes that the session was used at `now_ms`, when it was last noted an hour or more
+/// before: the only write on a request's path, once an hour per session. Not flushed
+/// (losing an hour of "last seen" to a crash harms nobody), and a failure is logged,
+/// not answered: the request itself did not fail.
+fn note_seen(state: &AppState, key: &[u8], now_ms: i64) {
+    let store = state.store.as_ref();
+    let _lock = state.session_lock.hold();
+    let written = records::read::<SessionRecord>(store, SESSIONS, key).and_then(|session| match session {
+        Some(mut session) if session.is_live(now_ms) && now_ms - session.last_seen() >= HOUR_MS => {
+            session.last_seen_ms = Some(now_ms);
+            store.put(SESSIONS, key, &to_json(&session))
+        }
+        _ => Ok(()),
+    });
+    if let Err(error) = written {
+        tracing::warn!(%error, "could not note when a session was last used");
+    }
+}
+
 /// The account behind the request's bearer token. Extracting it fails with 401 when
 /// the token is missing, malformed, unknown, expired or revoked, or its account is
 /// gone or disabled.
@@ -135,13 +262,12 @@ impl CurrentAccount {
 
     /// Ends the session the request was made with, durably.
     pub(crate) fn log_out(&self, state: &AppState) -> Result<(), ApiError> {
-        let store = state.store.as_ref();
-        if let Some(mut session) = records::read::<SessionRecord>(store, SESSIONS, &self.session_key)? {
-            session.revoked = true;
-            store.put(SESSIONS, &self.session_key, &to_json(&session))?;
-            store.flush()?;
-        }
-        Ok(())
+        revoke_one(state, &self.session_key)
+    }
+
+    /// The key of the session the request was made with.
+    pub(crate) fn session_key(&self) -> &[u8] {
+        &self.session_key
     }
 }
 
@@ -156,12 +282,16 @@ impl FromRequestParts<AppState> for CurrentAccount {
         }
         let session_key = secret::key_of(token.trim()).ok_or(ApiError::Unauthenticated)?;
         let store = state.store.as_ref();
+        let now = state.clock.now_ms();
         let session = records::read::<SessionRecord>(store, SESSIONS, &session_key)?
-            .filter(|session| session.is_live(state.clock.now_ms()))
+            .filter(|session| session.is_live(now))
             .ok_or(ApiError::Unauthenticated)?;
         let record = records::account(store, &session.account_id)?
             .filter(|record| !record.account.disabled)
             .ok_or(ApiError::Unauthenticated)?;
+        if now - session.last_seen() >= HOUR_MS {
+            note_seen(state, &session_key, now);
+        }
         Ok(CurrentAccount { account: record.account, session_key })
     }
 }

@@ -1,14 +1,16 @@
 //! Logging in and out, invitations, and accounts: who the caller is, whom an
-//! administrator may invite, which accounts lie in a unit, and revoking (and restoring)
-//! an account. Every route except login and the invitation pages needs a bearer token.
+//! administrator or a commune official may invite (and so manage), sending an
+//! invitation again or revoking it, which accounts lie in a unit, and revoking (and
+//! restoring) an account. Every route except login and the invitation pages needs a
+//! bearer token.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use hoctap_shared::accounts::{
-    AcceptInvitation, Account, Action, CreateInvitation, Invitation, InvitationPreview, LoginRequest, LoginResponse,
-    RevokedSessions, UnitPermissions,
+    invites_anyone, AcceptInvitation, Account, Action, CreateInvitation, Invitation, InvitationPreview, LoginRequest,
+    LoginResponse, RevokedSessions, Role, UnitPermissions,
 };
 
 use super::decode;
@@ -27,8 +29,8 @@ use crate::{ApiError, AppState};
     summary = "Log in with a username and a password",
     request_body(content = LoginRequest),
     responses(
-        (status = 200, description = "A session: send `token` as `Authorization: Bearer <token>`", body = LoginResponse),
-        (status = 400, description = "Not a login request, or a key given twice (`bad_request`)", body = ErrorBody),
+        (status = 200, description = "A session: send `token` as `Authorization: Bearer <token>`. With `device`, it lasts the device period (90 days by default, `--device-session-days`); without, 12 hours (`--session-hours`)", body = LoginResponse),
+        (status = 400, description = "Not a login request, a key given twice, or a `device` whose id or label breaks the rules (`bad_request`)", body = ErrorBody),
         (status = 401, description = "Wrong username or password, not told apart (`wrong_credentials`)", body = ErrorBody),
         (status = 403, description = "The right password of an account an administrator revoked; it signs in again once a province administrator restores it (`account_disabled`)", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
@@ -79,8 +81,8 @@ pub async fn auth_me(current: CurrentAccount) -> Json<Account> {
     Json(current.account)
 }
 
-/// `POST /invitations`: 201 with the link, shown once. The caller administers the
-/// invitation's unit and may invite to its role.
+/// `POST /invitations`: 201 with the link, shown once. The caller may invite to the
+/// role on the unit (`hoctap_shared::accounts::may_invite`).
 #[utoipa::path(
     post,
     path = "/api/v1/invitations",
@@ -93,7 +95,7 @@ pub async fn auth_me(current: CurrentAccount) -> Json<Account> {
         (status = 201, description = "The invitation; its link is shown only this once", body = Invitation),
         (status = 400, description = "Not an invitation request, an empty or too long display name, or a validity outside 1–720 hours (`bad_request`)", body = ErrorBody),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
-        (status = 403, description = "The caller does not administer the unit (`forbidden`) or may not invite to the role (`role_not_invitable`)", body = ErrorBody),
+        (status = 403, description = "The caller may invite nobody on the unit (`forbidden`), or not to this role there (`role_not_invitable`)", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
         (status = 422, description = "The role does not fit the unit's kind, or the unit is not current (`role_does_not_fit_unit`)", body = ErrorBody),
         (status = 500, description = "Storage or hashing failed (`storage_failed`, `internal_error`)", body = ErrorBody),
@@ -105,9 +107,16 @@ pub async fn invitations_create(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Invitation>), ApiError> {
     let request: CreateInvitation = decode(&body)?;
-    current.require(&state, Action::Administer, &request.unit)?;
-    if !current.account.role.may_invite(request.role) {
-        return Err(ApiError::RoleNotInvitable { role: request.role });
+    if !auth::may_manage(&state, &current.account, request.role, &request.unit)? {
+        let mut any = false;
+        for role in Role::ALL {
+            any |= auth::may_manage(&state, &current.account, role, &request.unit)?;
+        }
+        return Err(if any {
+            ApiError::RoleNotInvitable { role: request.role }
+        } else {
+            ApiError::Forbidden { action: Action::Administer, unit: request.unit }
+        });
     }
     let invitation = auth::create_invitation(&state, &request, Some(&current.account))?;
     tracing::info!(
@@ -130,7 +139,7 @@ pub async fn invitations_create(
     params(("token" = String, Path, description = "The invitation's token, from its link")),
     responses(
         (status = 200, description = "The role, unit and name the invitation is for", body = InvitationPreview),
-        (status = 404, description = "Unknown or already used (`invitation_not_found`)", body = ErrorBody),
+        (status = 404, description = "Unknown, already used, revoked, or replaced by sending it again (`invitation_not_found`)", body = ErrorBody),
         (status = 410, description = "Expired (`invitation_expired`)", body = ErrorBody),
         (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
     )
@@ -155,8 +164,8 @@ pub async fn invitations_show(
     request_body(content = AcceptInvitation),
     responses(
         (status = 201, description = "The new account's first session", body = LoginResponse),
-        (status = 400, description = "Not an acceptance request (`bad_request`)", body = ErrorBody),
-        (status = 404, description = "Unknown or already used (`invitation_not_found`)", body = ErrorBody),
+        (status = 400, description = "Not an acceptance request, or a `device` whose id or label breaks the rules (`bad_request`)", body = ErrorBody),
+        (status = 404, description = "Unknown, already used, revoked, or replaced by sending it again (`invitation_not_found`)", body = ErrorBody),
         (status = 409, description = "The username is taken (`username_taken`); the invitation stays usable", body = ErrorBody),
         (status = 410, description = "Expired (`invitation_expired`)", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
@@ -198,36 +207,130 @@ pub async fn accounts_list(
     Ok(Json(auth::accounts_under(&state, &current.account.unit)?))
 }
 
-/// The account `id` if the caller administers its unit. A caller who administers
-/// nothing is refused (403) before anything is looked up; an administrator gets the
-/// same 404 for an account that does not exist and for one outside its province, so
-/// the answer tells nobody which accounts exist elsewhere.
-fn administered_account(state: &AppState, current: &CurrentAccount, id: &str) -> Result<Account, ApiError> {
-    current.require(state, Action::Administer, &current.account.unit)?;
-    match auth::account(state, id)? {
-        Some(target) if current.may(state, Action::Administer, &target.unit)? => Ok(target),
-        _ => Err(ApiError::NotFound { what: format!("tài khoản {id}") }),
+/// The account `id` if the caller may manage it (`hoctap_shared::accounts::may_invite`
+/// for its role and unit). A caller who may manage nobody is refused (403) before
+/// anything is looked up; an account that does not exist and one outside what the
+/// caller may read get the same 404, so the answer tells nobody which accounts exist
+/// elsewhere; one the caller sees but may not manage is 403, and its own account 422.
+fn managed_account(state: &AppState, current: &CurrentAccount, id: &str) -> Result<Account, ApiError> {
+    if !invites_anyone(current.account.role) {
+        return Err(ApiError::Forbidden { action: Action::Administer, unit: current.account.unit.clone() });
     }
+    let target = match auth::account(state, id)? {
+        Some(target) if current.may(state, Action::Read, &target.unit)? => target,
+        _ => return Err(ApiError::NotFound { what: format!("tài khoản {id}") }),
+    };
+    if target.id == current.account.id {
+        return Err(ApiError::OwnAccount);
+    }
+    if !auth::may_manage(state, &current.account, target.role, &target.unit)? {
+        return Err(ApiError::Forbidden { action: Action::Administer, unit: target.unit });
+    }
+    Ok(target)
 }
 
-/// `POST /accounts/{id}/revoke`: ends every session of an account in the
-/// administrator's scope and disables it until it is restored (a lost phone, an officer
-/// who left).
+/// The invitation `id` if the caller may manage it, with the same answers as
+/// [`managed_account`] (an invitation on a unit the caller cannot read is 404).
+fn managed_invitation(
+    state: &AppState,
+    current: &CurrentAccount,
+    id: &str,
+) -> Result<([u8; 32], auth::InvitationRecord), ApiError> {
+    if !invites_anyone(current.account.role) {
+        return Err(ApiError::Forbidden { action: Action::Administer, unit: current.account.unit.clone() });
+    }
+    let (key, record) = match auth::find_invitation(state, id)? {
+        Some((key, record)) if current.may(state, Action::Read, &record.unit)? => (key, record),
+        _ => return Err(ApiError::NotFound { what: format!("lời mời {id}") }),
+    };
+    if !auth::may_manage(state, &current.account, record.role, &record.unit)? {
+        return Err(ApiError::Forbidden { action: Action::Administer, unit: record.unit });
+    }
+    Ok((key, record))
+}
+
+/// `POST /invitations/{id}/resend`: a new link for a pending or expired invitation.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{id}/resend",
+    tag = "invitations",
+    operation_id = "invitations_resend",
+    summary = "Send an invitation again with a new link",
+    description = "A new token and link, valid for the default period (72 hours) from now; the invitation keeps its \
+                   id, and its old link stops working at once. Only a pending or expired invitation, by someone who \
+                   may invite to its role on its unit.",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The invitation's id (from `GET /units/{id}/staff` or its creation), not its token")),
+    responses(
+        (status = 201, description = "The invitation with its new link, shown only this once", body = Invitation),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The caller manages nobody, or may not manage this invitation (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such invitation where the caller may read (`not_found`)", body = ErrorBody),
+        (status = 409, description = "Accepted or revoked: it cannot be sent again (`invitation_closed`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`, `internal_error`)", body = ErrorBody),
+    )
+)]
+pub async fn invitations_resend(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Invitation>), ApiError> {
+    let (key, record) = managed_invitation(&state, &current, &id)?;
+    let invitation = auth::resend_invitation(&state, &key, record)?;
+    tracing::info!(by = %current.account.username, invitation = %id, "invitation sent again");
+    Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+/// `POST /invitations/{id}/revoke`: the invitation's link stops working.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{id}/revoke",
+    tag = "invitations",
+    operation_id = "invitations_revoke",
+    summary = "Revoke an invitation",
+    description = "Its link stops working (`invitation_not_found`). Revoking one that is already revoked or was \
+                   accepted changes nothing.",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The invitation's id, not its token")),
+    responses(
+        (status = 204, description = "The invitation is revoked"),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The caller manages nobody, or may not manage this invitation (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such invitation where the caller may read (`not_found`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
+pub async fn invitations_revoke(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let (key, record) = managed_invitation(&state, &current, &id)?;
+    auth::revoke_invitation(&state, &key, record, &current.account)?;
+    tracing::info!(by = %current.account.username, invitation = %id, "invitation revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /accounts/{id}/revoke`: ends every session of an account the caller manages
+/// and disables it until it is restored (a lost phone, an officer who left).
 #[utoipa::path(
     post,
     path = "/api/v1/accounts/{id}/revoke",
     tag = "accounts",
     operation_id = "accounts_revoke",
     summary = "End every session of an account and disable it",
-    description = "The account cannot sign in again (`account_disabled`) until a province administrator \
-                   restores it with `POST /accounts/{id}/restore`.",
+    description = "By whoever may invite to the account's role on its unit (a province administrator in its \
+                   province; a commune official for the collaborators of its hamlets and the viewers of its \
+                   commune). The account cannot sign in again (`account_disabled`) until it is restored with \
+                   `POST /accounts/{id}/restore`. Nobody revokes their own account.",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The account's id")),
     responses(
         (status = 200, description = "How many live sessions were ended", body = RevokedSessions),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
-        (status = 403, description = "The caller administers nothing (`forbidden`)", body = ErrorBody),
-        (status = 404, description = "No such account in the caller's administration, whether it exists elsewhere or not at all (`not_found`)", body = ErrorBody),
+        (status = 403, description = "The caller manages nobody, or may not manage this account (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such account where the caller may read, whether it exists elsewhere or not at all (`not_found`)", body = ErrorBody),
+        (status = 422, description = "The caller's own account (`own_account`)", body = ErrorBody),
         (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
     )
 )]
@@ -236,7 +339,7 @@ pub async fn accounts_revoke(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<RevokedSessions>, ApiError> {
-    let target = administered_account(&state, &current, &id)?;
+    let target = managed_account(&state, &current, &id)?;
     let revoked = auth::revoke_account(&state, &target.id)?;
     tracing::info!(by = %current.account.username, account = %target.username, revoked, "account revoked");
     Ok(Json(RevokedSessions { revoked }))
@@ -249,15 +352,16 @@ pub async fn accounts_revoke(
     tag = "accounts",
     operation_id = "accounts_restore",
     summary = "Let a revoked account sign in again",
-    description = "Only a province administrator of the account's province. The account's old sessions stay \
-                   ended; the officer signs in afresh. Restoring an account that is not disabled changes nothing.",
+    description = "By whoever may revoke it. The account's old sessions stay ended; the officer signs in \
+                   afresh. Restoring an account that is not disabled changes nothing.",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The account's id")),
     responses(
         (status = 200, description = "The account, no longer disabled", body = Account),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
-        (status = 403, description = "The caller administers nothing (`forbidden`)", body = ErrorBody),
-        (status = 404, description = "No such account in the caller's administration, whether it exists elsewhere or not at all (`not_found`)", body = ErrorBody),
+        (status = 403, description = "The caller manages nobody, or may not manage this account (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such account where the caller may read, whether it exists elsewhere or not at all (`not_found`)", body = ErrorBody),
+        (status = 422, description = "The caller's own account (`own_account`)", body = ErrorBody),
         (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
     )
 )]
@@ -266,7 +370,7 @@ pub async fn accounts_restore(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<Account>, ApiError> {
-    let target = administered_account(&state, &current, &id)?;
+    let target = managed_account(&state, &current, &id)?;
     let restored = auth::restore_account(&state, &target.id)?
         .ok_or_else(|| ApiError::NotFound { what: format!("tài khoản {id}") })?;
     tracing::info!(by = %current.account.username, account = %restored.username, "account restored");

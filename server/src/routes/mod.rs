@@ -9,6 +9,8 @@ pub(crate) mod evidence;
 pub(crate) mod health;
 pub(crate) mod plans;
 pub(crate) mod reports;
+pub(crate) mod sessions;
+pub(crate) mod staff;
 pub(crate) mod sync;
 mod unique_keys;
 pub(crate) mod units;
@@ -115,15 +117,20 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Get, "/units/{id}", units::units_show),
         route(Get, "/units/{id}/accounts", accounts::unit_accounts_list),
         route(Get, "/units/{id}/permissions", accounts::unit_permissions_show),
+        route(Get, "/units/{id}/staff", staff::unit_staff_show),
         route(Post, "/auth/login", accounts::auth_login),
         route(Post, "/auth/logout", accounts::auth_logout),
         route(Get, "/auth/me", accounts::auth_me),
         route(Post, "/invitations", accounts::invitations_create),
         route(Get, "/invitations/{token}", accounts::invitations_show),
         route(Post, "/invitations/{token}/accept", accounts::invitations_accept),
+        route(Post, "/invitations/{id}/resend", accounts::invitations_resend),
+        route(Post, "/invitations/{id}/revoke", accounts::invitations_revoke),
         route(Get, "/accounts", accounts::accounts_list),
         route(Post, "/accounts/{id}/revoke", accounts::accounts_revoke),
         route(Post, "/accounts/{id}/restore", accounts::accounts_restore),
+        route(Get, "/accounts/{id}/sessions", sessions::account_sessions_list),
+        route(Post, "/sessions/{id}/revoke", sessions::sessions_revoke),
     ]
 }
 

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 const COMMUNE: &str = "commune:00004:2025";
 const PASSWORD: &str = "mat-khau-kiem-thu";
 
-fn binary() -> PathBuf {
+pub(crate) fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let dir = exe.parent().and_then(Path::parent).expect("target dir");
     let binary = dir.join("hoctap");
@@ -31,7 +31,7 @@ fn binary() -> PathBuf {
     binary
 }
 
-fn hoctap(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn hoctap(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(binary()).args(args).env("NO_COLOR", "1").output().expect("run hoctap");
     (
         output.status.code().unwrap_or(-1),
@@ -41,13 +41,18 @@ fn hoctap(args: &[&str]) -> (i32, String, String) {
 }
 
 /// A running `hoctap serve` and the address it listens on.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Server {
-    fn start(data_dir: &Path) -> Server {
+    pub(crate) fn start(data_dir: &Path) -> Server {
+        Server::start_with(data_dir, &[])
+    }
+
+    /// [`Server::start`] with more arguments for `serve`.
+    pub(crate) fn start_with(data_dir: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(binary())
             .args([
                 "serve",
@@ -58,6 +63,7 @@ impl Server {
                 "--frontend",
                 "/nonexistent",
             ])
+            .args(extra)
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "hoctap=info")
             .stdout(Stdio::piped())
@@ -81,7 +87,7 @@ impl Server {
         Server { child, addr }
     }
 
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         let _ = self.child.kill(); // SIGKILL
         let _ = self.child.wait();
     }
@@ -94,7 +100,13 @@ impl Server {
 }
 
 /// A minimal HTTP/1.1 client (one request per connection), enough for a test.
-fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> std::io::Result<(u16, Value)> {
+pub(crate) fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> std::io::Result<(u16, Value)> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();

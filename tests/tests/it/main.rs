@@ -21,6 +21,7 @@ mod properties;
 mod report_fixture;
 mod reports;
 mod scoring;
+mod staff;
 mod sync;
 mod tidy;
 mod units;
