@@ -3,7 +3,8 @@
 // a hamlet collaborator, reads the one-time link and sees its QR code; the collaborator
 // opens the link on a phone and creates the account; the approver's page then lists the
 // account, shows its devices and signs one out, disables the account (its sessions end)
-// and restores it. Screenshots of the staff page on a phone and a PC.
+// and restores it. Offline, the office page says it needs the network. Screenshots of
+// the staff page on a phone and a PC.
 //
 // The office app is a download of its own: the main app's first visit does not fetch it
 // (shell.test.mjs measures that visit), and it reads the session the main app keeps.
@@ -12,7 +13,18 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { device } from "./app.mjs";
-import { COMMUNE, acceptInvitation, api, createHamlet, invite, login, screenshot, serverWithAdmin } from "./lib.mjs";
+import {
+  COMMUNE,
+  acceptInvitation,
+  api,
+  createHamlet,
+  invite,
+  login,
+  screenshot,
+  serverWithAdmin,
+  setOffline,
+  waitForServiceWorker,
+} from "./lib.mjs";
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -63,7 +75,8 @@ test("a commune approver invites a collaborator from the staff page, then disabl
   assert.deepEqual(roles.sort(), ["Chỉ xem", "Cộng tác viên thôn"]);
   await page.getByLabel("Vai trò").selectOption({ label: "Cộng tác viên thôn" });
   const hamlets = await page.getByLabel("Thôn").locator("option").allInnerTexts();
-  assert.deepEqual(hamlets.sort(), ["Thôn Đông Hạ", "Thôn Tây Thượng"]);
+  // In Vietnamese alphabetical order (Đ with D, before T).
+  assert.deepEqual(hamlets, ["Thôn Đông Hạ", "Thôn Tây Thượng"]);
   await page.getByLabel("Thôn").selectOption({ label: "Thôn Đông Hạ" });
   assert.equal(await page.getByLabel("Liên kết dùng được trong").inputValue(), "72");
 
@@ -84,13 +97,17 @@ test("a commune approver invites a collaborator from the staff page, then disabl
   await page.getByText(/Liên kết dùng được một lần, đến \d\d\/\d\d\/\d{4} \d\d:\d\d\./).waitFor();
   await page.getByRole("button", { name: "Sao chép liên kết" }).click();
   await page.getByText(/Đã sao chép liên kết\.|liên kết đã được chọn/).waitFor();
-  await page.getByRole("heading", { name: "Lời mời đang chờ (1)" }).waitFor();
+  await page.getByRole("heading", { name: "Lời mời đang chờ (1)", exact: true }).waitFor();
   assert.match(await page.locator('[data-state="pending"]').innerText(), /Lò Văn Minh[\s\S]*Cộng tác viên thôn · Thôn Đông Hạ/);
   await screenshot(page, "staff-invited-pc", { fullPage: true });
   // The same page on a phone: nothing wider than the screen.
   await page.setViewportSize(PHONE);
   assert.equal(await overflowsSideways(page), false, "the staff page fits a 360 px screen");
   await screenshot(page, "staff-invited-phone", { fullPage: true });
+  // What the officer shows the invited person: the link and its QR code.
+  await page.locator(".invite-link").scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector(".invite-link").scrollIntoView({ block: "start" }));
+  await screenshot(page, "staff-phone");
   await page.setViewportSize(DESKTOP);
 
   // The collaborator opens the link on the phone and creates the account.
@@ -106,8 +123,9 @@ test("a commune approver invites a collaborator from the staff page, then disabl
 
   // The approver's page, read again, lists the account and the accepted invitation.
   await page.getByRole("button", { name: "Tải lại danh sách" }).click();
-  await page.getByRole("heading", { name: "Đã nhận lời (1)" }).waitFor();
-  await page.getByRole("heading", { name: "Lời mời đang chờ (0)" }).waitFor();
+  // The approver's own invitation, and the collaborator's.
+  await page.getByRole("heading", { name: "Lời mời đang chờ (0)", exact: true }).waitFor();
+  await page.getByRole("heading", { name: "Đã nhận lời (2)", exact: true }).waitFor();
   const row = page.locator('[data-account="minh.dongha"]');
   await row.waitFor();
   const rowText = await row.innerText();
@@ -127,7 +145,7 @@ test("a commune approver invites a collaborator from the staff page, then disabl
   await page.waitForFunction(
     () => document.querySelectorAll('[data-account="minh.dongha"] .devices li').length === 1,
   );
-  await screenshot(page, "staff-accounts-pc", { fullPage: true });
+  await screenshot(page, "staff-pc", { fullPage: true });
 
   // Disabled, with a confirmation first: its sessions end and it cannot sign in.
   await row.getByRole("button", { name: "Khóa tài khoản" }).click();
@@ -150,8 +168,18 @@ test("a commune approver invites a collaborator from the staff page, then disabl
   await page.locator('[data-account="minh.dongha"][data-disabled="false"]').waitFor();
   await login(server.base, "minh.dongha", PASSWORD);
 
-  // No id of a unit anywhere on the page, and no script error on either device.
+  // No id of a unit anywhere on the page.
   assert.doesNotMatch(await page.locator("main").innerText(), /hamlet:|commune:|province:/);
+
+  // Offline, the office page still opens (the app's service worker kept it once opened)
+  // and says it needs the network.
+  await waitForServiceWorker(page);
+  await setOffline(pc.context, true);
+  await page.reload();
+  await page.getByText(/Máy đang không có mạng\. Trang văn phòng làm việc trực tiếp với máy chủ nên cần có mạng/).waitFor();
+  await setOffline(pc.context, false);
+
+  // No script error on either device.
   assert.deepEqual(pc.errors, []);
   assert.deepEqual(phone.errors, []);
 });

@@ -57,22 +57,22 @@ pub enum Copied {
 }
 
 /// Copies `text` to the clipboard; where the browser does not allow that (a page served
-/// over plain HTTP has no clipboard API), selects the field `input_id` that shows it,
-/// tries the older copy command, and says so.
-pub async fn copy(text: &str, input_id: &str) -> Copied {
+/// over plain HTTP has no clipboard API), selects the text area `field_id` that shows
+/// it, tries the older copy command, and says so.
+pub async fn copy(text: &str, field_id: &str) -> Copied {
     if let Some(navigator) = navigator_has("clipboard") {
         if JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok() {
             return Copied::Yes;
         }
     }
     let document = web_sys::window().and_then(|w| w.document());
-    let input = document
+    let field = document
         .as_ref()
-        .and_then(|d| d.get_element_by_id(input_id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
-    if let Some(input) = input {
-        let _ = input.focus();
-        input.select();
+        .and_then(|d| d.get_element_by_id(field_id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+    if let Some(field) = field {
+        let _ = field.focus();
+        field.select();
         let copied = document
             .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
             .and_then(|d| d.exec_command("copy").ok())
@@ -92,7 +92,9 @@ pub fn can_share() -> bool {
 /// Opens the system's share sheet with `text` and `url`; `Ok(false)` when the officer
 /// closed it without sharing, `Err` when the browser refused.
 pub async fn share(title: &str, text: &str, url: &str) -> Result<bool, String> {
-    let Some(navigator) = navigator_has("share") else { return Err("Trình duyệt này không chia sẻ được.".to_string()) };
+    let Some(navigator) = navigator_has("share") else {
+        return Err("Trình duyệt này không chia sẻ được.".to_string());
+    };
     let data = web_sys::ShareData::new();
     data.set_title(title);
     data.set_text(text);

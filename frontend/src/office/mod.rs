@@ -13,7 +13,6 @@ mod qr;
 mod route;
 mod staff;
 mod staff_page;
-mod wire;
 
 use std::rc::Rc;
 
@@ -33,7 +32,9 @@ pub fn run() {
 /// work waits on the device, which is not true of office screens.
 pub(crate) fn error_text(error: &ApiError) -> String {
     match error {
-        ApiError::Offline => "Không kết nối được máy chủ. Trang văn phòng cần có mạng; hãy thử lại khi có sóng.".to_string(),
+        ApiError::Offline => {
+            "Không kết nối được máy chủ. Trang văn phòng cần có mạng; hãy thử lại khi có sóng.".to_string()
+        }
         error if error.is_unauthenticated() => {
             "Phiên đăng nhập đã hết. Hãy đăng nhập lại trong ứng dụng, rồi mở lại trang này.".to_string()
         }
@@ -100,7 +101,9 @@ fn office_app() -> Html {
     let body = match &*session {
         Session::Loading => html! { <p class="app-notice" role="status">{ "Đang mở…" }</p> },
         Session::SignedOut => sign_in_first("Hãy đăng nhập trong ứng dụng trước."),
-        Session::Expired => sign_in_first("Phiên đăng nhập trên máy này đã hết. Hãy đăng nhập lại trong ứng dụng trước."),
+        Session::Expired => {
+            sign_in_first("Phiên đăng nhập trên máy này đã hết. Hãy đăng nhập lại trong ứng dụng trước.")
+        }
         Session::Failed(message) => html! { <p class="app-warning" role="alert">{ message }</p> },
         Session::SignedIn(_) if !*online => html! {
             <p class="app-warning offline" role="alert">

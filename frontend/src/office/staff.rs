@@ -3,9 +3,7 @@
 //! are split, and the words for states and links. No browser call here, so all of it is
 //! tested natively; `staff_page.rs` draws it.
 
-use hoctap_shared::accounts::{CreateInvitation, Role};
-
-use super::wire::{InvitableRole, InvitationState, StaffInvitation, StaffPage};
+use hoctap_shared::accounts::{CreateInvitation, InvitableRole, InvitationState, Role, StaffInvitation, StaffPage};
 
 /// How long a new link may work: the choices offered, in hours, with their words. The
 /// server accepts 1 to 720 hours.
@@ -33,9 +31,16 @@ pub fn role_choices(invitable: &[InvitableRole]) -> Vec<Role> {
 }
 
 /// The units the caller may invite `role` to (the commune, or its hamlets for a
-/// collaborator), in the server's order.
+/// collaborator), in alphabetical order as Vietnamese readers expect it ("Đông" after
+/// "Dương" and before "Tây", where the server's byte order puts it last).
 pub fn unit_choices(invitable: &[InvitableRole], role: Role) -> Vec<&InvitableRole> {
-    invitable.iter().filter(|choice| choice.role == role).collect()
+    let mut units: Vec<(String, &InvitableRole)> = invitable
+        .iter()
+        .filter(|choice| choice.role == role)
+        .map(|choice| (hoctap_shared::text::fold(&choice.unit_name), choice))
+        .collect();
+    units.sort_by(|(a, _), (b, _)| a.cmp(b));
+    units.into_iter().map(|(_, choice)| choice).collect()
 }
 
 /// What the invitation form holds.
@@ -50,7 +55,8 @@ pub struct InviteForm {
 impl InviteForm {
     /// A blank form on the first role offered and its first unit.
     pub fn new(invitable: &[InvitableRole]) -> InviteForm {
-        let form = InviteForm { role: None, unit: None, display_name: String::new(), valid_hours: DEFAULT_VALIDITY_HOURS };
+        let form =
+            InviteForm { role: None, unit: None, display_name: String::new(), valid_hours: DEFAULT_VALIDITY_HOURS };
         match role_choices(invitable).first() {
             Some(role) => form.with_role(invitable, *role),
             None => form,
@@ -82,12 +88,7 @@ impl InviteForm {
         if display_name.chars().count() > MAX_DISPLAY_NAME_CHARS {
             return Err(format!("Họ tên dài quá {MAX_DISPLAY_NAME_CHARS} ký tự."));
         }
-        Ok(CreateInvitation {
-            role,
-            unit,
-            display_name: display_name.to_string(),
-            valid_hours: Some(self.valid_hours),
-        })
+        Ok(CreateInvitation { role, unit, display_name: display_name.to_string(), valid_hours: Some(self.valid_hours) })
     }
 }
 
@@ -146,7 +147,6 @@ pub fn search<'a>(children: &'a [Child], query: &str) -> Vec<&'a Child> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::office::wire::StaffInvitation;
 
     fn choice(role: Role, unit: &str, name: &str) -> InvitableRole {
         InvitableRole { role, unit: unit.to_string(), unit_name: name.to_string() }
@@ -157,8 +157,8 @@ mod tests {
     fn commune_choices() -> Vec<InvitableRole> {
         vec![
             choice(Role::Viewer, "commune:1:2025", "Xã Cửu An"),
-            choice(Role::Collaborator, "hamlet:a", "Thôn Đông Hạ"),
             choice(Role::Collaborator, "hamlet:b", "Thôn Tây Thượng"),
+            choice(Role::Collaborator, "hamlet:a", "Thôn Đông Hạ"),
         ]
     }
 
@@ -272,8 +272,7 @@ mod tests {
         assert_eq!(found("cuu an"), ["Xã Cửu An", "Xã Cửu An Tây"]);
         assert_eq!(found("AN KHÊ"), ["Phường An Khê"]);
         assert!(found("  ").is_empty());
-        let many: Vec<Child> =
-            (0..30).map(|i| Child { id: i.to_string(), full_name: format!("Xã Số {i}") }).collect();
+        let many: Vec<Child> = (0..30).map(|i| Child { id: i.to_string(), full_name: format!("Xã Số {i}") }).collect();
         assert_eq!(search(&many, "xa").len(), SEARCH_LIMIT);
     }
 }

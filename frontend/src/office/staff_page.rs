@@ -7,14 +7,16 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use hoctap_shared::accounts::{Account, LoginResponse, Role};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use hoctap_shared::accounts::{
+    Account, Invitation, InvitationState, LoginResponse, RevokedSessions, Role, SessionView, StaffAccount,
+    StaffInvitation, StaffPage,
+};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::browser::{self, Copied};
 use super::route::OfficeRoute;
 use super::staff::{self, Child, InviteForm, VALIDITY_CHOICES};
-use super::wire::{Invitation, InvitationState, SessionView, StaffAccount, StaffInvitation, StaffPage};
 use super::{error_text, qr};
 use crate::api::{self, ApiError, Body};
 use crate::app::{date_vi, datetime_vi};
@@ -333,11 +335,8 @@ fn invite_card(props: &InviteCardProps) -> Html {
                 Ok(request) => request,
                 Err(message) => return notice.set(Some(Notice::Failed(message))),
             };
-            let unit_name = invitable
-                .iter()
-                .find(|c| c.unit == request.unit)
-                .map(|c| c.unit_name.clone())
-                .unwrap_or_default();
+            let unit_name =
+                invitable.iter().find(|c| c.unit == request.unit).map(|c| c.unit_name.clone()).unwrap_or_default();
             busy.set(true);
             notice.set(None);
             let (form, busy, notice, token) = (form.clone(), busy.clone(), notice.clone(), Rc::clone(&token));
@@ -363,7 +362,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
     };
     let unit_label = if form.role == Some(Role::Collaborator) { "Thôn" } else { "Đơn vị" };
     html! {
-        <form class="card invite-form" {onsubmit}>
+        <form class="card invite-form" novalidate=true {onsubmit}>
             <h2 class="section-title">{ "Mời cán bộ" }</h2>
             <label class="field" for="invite-role">{ "Vai trò" }</label>
             <select id="invite-role" class="select" onchange={on_role}>
@@ -457,8 +456,8 @@ fn link_card(props: &LinkCardProps) -> Html {
             </h2>
             <p class="hint">{ format!("{} · {}", shown.role.title(), shown.unit_name) }</p>
             <label class="field" for="invite-link">{ "Liên kết" }</label>
-            <input id="invite-link" class="text link-field" readonly=true value={shown.link.clone()}
-                onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
+            <textarea id="invite-link" class="text link-field" readonly=true rows="3" value={shown.link.clone()}
+                onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlTextAreaElement>().select())} />
             if let Some(qr) = &*qr {
                 <svg class="qr" viewBox={format!("0 0 {0} {0}", qr.size)} role="img"
                     aria-label={format!("Mã QR của liên kết mời {}", shown.display_name)} shape-rendering="crispEdges">
@@ -521,7 +520,10 @@ fn invitation_row(props: &InvitationRowProps) -> Html {
                                 invitation.unit_name.clone(),
                                 true,
                             ));
-                            format!("Đã tạo liên kết mới cho {}; liên kết cũ không dùng được nữa.", invitation.display_name)
+                            format!(
+                                "Đã tạo liên kết mới cho {}; liên kết cũ không dùng được nữa.",
+                                invitation.display_name
+                            )
                         })
                 };
                 busy.set(false);
@@ -574,11 +576,7 @@ fn invitation_row(props: &InvitationRowProps) -> Html {
 
 /// An accepted invitation: who, as what, and the username chosen.
 fn accepted_row(invitation: &StaffInvitation) -> Html {
-    let username = invitation
-        .accepted_username
-        .as_ref()
-        .map(|u| format!(" · Tên đăng nhập: {u}"))
-        .unwrap_or_default();
+    let username = invitation.accepted_username.as_ref().map(|u| format!(" · Tên đăng nhập: {u}")).unwrap_or_default();
     html! {
         <li class="staff-row" key={invitation.id.clone()}>
             <div class="staff-who">
@@ -628,11 +626,7 @@ fn account_row(props: &AccountRowProps) -> Html {
                         .await
                         .map(|_| format!("Đã mở khóa tài khoản {}.", account.display_name))
                 } else {
-                    #[derive(serde::Deserialize)]
-                    struct Revoked {
-                        revoked: usize,
-                    }
-                    api::call::<Revoked>("POST", &format!("/accounts/{id}/revoke"), Some(&token), Body::None)
+                    api::call::<RevokedSessions>("POST", &format!("/accounts/{id}/revoke"), Some(&token), Body::None)
                         .await
                         .map(|r| {
                             format!(
@@ -701,7 +695,8 @@ fn account_row(props: &AccountRowProps) -> Html {
             }
             { notice_html(&notice) }
             if *devices_open {
-                <Devices account={account.id.clone()} token={Rc::clone(&props.token)} on_changed={props.on_changed.clone()} />
+                <Devices account={account.id.clone()} token={Rc::clone(&props.token)} on_changed={props.on_changed.clone()}
+                    seen={(staff.live_sessions, account.disabled)} />
             }
         </li>
     }
@@ -712,6 +707,9 @@ struct DevicesProps {
     account: String,
     token: Rc<String>,
     on_changed: Callback<()>,
+    /// What the staff page last said of the account (live sessions, disabled): when it
+    /// changes (the account was disabled, a device signed in), the list is read again.
+    seen: (usize, bool),
 }
 
 /// An account's live sessions, each with "Đăng xuất thiết bị này".
@@ -723,7 +721,7 @@ fn devices(props: &DevicesProps) -> Html {
     let notice = use_state(|| None::<Notice>);
     {
         let (sessions, token, account) = (sessions.clone(), Rc::clone(&props.token), props.account.clone());
-        use_effect_with((props.account.clone(), *version), move |_| {
+        use_effect_with((props.account.clone(), props.seen, *version), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let path = format!("/accounts/{}/sessions", segment(&account));
                 let answer: Result<Vec<SessionView>, ApiError> =
@@ -761,7 +759,9 @@ fn devices(props: &DevicesProps) -> Html {
     let list = match &*sessions {
         Load::Loading => html! { <p class="hint" role="status">{ "Đang tải thiết bị…" }</p> },
         Load::Failed(message) => html! { <p class="form-error" role="alert">{ message }</p> },
-        Load::Ready(list) if list.is_empty() => html! { <p class="hint">{ "Không có thiết bị nào đang đăng nhập." }</p> },
+        Load::Ready(list) if list.is_empty() => {
+            html! { <p class="hint">{ "Không có thiết bị nào đang đăng nhập." }</p> }
+        }
         Load::Ready(list) => html! {
             <ul class="devices">
                 { for list.iter().map(|s| {

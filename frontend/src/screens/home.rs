@@ -75,7 +75,7 @@ pub fn home_screen() -> Html {
             </ul>
             <h2 class="section-title">{ "Báo cáo" }</h2>
             { super::report_links(&ctx.unit(), year) }
-            if account.as_ref().is_some_and(|a| super::manages_staff(a.role)) {
+            if account.as_ref().is_some_and(|a| hoctap_shared::accounts::invites_anyone(a.role)) {
                 <nav class="report-links" aria-label="Văn phòng">
                     <a class="report-link" href={super::STAFF_HREF}>
                         <span class="register-name">{ "Cán bộ" }</span>

@@ -58,7 +58,8 @@ pub fn login_screen() -> Html {
             (username.clone(), password.clone(), busy.clone(), error.clone(), ctx.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let request = LoginRequest { username: username.trim().to_string(), password: (*password).clone() };
+            let request =
+                LoginRequest { username: username.trim().to_string(), password: (*password).clone(), device: None };
             let (busy, error, ctx) = (busy.clone(), error.clone(), ctx.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
@@ -136,7 +137,8 @@ pub fn invitation_screen(props: &InvitationProps) -> Html {
                 error.set(Some("Hai lần nhập mật khẩu không giống nhau.".to_string()));
                 return;
             }
-            let request = AcceptInvitation { username: username.trim().to_string(), password: (*password).clone() };
+            let request =
+                AcceptInvitation { username: username.trim().to_string(), password: (*password).clone(), device: None };
             let (busy, error, ctx, token) = (busy.clone(), error.clone(), ctx.clone(), token.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {

@@ -121,12 +121,6 @@ pub fn report_links(unit: &str, year: i32) -> Html {
 /// hamlet officer's phone never fetches).
 pub const STAFF_HREF: &str = "/office.html#can-bo";
 
-/// Whether an account with `role` invites or manages anyone, and so has a staff page.
-pub fn manages_staff(role: hoctap_shared::accounts::Role) -> bool {
-    use hoctap_shared::accounts::Role;
-    matches!(role, Role::ProvinceAdmin | Role::CommuneOfficer | Role::CommuneApprover)
-}
-
 #[derive(Properties, PartialEq)]
 pub struct ShellProps {
     pub children: Html,
