@@ -1,9 +1,10 @@
 //! Getting in: the login form, and the invitation page where a new officer chooses a
 //! username and a password. The session is kept on the device, so after this the app
-//! works offline. When the device still holds another account's unsent work, the page
+//! works offline; ticked "remember", it lasts 90 days on this device instead of a
+//! working day. When the device still holds another account's unsent work, the page
 //! says so before anyone signs in; nothing is deleted here.
 
-use hoctap_shared::accounts::{AcceptInvitation, InvitationPreview, LoginRequest, LoginResponse};
+use hoctap_shared::accounts::{AcceptInvitation, DeviceLogin, InvitationPreview, LoginRequest, LoginResponse};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -23,6 +24,53 @@ async fn sign_in(ctx: &AppContext, session: LoginResponse) -> Result<(), String>
     page::go(&Route::Home);
     ctx.sync_now.emit(());
     Ok(())
+}
+
+/// A short name for the browser and system a user agent describes (`Chrome trên
+/// Android`), for the list of devices an account is signed in on.
+fn device_label(agent: &str) -> String {
+    // Edge also says Chrome, Chrome also says Safari; Android says Linux; iPhones say Mac.
+    let pick = |names: &[&'static str]| names.iter().copied().find(|name| agent.contains(name));
+    let browser = match pick(&["Edg", "Firefox", "Chrome", "Safari"]) {
+        Some("Edg") => "Edge",
+        found => found.unwrap_or("Trình duyệt"),
+    };
+    let system = match pick(&["Android", "iPhone", "iPad", "Windows", "Mac", "Linux"]) {
+        Some("Mac") => "macOS",
+        found => found.unwrap_or("máy tính"),
+    };
+    format!("{browser} trên {system}")
+}
+
+/// This device, when the officer asked to stay signed in on it: the app's device id and
+/// a label from the browser. `None` (a short session) when unticked, or when the id
+/// cannot be read.
+async fn this_device(remember: bool) -> Option<DeviceLogin> {
+    if !remember {
+        return None;
+    }
+    let storage = Storage::open().await.ok()?;
+    let id = storage.device().await.ok().map(|(id, _)| id);
+    storage.close();
+    let agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
+    Some(DeviceLogin { id: id?, label: device_label(&agent) })
+}
+
+/// The "remember me on this device" box, ticked by default.
+fn remember_box(remember: &UseStateHandle<bool>) -> Html {
+    let toggle = {
+        let remember = remember.clone();
+        Callback::from(move |_: Event| remember.set(!*remember))
+    };
+    html! {
+        <>
+            <label class="check">
+                <input id="remember" type="checkbox" checked={**remember} onchange={toggle} />
+                <span>{ "Ghi nhớ đăng nhập trên máy này (90 ngày)" }</span>
+            </label>
+            <p class="hint">{ "Bỏ chọn nếu đây là máy dùng chung." }</p>
+        </>
+    }
 }
 
 /// A text input's value from its event.
@@ -51,18 +99,19 @@ pub fn login_screen() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let username = use_state(String::new);
     let password = use_state(String::new);
+    let remember = use_state(|| true);
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
     let onsubmit = {
-        let (username, password, busy, error, ctx) =
-            (username.clone(), password.clone(), busy.clone(), error.clone(), ctx.clone());
+        let (username, password, remember, busy, error, ctx) =
+            (username.clone(), password.clone(), *remember, busy.clone(), error.clone(), ctx.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let request =
-                LoginRequest { username: username.trim().to_string(), password: (*password).clone(), device: None };
+            let (username, password) = (username.trim().to_string(), (*password).clone());
             let (busy, error, ctx) = (busy.clone(), error.clone(), ctx.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
+                let request = LoginRequest { username, password, device: this_device(remember).await };
                 let answer: Result<LoginResponse, ApiError> =
                     api::call("POST", "/auth/login", None, Body::json(&request)).await;
                 let result = match answer {
@@ -89,6 +138,7 @@ pub fn login_screen() -> Html {
                 <label class="field" for="login-password">{ "Mật khẩu" }</label>
                 <input id="login-password" class="text" type="password" autocomplete="current-password" required=true
                     value={(*password).clone()} oninput={let s = password.clone(); Callback::from(move |e| s.set(value(e)))} />
+                { remember_box(&remember) }
                 if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
                 <button type="submit" class="primary" disabled={*busy}>{ if *busy { "Đang đăng nhập…" } else { "Đăng nhập" } }</button>
             </form>
@@ -119,13 +169,15 @@ pub fn invitation_screen(props: &InvitationProps) -> Html {
     let username = use_state(String::new);
     let password = use_state(String::new);
     let again = use_state(String::new);
+    let remember = use_state(|| true);
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
     let onsubmit = {
-        let (username, password, again, busy, error, ctx, token) = (
+        let (username, password, again, remember, busy, error, ctx, token) = (
             username.clone(),
             password.clone(),
             again.clone(),
+            *remember,
             busy.clone(),
             error.clone(),
             ctx.clone(),
@@ -137,11 +189,11 @@ pub fn invitation_screen(props: &InvitationProps) -> Html {
                 error.set(Some("Hai lần nhập mật khẩu không giống nhau.".to_string()));
                 return;
             }
-            let request =
-                AcceptInvitation { username: username.trim().to_string(), password: (*password).clone(), device: None };
+            let (username, password) = (username.trim().to_string(), (*password).clone());
             let (busy, error, ctx, token) = (busy.clone(), error.clone(), ctx.clone(), token.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
+                let request = AcceptInvitation { username, password, device: this_device(remember).await };
                 let path = format!("/invitations/{token}/accept");
                 let answer: Result<LoginResponse, ApiError> =
                     api::call("POST", &path, None, Body::json(&request)).await;
@@ -186,10 +238,32 @@ pub fn invitation_screen(props: &InvitationProps) -> Html {
                     { input("invite-password", "Mật khẩu", "password", "new-password", &password) }
                     { input("invite-again", "Nhập lại mật khẩu", "password", "new-password", &again) }
                     <p class="hint">{ "Mật khẩu ít nhất 10 ký tự. Ghi nhớ tên đăng nhập để dùng trên máy khác." }</p>
+                    { remember_box(&remember) }
                     if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
                     <button type="submit" class="primary" disabled={*busy}>{ if *busy { "Đang tạo…" } else { "Tạo tài khoản" } }</button>
                 </form>
             }
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Device labels from real user agents.
+
+    use super::device_label;
+
+    #[test]
+    fn device_labels_name_the_browser_and_the_system() {
+        let cases = [
+            ("Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36", "Chrome trên Android"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0", "Edge trên Windows"),
+            ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "Safari trên iPhone"),
+            ("Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0", "Firefox trên Linux"),
+            ("", "Trình duyệt trên máy tính"),
+        ];
+        for (agent, label) in cases {
+            assert_eq!(device_label(agent), label, "{agent}");
+        }
     }
 }

@@ -1,7 +1,9 @@
-//! Bearer sessions: started by a login or an accepted invitation, ended by expiry,
-//! logout or an administrator's revocation; and [`CurrentAccount`], the extractor that
-//! turns an `Authorization: Bearer` header into an account whose every action is
-//! checked against its role and its unit.
+//! Bearer sessions: started by a login or an accepted invitation — for a working day,
+//! or for the long device period when the officer keeps the device — and ended by
+//! expiry, logout, the revocation of that one session, or the revocation of the
+//! account; and [`CurrentAccount`], the extractor that turns an `Authorization: Bearer`
+//! header into an account whose every action is checked against its role and its unit,
+//! noting at most once an hour when the session was last used.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
