@@ -14,12 +14,15 @@ DIST="$ROOT/frontend/dist"
 # artifact keeps the package's hyphen: hoctap-frontend.wasm. Cargo writes it under
 # CARGO_TARGET_DIR when that is set (a second checkout's or engineer's build directory).
 WASM_IN="${CARGO_TARGET_DIR:-$ROOT/target}/$TARGET/wasm/hoctap-frontend.wasm"
+# The office app (office.html: the staff page and other office screens) is the package's
+# second binary, src/bin/office.rs; its wasm is downloaded only by those who open it.
+OFFICE_IN="${CARGO_TARGET_DIR:-$ROOT/target}/$TARGET/wasm/office.wasm"
 
 echo "==> Checking build tools"
 "$ROOT/scripts/install-tools.sh"
 
-echo "==> Building hoctap-frontend (profile wasm, $TARGET)"
-cargo build --locked --profile wasm -p hoctap-frontend --target "$TARGET"
+echo "==> Building hoctap-frontend: the app and the office app (profile wasm, $TARGET)"
+cargo build --locked --profile wasm -p hoctap-frontend --target "$TARGET" --bins
 
 echo "==> Generating JS bindings into frontend/dist (wasm-bindgen --target web)"
 rm -rf "$DIST"
@@ -27,6 +30,9 @@ mkdir -p "$DIST"
 # --out-name gives hoctap_frontend.js / hoctap_frontend_bg.wasm, the names index.html loads.
 "$ROOT/.tools/bin/wasm-bindgen" --target web --no-typescript --out-dir "$DIST" \
   --out-name hoctap_frontend "$WASM_IN"
+# hoctap_office.js / hoctap_office_bg.wasm, the names office.html loads.
+"$ROOT/.tools/bin/wasm-bindgen" --target web --no-typescript --out-dir "$DIST" \
+  --out-name hoctap_office "$OFFICE_IN"
 
 # wasm-opt from npm's binaryen, pinned in scripts/wasm-opt/ (Debian's binaryen cannot
 # parse what Rust emits). It shrinks the wasm by about a third.
@@ -42,8 +48,10 @@ if [[ ! -x "$WASM_OPT" ]] && command -v npm >/dev/null 2>&1; then
 fi
 if [[ -x "$WASM_OPT" ]]; then
   echo "==> Optimising the wasm for size (wasm-opt -Oz)"
-  "$WASM_OPT" -Oz "$DIST/hoctap_frontend_bg.wasm" -o "$DIST/hoctap_frontend_bg.wasm.opt"
-  mv "$DIST/hoctap_frontend_bg.wasm.opt" "$DIST/hoctap_frontend_bg.wasm"
+  for name in hoctap_frontend_bg hoctap_office_bg; do
+    "$WASM_OPT" -Oz "$DIST/$name.wasm" -o "$DIST/$name.wasm.opt"
+    mv "$DIST/$name.wasm.opt" "$DIST/$name.wasm"
+  done
 else
   echo "WARNING: npm is not available, so the wasm is not optimised (about a third larger)." >&2
 fi
@@ -115,4 +123,18 @@ if [[ "$BR" -gt 0 ]]; then
   printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "wasm + js + css:" "$RAW" "$GZ" "$BR"
 else
   printf '    %-26s %8s bytes raw, %8s gzip -9\n' "wasm + js + css:" "$RAW" "$GZ"
+fi
+
+# The office app, apart: what opening office.html downloads beyond the shared style.css
+# (already cached by the app), compressed. It is not part of the first visit's budget.
+ORAW=0 OGZ=0 OBR=0
+for name in hoctap_office_bg.wasm hoctap_office.js office.css office.html; do
+  raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz")
+  ORAW=$((ORAW + raw)) OGZ=$((OGZ + gz))
+  if [[ -f "$DIST/$name.br" ]]; then OBR=$((OBR + $(size_of "$DIST/$name.br"))); fi
+done
+if [[ "$OBR" -gt 0 ]]; then
+  printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "office app (office.html):" "$ORAW" "$OGZ" "$OBR"
+else
+  printf '    %-26s %8s bytes raw, %8s gzip -9\n' "office app (office.html):" "$ORAW" "$OGZ"
 fi

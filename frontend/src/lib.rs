@@ -16,6 +16,7 @@ mod components;
 pub mod evaluation;
 pub mod files;
 pub mod media;
+pub mod office;
 pub mod outbox;
 pub mod page;
 pub mod plan_form;

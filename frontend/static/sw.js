@@ -6,6 +6,9 @@
 //   when offline, so deep links such as /#cdht-244-2022 open offline.
 // - The shell's assets: cache first; a version's files never change under it.
 // - /api/ is never touched: it always goes to the network.
+// - The office app (office.html and its files) is not part of the shell: a hamlet
+//   officer's phone never downloads it. Its files are kept in the same cache the first
+//   time they are fetched, so that offline the page opens and says it needs the network.
 // - No automatic skipWaiting: a new version waits until the page posts 'skip-waiting'
 //   (the officer pressed "Cập nhật"), so unsynced work is never stranded.
 
@@ -20,6 +23,9 @@ const SHELL = [
   "manifest.webmanifest",
   "icon.svg",
 ];
+
+// The office app's files: cached when first opened, not at install.
+const OFFICE = ["office.html", "office.css", "hoctap_office.js", "hoctap_office_bg.wasm"];
 
 function scoped(path) {
   return new URL(path, self.registration.scope).href;
@@ -63,14 +69,40 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
 
+  const office = url.origin + url.pathname === scoped("office.html");
   if (request.mode === "navigate") {
+    // Network first; offline, the cached page: the office page for itself (once opened),
+    // the app's index.html for every other address.
+    const page = office ? "office.html" : "index.html";
     event.respondWith(
-      fetch(request).catch(() =>
-        caches.open(CACHE).then((cache) => cache.match(scoped("index.html")))
-          .then((cached) => cached || new Response("Không có mạng và chưa có bản lưu của ứng dụng.", {
-            status: 503,
-            headers: { "Content-Type": "text/plain; charset=utf-8" },
-          }))
+      fetch(request)
+        .then((response) => {
+          if (office && response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(scoped("office.html"), copy));
+          }
+          return response;
+        })
+        .catch(() =>
+          caches.open(CACHE).then((cache) => cache.match(scoped(page)))
+            .then((cached) => cached || new Response(office
+              ? "Không có mạng. Trang văn phòng cần có mạng để mở lần đầu."
+              : "Không có mạng và chưa có bản lưu của ứng dụng.", {
+              status: 503,
+              headers: { "Content-Type": "text/plain; charset=utf-8" },
+            }))
+        )
+    );
+    return;
+  }
+
+  if (OFFICE.some((path) => scoped(path) === url.href)) {
+    event.respondWith(
+      caches.open(CACHE).then((cache) =>
+        cache.match(request).then((cached) => cached || fetch(request).then((response) => {
+          if (response.ok) cache.put(request, response.clone());
+          return response;
+        }))
       )
     );
     return;

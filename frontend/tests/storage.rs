@@ -287,6 +287,7 @@ fn session(account: &str) -> LoginResponse {
             unit: "hamlet:h1".to_string(),
             disabled: false,
         },
+        session_id: String::new(),
     }
 }
 

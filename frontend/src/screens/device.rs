@@ -113,6 +113,9 @@ pub fn device_screen() -> Html {
                     <h2 class="section-title">{ "Tài khoản" }</h2>
                     <p>{ format!("{} ({}) · {}", session.account.display_name, session.account.username, session.account.role.title()) }</p>
                     <p class="hint">{ format!("Đơn vị: {} · Phiên đăng nhập đến {}", session.account.unit, date_vi(session.expires_at_ms as f64)) }</p>
+                    if hoctap_shared::accounts::invites_anyone(session.account.role) {
+                        <p><a href={super::STAFF_HREF}>{ "Cán bộ: mời, khóa tài khoản" }</a></p>
+                    }
                 </section>
             }
             <section class="card">

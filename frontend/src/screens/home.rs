@@ -75,6 +75,14 @@ pub fn home_screen() -> Html {
             </ul>
             <h2 class="section-title">{ "Báo cáo" }</h2>
             { super::report_links(&ctx.unit(), year) }
+            if account.as_ref().is_some_and(|a| hoctap_shared::accounts::invites_anyone(a.role)) {
+                <nav class="report-links" aria-label="Văn phòng">
+                    <a class="report-link" href={super::STAFF_HREF}>
+                        <span class="register-name">{ "Cán bộ" }</span>
+                        <span class="register-meta">{ "Mời, khóa tài khoản" }</span>
+                    </a>
+                </nav>
+            }
             <h2 class="section-title">{ "Tiến độ so với mục tiêu" }</h2>
             <TargetsSummary view={consolidation.clone()} />
         </main>

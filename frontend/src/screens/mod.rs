@@ -122,6 +122,10 @@ pub fn report_links(unit: &str, year: i32) -> Html {
     }
 }
 
+/// The staff page, in the office app (`office.html`, a download of its own that a
+/// hamlet officer's phone never fetches).
+pub const STAFF_HREF: &str = "/office.html#can-bo";
+
 #[derive(Properties, PartialEq)]
 pub struct ShellProps {
     pub children: Html,

@@ -281,14 +281,19 @@ async fn the_web_app_is_sent_precompressed() {
     let dir = tempfile::tempdir().expect("temporary directory");
     // The siblings' bytes only need to differ from each other: the server never decodes
     // them, it picks one.
-    let files: [(&str, &[u8]); 6] = [
+    let files: [(&str, &[u8]); 9] = [
         ("hoctap_frontend_bg.wasm", b"\0asm\x01\0\0\0 the module"),
         ("hoctap_frontend_bg.wasm.gz", b"the module, gzip"),
         ("hoctap_frontend_bg.wasm.br", b"the module, brotli"),
         ("index.html", b"<!doctype html><html lang=\"vi\"></html>"),
         ("index.html.gz", b"the page, gzip"),
         ("style.css", b"body { margin: 0 }"),
+        // The office app, a page and a script of its own.
+        ("office.html", b"<!doctype html><title>office</title>"),
+        ("office.html.br", b"the office page, brotli"),
+        ("hoctap_office.js.gz", b"the office script, gzip"),
     ];
+    std::fs::write(dir.path().join("hoctap_office.js"), b"export default function init() {}").expect("write");
     for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).expect("write");
     }
@@ -304,6 +309,9 @@ async fn the_web_app_is_sent_precompressed() {
         ("/ho-gia-dinh/123", Some("gzip, deflate, br"), Some("gzip"), "text/html", files[4].1),
         ("/", None, None, "text/html", files[3].1),
         ("/style.css", Some("gzip, br"), None, "text/css", files[5].1),
+        ("/office.html", Some("gzip, deflate, br"), Some("br"), "text/html", files[7].1),
+        ("/office.html", None, None, "text/html", files[6].1),
+        ("/hoctap_office.js", Some("gzip, deflate, br"), Some("gzip"), "text/javascript", files[8].1),
     ];
     for (path, accept, encoding, mime, body) in cases {
         let (status, headers, bytes) = get_file(router.clone(), path, accept).await;
@@ -319,6 +327,8 @@ async fn the_web_app_is_sent_precompressed() {
         }
     }
     // The page stays revalidated on every load, compressed or not.
-    let (_, headers, _) = get_file(router, "/", Some("gzip")).await;
-    assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-cache"));
+    for page in ["/", "/office.html"] {
+        let (_, headers, _) = get_file(router.clone(), page, Some("gzip, br")).await;
+        assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-cache"), "{page}");
+    }
 }

@@ -1,0 +1,143 @@
+//! The office app (`office.html`): the screens of the commune and province offices —
+//! first the staff page, "Cán bộ" — as a second Yew app built from this library as its
+//! own binary (`src/bin/office.rs`). The main app never refers to this module, so link-
+//! time optimisation leaves all of it (and its QR encoder) out of the phone app's wasm:
+//! a hamlet officer's first visit does not carry office screens.
+//!
+//! It shares the API client, the styles and the device's storage: the session signed in
+//! in the main app is read from IndexedDB, and signing in happens there. Office screens
+//! work on the server's current data, so they need the network and say so without it.
+
+mod browser;
+mod qr;
+mod route;
+mod staff;
+mod staff_page;
+
+use std::rc::Rc;
+
+use hoctap_shared::accounts::LoginResponse;
+use yew::prelude::*;
+
+use crate::api::ApiError;
+use crate::storage::Storage;
+use route::OfficeRoute;
+
+/// Mounts the office app into the page's body.
+pub fn run() {
+    yew::Renderer::<OfficeApp>::new().render();
+}
+
+/// An API failure in the office's words: the main app's offline message promises that
+/// work waits on the device, which is not true of office screens.
+pub(crate) fn error_text(error: &ApiError) -> String {
+    match error {
+        ApiError::Offline => {
+            "Không kết nối được máy chủ. Trang văn phòng cần có mạng; hãy thử lại khi có sóng.".to_string()
+        }
+        error if error.is_unauthenticated() => {
+            "Phiên đăng nhập đã hết. Hãy đăng nhập lại trong ứng dụng, rồi mở lại trang này.".to_string()
+        }
+        error => error.to_string(),
+    }
+}
+
+/// The session kept on the device, as read at start.
+#[derive(Clone, PartialEq)]
+enum Session {
+    Loading,
+    SignedOut,
+    Expired,
+    Failed(String),
+    SignedIn(Rc<LoginResponse>),
+}
+
+async fn read_session() -> Session {
+    let result = async {
+        let storage = Storage::open().await?;
+        let session = storage.session().await;
+        storage.close();
+        session
+    };
+    match result.await {
+        Ok(None) => Session::SignedOut,
+        Ok(Some(session)) if (session.expires_at_ms as f64) <= js_sys::Date::now() => Session::Expired,
+        Ok(Some(session)) => Session::SignedIn(Rc::new(session)),
+        Err(error) => Session::Failed(error.to_string()),
+    }
+}
+
+#[function_component(OfficeApp)]
+fn office_app() -> Html {
+    let session = use_state(|| Session::Loading);
+    let route = use_state(|| OfficeRoute::parse(&browser::hash()));
+    let online = use_state(crate::api::online);
+    {
+        let session = session.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { session.set(read_session().await) });
+        });
+    }
+    {
+        let (route, online) = (route.clone(), online.clone());
+        use_effect_with((), move |_| {
+            let hash = {
+                let route = route.clone();
+                browser::WindowListener::new("hashchange", move || route.set(OfficeRoute::parse(&browser::hash())))
+            };
+            let up = {
+                let online = online.clone();
+                browser::WindowListener::new("online", move || online.set(true))
+            };
+            let down = browser::WindowListener::new("offline", move || online.set(false));
+            move || drop((hash, up, down))
+        });
+    }
+
+    let account = match &*session {
+        Session::SignedIn(s) => Some(s.account.clone()),
+        _ => None,
+    };
+    let body = match &*session {
+        Session::Loading => html! { <p class="app-notice" role="status">{ "Đang mở…" }</p> },
+        Session::SignedOut => sign_in_first("Hãy đăng nhập trong ứng dụng trước."),
+        Session::Expired => {
+            sign_in_first("Phiên đăng nhập trên máy này đã hết. Hãy đăng nhập lại trong ứng dụng trước.")
+        }
+        Session::Failed(message) => html! { <p class="app-warning" role="alert">{ message }</p> },
+        Session::SignedIn(_) if !*online => html! {
+            <p class="app-warning offline" role="alert">
+                { "Máy đang không có mạng. Trang văn phòng làm việc trực tiếp với máy chủ nên cần có mạng; \
+                   hãy kết nối rồi thử lại. Việc nhập liệu trong ứng dụng vẫn làm được khi không có mạng." }
+            </p>
+        },
+        Session::SignedIn(session) => match &*route {
+            OfficeRoute::Staff(unit) => html! {
+                <staff_page::StaffScreen session={Rc::clone(session)} unit={unit.clone()} />
+            },
+        },
+    };
+    html! {
+        <>
+            <header class="top office-top">
+                <a class="brand" href={OfficeRoute::Staff(None).href()}>{ "hoctap · Văn phòng" }</a>
+                if let Some(account) = &account {
+                    <span class="who">{ format!("{} · {}", account.display_name, account.role.title()) }</span>
+                }
+                <a class="back-to-app" href="/">{ "← Về ứng dụng" }</a>
+            </header>
+            <main class="app wide">{ body }</main>
+        </>
+    }
+}
+
+/// Signed out (or expired): sign in in the main app, which keeps the session here too.
+fn sign_in_first(message: &str) -> Html {
+    html! {
+        <section class="card" role="alert">
+            <p>{ message.to_string() }</p>
+            <p class="hint">{ "Trang văn phòng dùng tài khoản đã đăng nhập trong ứng dụng hoctap trên máy này." }</p>
+            <a class="primary" href="/">{ "Mở ứng dụng để đăng nhập" }</a>
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+//! The office app's addresses, in the hash of `office.html` as in the main app:
+//! `#can-bo` is the staff page of the signed-in account's unit, `#can-bo/<unit id>` that
+//! of another unit in its scope (a province administrator's commune). Anything else
+//! opens the account's own staff page.
+
+/// A screen of the office app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeRoute {
+    /// The staff page ("Cán bộ") of a unit; `None` for the account's own.
+    Staff(Option<String>),
+}
+
+impl OfficeRoute {
+    /// The route a hash names.
+    pub fn parse(hash: &str) -> OfficeRoute {
+        let path = hash.trim_start_matches('#').trim();
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        match parts.as_slice() {
+            ["can-bo", unit] => OfficeRoute::Staff(Some(decode(unit))),
+            _ => OfficeRoute::Staff(None),
+        }
+    }
+
+    /// The hash of this route (without `#`).
+    pub fn hash(&self) -> String {
+        match self {
+            OfficeRoute::Staff(None) => "can-bo".to_string(),
+            OfficeRoute::Staff(Some(unit)) => format!("can-bo/{unit}"),
+        }
+    }
+
+    /// A link to this route, for `href` on the office page.
+    pub fn href(&self) -> String {
+        format!("#{}", self.hash())
+    }
+}
+
+/// A unit id as typed or linked: browsers may percent-encode the `:` of
+/// `commune:23629:2025` in an address; ids never contain `%` themselves.
+fn decode(segment: &str) -> String {
+    segment.replace("%3A", ":").replace("%3a", ":")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OfficeRoute;
+
+    #[test]
+    fn staff_addresses() {
+        for route in [OfficeRoute::Staff(None), OfficeRoute::Staff(Some("commune:23629:2025".to_string()))] {
+            assert_eq!(OfficeRoute::parse(&route.href()), route);
+        }
+        assert_eq!(OfficeRoute::parse(""), OfficeRoute::Staff(None));
+        assert_eq!(OfficeRoute::parse("#khac/1/2"), OfficeRoute::Staff(None));
+        assert_eq!(
+            OfficeRoute::parse("#can-bo/commune%3A23629%3A2025"),
+            OfficeRoute::Staff(Some("commune:23629:2025".to_string()))
+        );
+    }
+}
