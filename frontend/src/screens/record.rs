@@ -1,6 +1,7 @@
 //! One record: its fields (editable), where it stands, its evaluations by year, and
 //! starting a new evaluation with a criteria set for its model. Also the form that adds
-//! a record to a register.
+//! a record to a register. Both forms keep what is typed as a draft on the device until
+//! it is saved (see [`crate::draft`]).
 
 use std::collections::BTreeMap;
 
@@ -10,18 +11,23 @@ use yew::prelude::*;
 
 use super::StateBadge;
 use crate::app::AppContext;
+use crate::components::{draft_notice, UNSAVED};
+use crate::draft::use_draft;
 use crate::evaluation::decision_words;
 use crate::page::{self, Route};
 use crate::recognition::override_note;
 use crate::records::{self, as_text, fields, kind_title, model_of, Input};
 use crate::replica::{display_name, outcome, search, start_evaluation, Start};
-use crate::storage;
+use crate::storage::{self, Answers};
 
 #[derive(Properties, PartialEq)]
 struct RecordFormProps {
     kind: RecordKind,
     /// The record being edited, `None` for a new one.
     record: Option<RecordId>,
+    /// Told when unsaved answers kept on the device were put back in the form.
+    #[prop_or_default]
+    on_restored: Callback<()>,
 }
 
 /// The fields of a record as inputs; saving records only the fields that changed, each
@@ -38,6 +44,33 @@ fn record_form(props: &RecordFormProps) -> Html {
     let values = use_state(|| current.clone());
     let error = use_state(|| None::<String>);
     let saved = use_state(|| false);
+
+    // What differs from the stored fields is kept on the device as the officer types.
+    let changes = records::changed_fields(kind, &values, &current);
+    let (form, label) = match &props.record {
+        Some(record) => {
+            let name = ctx.model.replica.borrow().view(record).map(display_name).unwrap_or_default();
+            (Route::Record(record.clone()).href(), format!("{}: {name}", kind_title(kind).0))
+        }
+        None => {
+            let typed = fields(kind).first().and_then(|f| values.get(f.key)).map(|t| t.trim()).unwrap_or_default();
+            let what = kind_title(kind).1;
+            let label = if typed.is_empty() { format!("Thêm {what} mới") } else { format!("Thêm {what}: {typed}") };
+            (Route::NewRecord(kind).href(), label)
+        }
+    };
+    let on_restore = {
+        let (values, current, on_restored) = (values.clone(), current.clone(), props.on_restored.clone());
+        Callback::from(move |kept: Answers| {
+            values.set(records::with_fields(kind, current.clone(), &kept));
+            on_restored.emit(());
+        })
+    };
+    let draft = use_draft(form, label, changes, on_restore);
+    let on_discard = {
+        let (values, current) = (values.clone(), current.clone());
+        Callback::from(move |()| values.set(current.clone()))
+    };
     let set_value = |key: &'static str| {
         let (values, saved) = (values.clone(), saved.clone());
         Callback::from(move |text: String| {
@@ -48,8 +81,8 @@ fn record_form(props: &RecordFormProps) -> Html {
         })
     };
     let onsubmit = {
-        let (values, error, saved, ctx, record) =
-            (values.clone(), error.clone(), saved.clone(), ctx.clone(), props.record.clone());
+        let (values, error, saved, ctx, record, forget) =
+            (values.clone(), error.clone(), saved.clone(), ctx.clone(), props.record.clone(), draft.forget.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let replica = ctx.model.replica.borrow();
@@ -85,7 +118,8 @@ fn record_form(props: &RecordFormProps) -> Html {
                 saved.set(true);
                 return;
             }
-            let (error, saved, ctx, existing) = (error.clone(), saved.clone(), ctx.clone(), record.clone());
+            let (error, saved, ctx, existing, forget) =
+                (error.clone(), saved.clone(), ctx.clone(), record.clone(), forget.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
                     let (record, unit) = match (&existing, &view) {
@@ -101,6 +135,7 @@ fn record_form(props: &RecordFormProps) -> Html {
                     Ok(record) => {
                         saved.set(true);
                         if existing.is_none() {
+                            forget.emit(());
                             page::go(&Route::Record(record));
                         }
                     }
@@ -111,7 +146,8 @@ fn record_form(props: &RecordFormProps) -> Html {
     };
     let replica = ctx.model.replica.borrow();
     html! {
-        <form class="card record-form" {onsubmit}>
+        <form class="card record-form" {onsubmit} onfocusout={draft.flush.reform(|_: FocusEvent| ())}>
+            { draft_notice(&draft.status, &on_discard) }
             { for fields(kind).iter().map(|field| {
                 let id = format!("f-{}", field.key);
                 let value = values.get(field.key).cloned().unwrap_or_default();
@@ -144,8 +180,9 @@ fn record_form(props: &RecordFormProps) -> Html {
                 html! { <><label class="field" for={id}>{ label }</label>{ input }</> }
             }) }
             if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
-            if *saved { <p class="save-status saved" role="status">{ "Đã lưu trên máy" }</p> }
+            if *saved && !draft.status.unsaved { <p class="save-status saved" role="status">{ "Đã lưu trên máy" }</p> }
             <button type="submit" class="primary">{ "Lưu" }</button>
+            if draft.status.kept() { <p class="save-status unsaved" role="status">{ UNSAVED }</p> }
         </form>
     }
 }
@@ -187,6 +224,8 @@ pub fn record_screen(props: &RecordProps) -> Html {
     let default_year = crate::app::trusted_year(&ctx.model.clock);
     let year = use_state(|| default_year.to_string());
     let error = use_state(|| None::<String>);
+    // The record's details open when unsaved answers were put back in them.
+    let restored = use_state_eq(|| false);
     let replica = ctx.model.replica.borrow();
     let Some(view) = replica.view(&props.record).cloned() else {
         return html! {
@@ -283,9 +322,9 @@ pub fn record_screen(props: &RecordProps) -> Html {
                     <button type="button" class="primary" onclick={start}>{ "Bắt đầu đánh giá" }</button>
                 </div>
             }
-            <details class="record-details" open={evaluations.is_empty()}>
+            <details class="record-details" open={evaluations.is_empty() || *restored}>
                 <summary>{ "Thông tin hồ sơ" }</summary>
-                <RecordForm kind={kind} record={Some(view.record.clone())} />
+                <RecordForm kind={kind} record={Some(view.record.clone())} on_restored={let r = restored.clone(); Callback::from(move |()| r.set(true))} />
             </details>
         </main>
     }
