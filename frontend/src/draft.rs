@@ -82,7 +82,8 @@ pub fn use_draft(form: String, label: String, changes: Answers, on_restore: Call
     *keeper.label.borrow_mut() = label;
     {
         let keeper = Rc::clone(&keeper);
-        use_effect_with((), move |()| {
+        // Once per keeper: the form at one address, for one account.
+        use_effect_with(Rc::as_ptr(&keeper) as usize, move |_| {
             keeper.open(on_restore);
             let listeners = Listeners::watch(&keeper);
             move || {
@@ -137,14 +138,9 @@ impl Keeper {
         let keeper = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
             let read = async {
-                let storage = Storage::open().await?;
-                let draft = storage.draft(&keeper.account, &keeper.form).await;
-                if keeper.left.get() {
-                    storage.close();
-                } else {
-                    *keeper.storage.borrow_mut() = Some(Rc::new(storage));
-                }
-                draft
+                let storage = Rc::new(Storage::open().await?);
+                *keeper.storage.borrow_mut() = Some(Rc::clone(&storage));
+                storage.draft(&keeper.account, &keeper.form).await
             };
             match read.await {
                 Ok(Some(draft)) => {
@@ -158,8 +154,11 @@ impl Keeper {
             }
             keeper.ready.set(true);
             if keeper.kept.borrow().is_some() {
-                // What was typed while the draft was read.
+                // What was typed while the draft was read (the form may be gone already).
                 keeper.flush();
+            }
+            if keeper.left.get() {
+                keeper.close();
             }
             keeper.redraw.force_update();
         });
@@ -208,27 +207,21 @@ impl Keeper {
             saved_ms: js_sys::Date::now(),
             answers: latest,
         };
+        // The connection is opened with the form; without it (it could not be opened)
+        // nothing can be kept, and the form already says why.
+        let Some(storage) = self.storage.borrow().clone() else { return };
         let keeper = Rc::clone(self);
-        let open = self.storage.borrow().clone();
-        // Spawned tasks start before this event ends: with the connection already open,
-        // the write is made before a closing page goes.
         wasm_bindgen_futures::spawn_local(async move {
-            let write = async {
-                let storage = match open {
-                    Some(storage) => storage,
-                    None => Rc::new(Storage::open().await?),
-                };
-                let result = if draft.answers.is_empty() {
-                    storage.delete_draft(&draft.account, &draft.form).await
-                } else {
-                    storage.put_draft(&draft).await
-                };
-                if keeper.left.get() || keeper.storage.borrow().is_none() {
-                    release(storage);
-                }
-                result
+            let result = if draft.answers.is_empty() {
+                storage.delete_draft(&draft.account, &draft.form).await
+            } else {
+                storage.put_draft(&draft).await
             };
-            let error = write.await.err().map(|err| err.to_string());
+            drop(storage);
+            if keeper.left.get() {
+                keeper.close();
+            }
+            let error = result.err().map(|err| err.to_string());
             if error.is_some() {
                 // Unknown now: the next change or flush writes again.
                 *keeper.kept.borrow_mut() = None;
@@ -244,17 +237,18 @@ impl Keeper {
     fn leave(self: &Rc<Self>) {
         self.left.set(true);
         self.flush();
-        if let Some(storage) = self.storage.borrow_mut().take() {
-            release(storage);
-        }
+        self.close();
     }
-}
 
-/// Closes the connection when this is its last holder (a write still running closes it
-/// when it ends).
-fn release(storage: Rc<Storage>) {
-    if let Ok(storage) = Rc::try_unwrap(storage) {
-        storage.close();
+    /// Closes the connection once no write holds it (the last write to end closes it).
+    fn close(&self) {
+        let storage = self.storage.borrow_mut().take();
+        if let Some(storage) = storage {
+            match Rc::try_unwrap(storage) {
+                Ok(storage) => storage.close(),
+                Err(held) => *self.storage.borrow_mut() = Some(held),
+            }
+        }
     }
 }
 

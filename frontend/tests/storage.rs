@@ -534,13 +534,13 @@ async fn an_op_claimed_when_sent_is_kept_as_sent() {
     storage.close();
 }
 
-fn draft(account: &str, form: &str, saved_ms: f64, answers: serde_json::Value) -> Draft {
+fn draft(account: &str, form: &str, saved_ms: f64, answers: &[(&str, &str)]) -> Draft {
     Draft {
         account: account.to_string(),
         form: form.to_string(),
         label: format!("Phiếu đánh giá: Lê Văn Tâm ({form})"),
         saved_ms,
-        answers,
+        answers: answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
     }
 }
 
@@ -548,11 +548,10 @@ fn draft(account: &str, form: &str, saved_ms: f64, answers: serde_json::Value) -
 async fn issue_15_drafts_are_kept_per_account_and_form_until_deleted() {
     let name = "hoctap-test-drafts";
     let storage = fresh(name).await;
-    let scores =
-        serde_json::json!({ "entries": { "1.1": { "points": "8,5" }, "2.1": { "met": true } }, "context": null });
-    let first = draft("a", "#danh-gia/ev-1", 1_795_420_801_000.0, scores.clone());
-    let person = draft("a", "#them/nguoi", 1_795_420_802_000.0, serde_json::json!({ "name": "Trần Thị Hoa" }));
-    let other = draft("b", "#danh-gia/ev-1", 1_795_420_803_000.0, serde_json::json!({ "entries": {} }));
+    let scores = [("1.1", "p8,5"), ("2.1", "m1"), ("@area", "remote"), ("@tags", "")];
+    let first = draft("a", "#danh-gia/ev-1", 1_795_420_801_000.0, &scores);
+    let person = draft("a", "#them/nguoi", 1_795_420_802_000.0, &[("name", "Trần Thị Hoa")]);
+    let other = draft("b", "#danh-gia/ev-1", 1_795_420_803_000.0, &[("1.1", "p")]);
     for d in [&first, &person, &other] {
         storage.put_draft(d).await.unwrap_or_else(|err| panic!("put: {err}"));
     }
@@ -565,12 +564,7 @@ async fn issue_15_drafts_are_kept_per_account_and_form_until_deleted() {
     assert_eq!(storage.drafts("a").await.ok(), Some(vec![person.clone(), first.clone()]));
     assert_eq!(storage.drafts("c").await.ok(), Some(vec![]));
     // Written again: replaced, not kept twice.
-    let later = draft(
-        "a",
-        "#danh-gia/ev-1",
-        1_795_420_809_000.0,
-        serde_json::json!({ "entries": { "1.1": { "points": "9" } } }),
-    );
+    let later = draft("a", "#danh-gia/ev-1", 1_795_420_809_000.0, &[("1.1", "p9")]);
     storage.put_draft(&later).await.unwrap_or_else(|err| panic!("put again: {err}"));
     assert_eq!(storage.drafts("a").await.ok(), Some(vec![later.clone(), person.clone()]));
     storage.delete_draft("a", "#danh-gia/ev-1").await.unwrap_or_else(|err| panic!("delete: {err}"));
@@ -633,7 +627,7 @@ async fn issue_15_a_schema_2_database_keeps_everything_and_gains_drafts() {
     // Version 2 already held every own operation: nothing is to be pulled again.
     assert_eq!(storage.own_since().await.ok(), Some(0));
     assert_eq!(storage.drafts("a").await.ok(), Some(vec![]));
-    let kept = draft("a", "#ho-so/nguoi/p-1", 1_795_420_801_000.0, serde_json::json!({ "birth_year": "1985" }));
+    let kept = draft("a", "#ho-so/nguoi/p-1", 1_795_420_801_000.0, &[("birth_year", "1985")]);
     storage.put_draft(&kept).await.unwrap_or_else(|err| panic!("put: {err}"));
     let storage = reopen(storage, name).await;
     assert_eq!(storage.drafts("a").await.ok(), Some(vec![kept]));

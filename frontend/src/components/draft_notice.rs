@@ -1,22 +1,16 @@
 //! What a form says about its draft: that unsaved answers were put back (and when they
-//! were typed), with a button to throw them away, or that they could not be kept.
+//! were typed; the home screen's list gives the date too), with a button to throw them
+//! away, or that they could not be kept.
 
 use yew::prelude::*;
 
-use crate::app::{date_vi, time_vi};
+use crate::app::time_vi;
 use crate::draft::DraftStatus;
 
 /// A plain function rather than a component: each component type costs the app
 /// kilobytes of generic code.
 pub fn draft_notice(status: &DraftStatus, on_discard: &Callback<()>) -> Html {
-    let when = status.restored_ms.map(|ms| {
-        let today = date_vi(js_sys::Date::now());
-        if date_vi(ms) == today {
-            time_vi(ms)
-        } else {
-            format!("{} ngày {}", time_vi(ms), date_vi(ms))
-        }
-    });
+    let when = status.restored_ms.map(time_vi);
     html! {
         <>
             if let Some(when) = when {
