@@ -17,6 +17,8 @@ use hoctap_shared::scoring::{self, Answer, Context, Decision, Evaluation, Outcom
 use hoctap_shared::Error;
 use yew::Reducible;
 
+use crate::storage::Answers;
+
 /// What the officer has entered for one indicator, kept as typed so that a half-typed
 /// "8," is not lost or rewritten under their fingers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +46,18 @@ pub enum Action {
     ToggleTag(String),
     /// Clears every answer and the context.
     Reset,
+    /// Lays unsaved changes (a draft's answers, see [`EvaluationForm::changes_from`])
+    /// over the form.
+    Restore(Answers),
+    /// Clears the form, then lays answers over it: back to the stored answers when
+    /// given [`EvaluationForm::changes_from`] an empty form.
+    Revert(Answers),
 }
+
+/// The key of the area in a draft's answers (indicator codes never start with `@`).
+const DRAFT_AREA: &str = "@area";
+/// The key of the context tags, comma-separated.
+const DRAFT_TAGS: &str = "@tags";
 
 /// What the entered answers amount to, recomputed after every change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +164,43 @@ impl EvaluationForm {
             .collect()
     }
 
+    /// What differs between this form and `stored` (the form of the stored answers), as
+    /// a draft keeps it: by indicator code, the entry as typed behind a letter for its
+    /// kind — `p` points ("p8,5"), `m` met or not ("m1", "m0"), `s` a share ("s12/40",
+    /// the counts being digits) — and, when the context differs, the area and the tags.
+    /// An entry that reads as the stored answer ("8,5" typed, 8.5 stored) or an empty
+    /// box where nothing is stored is no change. Only changes are kept, so a draft laid
+    /// over answers another device sent meanwhile leaves those alone.
+    pub fn changes_from(&self, stored: &EvaluationForm) -> Answers {
+        let same = |code: &str, entry: &Entry| {
+            match (stored.entries.get(code), entry) {
+            (Some(old), _) if old == entry => true,
+            (None, Entry::Points(text)) => text.trim().is_empty(),
+            (None, Entry::Share { numerator, denominator }) => {
+                numerator.trim().is_empty() && denominator.trim().is_empty()
+            }
+            (None, Entry::Met(_)) => false,
+            (Some(old), _) => self.set.indicators().find(|i| i.code == code).is_some_and(|indicator| {
+                matches!((read_entry(indicator, old), read_entry(indicator, entry)), (Ok(Some(a)), Ok(Some(b))) if a == b)
+            }),
+        }
+        };
+        let mut changes = Answers::new();
+        for (code, entry) in self.entries.iter().filter(|(code, entry)| !same(code, entry)) {
+            let text = match entry {
+                Entry::Points(text) => format!("p{text}"),
+                Entry::Met(met) => format!("m{}", u8::from(*met)),
+                Entry::Share { numerator, denominator } => format!("s{numerator}/{denominator}"),
+            };
+            changes.insert(code.clone(), text);
+        }
+        if self.area != stored.area || self.tags != stored.tags {
+            changes.insert(DRAFT_AREA.to_string(), self.area.clone().unwrap_or_default());
+            changes.insert(DRAFT_TAGS.to_string(), self.tags.iter().cloned().collect::<Vec<_>>().join(","));
+        }
+        changes
+    }
+
     /// Applies `action` and recomputes the derived fields.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -169,13 +219,45 @@ impl EvaluationForm {
                     self.tags.insert(tag);
                 }
             }
-            Action::Reset => {
-                self.entries.clear();
-                self.area = None;
-                self.tags.clear();
+            Action::Reset => self.clear(),
+            Action::Restore(changes) => self.lay(changes),
+            Action::Revert(changes) => {
+                self.clear();
+                self.lay(changes);
             }
         }
         self.refresh();
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.area = None;
+        self.tags.clear();
+    }
+
+    /// Lays a draft's answers over the form; what does not read as an answer is left out.
+    fn lay(&mut self, changes: Answers) {
+        for (key, text) in changes {
+            let (kind, typed) = text.split_at(text.chars().next().map_or(0, char::len_utf8));
+            let entry = match (key.as_str(), kind) {
+                (DRAFT_AREA, _) => {
+                    self.area = Some(text).filter(|a| !a.is_empty() && a != "normal");
+                    continue;
+                }
+                (DRAFT_TAGS, _) => {
+                    self.tags = text.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect();
+                    continue;
+                }
+                (_, "p") => Entry::Points(typed.to_string()),
+                (_, "m") => Entry::Met(typed == "1"),
+                (_, "s") => {
+                    let (numerator, denominator) = typed.split_once('/').unwrap_or((typed, ""));
+                    Entry::Share { numerator: numerator.to_string(), denominator: denominator.to_string() }
+                }
+                _ => continue,
+            };
+            self.entries.insert(key, entry);
+        }
     }
 
     /// Recomputes everything derived from the set, the entries and the context.
@@ -538,6 +620,61 @@ mod tests {
             [points("1.1", "9"), Action::SetArea(Some("remote".to_string())), Action::Reset],
         );
         assert_eq!(f, form("cdht-244-2022"));
+    }
+
+    #[test]
+    fn issue_15_a_draft_keeps_only_what_changed_and_lays_it_over_newer_answers() {
+        let answers =
+            |pairs: &[(&str, &str)]| -> Answers { pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() };
+        let stored = run(form("cdht-244-2022"), [points("1.1", "8.5"), points("1.2", "7")]);
+        let edited = run(
+            stored.clone(),
+            [
+                points("1.1", "8,5"),
+                points("1.2", "6"),
+                points("1.3", ""),
+                points("2.1", "9,"),
+                Action::SetArea(Some("remote".to_string())),
+            ],
+        );
+        let changes = edited.changes_from(&stored);
+        // "8,5" is the stored 8.5 and an empty box is no answer; a half-typed "9," is kept.
+        assert_eq!(changes, answers(&[("1.2", "p6"), ("2.1", "p9,"), ("@area", "remote"), ("@tags", "")]));
+        assert!(stored.changes_from(&stored).is_empty());
+        // Another device scored 1.1 meanwhile: the draft does not put the old value back.
+        let newer = run(stored, [points("1.1", "9")]);
+        let restored = run(newer.clone(), [Action::Restore(changes.clone())]);
+        assert_eq!(restored.entries.get("1.1"), Some(&Entry::Points("9".to_string())));
+        assert_eq!(restored.entries.get("1.2"), Some(&Entry::Points("6".to_string())));
+        assert_eq!(restored.area.as_deref(), Some("remote"));
+        assert_eq!(restored.changes_from(&newer), changes);
+        // Throwing the draft away goes back to the stored answers.
+        let back = run(restored, [Action::Revert(newer.changes_from(&form("cdht-244-2022")))]);
+        assert_eq!(back, newer);
+    }
+
+    #[test]
+    fn issue_15_every_kind_of_answer_and_the_context_survive_a_draft() {
+        for set in shipped::all() {
+            let empty = EvaluationForm::new(Rc::new(set));
+            let mut typed = empty.clone();
+            for (i, indicator) in empty.set.indicators().enumerate() {
+                let code = indicator.code.clone();
+                typed.apply(match &indicator.measure {
+                    Measure::Points { .. } => points(&code, &format!("{},5", i % 10)),
+                    Measure::Met { .. } => Action::SetMet(code, i % 2 == 0),
+                    Measure::Share { .. } => Action::SetShare(code, format!("{i}"), "40".to_string()),
+                });
+            }
+            for tag in context_tags(&empty.set) {
+                typed.apply(Action::ToggleTag(tag));
+            }
+            if asks_area(&empty.set) {
+                typed.apply(Action::SetArea(Some("ethnic_minority".to_string())));
+            }
+            let back = run(empty.clone(), [Action::Restore(typed.changes_from(&empty))]);
+            assert_eq!(back, typed, "{}", empty.set.id);
+        }
     }
 
     #[test]

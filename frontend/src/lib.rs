@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod chart;
 pub mod clock;
 mod components;
+pub mod draft;
 pub mod evaluation;
 pub mod files;
 pub mod media;

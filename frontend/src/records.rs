@@ -2,8 +2,12 @@
 //! labels and how each is entered — the fields the consolidation reads (`docs/api.md`).
 //! Pure: the record form, the conflict screen and the registers all read this list.
 
+use std::collections::BTreeMap;
+
 use hoctap_shared::criteria::Model;
 use hoctap_shared::protocol::RecordKind;
+
+use crate::storage::Answers;
 
 /// How a field is entered and stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +176,39 @@ pub fn as_text(value: Option<&serde_json::Value>) -> String {
     }
 }
 
+/// The fields whose text in the form (`values`) differs from what is stored (`stored`),
+/// as a draft keeps them: text that reads as the stored value (" 1985 " for 1985) or an
+/// empty box where nothing is stored is no change.
+pub fn changed_fields(
+    kind: RecordKind,
+    values: &BTreeMap<&'static str, String>,
+    stored: &BTreeMap<&'static str, String>,
+) -> Answers {
+    let mut changed = Answers::new();
+    for field in fields(kind) {
+        let Some(text) = values.get(field.key) else { continue };
+        let old = stored.get(field.key).map_or("", String::as_str);
+        if text != old && (parse(field, text).is_err() || parse(field, text) != parse(field, old)) {
+            changed.insert(field.key.to_string(), text.clone());
+        }
+    }
+    changed
+}
+
+/// `values` with a draft's fields laid over them (fields the kind does not have are left out).
+pub fn with_fields(
+    kind: RecordKind,
+    mut values: BTreeMap<&'static str, String>,
+    draft: &Answers,
+) -> BTreeMap<&'static str, String> {
+    for field in fields(kind) {
+        if let Some(text) = draft.get(field.key) {
+            values.insert(field.key, text.clone());
+        }
+    }
+    values
+}
+
 /// A stored value in words (choices by their label, yes/no in Vietnamese).
 pub fn value_words(field: Option<&Field>, value: &serde_json::Value) -> String {
     match (field.map(|f| f.input), value) {
@@ -213,5 +250,24 @@ mod tests {
         assert_eq!(RELATION.to_vec(), pairs(import::RELATION));
         assert_eq!(GENDER.to_vec(), pairs(import::GENDER));
         assert_eq!(DIGITAL.to_vec(), pairs(import::DIGITAL_SKILL));
+    }
+
+    #[test]
+    fn issue_15_a_draft_keeps_only_the_fields_typed_differently() {
+        let form = |pairs: &[(&'static str, &str)]| pairs.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let stored = form(&[("name", "Lê Văn Tâm"), ("birth_year", "1985"), ("gender", "")]);
+        let typed = form(&[("name", "Lê Văn Tâm"), ("birth_year", " 1985 "), ("gender", "nam"), ("learner", "")]);
+        let changed = changed_fields(RecordKind::Person, &typed, &stored);
+        assert_eq!(changed, BTreeMap::from([("gender".to_string(), "nam".to_string())]));
+        // A new record's empty form against what is typed: every filled box, even a bad year.
+        let empty = BTreeMap::new();
+        let typed = form(&[("name", "Trần Thị Hoa"), ("birth_year", "19"), ("gender", "")]);
+        let changed = changed_fields(RecordKind::Person, &typed, &empty);
+        assert_eq!(changed.keys().collect::<Vec<_>>(), ["birth_year", "name"]);
+        let draft =
+            BTreeMap::from([("name".to_string(), "Hoa".to_string()), ("score:1.1".to_string(), "9".to_string())]);
+        let back = with_fields(RecordKind::Person, stored.clone(), &draft);
+        assert_eq!(back.get("name").map(String::as_str), Some("Hoa"));
+        assert_eq!(back.len(), stored.len());
     }
 }

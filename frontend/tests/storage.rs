@@ -3,7 +3,7 @@
 //! Each test uses its own database, deleted first, so runs do not see each other.
 #![cfg(target_arch = "wasm32")]
 
-use hoctap_frontend::storage::{self, EvidenceFile, Storage, SCHEMA_VERSION};
+use hoctap_frontend::storage::{self, Draft, EvidenceFile, Storage, SCHEMA_VERSION};
 use hoctap_shared::accounts::{Account, LoginResponse, Role};
 use hoctap_shared::date::Date;
 use hoctap_shared::hlc::Hlc;
@@ -168,7 +168,7 @@ async fn a_record_written_in_the_v1_shape_still_loads() {
     assert_eq!(storage.all_ops().await.ok(), Some(vec![expected]));
     let (device, _) = storage.device().await.unwrap_or_else(|err| panic!("device: {err}"));
     assert_eq!(device, "0193b4c2-7f1e-7a10-9c55-3f2d1e0a4b61");
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     storage.close();
 }
 
@@ -533,4 +533,116 @@ async fn an_op_claimed_when_sent_is_kept_as_sent() {
     assert_eq!(storage.all_ops().await.ok(), Some(sent));
     assert_eq!(storage.outbox_len().await.ok(), Some(0));
     storage.close();
+}
+
+fn draft(account: &str, form: &str, saved_ms: f64, answers: &[(&str, &str)]) -> Draft {
+    Draft {
+        account: account.to_string(),
+        form: form.to_string(),
+        label: format!("Phiếu đánh giá: Lê Văn Tâm ({form})"),
+        saved_ms,
+        answers: answers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn issue_15_drafts_are_kept_per_account_and_form_until_deleted() {
+    let name = "hoctap-test-drafts";
+    let storage = fresh(name).await;
+    let scores = [("1.1", "p8,5"), ("2.1", "m1"), ("@area", "remote"), ("@tags", "")];
+    let first = draft("a", "#danh-gia/ev-1", 1_795_420_801_000.0, &scores);
+    let person = draft("a", "#them/nguoi", 1_795_420_802_000.0, &[("name", "Trần Thị Hoa")]);
+    let other = draft("b", "#danh-gia/ev-1", 1_795_420_803_000.0, &[("1.1", "p")]);
+    for d in [&first, &person, &other] {
+        storage.put_draft(d).await.unwrap_or_else(|err| panic!("put: {err}"));
+    }
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.draft("a", "#danh-gia/ev-1").await.ok(), Some(Some(first.clone())));
+    // Another account's draft of the same form is its own; none for a form never typed in.
+    assert_eq!(storage.draft("b", "#danh-gia/ev-1").await.ok(), Some(Some(other.clone())));
+    assert_eq!(storage.draft("a", "#danh-gia/ev-2").await.ok(), Some(None));
+    // The account's drafts, the latest first; never another account's.
+    assert_eq!(storage.drafts("a").await.ok(), Some(vec![person.clone(), first.clone()]));
+    assert_eq!(storage.drafts("c").await.ok(), Some(vec![]));
+    // Written again: replaced, not kept twice.
+    let later = draft("a", "#danh-gia/ev-1", 1_795_420_809_000.0, &[("1.1", "p9")]);
+    storage.put_draft(&later).await.unwrap_or_else(|err| panic!("put again: {err}"));
+    assert_eq!(storage.drafts("a").await.ok(), Some(vec![later.clone(), person.clone()]));
+    storage.delete_draft("a", "#danh-gia/ev-1").await.unwrap_or_else(|err| panic!("delete: {err}"));
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.draft("a", "#danh-gia/ev-1").await.ok(), Some(None));
+    assert_eq!(storage.draft("b", "#danh-gia/ev-1").await.ok(), Some(Some(other)));
+    assert_eq!(storage.drafts("a").await.ok(), Some(vec![person]));
+    // Drafts are not operations: nothing waits to be sent.
+    assert_eq!(storage.outbox_len().await.ok(), Some(0));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn issue_15_a_schema_2_database_keeps_everything_and_gains_drafts() {
+    let name = "hoctap-test-migrate-v2";
+    let _ = Rexie::delete(name).await;
+    // A database as version 2 of the app left it, written without the storage module.
+    let db = Rexie::builder(name)
+        .version(2)
+        .add_object_store(ObjectStore::new("outbox").key_path("id"))
+        .add_object_store(ObjectStore::new("ops").key_path("id"))
+        .add_object_store(ObjectStore::new("evidence").key_path("sha256"))
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap_or_else(|err| panic!("database at version 2: {err}"));
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let to_js = |value: &serde_json::Value| {
+        serde::Serialize::serialize(value, &serializer).unwrap_or_else(|err| panic!("to js: {err}"))
+    };
+    let ops = sample_ops();
+    let (waiting, pulled) =
+        (serde_json::to_value(&ops[0]).unwrap_or_default(), serde_json::to_value(&ops[1]).unwrap_or_default());
+    let stores = ["outbox", "ops", "meta"];
+    let tx = db.transaction(&stores, TransactionMode::ReadWrite).unwrap_or_else(|err| panic!("tx: {err}"));
+    let store = |name: &str| tx.store(name).unwrap_or_else(|err| panic!("store {name}: {err}"));
+    store("outbox").put(&to_js(&waiting), None).await.unwrap_or_else(|err| panic!("put: {err}"));
+    store("ops").put(&to_js(&waiting), None).await.unwrap_or_else(|err| panic!("put: {err}"));
+    store("ops").put(&to_js(&pulled), None).await.unwrap_or_else(|err| panic!("put: {err}"));
+    let meta = store("meta");
+    for (key, value) in [
+        ("schema", JsValue::from(2)),
+        ("device", JsValue::from_str("dev-1")),
+        ("cursor", JsValue::from(42)),
+        ("outbox_owner", JsValue::from_str("a")),
+        ("session", to_js(&serde_json::to_value(session("a")).unwrap_or_default())),
+    ] {
+        meta.put(&value, Some(&JsValue::from_str(key))).await.unwrap_or_else(|err| panic!("put {key}: {err}"));
+    }
+    tx.done().await.unwrap_or_else(|err| panic!("commit: {err}"));
+    db.close();
+
+    let storage = Storage::open_named(name).await.unwrap_or_else(|err| panic!("open: {err}"));
+    assert_eq!(storage.outbox().await.ok(), Some(vec![ops[0].clone()]));
+    assert_eq!(storage.all_ops().await.ok(), Some(vec![ops[0].clone(), ops[1].clone()]));
+    assert_eq!(storage.cursor().await.ok(), Some(42));
+    assert_eq!(storage.session().await.ok().flatten().map(|s| s.account.id), Some("a".to_string()));
+    assert_eq!(storage.outbox_owner().await.ok().flatten().as_deref(), Some("a"));
+    assert_eq!(storage.device().await.ok().map(|(device, _)| device).as_deref(), Some("dev-1"));
+    // Version 2 already held every own operation: nothing is to be pulled again.
+    assert_eq!(storage.own_since().await.ok(), Some(0));
+    assert_eq!(storage.drafts("a").await.ok(), Some(vec![]));
+    let kept = draft("a", "#ho-so/nguoi/p-1", 1_795_420_801_000.0, &[("birth_year", "1985")]);
+    storage.put_draft(&kept).await.unwrap_or_else(|err| panic!("put: {err}"));
+    let storage = reopen(storage, name).await;
+    assert_eq!(storage.drafts("a").await.ok(), Some(vec![kept]));
+    assert_eq!(storage.outbox().await.ok(), Some(vec![ops[0].clone()]));
+    storage.close();
+    // The schema now recorded is this build's.
+    let db = Rexie::builder(name)
+        .version(SCHEMA_VERSION)
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap_or_else(|err| panic!("open at {SCHEMA_VERSION}: {err}"));
+    let tx = db.transaction(&["meta"], TransactionMode::ReadOnly).unwrap_or_else(|err| panic!("tx: {err}"));
+    let schema = tx.store("meta").unwrap_or_else(|err| panic!("store: {err}")).get(JsValue::from_str("schema")).await;
+    assert_eq!(schema.ok().flatten().and_then(|v| v.as_f64()), Some(f64::from(SCHEMA_VERSION)));
+    db.close();
 }

@@ -3,6 +3,7 @@
 //! browser storage.
 
 mod chart;
+mod draft_notice;
 mod evaluation_form;
 mod save_bar;
 mod set_picker;
@@ -10,8 +11,9 @@ mod summary_bar;
 mod trend;
 
 pub use chart::{ConsolidationCharts, IndicatorChart};
+pub use draft_notice::draft_notice;
 pub use evaluation_form::EvaluationFormView;
-pub use save_bar::{SaveBar, SaveState};
+pub use save_bar::{SaveBar, SaveState, UNSAVED};
 pub use set_picker::{SetPicker, StatusBadge};
 pub use summary_bar::SummaryBar;
 pub use trend::trend_line;

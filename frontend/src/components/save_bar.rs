@@ -1,5 +1,6 @@
 //! The "Lưu trên máy" button under the form and what the last save did: how many
-//! changes now wait to be sent, or the storage error in plain words.
+//! changes now wait to be sent, or the storage error in plain words; and whether the
+//! form holds changes not saved yet (kept on the device as a draft).
 
 use yew::prelude::*;
 
@@ -16,10 +17,16 @@ pub enum SaveState {
     Failed(String),
 }
 
+/// What a form with unsaved changes says: leaving loses nothing.
+pub const UNSAVED: &str = "Có thay đổi chưa lưu — đã giữ trên máy";
+
 #[derive(Properties, PartialEq)]
 pub struct SaveBarProps {
     pub state: SaveState,
     pub on_save: Callback<()>,
+    /// The form differs from what is saved, and the draft holding it is on the device.
+    #[prop_or_default]
+    pub unsaved: bool,
 }
 
 #[function_component(SaveBar)]
@@ -37,6 +44,7 @@ pub fn save_bar(props: &SaveBarProps) -> Html {
                 },
                 SaveState::Failed(message) => html! { <p class="save-status failed" role="alert">{ message }</p> },
             } }
+            if props.unsaved && !saving { <p class="save-status unsaved" role="status">{ UNSAVED }</p> }
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! Scoring: an evaluation record's form built from its criteria set, loaded with what
 //! is saved (on this device or pulled), its evidence per indicator, and its workflow —
-//! save on the device, send for review, read the commune's comment when it is returned,
+//! answers kept as a draft on the device as they are typed (see [`crate::draft`]), save
+//! on the device, send for review, read the commune's comment when it is returned,
 //! the recognition decision (with the reason of an exception) and the review history.
 //! Also the practice screen, which scores with any set and saves nothing.
 
@@ -14,8 +15,9 @@ use yew::prelude::*;
 
 use super::StateBadge;
 use crate::app::{datetime_vi, AppContext};
-use crate::components::{EvaluationFormView, SaveBar, SaveState, SetPicker, StatusBadge, SummaryBar};
-use crate::evaluation::{self, EvaluationForm};
+use crate::components::{draft_notice, EvaluationFormView, SaveBar, SaveState, SetPicker, StatusBadge, SummaryBar};
+use crate::draft::use_draft;
+use crate::evaluation::{self, Action, EvaluationForm};
 use crate::media;
 use crate::outbox::{self, SaveContext, Saved};
 use crate::page::{self, Route};
@@ -106,13 +108,33 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     let save_state = use_state(|| SaveState::Idle);
     let evidence_error = use_state(|| None::<String>);
     let replica = ctx.model.replica.borrow();
-    let Some(view) = replica.view(&props.record).cloned() else { return Html::default() };
+    let view = replica.view(&props.record).cloned();
     let state = replica.state(&props.record);
     let subject = view
-        .value("subject")
+        .as_ref()
+        .and_then(|v| v.value("subject"))
         .and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok())
         .map(|s| (replica.view(&s).map(display_name).unwrap_or_else(|| "(chưa có trên máy)".to_string()), s));
     drop(replica);
+
+    // What differs from the stored answers is kept on the device as the officer types.
+    let stored = view.as_ref().map(|view| EvaluationForm::from_view(Rc::clone(&props.set), view));
+    let changes = stored.as_ref().map(|stored| form.changes_from(stored)).unwrap_or_default();
+    let year = view.as_ref().and_then(|v| v.value("year")).and_then(|y| y.as_i64()).unwrap_or_default();
+    let label = format!(
+        "Phiếu đánh giá: {}, năm {year}",
+        subject.as_ref().map_or_else(|| props.set.name.clone(), |(name, _)| name.clone())
+    );
+    let on_restore = form.dispatcher().to_callback().reform(Action::Restore);
+    let draft = use_draft(Route::Evaluation(props.record.id.clone()).href(), label, changes, on_restore);
+    let on_discard = {
+        let (form, stored, set) = (form.dispatcher(), stored.clone(), Rc::clone(&props.set));
+        Callback::from(move |()| {
+            let stored = stored.as_ref().map(|s| s.changes_from(&EvaluationForm::new(Rc::clone(&set))));
+            form.dispatch(Action::Revert(stored.unwrap_or_default()));
+        })
+    };
+    let Some(view) = view else { return Html::default() };
     let locked = view.is_locked();
     let can_submit = matches!(view.status, Status::Draft | Status::Returned);
     let complete = matches!(form.status, evaluation::Status::Complete(_));
@@ -224,7 +246,6 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     };
 
     let set = &props.set;
-    let year = view.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
     html! {
         <>
             <main class="app with-summary">
@@ -270,9 +291,12 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 if let Some(message) = &*evidence_error {
                     <p class="hint" role="status">{ message }</p>
                 }
-                <EvaluationFormView form={(*form).clone()} {on_change} indicator_extra={Some(indicator_extra)} read_only={locked} />
+                { draft_notice(&draft.status, &on_discard) }
+                <div onfocusout={draft.flush.reform(|_: FocusEvent| ())}>
+                    <EvaluationFormView form={(*form).clone()} {on_change} indicator_extra={Some(indicator_extra)} read_only={locked} />
+                </div>
                 if !locked {
-                    <SaveBar state={(*save_state).clone()} {on_save} />
+                    <SaveBar state={(*save_state).clone()} {on_save} unsaved={draft.status.kept()} />
                     if can_submit {
                         <div class="submit-bar">
                             <button type="button" class="primary" disabled={!complete} onclick={on_submit}>{ "Gửi xét duyệt" }</button>

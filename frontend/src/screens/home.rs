@@ -1,17 +1,21 @@
 //! The unit's home: its registers with how many records each holds and how many hold a
 //! title this year, what needs attention (changes waiting to sync, conflicts, records
 //! returned for correction, evaluations waiting for review), and the unit's progress
-//! against its targets from the last consolidated figures.
+//! against its targets from the last consolidated figures. Forms left with unsaved
+//! answers are listed first, so an officer who left one by the bottom bar finds it again.
+
+use std::rc::Rc;
 
 use hoctap_shared::merge::Status;
 use hoctap_shared::protocol::RecordKind;
 use yew::prelude::*;
 
 use super::report::{use_consolidation, TargetsSummary};
-use crate::app::{this_year, AppContext};
+use crate::app::{datetime_vi, this_year, AppContext};
 use crate::page::Route;
 use crate::records::kind_title;
 use crate::replica::{outcome, RecordState};
+use crate::storage::{Draft, Storage};
 
 #[function_component(HomeScreen)]
 pub fn home_screen() -> Html {
@@ -19,6 +23,7 @@ pub fn home_screen() -> Html {
     let model = &ctx.model;
     let year = this_year();
     let consolidation = use_consolidation(year);
+    let drafts = use_drafts(model.session.as_ref().map(|s| s.account.id.clone()));
     let replica = model.replica.borrow();
     let account = model.session.as_ref().map(|s| s.account.clone());
     let unit_name = consolidation
@@ -61,6 +66,19 @@ pub fn home_screen() -> Html {
                 if queue > 0 { <li><a href={Route::Review.href()}>{ format!("{queue} phiếu chờ xét duyệt") }</a></li> }
                 if drafts_complete > 0 { <li>{ format!("{drafts_complete} phiếu đã chấm xong, chưa gửi xét duyệt") }</li> }
             </ul>
+            if !drafts.is_empty() {
+                <h2 class="section-title">{ "Bản nháp chưa lưu" }</h2>
+                <ul class="rows drafts">
+                    { for drafts.iter().map(|d| html! {
+                        <li>
+                            <a class="row" href={d.form.clone()}>
+                                <span class="row-name">{ &d.label }</span>
+                                <span class="row-meta">{ format!("Nhập lúc {}, chưa lưu", datetime_vi(d.saved_ms)) }</span>
+                            </a>
+                        </li>
+                    }) }
+                </ul>
+            }
             <h2 class="section-title">{ "Sổ theo dõi" }</h2>
             <ul class="registers">
                 { for registers.iter().map(|(kind, count, titled)| html! {
@@ -87,4 +105,25 @@ pub fn home_screen() -> Html {
             <TargetsSummary view={consolidation.clone()} />
         </main>
     }
+}
+
+/// The account's unsaved drafts on this device, read once when the screen opens (none
+/// while they are read, or when they cannot be: the forms themselves still restore them).
+#[hook]
+fn use_drafts(account: Option<String>) -> Rc<Vec<Draft>> {
+    let drafts = use_state(Rc::<Vec<Draft>>::default);
+    {
+        let drafts = drafts.clone();
+        use_effect_with(account, move |account| {
+            let account = account.clone().unwrap_or_default();
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(storage) = Storage::open().await else { return };
+                if let Ok(found) = storage.drafts(&account).await {
+                    drafts.set(Rc::new(found));
+                }
+                storage.close();
+            });
+        });
+    }
+    Rc::clone(&drafts)
 }

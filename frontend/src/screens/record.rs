@@ -1,6 +1,7 @@
 //! One record: its fields (editable), where it stands, its evaluations by year, and
 //! starting a new evaluation with a criteria set for its model. Also the form that adds
-//! a record to a register.
+//! a record to a register. Both forms keep what is typed as a draft on the device until
+//! it is saved (see [`crate::draft`]).
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,8 @@ use yew::prelude::*;
 
 use super::StateBadge;
 use crate::app::AppContext;
+use crate::components::{draft_notice, UNSAVED};
+use crate::draft::use_draft;
 use crate::evaluation::decision_words;
 use crate::page::{self, Route};
 use crate::recognition::override_note;
@@ -18,7 +21,7 @@ use crate::replica::{
     display_name, household_details, members_by_household, outcome, person_details, search, start_evaluation,
     unit_name, Start,
 };
-use crate::storage;
+use crate::storage::{self, Answers};
 
 #[derive(Properties, PartialEq)]
 struct RecordFormProps {
@@ -28,6 +31,9 @@ struct RecordFormProps {
     /// A new person's household, when added from the household's page.
     #[prop_or_default]
     household: Option<String>,
+    /// Told when unsaved answers kept on the device were put back in the form.
+    #[prop_or_default]
+    on_restored: Callback<()>,
 }
 
 /// The fields of a record as inputs; saving records only the fields that changed, each
@@ -52,6 +58,37 @@ fn record_form(props: &RecordFormProps) -> Html {
     let unit = use_state(|| current_unit.clone());
     let error = use_state(|| None::<String>);
     let saved = use_state(|| None::<String>);
+
+    // What differs from the stored fields is kept on the device as the officer types.
+    let changes = records::changed_fields(kind, &values, &current);
+    let (form, label) = match &props.record {
+        Some(record) => {
+            let name = ctx.model.replica.borrow().view(record).map(display_name).unwrap_or_default();
+            (Route::Record(record.clone()).href(), format!("{}: {name}", kind_title(kind).0))
+        }
+        None => {
+            let typed = fields(kind).first().and_then(|f| values.get(f.key)).map(|t| t.trim()).unwrap_or_default();
+            let what = kind_title(kind).1;
+            let label = if typed.is_empty() { format!("Thêm {what} mới") } else { format!("Thêm {what}: {typed}") };
+            let form = match &props.household {
+                Some(household) => Route::NewMember(household.clone()),
+                None => Route::NewRecord(kind),
+            };
+            (form.href(), label)
+        }
+    };
+    let on_restore = {
+        let (values, current, on_restored) = (values.clone(), current.clone(), props.on_restored.clone());
+        Callback::from(move |kept: Answers| {
+            values.set(records::with_fields(kind, current.clone(), &kept));
+            on_restored.emit(());
+        })
+    };
+    let draft = use_draft(form, label, changes, on_restore);
+    let on_discard = {
+        let (values, current) = (values.clone(), current.clone());
+        Callback::from(move |()| values.set(current.clone()))
+    };
     let set_value = |key: &'static str| {
         let (values, saved) = (values.clone(), saved.clone());
         Callback::from(move |text: String| {
@@ -63,7 +100,7 @@ fn record_form(props: &RecordFormProps) -> Html {
     };
     // `another`: "Lưu và thêm người" keeps the form open, emptied but for the household.
     let save = {
-        let (values, error, saved, ctx, record, unit, fresh) = (
+        let (values, error, saved, ctx, record, unit, fresh, forget) = (
             values.clone(),
             error.clone(),
             saved.clone(),
@@ -71,6 +108,7 @@ fn record_form(props: &RecordFormProps) -> Html {
             props.record.clone(),
             unit.clone(),
             current.clone(),
+            draft.forget.clone(),
         );
         Callback::from(move |another: bool| {
             let replica = ctx.model.replica.borrow();
@@ -118,8 +156,15 @@ fn record_form(props: &RecordFormProps) -> Html {
                 return;
             }
             let name = values.get("name").cloned().unwrap_or_default();
-            let (error, saved, ctx, existing, values, fresh) =
-                (error.clone(), saved.clone(), ctx.clone(), record.clone(), values.clone(), fresh.clone());
+            let (error, saved, ctx, existing, values, fresh, forget) = (
+                error.clone(),
+                saved.clone(),
+                ctx.clone(),
+                record.clone(),
+                values.clone(),
+                fresh.clone(),
+                forget.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
                     let record = match &existing {
@@ -132,6 +177,7 @@ fn record_form(props: &RecordFormProps) -> Html {
                 };
                 match result.await {
                     Ok(_) if another => {
+                        forget.emit(());
                         values.set(fresh);
                         saved.set(Some(format!("Đã lưu {name}. Nhập người tiếp theo.")));
                         page::focus("f-name");
@@ -139,6 +185,7 @@ fn record_form(props: &RecordFormProps) -> Html {
                     Ok(record) => {
                         saved.set(Some("Đã lưu trên máy".to_string()));
                         if existing.is_none() {
+                            forget.emit(());
                             page::go(&Route::Record(record));
                         }
                     }
@@ -162,7 +209,8 @@ fn record_form(props: &RecordFormProps) -> Html {
     };
     let replica = ctx.model.replica.borrow();
     html! {
-        <form class="card record-form" {onsubmit}>
+        <form class="card record-form" {onsubmit} onfocusout={draft.flush.reform(|_: FocusEvent| ())}>
+            { draft_notice(&draft.status, &on_discard) }
             { for fields(kind).iter().map(|field| {
                 let id = format!("f-{}", field.key);
                 let value = values.get(field.key).cloned().unwrap_or_default();
@@ -204,11 +252,14 @@ fn record_form(props: &RecordFormProps) -> Html {
                 </select>
             }
             if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
-            if let Some(message) = &*saved { <p class="save-status saved" role="status">{ message }</p> }
+            if let Some(message) = saved.as_ref().filter(|_| !draft.status.unsaved) {
+                <p class="save-status saved" role="status">{ message }</p>
+            }
             <button type="submit" class="primary">{ "Lưu" }</button>
             if props.record.is_none() && kind == RecordKind::Person {
                 <button type="button" class="secondary" onclick={save.reform(|_: MouseEvent| true)}>{ "Lưu và thêm người" }</button>
             }
+            if draft.status.kept() { <p class="save-status unsaved" role="status">{ UNSAVED }</p> }
         </form>
     }
 }
@@ -315,6 +366,8 @@ pub fn record_screen(props: &RecordProps) -> Html {
     let default_year = crate::app::trusted_year(&ctx.model.clock);
     let year = use_state(|| default_year.to_string());
     let error = use_state(|| None::<String>);
+    // The record's details open when unsaved answers were put back in them.
+    let restored = use_state_eq(|| false);
     let replica = ctx.model.replica.borrow();
     let Some(view) = replica.view(&props.record).cloned() else {
         return html! {
@@ -447,9 +500,9 @@ pub fn record_screen(props: &RecordProps) -> Html {
                     <button type="button" class="primary" onclick={start}>{ "Bắt đầu đánh giá" }</button>
                 </div>
             }
-            <details class="record-details" open={evaluations.is_empty()}>
+            <details class="record-details" open={evaluations.is_empty() || *restored}>
                 <summary>{ "Thông tin hồ sơ" }</summary>
-                <RecordForm kind={kind} record={Some(view.record.clone())} />
+                <RecordForm kind={kind} record={Some(view.record.clone())} on_restored={let r = restored.clone(); Callback::from(move |()| r.set(true))} />
             </details>
         </main>
     }

@@ -10,12 +10,14 @@
 //! operations are copied into it), the `evidence` store (files by `sha256`) and the
 //! `meta` keys `session`, `cursor`, `refused`, `outbox_owner`, `replica_account` and
 //! `consolidation`.
+//!
+//! Version 3 adds the `drafts` store (unsaved form answers, keyed by `[account, form]`).
 //! Outbox records keep their version-1 shape.
 
 use super::StorageError;
 
 /// The schema this build writes; also the IndexedDB database version.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// An outbox record written under schema `from`, in the current schema's shape.
 /// Each step upgrades by one version; a later version adds its step here.
@@ -34,7 +36,7 @@ pub fn migrate_outbox_record(from: u32, record: serde_json::Value) -> Result<ser
 }
 
 /// A record of schema `from` in the shape of schema `from + 1`. Outbox records have
-/// kept one shape so far (version 2 only added stores), so no step changes them.
+/// kept one shape so far (versions 2 and 3 only added stores), so no step changes them.
 fn upgrade_step(_from: u32, record: serde_json::Value) -> serde_json::Value {
     record
 }

@@ -8,7 +8,10 @@
 //! - `meta`: the device's own facts (its id, its last hybrid-logical-clock reading, the
 //!   schema version, the signed-in session, the pull cursor, `own_since`, refused
 //!   operations), the last figures and report pages fetched (shown offline) and report
-//!   narratives typed but not yet saved on the server.
+//!   narratives typed but not yet saved on the server;
+//! - `drafts`: what an officer typed in a form and has not saved yet ([`Draft`]), keyed
+//!   by the account and the form's address. Drafts stay on the device: sync never reads
+//!   them and nothing counts them.
 //!
 //! Every operation this device made after `own_since` (a wall-clock instant in ms,
 //! absent for 0) is in `ops`, so a pull may leave them out: whatever drops the device's
@@ -46,6 +49,7 @@ const OUTBOX: &str = "outbox";
 const OPS: &str = "ops";
 const EVIDENCE: &str = "evidence";
 const META: &str = "meta";
+const DRAFTS: &str = "drafts";
 const META_SCHEMA: &str = "schema";
 const META_DEVICE: &str = "device";
 const META_CLOCK: &str = "clock";
@@ -94,6 +98,7 @@ impl Storage {
             .add_object_store(ObjectStore::new(OPS).key_path("id"))
             .add_object_store(ObjectStore::new(EVIDENCE).key_path("sha256"))
             .add_object_store(ObjectStore::new(META))
+            .add_object_store(ObjectStore::new(DRAFTS))
             .build()
             .await
             .map_err(StorageError::open)?;
@@ -121,7 +126,8 @@ impl Storage {
         if from > SCHEMA_VERSION {
             return Err(StorageError::NewerSchema { found: from, supported: SCHEMA_VERSION });
         }
-        if from < SCHEMA_VERSION {
+        // Version 3 only added the `drafts` store, which the browser creates on upgrade.
+        if from < 2 {
             let outbox = tx.store(OUTBOX).map_err(StorageError::write)?;
             let ops = tx.store(OPS).map_err(StorageError::write)?;
             for value in outbox.get_all(None, None).await.map_err(StorageError::read)? {
@@ -395,6 +401,59 @@ impl Storage {
         self.put_text_entry(META_DRAFTS, key, json, usize::MAX).await
     }
 
+    /// Keeps `draft` in place of the account's earlier draft of the same form. A write
+    /// made as the tab closes (from `pagehide`) commits in Chromium: the no-lost-input
+    /// end-to-end test closes a tab right after the last key.
+    pub async fn put_draft(&self, draft: &Draft) -> Result<(), StorageError> {
+        let value = draft.to_js()?;
+        let key = draft_key(&draft.account, &draft.form);
+        let tx = self.db.transaction(&[DRAFTS], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let store = tx.store(DRAFTS).map_err(StorageError::write)?;
+        store.put(&value, Some(&key)).await.map_err(StorageError::write)?;
+        finish(tx).await
+    }
+
+    /// The account's draft of the form at `form`, if one is kept.
+    pub async fn draft(&self, account: &str, form: &str) -> Result<Option<Draft>, StorageError> {
+        let tx = self.db.transaction(&[DRAFTS], TransactionMode::ReadOnly).map_err(StorageError::read)?;
+        let value = tx
+            .store(DRAFTS)
+            .map_err(StorageError::read)?
+            .get(draft_key(account, form))
+            .await
+            .map_err(StorageError::read)?;
+        value.map(|v| Draft::from_js(&v)).transpose()
+    }
+
+    /// Every draft the account keeps on this device, the latest first.
+    pub async fn drafts(&self, account: &str) -> Result<Vec<Draft>, StorageError> {
+        let tx = self.db.transaction(&[DRAFTS], TransactionMode::ReadOnly).map_err(StorageError::read)?;
+        let values =
+            tx.store(DRAFTS).map_err(StorageError::read)?.get_all(None, None).await.map_err(StorageError::read)?;
+        let mut drafts: Vec<Draft> = Vec::new();
+        for value in values {
+            let draft = Draft::from_js(&value)?;
+            if draft.account == account {
+                // Put in place rather than sorted after: an officer has a few drafts, and
+                // a sort compiled for one more type weighs kilobytes in the app.
+                let at = drafts.iter().position(|d| d.saved_ms < draft.saved_ms).unwrap_or(drafts.len());
+                drafts.insert(at, draft);
+            }
+        }
+        Ok(drafts)
+    }
+
+    /// Forgets the account's draft of the form at `form` (saved, or thrown away).
+    pub async fn delete_draft(&self, account: &str, form: &str) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[DRAFTS], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        tx.store(DRAFTS)
+            .map_err(StorageError::write)?
+            .delete(draft_key(account, form))
+            .await
+            .map_err(StorageError::write)?;
+        finish(tx).await
+    }
+
     /// The text under `key` in the list of texts kept under `meta`.
     async fn text_entry(&self, meta: &str, key: &str) -> Result<Option<String>, StorageError> {
         let entries: Vec<(String, String)> = self.meta(meta).await?.unwrap_or_default();
@@ -579,6 +638,78 @@ async fn get_meta<T: serde::de::DeserializeOwned>(meta: &rexie::Store, key: &str
         Some(value) => Ok(Some(serde_wasm_bindgen::from_value(value).map_err(StorageError::corrupt)?)),
         None => Ok(None),
     }
+}
+
+/// A draft's answers: text by key (a field's key, an indicator's code), as the form
+/// holds them (see [`crate::draft`]).
+pub type Answers = std::collections::BTreeMap<String, String>;
+
+/// What an officer typed in one form and has not saved yet (bản nháp): the form's
+/// answers that differ from what the device holds. Stored as a plain object whose
+/// `answers` is an object of strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The signed-in account that typed it; another account never sees it.
+    pub account: String,
+    /// The form's address (`#danh-gia/<id>`, `#ho-so/nguoi/<id>`, `#them/nguoi`): which
+    /// record, or which kind of new record, the form edits.
+    pub form: String,
+    /// What the home screen calls it ("Phiếu đánh giá: Lê Văn Tâm, năm 2026").
+    pub label: String,
+    /// When it was written (ms since the epoch).
+    pub saved_ms: f64,
+    pub answers: Answers,
+}
+
+impl Draft {
+    // By hand rather than through serde: a few lines instead of kilobytes of generic
+    // code in the app.
+    fn to_js(&self) -> Result<JsValue, StorageError> {
+        let answers = js_sys::Object::new();
+        for (key, text) in &self.answers {
+            set_property(&answers, key, &JsValue::from_str(text))?;
+        }
+        let object = js_sys::Object::new();
+        set_property(&object, "account", &JsValue::from_str(&self.account))?;
+        set_property(&object, "form", &JsValue::from_str(&self.form))?;
+        set_property(&object, "label", &JsValue::from_str(&self.label))?;
+        set_property(&object, "saved_ms", &JsValue::from_f64(self.saved_ms))?;
+        set_property(&object, "answers", &answers)?;
+        Ok(object.into())
+    }
+
+    fn from_js(value: &JsValue) -> Result<Draft, StorageError> {
+        let get = |key: &str| js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        let text = |key: &str| get(key).as_string().ok_or_else(|| StorageError::Corrupt(format!("bản nháp: {key}")));
+        let mut answers = Answers::new();
+        let object = get("answers")
+            .dyn_into::<js_sys::Object>()
+            .map_err(|_| StorageError::Corrupt("bản nháp: câu trả lời".to_string()))?;
+        for entry in js_sys::Object::entries(&object) {
+            let entry: js_sys::Array = entry.unchecked_into();
+            if let (Some(key), Some(text)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+                answers.insert(key, text);
+            }
+        }
+        Ok(Draft {
+            account: text("account")?,
+            form: text("form")?,
+            label: text("label")?,
+            saved_ms: get("saved_ms").as_f64().unwrap_or_default(),
+            answers,
+        })
+    }
+}
+
+fn set_property(object: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), StorageError> {
+    js_sys::Reflect::set(object, &JsValue::from_str(key), value)
+        .map(|_| ())
+        .map_err(|e| StorageError::Browser(js_text(&e)))
+}
+
+/// A draft's key: the account and the form's address, as an IndexedDB array key.
+fn draft_key(account: &str, form: &str) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_str(account), &JsValue::from_str(form)).into()
 }
 
 /// An evidence file kept on the device: its bytes (as a `Uint8Array` in IndexedDB),
