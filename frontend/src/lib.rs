@@ -25,7 +25,7 @@ pub mod recognition;
 pub mod records;
 pub mod replica;
 pub mod reports;
-mod screens;
+pub(crate) mod screens;
 pub mod storage;
 pub mod sync;
 pub mod trend;

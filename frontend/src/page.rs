@@ -153,6 +153,17 @@ pub fn current() -> Route {
     web_sys::window().and_then(|w| w.location().hash().ok()).map_or(Route::Home, |h| Route::parse(&h))
 }
 
+/// The lineage screen ("Sáp nhập": old units, hamlet assignments, districts), which
+/// lives in the office app: only commune and province offices use it.
+pub const LINEAGE_HREF: &str = "/office.html#sap-nhap";
+
+/// Opens another page of the site (the office app), adding a history entry.
+pub fn open(href: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(href);
+    }
+}
+
 /// Goes to `route` (adding a history entry) and scrolls to the top.
 pub fn go(route: &Route) {
     if let Some(window) = web_sys::window() {

@@ -60,7 +60,7 @@ test("a province administrator registers an old district, opens its report, and 
   await waitForServiceWorker(page);
 
   // The lineage screen: the old provinces Gia Lai of today came from, none with a district yet.
-  await page.goto(`${server.base}/#sap-nhap`);
+  await page.goto(`${server.base}/office.html#sap-nhap`);
   const section = page.locator("section.districts");
   await section.getByRole("heading", { name: "Huyện trước 01/7/2025" }).waitFor();
   const oldGiaLai = section.locator(`.district-province[data-unit="${OLD_GIA_LAI}"]`);
@@ -156,7 +156,7 @@ test("a province administrator registers an old district, opens its report, and 
 
   // Offline, the lineage screen is the copy kept on the device; the district part says
   // it needs the server.
-  await page.goto(`${server.base}/#sap-nhap`);
+  await page.goto(`${server.base}/office.html#sap-nhap`);
   await section.getByRole("heading", { name: "Huyện trước 01/7/2025" }).waitFor();
   await setOffline(context, true);
   await page.reload();

@@ -105,7 +105,9 @@ fn office_app() -> Html {
             sign_in_first("Phiên đăng nhập trên máy này đã hết. Hãy đăng nhập lại trong ứng dụng trước.")
         }
         Session::Failed(message) => html! { <p class="app-warning" role="alert">{ message }</p> },
-        Session::SignedIn(_) if !*online => html! {
+        // The lineage screen shows the copy kept on the device and says what needs the
+        // server; the other office screens work only online.
+        Session::SignedIn(_) if !*online && *route != OfficeRoute::Lineage => html! {
             <p class="app-warning offline" role="alert">
                 { "Máy đang không có mạng. Trang văn phòng làm việc trực tiếp với máy chủ nên cần có mạng; \
                    hãy kết nối rồi thử lại. Việc nhập liệu trong ứng dụng vẫn làm được khi không có mạng." }
@@ -114,6 +116,12 @@ fn office_app() -> Html {
         Session::SignedIn(session) => match &*route {
             OfficeRoute::Staff(unit) => html! {
                 <staff_page::StaffScreen session={Rc::clone(session)} unit={unit.clone()} />
+            },
+            // The report screens' hooks read the session from this context.
+            OfficeRoute::Lineage => html! {
+                <ContextProvider<Rc<LoginResponse>> context={Rc::clone(session)}>
+                    <crate::screens::lineage::LineageScreen />
+                </ContextProvider<Rc<LoginResponse>>>
             },
         },
     };

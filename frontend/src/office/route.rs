@@ -8,6 +8,9 @@
 pub enum OfficeRoute {
     /// The staff page ("Cán bộ") of a unit; `None` for the account's own.
     Staff(Option<String>),
+    /// How the account's unit came out of the old ones, and where their hamlets count
+    /// ("Sáp nhập"); a province's districts before 1 July 2025.
+    Lineage,
 }
 
 impl OfficeRoute {
@@ -17,6 +20,7 @@ impl OfficeRoute {
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             ["can-bo", unit] => OfficeRoute::Staff(Some(decode(unit))),
+            ["sap-nhap"] => OfficeRoute::Lineage,
             _ => OfficeRoute::Staff(None),
         }
     }
@@ -26,6 +30,7 @@ impl OfficeRoute {
         match self {
             OfficeRoute::Staff(None) => "can-bo".to_string(),
             OfficeRoute::Staff(Some(unit)) => format!("can-bo/{unit}"),
+            OfficeRoute::Lineage => "sap-nhap".to_string(),
         }
     }
 
@@ -47,7 +52,9 @@ mod tests {
 
     #[test]
     fn staff_addresses() {
-        for route in [OfficeRoute::Staff(None), OfficeRoute::Staff(Some("commune:23629:2025".to_string()))] {
+        for route in
+            [OfficeRoute::Staff(None), OfficeRoute::Staff(Some("commune:23629:2025".to_string())), OfficeRoute::Lineage]
+        {
             assert_eq!(OfficeRoute::parse(&route.href()), route);
         }
         assert_eq!(OfficeRoute::parse(""), OfficeRoute::Staff(None));

@@ -288,7 +288,7 @@ fn report_body(report: &AnnualReport) -> Html {
                     { format!("Chưa tính số liệu của {} thôn thuộc đơn vị cũ chưa được gán về xã mới: {}. ",
                         report.unassigned.len(),
                         report.unassigned.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join("; ")) }
-                    <a href={Route::Lineage.href()}>{ "Gán thôn" }</a>
+                    <a href={crate::page::LINEAGE_HREF}>{ "Gán thôn" }</a>
                 </p>
             }
             <section class="report-section" aria-labelledby="rows-title">

@@ -26,9 +26,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::export::{Export, ExportButton};
-use super::remote::{error_words, fetch_status, use_server_page, use_token};
+use super::remote::{error_words, fetch_status, use_server_page, use_session, use_token};
 use crate::api::{self, ApiError, Body};
-use crate::app::AppContext;
 use crate::chart::count_text;
 use crate::reports::{
     deadline_words, encode_component, merge_words, percent_or_dash, report_file_name, report_path, row_status_class,
@@ -37,14 +36,14 @@ use crate::reports::{
 
 #[function_component(LineageScreen)]
 pub fn lineage_screen() -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
-    let unit = ctx.unit();
+    let Some(session) = use_session() else { return Html::default() };
+    let unit = session.account.unit.clone();
     let generation = use_state(|| 0u32);
     let page =
         use_server_page::<LineageView>(Some(format!("/units/{}/lineage", encode_component(&unit))), true, *generation);
     let fresh = page.fresh();
-    let may_assign = ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(Action::Write));
-    let province_admin = ctx.model.session.as_ref().is_some_and(|s| s.account.role == Role::ProvinceAdmin);
+    let may_assign = session.account.role.allows(Action::Write);
+    let province_admin = session.account.role == Role::ProvinceAdmin;
     let reload = {
         let generation = generation.clone();
         Callback::from(move |()| generation.set(*generation + 1))

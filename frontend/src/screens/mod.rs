@@ -9,7 +9,7 @@ mod device;
 mod evaluate;
 mod export;
 mod home;
-mod lineage;
+pub(crate) mod lineage;
 mod login;
 mod plan;
 mod record;
@@ -23,7 +23,7 @@ use hoctap_shared::protocol::RecordKind;
 use yew::prelude::*;
 
 use crate::app::{datetime_vi, time_vi, AppContext, AppModel, SyncStatus};
-use crate::page::Route;
+use crate::page::{self, Route};
 use crate::replica::RecordState;
 
 /// The screen for `route`. Signed out, only the login, invitation and practice screens
@@ -61,7 +61,7 @@ pub fn screen(route: &Route, model: &AppModel) -> Html {
         }
         Route::Plan => html! { <plan::PlanScreen /> },
         Route::YearsReview => html! { <years::YearsReviewScreen /> },
-        Route::Lineage => html! { <lineage::LineageScreen /> },
+        Route::Lineage => html! { <OfficeMoved href={page::LINEAGE_HREF} /> },
         Route::Device => html! { <device::DeviceScreen /> },
         Route::Login | Route::Invitation(_) | Route::Sets(_) => Html::default(),
     };
@@ -107,13 +107,13 @@ pub fn report_links(unit: &str, year: i32) -> Html {
                 <span class="register-meta">{ "Diễn biến qua các năm" }</span>
             </a>
             if merged {
-                <a class="report-link" href={Route::Lineage.href()}>
+                <a class="report-link" href={crate::page::LINEAGE_HREF}>
                     <span class="register-name">{ "Sáp nhập" }</span>
                     <span class="register-meta">{ "Đơn vị cũ và gán thôn" }</span>
                 </a>
             }
             if province {
-                <a class="report-link" href={Route::Lineage.href()}>
+                <a class="report-link" href={crate::page::LINEAGE_HREF}>
                     <span class="register-name">{ "Sáp nhập" }</span>
                     <span class="register-meta">{ "Huyện trước 01/7/2025" }</span>
                 </a>
@@ -125,6 +125,23 @@ pub fn report_links(unit: &str, year: i32) -> Html {
 /// The staff page, in the office app (`office.html`, a download of its own that a
 /// hamlet officer's phone never fetches).
 pub const STAFF_HREF: &str = "/office.html#can-bo";
+
+#[derive(Properties, PartialEq)]
+pub struct OfficeMovedProps {
+    pub href: &'static str,
+}
+
+/// A screen that lives in the office app: an old address of the main app opens it there.
+#[function_component(OfficeMoved)]
+fn office_moved(props: &OfficeMovedProps) -> Html {
+    let href = props.href;
+    use_effect_with((), move |_| page::open(href));
+    html! {
+        <main class="app">
+            <p class="app-notice" role="status"><a href={href}>{ "Mở trang này trong trang văn phòng" }</a></p>
+        </main>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ShellProps {

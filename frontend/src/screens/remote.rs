@@ -11,6 +11,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use hoctap_shared::accounts::LoginResponse;
 use serde::de::DeserializeOwned;
 use yew::prelude::*;
 
@@ -49,7 +50,16 @@ impl PartialEq for Json {
 /// The session's token, when signed in.
 #[hook]
 pub fn use_token() -> Option<String> {
-    use_context::<AppContext>().and_then(|c| c.model.session.as_ref().map(|s| s.token.clone()))
+    use_session().map(|s| s.token.clone())
+}
+
+/// The signed-in session: the main app's, or the one the office app read from the device
+/// (it provides it as a context of its own, since it has no replica or sync).
+#[hook]
+pub fn use_session() -> Option<Rc<LoginResponse>> {
+    let app = use_context::<AppContext>().and_then(|c| c.model.session.clone());
+    let office = use_context::<Rc<LoginResponse>>();
+    app.or(office)
 }
 
 /// A page of type `T` and the means to replace it with what a change returned.

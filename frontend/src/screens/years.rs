@@ -11,7 +11,6 @@ use super::remote::{fetch_status, use_server_page};
 use crate::app::{this_year, AppContext};
 use crate::chart::count_text;
 use crate::components::trend_line;
-use crate::page::Route;
 use crate::reports::{change_words, percent_or_dash, report_years, review_file_name, review_path, row_status_class};
 
 #[function_component(YearsReviewScreen)]
@@ -68,7 +67,7 @@ fn review_view(review: &Review) -> Html {
             if !review.unassigned.is_empty() {
                 <p class="app-warning">
                     { format!("Chưa tính số liệu của {} thôn thuộc đơn vị cũ chưa được gán về xã mới. ", review.unassigned.len()) }
-                    <a href={Route::Lineage.href()}>{ "Gán thôn" }</a>
+                    <a href={crate::page::LINEAGE_HREF}>{ "Gán thôn" }</a>
                 </p>
             }
             <div class="charts-table">
