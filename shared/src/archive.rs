@@ -75,6 +75,21 @@ pub struct Left {
 }
 
 impl Left {
+    /// The field's value, as the derived encoding writes it (without serde, as
+    /// [`left_of`] reads it).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        out.insert("reason".into(), self.reason.code().into());
+        out.insert("on".into(), self.on.iso().into());
+        if !self.note.is_empty() {
+            out.insert("note".into(), self.note.clone().into());
+        }
+        if let Some(kept) = &self.duplicate_of {
+            out.insert("duplicate_of".into(), kept.clone().into());
+        }
+        out.into()
+    }
+
     /// How the register and the record's page say it: `Đã chuyển đi từ 12/03/2026`.
     pub fn summary(&self) -> String {
         match self.reason {
@@ -94,9 +109,25 @@ pub struct Deleted {
     pub reason: String,
 }
 
-/// The subject's `left` field, when it holds one agreed value.
+/// The subject's `left` field, when it holds one agreed value. Read field by field
+/// rather than through serde (the server has checked the shape; the web app is
+/// smaller without the derived decoder).
 pub fn left_of(view: &RecordView) -> Option<Left> {
-    serde_json::from_value(view.value(LEFT_FIELD)?.clone()).ok()
+    let value = view.value(LEFT_FIELD)?;
+    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+    let reason = text("reason")?;
+    Some(Left {
+        reason: LeftReason::ALL.into_iter().find(|r| r.code() == reason)?,
+        on: Date::parse_iso(text("on")?)?,
+        note: text("note").unwrap_or_default().to_string(),
+        duplicate_of: text("duplicate_of").map(str::to_string),
+    })
+}
+
+/// Whether a subject left the register: its `left` field holds an agreed value other
+/// than `null` (whose shape the server checked), without reading it.
+pub fn has_left(view: &RecordView) -> bool {
+    view.value(LEFT_FIELD).is_some_and(|v| !v.is_null())
 }
 
 /// Whether an evaluation was deleted (its `deleted` field holds an agreed value other
@@ -307,6 +338,28 @@ mod tests {
         let view_of = |r: &RecordId| views.get(r);
         assert_eq!(kept_subject(&person("p00"), &view_of), person("p00"));
         assert_eq!(kept_subject(&person("p01"), &view_of), person("p09"));
+    }
+
+    #[test]
+    fn left_is_read_and_written_as_serde_does() {
+        for left in [
+            Left {
+                reason: LeftReason::Deceased,
+                on: Date::new(2026, 3, 12).expect("date"),
+                note: String::new(),
+                duplicate_of: None,
+            },
+            Left {
+                reason: LeftReason::Duplicate,
+                on: Date::new(2026, 3, 12).expect("date"),
+                note: "Nhập hai lần".into(),
+                duplicate_of: Some("p1".into()),
+            },
+        ] {
+            assert_eq!(left.to_json(), serde_json::to_value(&left).expect("json"));
+            let views = people(&[&format!("a {}", left.to_json())]);
+            assert_eq!(left_of(&views[&person("a")]), Some(left));
+        }
     }
 
     #[test]
