@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 
-import { acceptInBrowser, device, hamletWithPeople, pullAll, scoreAll, startEvaluation, syncNow } from "./app.mjs";
+import { acceptInBrowser, device, hamletWithPeople, png, pullAll, scoreAll, startEvaluation, syncNow } from "./app.mjs";
 import { api, apiOk, COMMUNE, pushOps, screenshot, serverWithAdmin } from "./lib.mjs";
 
 /** Today in Vietnam as the app writes it (dd/mm/yyyy), and its year. */
@@ -107,6 +107,20 @@ test("a commune officer archives a person, deletes and reopens a draft, and merg
   await syncNow(page);
   assert.deepEqual(await figures(year), { adults: 3, evaluated: 1 }, "reopened, it counts again");
 
+  // A photo attached by mistake is taken off again ("Gỡ", confirmed) while a draft.
+  await page.locator("input[type=file]").first().setInputFiles({ name: "nham.png", mimeType: "image/png", buffer: png(400, 300) });
+  const attached = page.locator(".evidence-list li").first();
+  await attached.waitFor();
+  await attached.scrollIntoViewIfNeeded();
+  await screenshot(page, "archive-evidence-phone");
+  page.once("dialog", (dialog) => {
+    assert.match(dialog.message(), /^Gỡ minh chứng “nham/);
+    dialog.accept();
+  });
+  await attached.getByRole("button", { name: "Gỡ" }).click();
+  await page.locator(".evidence-list li").waitFor({ state: "detached" });
+  await syncNow(page);
+
   // Lê Văn Ba was entered twice, each with an evaluation; the second is a duplicate.
   for (const key of ["kept", "twin"]) {
     await page.goto(`${server.base}/#ho-so/nguoi/${ids[key]}`);
@@ -147,6 +161,10 @@ test("a commune officer archives a person, deletes and reopens a draft, and merg
     ["Chấm nhầm người", null],
   );
   assert.deepEqual(fieldsOf(ids.twin, "left").map((f) => [f.value.reason, f.value.duplicate_of]), [["duplicate", ids.kept]]);
+  assert.deepEqual(
+    ops.filter((op) => op.record.id === draft && op.body.type.endsWith("_evidence")).map((op) => op.body.type),
+    ["attach_evidence", "detach_evidence"],
+  );
   assert.equal(await page.locator(".state.refused").count(), 0, "nothing refused");
   assert.deepEqual(errors, []);
 });
