@@ -249,6 +249,28 @@ impl AppContext {
         Ok(ops)
     }
 
+    /// Makes operations on `record` ([`Self::operations`]) and saves them ([`Self::save`]).
+    pub async fn write(&self, record: &RecordId, unit: &str, bodies: Vec<OpBody>) -> Result<(), StorageError> {
+        let ops = self.operations(record, unit, bodies).await?;
+        self.save(ops).await
+    }
+
+    /// [`Self::write`] in the background, then goes to `then` once saved (a failed write
+    /// is shown by the app's storage warning).
+    pub fn write_soon(&self, record: RecordId, unit: String, bodies: Vec<OpBody>, then: Option<crate::page::Route>) {
+        let ctx = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let (Ok(()), Some(route)) = (ctx.write(&record, &unit, bodies).await, then) {
+                crate::page::go(&route);
+            }
+        });
+    }
+
+    /// Today in Vietnam, by the server's clock when the device's is known to be wrong.
+    pub fn today(&self) -> hoctap_shared::date::Date {
+        hoctap_shared::date::Date::in_vietnam(self.model.clock.trusted_now(js_sys::Date::now() as i64))
+    }
+
     /// The signed-in account's unit (empty when signed out).
     pub fn unit(&self) -> String {
         self.model.session.as_ref().map(|s| s.account.unit.clone()).unwrap_or_default()

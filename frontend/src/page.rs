@@ -1,4 +1,5 @@
-//! The only code that touches the page's address, scroll position and leaving. The URL hash
+//! The only code that touches the page's address, scroll position and leaving, and the
+//! browser's confirm and prompt dialogs. The URL hash
 //! names the screen (`#so/nguoi`, `#danh-gia/<id>`, `#moi/<token>`, `#bao-cao/2026` …), so an officer can
 //! bookmark a screen, the phone's back button returns to the previous one, and every
 //! screen opens offline from the service worker. Every browser call tolerates failure:
@@ -237,6 +238,24 @@ impl Drop for LeaveWarning {
     fn drop(&mut self) {
         let _ = self.window.remove_event_listener_with_callback("beforeunload", self.closure.as_ref().unchecked_ref());
     }
+}
+
+/// Asks the officer to confirm `message` (the browser's own dialog); `false` when there
+/// is no window.
+pub fn confirm(message: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
+}
+
+/// Asks the officer for a line of text (the browser's own dialog); `None` when cancelled.
+pub fn prompt(message: &str) -> Option<String> {
+    web_sys::window()?.prompt_with_message(message).ok().flatten()
+}
+
+/// The value of the input `id` on the page (empty when there is none): for a form read
+/// once, when it is sent.
+pub fn input_value(id: &str) -> String {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    element.and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use hoctap_shared::archive::is_deleted;
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of, preferred_evaluation, subject_name};
 use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::merge::{self, RecordView, Status};
-use hoctap_shared::protocol::{evaluation_id, Operation, RecordId, RecordKind, Rejection};
+use hoctap_shared::protocol::{evaluation_id, FieldEdit, Operation, RecordId, RecordKind, Rejection};
 use hoctap_shared::scoring::{self, Outcome};
 use hoctap_shared::text;
 
@@ -233,7 +234,7 @@ impl Replica {
         self.views.values().filter(|v| v.conflicts().next().is_some())
     }
 
-    /// The evaluations of `subject`, latest year first.
+    /// The evaluations of `subject` (not deleted ones), latest year first.
     pub fn evaluations_of(&self, subject: &RecordId) -> Vec<&RecordView> {
         let mut found: Vec<(&RecordView, i32)> = self
             .by_subject
@@ -241,7 +242,7 @@ impl Replica {
             .into_iter()
             .flatten()
             .filter_map(|record| {
-                let view = self.views.get(record)?;
+                let view = self.views.get(record).filter(|v| !is_deleted(v))?;
                 let facts = evaluation_facts(view)?;
                 (facts.subject.as_ref() == Some(subject)).then_some((view, facts.year))
             })
@@ -254,11 +255,17 @@ impl Replica {
     pub fn review_queue(&self) -> Vec<&RecordView> {
         let mut queue: Vec<&RecordView> = self
             .records(RecordKind::Evaluation)
-            .filter(|v| matches!(v.status, Status::Submitted | Status::Approved))
+            .filter(|v| matches!(v.status, Status::Submitted | Status::Approved) && !is_deleted(v))
             .collect();
         queue.sort_by(|a, b| a.last.cmp(&b.last));
         queue
     }
+}
+
+/// An edit of `field` to `value`, based on the values the device holds for it.
+pub fn edit(view: Option<&RecordView>, field: &str, value: serde_json::Value) -> FieldEdit {
+    let base = view.and_then(|v| v.fields.get(field)).map(|f| f.candidates.iter().map(|c| c.op.clone()).collect());
+    FieldEdit { field: field.to_string(), value, base: base.unwrap_or_default() }
 }
 
 /// What "Bắt đầu đánh giá" does for a subject, a criteria set and a year.
@@ -574,5 +581,31 @@ mod tests {
             ),
         ]);
         assert_eq!(start_evaluation(&replica, &p2, set, 2026), Start::Open(rid(RecordKind::Evaluation, "b-sent")));
+        // A deleted evaluation is not listed nor queued; starting it again writes its
+        // record (which clears the deletion).
+        let deleted = serde_json::json!({ "on": "2026-03-12" });
+        let delete = FieldEdit { field: "deleted".into(), value: deleted, base: vec![] };
+        replica.insert(vec![op(
+            "o6",
+            "d",
+            6,
+            rid(RecordKind::Evaluation, &id),
+            OpBody::SetFields { fields: vec![delete] },
+        )]);
+        assert!(replica.evaluations_of(&p1).is_empty());
+        assert_eq!(start_evaluation(&replica, &p1, set, 2026), new(&p1, set, 2026));
+        let queued = replica.review_queue().len();
+        replica.insert(vec![op(
+            "o7",
+            "d",
+            7,
+            rid(RecordKind::Evaluation, "b-sent"),
+            OpBody::SetFields { fields: vec![delete_again()] },
+        )]);
+        assert_eq!(replica.review_queue().len(), queued - 1);
+    }
+
+    fn delete_again() -> FieldEdit {
+        FieldEdit { field: "deleted".into(), value: serde_json::json!({ "on": "2026-03-12" }), base: vec![] }
     }
 }

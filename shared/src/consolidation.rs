@@ -8,11 +8,17 @@
 //! one year counts once, by the one [`preferred_evaluation`] picks. Records carry their facts in fields; the names are
 //! documented in `docs/api.md` (`birth_year`, `digital_skill`, `household`, `clan`,
 //! `unit_member`, `member_of`, …).
+//!
+//! Nothing leaves the log, so what left is read from fields ([`crate::archive`]): a
+//! deleted evaluation is never counted; a subject that moved away or died leaves the
+//! denominators from that year on; a duplicate leaves every year's, and its
+//! evaluations count as the kept record's (still one per subject, set and year).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::archive::{in_register, is_deleted, kept_subject, left_of};
 use crate::criteria::{CriteriaSet, Model};
 use crate::indicators::{roll_up, Definitions, DigitalSkill, Flag, PersonFacts, Settings, Subject, SubjectKind, Tally};
 use crate::merge::{RecordView, Status, SCORE_FIELD_PREFIX};
@@ -21,7 +27,7 @@ use crate::scoring::{self, Answer, Evaluation};
 
 /// The version of the counting rules in this file. Figures kept by a server are
 /// counted again when it changes (as when a criteria set or a ratio does).
-pub const COUNTING_RULES: u32 = 2;
+pub const COUNTING_RULES: u32 = 3;
 
 /// What an evaluation record says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,6 +288,7 @@ pub fn part(
     outside: &BTreeSet<(RecordId, Model)>,
 ) -> Part {
     let by_id: BTreeMap<&RecordId, &RecordView> = views.iter().map(|v| (&v.record, v)).collect();
+    let view_of = |record: &RecordId| by_id.get(record).copied();
     let set_model: BTreeMap<&str, (Model, &CriteriaSet)> = sets.iter().map(|s| (s.id.as_str(), (s.model, s))).collect();
 
     // Which subjects hold a title this year, and the per-model counts of each unit.
@@ -290,25 +297,30 @@ pub fn part(
     let mut recognised = Vec::new();
     let mut outside_subjects = BTreeSet::new();
     let mut outside_references = BTreeSet::new();
-    // The evaluations that count: not an empty draft, and one per subject and set.
+    // The evaluations that count: not deleted, not an empty draft, and one per subject
+    // and set, a duplicate's counted as the kept record's.
     let mut counted: Vec<(&RecordView, EvaluationFacts)> = Vec::new();
     let mut by_subject: BTreeMap<(RecordId, String), Vec<&RecordView>> = BTreeMap::new();
     for view in views {
         let Some(facts) = evaluation_facts(view) else { continue };
-        if facts.year != year || !set_model.contains_key(facts.set.as_str()) {
+        if facts.year != year || !set_model.contains_key(facts.set.as_str()) || is_deleted(view) {
             continue;
         }
         if view.status != Status::Recognised && score_count(view) == 0 {
             continue;
         }
         match &facts.subject {
-            Some(subject) => by_subject.entry((subject.clone(), facts.set.clone())).or_default().push(view),
+            Some(subject) => {
+                by_subject.entry((kept_subject(subject, &view_of), facts.set.clone())).or_default().push(view)
+            }
             None => counted.push((view, facts)),
         }
     }
-    for evaluations in by_subject.into_values() {
+    for ((subject, _), evaluations) in by_subject {
         if let Some(view) = preferred_evaluation(evaluations) {
-            counted.extend(evaluation_facts(view).map(|facts| (view, facts)));
+            counted.extend(
+                evaluation_facts(view).map(|facts| (view, EvaluationFacts { subject: Some(subject), ..facts })),
+            );
         }
     }
     counted.sort_by(|a, b| a.0.record.cmp(&b.0.record));
@@ -359,9 +371,16 @@ pub fn part(
         })
     };
 
-    // Subjects with their flags, attached to their unit.
+    // Subjects with their flags, attached to their unit: those in the register this year.
     let mut own_subjects: BTreeMap<String, Vec<Subject>> = BTreeMap::new();
     for view in views {
+        if !in_register(view, year, &view_of) {
+            // Whether a duplicate's kept record is itself a duplicate of this one is
+            // known only where both are counted together.
+            let kept = left_of(view).and_then(|l| l.duplicate_of).map(|id| RecordId { kind: view.record.kind, id });
+            outside_references.extend(kept.filter(|k| !by_id.contains_key(k)));
+            continue;
+        }
         let subject = match view.record.kind {
             RecordKind::Person => {
                 let household = reference(view, "household", RecordKind::Household);
@@ -481,6 +500,11 @@ mod tests {
     /// Views of the people `p1`, `p2` in `hamlet:h1` and of evaluations written as
     /// `"<id> <subject> <set> <year> <status> <scores>"` (`-` for no subject).
     fn views(evaluations: &[&str]) -> Vec<RecordView> {
+        views_left(&[], evaluations)
+    }
+
+    /// [`views`] with adults (born 1980) and the `left` fields of some of them.
+    fn views_left(left: &[(&str, &str)], evaluations: &[&str]) -> Vec<RecordView> {
         let mut ms = 0;
         let mut op = |record: &RecordId, body: OpBody| {
             ms += 1;
@@ -497,7 +521,11 @@ mod tests {
         let mut out = Vec::new();
         for person in ["p1", "p2"] {
             let record = RecordId { kind: RecordKind::Person, id: person.into() };
-            let ops = [op(&record, OpBody::SetFields { fields: vec![field("name", person.into())] })];
+            let mut fields = vec![field("name", person.into()), field("birth_year", 1980.into())];
+            if let Some((_, value)) = left.iter().find(|(p, _)| *p == person) {
+                fields.push(field("left", serde_json::from_str(value).expect("json")));
+            }
+            let ops = [op(&record, OpBody::SetFields { fields })];
             out.push(merge::view(&record, &ops));
         }
         for line in evaluations {
@@ -614,6 +642,95 @@ mod tests {
             ],
             "evaluated 4 submitted 2 recognised 0; list []; outside []",
         );
+    }
+
+    /// For 2025 and 2026: the adults counted (denominator) and those holding the title
+    /// (numerator), and the recognised evaluations with their subjects.
+    #[track_caller]
+    fn check_left(left: &[(&str, &str)], evaluations: &[&str], expect: &str) {
+        let views = views_left(left, evaluations);
+        let got: Vec<String> = [2025, 2026]
+            .into_iter()
+            .map(|year| {
+                let counted = part(
+                    &views,
+                    year,
+                    &shipped::all(),
+                    &indicators::shipped(),
+                    &Settings::default(),
+                    &|_| None,
+                    &BTreeSet::new(),
+                );
+                let adults = counted.tallies.values().fold((0, 0), |(n, d), t| {
+                    let c = t.get("adults_cdht_in_learning_groups", "all_adults");
+                    (n + c.numerator, d + c.denominator)
+                });
+                let evaluated: u64 = counted.models.values().flat_map(|m| m.values()).map(|c| c.evaluated).sum();
+                let list: Vec<String> =
+                    counted.recognised.iter().map(|r| format!("{} for {}", r.evaluation.id, r.subject.id)).collect();
+                format!("{year}: adults {}/{} evaluated {evaluated} {list:?}", adults.0, adults.1)
+            })
+            .collect();
+        assert_eq!(got.join("; "), expect);
+    }
+
+    #[test]
+    fn a_subject_that_left_leaves_the_denominators_from_that_year_on() {
+        let deceased = r#"{"reason":"deceased","on":"2026-03-12"}"#;
+        check_left(
+            &[("p2", deceased)],
+            &["e1 p2 cdht-244-2022 2025 recognised 0"],
+            "2025: adults 1/2 evaluated 1 [\"e1 for p2\"]; 2026: adults 0/1 evaluated 0 []",
+        );
+        let moved = r#"{"reason":"moved_away","on":"2025-01-01"}"#;
+        check_left(&[("p1", moved)], &[], "2025: adults 0/1 evaluated 0 []; 2026: adults 0/1 evaluated 0 []");
+    }
+
+    #[test]
+    fn a_duplicates_evaluations_count_once_as_the_kept_records() {
+        let duplicate = r#"{"reason":"duplicate","on":"2026-03-12","duplicate_of":"p1"}"#;
+        // Evaluations of both for one set and year: the one that counts is the kept
+        // record's title; the duplicate is nobody in any year.
+        check_left(
+            &[("p2", duplicate)],
+            &[
+                "e1 p1 cdht-244-2022 2026 draft 2",
+                "e2 p2 cdht-244-2022 2026 recognised 0",
+                "e3 p2 cdht-244-2022 2025 draft 1",
+            ],
+            "2025: adults 0/1 evaluated 1 []; 2026: adults 1/1 evaluated 1 [\"e2 for p1\"]",
+        );
+        // A cycle (which the server refuses to write) is broken: each is itself.
+        let back = r#"{"reason":"duplicate","on":"2026-03-12","duplicate_of":"p2"}"#;
+        check_left(
+            &[("p1", back), ("p2", duplicate)],
+            &["e1 p1 cdht-244-2022 2026 draft 2", "e2 p2 cdht-244-2022 2026 recognised 0"],
+            "2025: adults 0/2 evaluated 0 []; 2026: adults 1/2 evaluated 2 [\"e2 for p2\"]",
+        );
+    }
+
+    #[test]
+    fn a_deleted_evaluation_is_not_counted() {
+        check(&["e1 p1 cdht-244-2022 2026 draft 3"], "evaluated 1 submitted 0 recognised 0; list []; outside []");
+        let counted = part(
+            &views_deleted(),
+            2026,
+            &shipped::all(),
+            &indicators::shipped(),
+            &Settings::default(),
+            &|_| None,
+            &BTreeSet::new(),
+        );
+        assert!(counted.models.is_empty(), "{:?}", counted.models);
+    }
+
+    /// p1's draft of 2026 with three scores, deleted.
+    fn views_deleted() -> Vec<RecordView> {
+        let mut views = views(&["e1 p1 cdht-244-2022 2026 draft 3"]);
+        let evaluation = views.iter_mut().find(|v| v.record.id == "e1").expect("e1");
+        let deleted = serde_json::json!({ "on": "2026-03-12", "reason": "nhầm" });
+        evaluation.fields.insert("deleted".into(), merge::FieldView { value: Some(deleted), candidates: vec![] });
+        views
     }
 
     #[test]

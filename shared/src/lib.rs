@@ -4,6 +4,7 @@
 //! The same code runs in the browser (WebAssembly) and on the server.
 
 pub mod annual;
+pub mod archive;
 pub mod consolidation;
 pub mod criteria;
 pub mod date;

@@ -3,10 +3,13 @@
 //! answers kept as a draft on the device as they are typed (see [`crate::draft`]), save
 //! on the device, send for review, read the commune's comment when it is returned,
 //! the recognition decision (with the reason of an exception) and the review history.
+//! While a draft or returned, evidence can be detached and the evaluation deleted (it
+//! stays in the log, uncounted, until it is started again).
 //! Also the practice screen, which scores with any set and saves nothing.
 
 use std::rc::Rc;
 
+use hoctap_shared::archive::{is_deleted, DELETED_FIELD};
 use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::merge::Status;
 use hoctap_shared::protocol::{OpBody, RecordId, RecordKind, Transition};
@@ -22,7 +25,7 @@ use crate::media;
 use crate::outbox::{self, SaveContext, Saved};
 use crate::page::{self, Route};
 use crate::recognition::{override_note, step_words};
-use crate::replica::display_name;
+use crate::replica::{display_name, edit};
 use crate::storage::{self, EvidenceFile, Storage, StorageError};
 
 #[derive(Properties, PartialEq)]
@@ -135,8 +138,25 @@ fn evaluation_editor(props: &EditorProps) -> Html {
         })
     };
     let Some(view) = view else { return Html::default() };
-    let locked = view.is_locked();
+    let deleted = is_deleted(&view);
+    let locked = view.is_locked() || deleted;
     let can_submit = matches!(view.status, Status::Draft | Status::Returned);
+    // Deleted once, not now: reopened.
+    let reopened = can_submit && !deleted && view.fields.contains_key(DELETED_FIELD);
+    let on_delete = {
+        let (ctx, view, back) = (ctx.clone(), view.clone(), subject.as_ref().map(|(_, s)| s.clone()));
+        Callback::from(move |_: MouseEvent| {
+            let Some(reason) = page::prompt(
+                "Xóa phiếu nháp này? Phiếu không được tính nữa; bấm “Bắt đầu đánh giá” cùng năm để mở lại. Lý do xóa:",
+            ) else {
+                return;
+            };
+            let deleted = serde_json::json!({ "on": ctx.today().iso(), "reason": reason.trim() });
+            let fields = vec![edit(Some(&view), DELETED_FIELD, deleted)];
+            let then = Some(back.clone().map_or(Route::Home, Route::Record));
+            ctx.write_soon(view.record.clone(), view.unit.clone(), vec![OpBody::SetFields { fields }], then);
+        })
+    };
     let complete = matches!(form.status, evaluation::Status::Complete(_));
 
     let on_change = {
@@ -186,6 +206,7 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     let indicator_extra = {
         let (ctx, record, unit, evidence, evidence_error) =
             (ctx.clone(), props.record.clone(), view.unit.clone(), view.evidence.clone(), evidence_error.clone());
+        let detachable = can_submit && !locked;
         Callback::from(move |code: String| {
             let attached = evidence.get(&code).cloned().unwrap_or_default();
             let input_id = format!("ev-{code}");
@@ -227,8 +248,23 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 <div class="evidence">
                     if !attached.is_empty() {
                         <ul class="evidence-list">
-                            { for attached.iter().map(|e| html! {
-                                <li>{ format!("{} · {}", e.name.clone().unwrap_or_else(|| e.media_type.clone()), media::format_mb(e.size)) }</li>
+                            { for attached.iter().map(|e| {
+                                let name = e.name.clone().unwrap_or_else(|| e.media_type.clone());
+                                let detach = {
+                                    let (ctx, record, unit, question) = (ctx.clone(), record.clone(), unit.clone(), format!("Gỡ minh chứng “{name}” khỏi chỉ số {code}?"));
+                                    let body = OpBody::DetachEvidence { indicator: code.clone(), sha256: e.sha256.clone() };
+                                    Callback::from(move |_: MouseEvent| {
+                                        if page::confirm(&question) {
+                                            ctx.write_soon(record.clone(), unit.clone(), vec![body.clone()], None);
+                                        }
+                                    })
+                                };
+                                html! {
+                                    <li>
+                                        { format!("{name} · {} ", media::format_mb(e.size)) }
+                                        if detachable { <button type="button" class="link" onclick={detach}>{ "Gỡ" }</button> }
+                                    </li>
+                                }
                             }) }
                         </ul>
                     }
@@ -285,9 +321,12 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                         </ol>
                     </details>
                 }
-                if locked {
+                if deleted {
+                    <p class="app-warning" role="alert">{ "Phiếu này đã bị xóa nên không được tính. Muốn dùng lại, bấm “Bắt đầu đánh giá” cùng năm trên trang hồ sơ." }</p>
+                } else if locked {
                     <p class="hint">{ "Phiếu đã được công nhận nên bị khóa. Lãnh đạo xã có thể mở lại nếu cần sửa." }</p>
                 }
+                if reopened { <p class="hint" role="status">{ "Đã mở lại phiếu đã xóa; các điểm đã chấm vẫn được giữ." }</p> }
                 if let Some(message) = &*evidence_error {
                     <p class="hint" role="status">{ message }</p>
                 }
@@ -301,6 +340,7 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                         <div class="submit-bar">
                             <button type="button" class="primary" disabled={!complete} onclick={on_submit}>{ "Gửi xét duyệt" }</button>
                             if !complete { <p class="hint">{ "Chấm hết các chỉ số để gửi xã xét duyệt." }</p> }
+                            <button type="button" class="danger" onclick={on_delete}>{ "Xóa phiếu nháp" }</button>
                         </div>
                     }
                 }

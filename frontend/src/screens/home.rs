@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use hoctap_shared::archive::has_left;
 use hoctap_shared::merge::Status;
 use hoctap_shared::protocol::RecordKind;
 use yew::prelude::*;
@@ -32,11 +33,12 @@ pub fn home_screen() -> Html {
         .or_else(|| account.as_ref().map(|a| a.unit.clone()))
         .unwrap_or_default();
 
-    // Per register: records, and subjects whose evaluation this year is recognised.
+    // Per register: records still in it, and those whose evaluation this year is
+    // recognised.
     let registers = [RecordKind::Person, RecordKind::Household, RecordKind::Clan, RecordKind::Unit].map(|kind| {
-        let count = replica.records(kind).count();
-        let titled = replica
-            .records(kind)
+        let in_register = || replica.records(kind).filter(|v| !has_left(v));
+        let count = in_register().count();
+        let titled = in_register()
             .filter(|subject| {
                 replica.evaluations_of(&subject.record).into_iter().any(|e| {
                     e.status == Status::Recognised && e.value("year").and_then(|y| y.as_i64()) == Some(i64::from(year))

@@ -1,10 +1,12 @@
 //! One record: its fields (editable), where it stands, its evaluations by year, and
-//! starting a new evaluation with a criteria set for its model. Also the form that adds
-//! a record to a register. Both forms keep what is typed as a draft on the device until
-//! it is saved (see [`crate::draft`]).
+//! starting a new evaluation with a criteria set for its model (reopening it if it was
+//! deleted), and a person's or household's leaving the register (rời sổ) and coming
+//! back. Also the form that adds a record to a register. Both forms keep what is typed
+//! as a draft on the device until it is saved (see [`crate::draft`]).
 
 use std::collections::BTreeMap;
 
+use hoctap_shared::archive::{has_left, is_deleted, left_of, Left, LeftReason, DELETED_FIELD, LEFT_FIELD};
 use hoctap_shared::protocol::{FieldEdit, OpBody, RecordId, RecordKind, MOVED_FROM_FIELD};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -18,7 +20,7 @@ use crate::page::{self, Route};
 use crate::recognition::override_note;
 use crate::records::{self, as_text, fields, kind_title, model_of, Input};
 use crate::replica::{
-    display_name, household_details, members_by_household, outcome, person_details, search, start_evaluation,
+    display_name, edit, household_details, members_by_household, outcome, person_details, search, start_evaluation,
     unit_name, Start,
 };
 use crate::storage::{self, Answers};
@@ -217,7 +219,7 @@ fn record_form(props: &RecordFormProps) -> Html {
                 let label = if field.required { format!("{} *", field.label) } else { field.label.to_string() };
                 let on_text = set_value(field.key);
                 let input = match field.input {
-                    Input::Ref(RecordKind::Household) => html! { <HouseholdPicker {value} on_change={on_text} /> },
+                    Input::Ref(RecordKind::Household) => html! { <Picker kind={RecordKind::Household} id="f-household" {value} on_change={on_text} /> },
                     Input::Text | Input::Year => {
                         let year = field.input == Input::Year;
                         html! {
@@ -292,39 +294,50 @@ pub fn new_record_screen(props: &NewRecordProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct HouseholdPickerProps {
-    /// The chosen household's id, empty when none.
+struct PickerProps {
+    kind: RecordKind,
+    /// The id of the search input (for its label).
+    id: &'static str,
+    /// The chosen record's id, empty when none.
     value: String,
     on_change: Callback<String>,
+    /// A record not to offer (the one being edited).
+    #[prop_or_default]
+    except: String,
 }
 
-/// Choosing a household by searching its head's name (with or without diacritics); each
-/// match shows the address, the hamlet and the members, so namesakes are told apart.
-#[function_component(HouseholdPicker)]
-fn household_picker(props: &HouseholdPickerProps) -> Html {
+/// Choosing a household (or a person) still in the register by searching its name (its
+/// head's, with or without diacritics); each match shows what tells namesakes apart
+/// (a household's address, hamlet and members; a person's birth year and household).
+#[function_component(Picker)]
+fn picker(props: &PickerProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let query = use_state(String::new);
     let replica = ctx.model.replica.borrow();
-    let members = members_by_household(&replica);
-    let details = |view: &hoctap_shared::merge::RecordView| {
-        household_details(&replica, view, members.get(view.record.id.as_str()).map_or(&[], |m| m.as_slice()))
+    let household = props.kind == RecordKind::Household;
+    let members = if household { members_by_household(&replica) } else { Default::default() };
+    let details = |view: &hoctap_shared::merge::RecordView| match household {
+        true => household_details(&replica, view, members.get(view.record.id.as_str()).map_or(&[], |m| m.as_slice())),
+        false => person_details(&replica, view),
     };
+    let title = |name: String| if household { format!("Hộ {name}") } else { name };
     let chosen = (!props.value.is_empty())
-        .then(|| replica.view(&RecordId { kind: RecordKind::Household, id: props.value.clone() }))
+        .then(|| replica.view(&RecordId { kind: props.kind, id: props.value.clone() }))
         .flatten();
     if let Some(view) = chosen {
         return html! {
-            <div class="picked" id="f-household">
-                <span class="row-name">{ format!("Hộ {}", display_name(view)) }</span>
+            <div class="picked" id={props.id}>
+                <span class="row-name">{ title(display_name(view)) }</span>
                 <span class="row-meta">{ details(view) }</span>
-                <button type="button" class="link" onclick={props.on_change.reform(|_: MouseEvent| String::new())}>{ "Đổi hộ" }</button>
+                <button type="button" class="link" onclick={props.on_change.reform(|_: MouseEvent| String::new())}>{ if household { "Đổi hộ" } else { "Đổi" } }</button>
             </div>
         };
     }
-    let matches = if query.trim().is_empty() { Vec::new() } else { search(&replica, RecordKind::Household, &query) };
+    let mut matches = if query.trim().is_empty() { Vec::new() } else { search(&replica, props.kind, &query) };
+    matches.retain(|(v, _)| v.record.id != props.except && !has_left(v));
     html! {
         <div class="picker">
-            <input id="f-household" class="text" type="search" placeholder="Gõ tên chủ hộ để tìm" autocomplete="off"
+            <input id={props.id} class="text" type="search" placeholder={if household { "Gõ tên chủ hộ để tìm" } else { "Gõ tên để tìm" }} autocomplete="off"
                 value={(*query).clone()}
                 oninput={let q = query.clone(); Callback::from(move |e: InputEvent| q.set(e.target_unchecked_into::<HtmlInputElement>().value()))} />
             <ul class="rows">
@@ -333,14 +346,14 @@ fn household_picker(props: &HouseholdPickerProps) -> Html {
                     html! {
                         <li>
                             <button type="button" class="row pick" onclick={props.on_change.reform(move |_: MouseEvent| id.clone())}>
-                                <span class="row-name">{ format!("Hộ {name}") }</span>
+                                <span class="row-name">{ title(name.clone()) }</span>
                                 <span class="row-meta">{ details(view) }</span>
                             </button>
                         </li>
                     }
                 }) }
             </ul>
-            if !query.trim().is_empty() && matches.is_empty() { <p class="hint">{ "Không có hộ nào khớp." }</p> }
+            if !query.trim().is_empty() && matches.is_empty() { <p class="hint">{ "Không có hồ sơ nào khớp." }</p> }
         </div>
     }
 }
@@ -378,6 +391,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
         };
     };
     let state = replica.state(&view.record);
+    let left = left_of(&view);
     let refusals: Vec<String> = replica.refusals_of(&view.record).iter().map(|r| r.message.clone()).collect();
     let evaluations: Vec<_> = replica.evaluations_of(&view.record).into_iter().cloned().collect();
     let details = match kind {
@@ -410,15 +424,20 @@ pub fn record_screen(props: &RecordProps) -> Html {
                 return;
             };
             let set = (*chosen_set).clone();
-            // One evaluation per subject, set and year: open the one the device knows.
-            let record = match start_evaluation(&ctx.model.replica.borrow(), &subject, &set, y) {
+            // One evaluation per subject, set and year: open the one the device knows; a
+            // deleted one comes back with its scores.
+            let replica = ctx.model.replica.borrow();
+            let record = match start_evaluation(&replica, &subject, &set, y) {
                 Start::Open(record) => return page::go(&Route::Evaluation(record.id)),
                 Start::Create(record) => record,
             };
+            let reopen =
+                replica.view(&record).filter(|v| is_deleted(v)).map(|v| edit(Some(v), DELETED_FIELD, ().into()));
+            drop(replica);
             let (ctx, error, subject, unit) = (ctx.clone(), error.clone(), subject.clone(), unit.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
-                    let fields = vec![
+                    let mut fields = vec![
                         FieldEdit { field: "set".into(), value: set.into(), base: vec![] },
                         FieldEdit { field: "year".into(), value: y.into(), base: vec![] },
                         FieldEdit {
@@ -427,8 +446,8 @@ pub fn record_screen(props: &RecordProps) -> Html {
                             base: vec![],
                         },
                     ];
-                    let ops = ctx.operations(&record, &unit, vec![OpBody::SetFields { fields }]).await?;
-                    ctx.save(ops).await?;
+                    fields.extend(reopen);
+                    ctx.write(&record, &unit, vec![OpBody::SetFields { fields }]).await?;
                     Ok::<_, storage::StorageError>(record.id)
                 };
                 match result.await {
@@ -444,6 +463,15 @@ pub fn record_screen(props: &RecordProps) -> Html {
             <h1 class="form-title">{ display_name(&view) }</h1>
             if !details.is_empty() { <p class="row-meta record-details-line">{ details }</p> }
             <p><StateBadge {state} /></p>
+            if let Some(left) = &left {
+                <div class="app-warning left-banner" role="status">
+                    <p>{ left.summary() }{ if left.note.is_empty() { String::new() } else { format!(" — {}", left.note) } }</p>
+                    if let Some(kept) = &left.duplicate_of {
+                        <a href={Route::Record(RecordId { kind, id: kept.clone() }).href()}>{ "Xem hồ sơ được giữ lại" }</a>
+                    }
+                    <button type="button" class="secondary" onclick={write_left(&ctx, &view, || serde_json::Value::Null)}>{ "Khôi phục vào sổ" }</button>
+                </div>
+            }
             { for refusals.iter().map(|m| html! { <p class="app-warning" role="alert">{ format!("Máy chủ từ chối một thay đổi: {m}") }</p> }) }
             if view.conflicts().next().is_some() {
                 <p class="app-warning" role="alert">
@@ -500,10 +528,83 @@ pub fn record_screen(props: &RecordProps) -> Html {
                     <button type="button" class="primary" onclick={start}>{ "Bắt đầu đánh giá" }</button>
                 </div>
             }
+            if left.is_none() && matches!(kind, RecordKind::Person | RecordKind::Household) {
+                <details class="leave">
+                    <summary>{ "Rời sổ" }</summary>
+                    <LeaveForm record={view.record.clone()} />
+                </details>
+            }
             <details class="record-details" open={evaluations.is_empty() || *restored}>
                 <summary>{ "Thông tin hồ sơ" }</summary>
                 <RecordForm kind={kind} record={Some(view.record.clone())} on_restored={let r = restored.clone(); Callback::from(move |()| r.set(true))} />
             </details>
         </main>
+    }
+}
+
+/// Writes a record's `left` field to what `value` makes when pressed (`null`: back in
+/// the register).
+fn write_left(
+    ctx: &AppContext,
+    view: &hoctap_shared::merge::RecordView,
+    value: impl Fn() -> serde_json::Value + 'static,
+) -> Callback<MouseEvent> {
+    let (ctx, view) = (ctx.clone(), view.clone());
+    Callback::from(move |_| {
+        let fields = vec![edit(Some(&view), LEFT_FIELD, value())];
+        // Then up to the banner that says it.
+        let then = Some(Route::Record(view.record.clone()));
+        ctx.write_soon(view.record.clone(), view.unit.clone(), vec![OpBody::SetFields { fields }], then);
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct LeaveProps {
+    record: RecordId,
+}
+
+/// "Rời sổ": why (moved away, deceased, or a duplicate of a record found by name), from
+/// which day (today unless another is chosen) and a note.
+#[function_component(LeaveForm)]
+fn leave_form(props: &LeaveProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let reason = use_state(|| LeftReason::MovedAway);
+    let kept = use_state(String::new);
+    let replica = ctx.model.replica.borrow();
+    let Some(view) = replica.view(&props.record) else { return Html::default() };
+    let today = ctx.today();
+    let duplicate = *reason == LeftReason::Duplicate;
+    let save = {
+        let (reason, kept) = (*reason, (*kept).clone());
+        write_left(&ctx, view, move || {
+            let left = Left {
+                reason,
+                on: hoctap_shared::date::Date::parse_iso(&page::input_value("leave-on")).unwrap_or(today),
+                note: page::input_value("leave-note").trim().to_string(),
+                duplicate_of: (reason == LeftReason::Duplicate).then(|| kept.clone()),
+            };
+            left.to_json()
+        })
+    };
+    html! {
+        <div class="card leave-form">
+            <label class="field" for="leave-reason">{ "Lý do" }</label>
+            <select id="leave-reason" class="select" onchange={let r = reason.clone(); Callback::from(move |e: Event| {
+                let code = e.target_unchecked_into::<HtmlSelectElement>().value();
+                r.set(LeftReason::ALL.into_iter().find(|l| l.code() == code).unwrap_or(LeftReason::MovedAway));
+            })}>
+                { for LeftReason::ALL.iter().map(|l| html! { <option value={l.code()} selected={*l == *reason}>{ l.title() }</option> }) }
+            </select>
+            <label class="field" for="leave-on">{ "Từ ngày" }</label>
+            <input id="leave-on" class="text" type="date" value={today.iso()} />
+            if duplicate {
+                <label class="field" for="leave-kept">{ "Hồ sơ được giữ lại" }</label>
+                <Picker kind={props.record.kind} id="leave-kept" value={(*kept).clone()} except={props.record.id.clone()}
+                    on_change={let k = kept.clone(); Callback::from(move |id| k.set(id))} />
+            }
+            <label class="field" for="leave-note">{ "Ghi chú" }</label>
+            <input id="leave-note" class="text" type="text" />
+            <button type="button" class="danger" disabled={duplicate && kept.is_empty()} onclick={save}>{ "Xác nhận rời sổ" }</button>
+        </div>
     }
 }

@@ -1,8 +1,10 @@
 //! A register (sổ): the persons, households, clans, units or (for a commune) hamlets of
 //! the officer's unit, with a search that ignores case and diacritics, a filter by hamlet
 //! for a commune, what tells namesakes apart (birth year, household, hamlet), each
-//! record's latest result and where it stands in the trip to the server.
+//! record's latest result and where it stands in the trip to the server. Records that
+//! left the register (moved away, deceased, duplicates) are hidden unless asked for.
 
+use hoctap_shared::archive::{has_left, left_of};
 use hoctap_shared::protocol::RecordKind;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -27,6 +29,7 @@ pub fn register_screen(props: &RegisterProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let query = use_state(String::new);
     let hamlet = use_state(String::new);
+    let show_left = use_state(|| false);
     let kind = props.kind;
     let replica = ctx.model.replica.borrow();
     // A commune's records lie in several hamlets: one can be chosen.
@@ -38,10 +41,8 @@ pub fn register_screen(props: &RegisterProps) -> Html {
         .collect();
     hamlets.sort_by(|a, b| a.1.cmp(&b.1));
     let mut rows = search(&replica, kind, &query);
-    if !hamlet.is_empty() {
-        rows.retain(|(v, _)| v.unit == *hamlet);
-    }
-    let total = replica.records(kind).count();
+    rows.retain(|(v, _)| (hamlet.is_empty() || v.unit == *hamlet) && (*show_left || !has_left(v)));
+    let total = replica.records(kind).filter(|v| !has_left(v)).count();
     let members =
         if matches!(kind, RecordKind::Household) { members_by_household(&replica) } else { Default::default() };
     let commune = ctx.unit().starts_with("commune:");
@@ -76,6 +77,13 @@ pub fn register_screen(props: &RegisterProps) -> Html {
                     { for hamlets.iter().map(|(id, name)| html! { <option value={id.clone()} selected={*id == *hamlet}>{ name }</option> }) }
                 </select>
             }
+            if matches!(kind, RecordKind::Person | RecordKind::Household) {
+                <label class="check">
+                    <input id="register-left" type="checkbox" checked={*show_left}
+                        onchange={let s = show_left.clone(); Callback::from(move |_: Event| s.set(!*s))} />
+                    { "Hiện cả hồ sơ đã rời sổ" }
+                </label>
+            }
             <a class="primary add" href={Route::NewRecord(kind).href()}>{ format!("+ Thêm {one}") }</a>
             if rows.is_empty() {
                 <p class="hint">{ if total == 0 { format!("Chưa có {one} nào trong sổ.") } else { "Không tìm thấy ai khớp với từ tìm kiếm.".to_string() } }</p>
@@ -100,7 +108,7 @@ pub fn register_screen(props: &RegisterProps) -> Html {
                             <a class="row" href={Route::Record(view.record.clone()).href()}>
                                 <span class="row-name">{ name }</span>
                                 if !details.is_empty() { <span class="row-meta row-details">{ details }</span> }
-                                <span class="row-meta">{ result.unwrap_or_else(|| "Chưa đánh giá".to_string()) }</span>
+                                <span class="row-meta">{ left_of(view).map(|l| l.summary()).or(result).unwrap_or_else(|| "Chưa đánh giá".to_string()) }</span>
                                 <StateBadge state={replica.state(&view.record)} />
                             </a>
                         </li>

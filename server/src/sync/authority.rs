@@ -1,17 +1,22 @@
 //! What the server refuses of a signed-in account's operation, decided from what it has
 //! accepted before the operation and never from what the device claims: the record's
 //! own unit (not only the one the operation names), its lock and workflow in the
-//! server's order (not the operation's clock), a clock within bounds, and a
-//! recognition only of what the criteria set's rules recognise.
+//! server's order (not the operation's clock), a clock within bounds, a recognition
+//! only of what the criteria set's rules recognise, and the register's `left` and
+//! `deleted` fields only as [`hoctap_shared::archive`] describes them (a deletion, and
+//! detaching evidence, only while the evaluation is a draft or returned).
 //!
 //! Each check returns the rejection's stable code and a Vietnamese message; nothing of
 //! a refused operation is stored.
 
 use hoctap_shared::accounts::{Account, Action};
+use hoctap_shared::archive::{self, DELETED_FIELD, LEFT_FIELD};
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
 use hoctap_shared::date::Date;
 use hoctap_shared::merge::{RecordView, Status};
-use hoctap_shared::protocol::{is_valid_id, OpBody, Operation, Transition, MAX_RECORD_ID_CHARS, MOVED_FROM_FIELD};
+use hoctap_shared::protocol::{
+    is_valid_id, OpBody, Operation, RecordId, RecordKind, Transition, MAX_RECORD_ID_CHARS, MOVED_FROM_FIELD,
+};
 use hoctap_shared::scoring;
 
 use crate::store::StoreError;
@@ -26,12 +31,14 @@ pub const EARLIEST_CLOCK_MS: i64 = 946_684_800_000;
 
 /// Why `account` may not have `op` accepted, given the record as the server holds it
 /// (`before`, `None` for a new record), or `None` when nothing stands in the way.
+/// `known` gives any other record as the server holds it (with this batch's operations).
 pub(super) fn refusal(
     state: &AppState,
     account: &Account,
     op: &Operation,
     before: Option<&RecordView>,
     now_ms: i64,
+    known: &dyn Fn(&RecordId) -> Result<Option<RecordView>, StoreError>,
 ) -> Result<Option<Refusal>, StoreError> {
     if let Some(refusal) = clock(state, op, now_ms) {
         return Ok(Some(refusal));
@@ -62,6 +69,9 @@ pub(super) fn refusal(
     if let Some(refusal) = score_bounds(state, op, before) {
         return Ok(Some(refusal));
     }
+    if let Some(refusal) = archive_fields(state, account, op, now_ms, known)? {
+        return Ok(Some(refusal));
+    }
     let Some(before) = before else {
         return Ok(None);
     };
@@ -69,13 +79,87 @@ pub(super) fn refusal(
         return moving(state, account, op, before);
     }
     match &op.body {
-        OpBody::Transition { transition } => Ok(workflow(before, op, transition)),
+        OpBody::Transition { transition } => Ok(workflow(before, op, transition).or_else(|| {
+            (matches!(transition, Transition::Submit) && archive::is_deleted(before)).then(|| {
+                (
+                    "invalid_transition",
+                    "Phiếu đã bị xóa; hãy mở lại phiếu (Bắt đầu đánh giá) trước khi gửi xét duyệt".to_string(),
+                )
+            })
+        })),
         _ if before.status == Status::Recognised => Ok(Some((
             "record_locked",
             "Hồ sơ đã được công nhận nên bị khóa; cần lãnh đạo mở lại trước khi sửa".to_string(),
         ))),
-        _ => Ok(None),
+        _ => Ok(draft_only(before, op)),
     }
+}
+
+/// The `left` and `deleted` fields of a `set_fields`, checked as
+/// [`archive::check_left`] and [`archive::check_deleted`] say, with the server's today
+/// plus the clock bound as the last day they may name; the record a duplicate names must
+/// be one the account may read.
+fn archive_fields(
+    state: &AppState,
+    account: &Account,
+    op: &Operation,
+    now_ms: i64,
+    known: &dyn Fn(&RecordId) -> Result<Option<RecordView>, StoreError>,
+) -> Result<Option<Refusal>, StoreError> {
+    let OpBody::SetFields { fields } = &op.body else { return Ok(None) };
+    let latest = Date::in_vietnam(now_ms.saturating_add(state.config.max_clock_ahead_ms));
+    for edit in fields {
+        let checked = match edit.field.as_str() {
+            LEFT_FIELD => {
+                let mut failed = None;
+                let mut view_of = |record: &RecordId| {
+                    let found = known(record).and_then(|view| match view {
+                        Some(view) if state.account_may(account, Action::Read, &view.unit)? => Ok(Some(view)),
+                        _ => Ok(None),
+                    });
+                    found.unwrap_or_else(|err| {
+                        failed = Some(err);
+                        None
+                    })
+                };
+                let checked = archive::check_left(&op.record, &edit.value, latest, &mut view_of);
+                if let Some(err) = failed {
+                    return Err(err);
+                }
+                checked
+            }
+            DELETED_FIELD if op.record.kind != RecordKind::Evaluation => {
+                Err("Chỉ phiếu đánh giá mới xóa được theo cách này".to_string())
+            }
+            DELETED_FIELD => archive::check_deleted(&edit.value, latest),
+            _ => Ok(()),
+        };
+        if let Err(message) = checked {
+            return Ok(Some(("invalid_operation", message)));
+        }
+    }
+    Ok(None)
+}
+
+/// Deleting an evaluation (or undoing it) and detaching evidence, only while the
+/// evaluation is a draft or returned for correction: what was sent for review stays as
+/// it was sent.
+fn draft_only(before: &RecordView, op: &Operation) -> Option<Refusal> {
+    let what = match &op.body {
+        OpBody::SetFields { fields } if fields.iter().any(|f| f.field == DELETED_FIELD) => "xóa phiếu",
+        OpBody::DetachEvidence { .. } => "gỡ minh chứng",
+        _ => return None,
+    };
+    if before.record.kind != RecordKind::Evaluation || matches!(before.status, Status::Draft | Status::Returned) {
+        return None;
+    }
+    Some((
+        "not_draft",
+        format!(
+            "Chỉ {what} được khi phiếu là bản nháp hoặc bị trả lại; phiếu đang ở trạng thái {}",
+            before.status.title()
+        ),
+    ))
 }
 
 /// An operation naming another unit than the record's: a move, which needs the right

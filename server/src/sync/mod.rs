@@ -277,7 +277,11 @@ fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<P
                     stored.as_ref()
                 }
             };
-            if let Some((code, message)) = authority::refusal(state, account, op, before, now_ms)? {
+            let known = |record: &RecordId| match touched.get(record) {
+                Some((_, view)) => Ok(Some(view.clone())),
+                None => record_view(state, record),
+            };
+            if let Some((code, message)) = authority::refusal(state, account, op, before, now_ms, &known)? {
                 reject(&mut response, op, code, message);
                 continue;
             }

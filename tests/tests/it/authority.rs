@@ -1048,3 +1048,245 @@ fn regression_14_bad_operations_through_sync_are_bounded() {
     assert_eq!(refused(op("may-a", &u.a, &evaluation, unknown)), "invalid_operation");
     assert_eq!(world.digest(), before);
 }
+
+/// A person of hamlet `unit` born in 1980 (an adult), by the seeding device.
+fn adult(unit: &str, id: &str) -> (RecordId, Operation) {
+    let person = RecordId { kind: RecordKind::Person, id: id.to_string() };
+    let body = set(&[("name", json!(format!("Người {id}"))), ("birth_year", json!(1980))]);
+    (person.clone(), op("may-seed", unit, &person, body))
+}
+
+/// An evaluation of `subject` for `year`, every indicator met, taken through `steps`.
+fn evaluation(unit: &str, id: &str, subject: &RecordId, year: i64, steps: &[Transition]) -> Vec<Operation> {
+    let record = RecordId { kind: RecordKind::Evaluation, id: id.to_string() };
+    let subject = serde_json::to_value(subject).expect("json");
+    let mut ops =
+        vec![op("may-seed", unit, &record, set(&[("set", json!(SET)), ("year", json!(year)), ("subject", subject)]))];
+    for (indicator, answer) in answers(true) {
+        ops.push(op("may-seed", unit, &record, OpBody::SetScore { indicator, answer, base: vec![] }));
+    }
+    ops.extend(steps.iter().map(|t| op("may-seed", unit, &record, step(t.clone()))));
+    ops
+}
+
+/// The code of each rejection of a push as `role` (`ok` when accepted), one per operation.
+fn answers_to(world: &World, role: Role, ops: Vec<Operation>) -> Vec<String> {
+    let ids: Vec<String> = ops.iter().map(|o| o.id.clone()).collect();
+    let (status, reply) = world.push(role, ops);
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    ids.iter()
+        .map(|id| {
+            let rejected = reply["rejected"].as_array().expect("rejected").iter().find(|r| r["op"] == id.as_str());
+            rejected.map_or_else(
+                || "ok".to_string(),
+                |r| {
+                    let message = r["message"].as_str().unwrap_or_default();
+                    assert!(!message.is_empty() && !message.contains("person:"), "a message for people: {message}");
+                    r["code"].as_str().unwrap_or_default().to_string()
+                },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn issue_15_a_draft_evaluation_is_deleted_and_evidence_detached_only_before_review() {
+    let world = World::new();
+    let a = world.units.a.clone();
+    let (person, seed) = adult(&a, "p-xoa");
+    world.seed(&[seed]);
+    let draft = RecordId { kind: RecordKind::Evaluation, id: "dg-nhap".into() };
+    let sent = RecordId { kind: RecordKind::Evaluation, id: "dg-da-gui".into() };
+    let mut seed = evaluation(&a, &draft.id, &person, 2026, &[]);
+    seed.extend(evaluation(&a, &sent.id, &person, 2025, &[Transition::Submit]));
+    seed.push(op("may-seed", &a, &sent, attach(&world.photo)));
+    world.seed(&seed);
+    let deleted = |on: &str| set(&[("deleted", json!({ "on": on, "reason": "Nhập nhầm" }))]);
+    let before = world.digest();
+    let refused = answers_to(
+        &world,
+        Role::Collaborator,
+        vec![
+            op("may-a", &a, &sent, deleted("2026-01-01")),
+            op("may-a", &a, &sent, OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() }),
+            op("may-a", &a, &draft, deleted("2026-02-30")),
+            op("may-a", &a, &draft, deleted("2026-01-05")),
+            op("may-a", &a, &person, deleted("2026-01-01")),
+        ],
+    );
+    assert_eq!(refused, ["not_draft", "not_draft", "invalid_operation", "invalid_operation", "invalid_operation"]);
+    assert_eq!(world.digest(), before, "nothing of a refused operation is stored");
+
+    // A draft is deleted; it cannot be sent until it is reopened, with its scores.
+    let steps = answers_to(
+        &world,
+        Role::Collaborator,
+        vec![
+            op("may-a", &a, &draft, deleted("2026-01-01")),
+            op("may-a", &a, &draft, step(Transition::Submit)),
+            op("may-a", &a, &draft, set(&[("deleted", Value::Null)])),
+            op("may-a", &a, &draft, step(Transition::Submit)),
+        ],
+    );
+    assert_eq!(steps, ["ok", "invalid_transition", "ok", "ok"]);
+    assert_eq!(world.view(&draft).status, Status::Submitted);
+    // Returned, its evidence can be detached again.
+    let returned = answers_to(
+        &world,
+        Role::CommuneApprover,
+        vec![op("may-c", &a, &sent, step(Transition::Return { comment: "Thiếu minh chứng".into() }))],
+    );
+    assert_eq!(returned, ["ok"]);
+    let detach = OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() };
+    assert_eq!(answers_to(&world, Role::Collaborator, vec![op("may-a", &a, &sent, detach)]), ["ok"]);
+    assert!(world.view(&sent).evidence.values().all(Vec::is_empty));
+}
+
+#[test]
+fn issue_15_leaving_the_register_is_checked_by_the_server() {
+    let world = World::new();
+    let (a, a2) = (world.units.a.clone(), world.units.a2.clone());
+    let (kept, kept_op) = adult(&a, "p-giu");
+    let (twin, twin_op) = adult(&a, "p-trung");
+    let (far, far_op) = adult(&a2, "p-xa");
+    let clan = RecordId { kind: RecordKind::Clan, id: "ho-le".into() };
+    world.seed(&[kept_op, twin_op, far_op, op("may-seed", &a, &clan, set(&[("name", json!("Họ Lê"))]))]);
+    let left = |value: Value| set(&[("left", value)]);
+    let before = world.digest();
+    let bad = [
+        json!({ "reason": "gone", "on": "2026-01-01" }),
+        json!({ "reason": "deceased", "on": "2026-02-30" }),
+        json!({ "reason": "deceased", "on": "1999-12-31" }),
+        // The server's today is 1 January 2026; its clock bound one day.
+        json!({ "reason": "deceased", "on": "2026-01-03" }),
+        json!({ "reason": "deceased", "on": "2026-01-01", "duplicate_of": "p-giu" }),
+        json!({ "reason": "moved_away", "on": "2026-01-01", "note": "x".repeat(501) }),
+        json!({ "reason": "duplicate", "on": "2026-01-01" }),
+        json!({ "reason": "duplicate", "on": "2026-01-01", "duplicate_of": "p-trung" }),
+        json!({ "reason": "duplicate", "on": "2026-01-01", "duplicate_of": "khong-co" }),
+        // Another commune's person, whom hamlet A's collaborator may not read.
+        json!({ "reason": "duplicate", "on": "2026-01-01", "duplicate_of": far.id }),
+        json!("deceased"),
+    ];
+    let ops: Vec<Operation> = bad.iter().map(|value| op("may-a", &a, &twin, left(value.clone()))).collect();
+    let mut expected = vec!["invalid_operation"; bad.len()];
+    let mut ops = ops;
+    ops.push(op("may-a", &a, &clan, left(json!({ "reason": "moved_away", "on": "2026-01-01" }))));
+    expected.push("invalid_operation");
+    assert_eq!(answers_to(&world, Role::Collaborator, ops), expected);
+    assert_eq!(world.digest(), before, "nothing of a refused operation is stored");
+
+    // A duplicate of a record kept; the kept record cannot then duplicate it back; both
+    // come back with `null`.
+    let duplicate =
+        json!({ "reason": "duplicate", "on": "2026-01-02", "duplicate_of": kept.id, "note": "Nhập hai lần" });
+    let cycle = json!({ "reason": "duplicate", "on": "2026-01-01", "duplicate_of": twin.id });
+    let marked = op("may-a", &a, &twin, left(duplicate));
+    let restore = OpBody::SetFields {
+        fields: vec![FieldEdit { field: "left".into(), value: Value::Null, base: vec![marked.id.clone()] }],
+    };
+    let steps = answers_to(
+        &world,
+        Role::Collaborator,
+        vec![
+            marked,
+            op("may-a", &a, &kept, left(cycle.clone())),
+            op("may-a", &a, &twin, restore),
+            op("may-a", &a, &kept, left(cycle)),
+        ],
+    );
+    assert_eq!(steps, ["ok", "invalid_operation", "ok", "ok"]);
+    let view = world.view(&twin);
+    let left: Vec<&Value> = view.fields["left"].candidates.iter().map(|c| &c.value).collect();
+    assert_eq!(left, [&Value::Null], "back in the register, the field holds null");
+}
+
+#[test]
+fn issue_15_who_left_leaves_the_figures_from_that_year_on_in_consolidation_and_reports() {
+    let world = World::new();
+    let (a, c) = (world.units.a.clone(), world.units.c.clone());
+    let recognise = [Transition::Submit, Transition::Approve, Transition::Recognise { decision: decision(None) }];
+    let (p1, o1) = adult(&a, "p1");
+    let (p2, o2) = adult(&a, "p2");
+    let (p3, o3) = adult(&a, "p3");
+    let (p4, o4) = adult(&a, "p4");
+    let mut seed = vec![o1, o2, o3, o4];
+    // p1 a Learning Citizen in 2025; p4 (the same person as p3, entered twice) in 2026,
+    // while p3 has a draft of its own; p2 a draft of 2026.
+    seed.extend(evaluation(&a, "dg-p1-2025", &p1, 2025, &recognise));
+    seed.extend(evaluation(&a, "dg-p3-2026", &p3, 2026, &[]));
+    seed.extend(evaluation(&a, "dg-p4-2026", &p4, 2026, &recognise));
+    seed.extend(evaluation(&a, "dg-p2-2026", &p2, 2026, &[]));
+    world.seed(&seed);
+
+    let token = world.tokens[&Role::CommuneOfficer].clone();
+    // Adults counted and Learning Citizens among them, evaluations counted and
+    // recognised subjects, by /consolidation and by /reports.
+    let figures = |year: i32| -> [String; 2] {
+        let (status, view) = world.call("GET", &format!("/consolidation/{c}?year={year}"), Some(&token), None);
+        assert_eq!(status, StatusCode::OK, "{view}");
+        let adults = view["indicators"]
+            .as_array()
+            .expect("indicators")
+            .iter()
+            .find(|i| i["id"] == "adults_cdht_in_learning_groups")
+            .expect("ratio")["readings"]
+            .as_array()
+            .expect("readings")
+            .iter()
+            .find(|r| r["id"] == "all_adults")
+            .expect("reading")
+            .clone();
+        let cdht = &view["models"]["learning_citizen"];
+        let named: Vec<&str> =
+            view["recognised"].as_array().expect("list").iter().filter_map(|r| r["subject"]["id"].as_str()).collect();
+        let consolidation = format!(
+            "{}/{} evaluated {} recognised {} {named:?}",
+            adults["numerator"], adults["denominator"], cdht["evaluated"], cdht["recognised"]
+        );
+        let (status, page) = world.call("GET", &format!("/reports/{c}/{year}"), Some(&token), None);
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let row = page["report"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["indicator"] == "adults_cdht_in_learning_groups" && r["reading"] == "all_adults")
+            .expect("row")
+            .clone();
+        let report = format!(
+            "{}/{} recognised {}",
+            row["numerator"],
+            row["denominator"],
+            page["report"]["recognised"].as_array().map_or(0, Vec::len)
+        );
+        [consolidation, report]
+    };
+    assert_eq!(figures(2025), ["1/4 evaluated 1 recognised 1 [\"p1\"]".to_string(), "1/4 recognised 1".to_string()]);
+    assert_eq!(figures(2026), ["1/4 evaluated 3 recognised 1 [\"p4\"]".to_string(), "1/4 recognised 1".to_string()]);
+
+    // p1 died on the server's today; p4 is p3 entered twice; p2's draft is deleted.
+    let steps = answers_to(
+        &world,
+        Role::CommuneOfficer,
+        vec![
+            op("may-c", &a, &p1, set(&[("left", json!({ "reason": "deceased", "on": "2026-01-01" }))])),
+            op(
+                "may-c",
+                &a,
+                &p4,
+                set(&[("left", json!({ "reason": "duplicate", "on": "2026-01-01", "duplicate_of": "p3" }))]),
+            ),
+            op(
+                "may-c",
+                &a,
+                &RecordId { kind: RecordKind::Evaluation, id: "dg-p2-2026".into() },
+                set(&[("deleted", json!({ "on": "2026-01-01" }))]),
+            ),
+        ],
+    );
+    assert_eq!(steps, ["ok", "ok", "ok"]);
+    // 2025 keeps p1 and its title; p4 is nobody in any year. In 2026 p3 holds the title
+    // its duplicate's evaluation earned, counted once beside p3's own draft.
+    assert_eq!(figures(2025), ["1/3 evaluated 1 recognised 1 [\"p1\"]".to_string(), "1/3 recognised 1".to_string()]);
+    assert_eq!(figures(2026), ["1/2 evaluated 1 recognised 1 [\"p3\"]".to_string(), "1/2 recognised 1".to_string()]);
+}
