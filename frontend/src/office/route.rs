@@ -1,13 +1,16 @@
 //! The office app's addresses, in the hash of `office.html` as in the main app:
 //! `#can-bo` is the staff page of the signed-in account's unit, `#can-bo/<unit id>` that
-//! of another unit in its scope (a province administrator's commune). Anything else
-//! opens the account's own staff page.
+//! of another unit in its scope (a province administrator's commune); `#nhap-so` is the
+//! register import of the account's commune, `#nhap-so/<commune id>` that of a commune
+//! a province administrator chose. Anything else opens the account's own staff page.
 
 /// A screen of the office app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficeRoute {
     /// The staff page ("Cán bộ") of a unit; `None` for the account's own.
     Staff(Option<String>),
+    /// The register import ("Nhập sổ từ Excel") of a commune; `None` for the account's own.
+    Import(Option<String>),
 }
 
 impl OfficeRoute {
@@ -17,6 +20,8 @@ impl OfficeRoute {
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             ["can-bo", unit] => OfficeRoute::Staff(Some(decode(unit))),
+            ["nhap-so"] => OfficeRoute::Import(None),
+            ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
             _ => OfficeRoute::Staff(None),
         }
     }
@@ -26,6 +31,8 @@ impl OfficeRoute {
         match self {
             OfficeRoute::Staff(None) => "can-bo".to_string(),
             OfficeRoute::Staff(Some(unit)) => format!("can-bo/{unit}"),
+            OfficeRoute::Import(None) => "nhap-so".to_string(),
+            OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
         }
     }
 
@@ -47,7 +54,12 @@ mod tests {
 
     #[test]
     fn staff_addresses() {
-        for route in [OfficeRoute::Staff(None), OfficeRoute::Staff(Some("commune:23629:2025".to_string()))] {
+        for route in [
+            OfficeRoute::Staff(None),
+            OfficeRoute::Staff(Some("commune:23629:2025".to_string())),
+            OfficeRoute::Import(None),
+            OfficeRoute::Import(Some("commune:23629:2025".to_string())),
+        ] {
             assert_eq!(OfficeRoute::parse(&route.href()), route);
         }
         assert_eq!(OfficeRoute::parse(""), OfficeRoute::Staff(None));
@@ -56,5 +68,7 @@ mod tests {
             OfficeRoute::parse("#can-bo/commune%3A23629%3A2025"),
             OfficeRoute::Staff(Some("commune:23629:2025".to_string()))
         );
+        assert_eq!(OfficeRoute::parse("#nhap-so"), OfficeRoute::Import(None));
+        assert_eq!(OfficeRoute::Import(None).href(), "#nhap-so");
     }
 }

@@ -22,14 +22,14 @@ use crate::app::{date_vi, datetime_vi};
 
 /// A server page being read.
 #[derive(Debug, Clone, PartialEq)]
-enum Load<T> {
+pub(super) enum Load<T> {
     Loading,
     Failed(String),
     Ready(Rc<T>),
 }
 
 /// A unit id as one segment of an API path.
-fn segment(id: &str) -> String {
+pub(super) fn segment(id: &str) -> String {
     String::from(js_sys::encode_uri_component(id))
 }
 
@@ -225,22 +225,31 @@ pub fn staff_screen(props: &StaffScreenProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct CommuneSearchProps {
-    children: Rc<Vec<Child>>,
+pub(super) struct CommuneSearchProps {
+    pub children: Rc<Vec<Child>>,
+    /// Opens the commune's register import rather than its staff page.
+    #[prop_or_default]
+    pub import: bool,
 }
 
-/// A province administrator finds a commune by name and opens its staff page.
+/// A province administrator finds a commune by name and opens its staff page (or its
+/// register import).
 #[function_component(CommuneSearch)]
-fn commune_search(props: &CommuneSearchProps) -> Html {
+pub(super) fn commune_search(props: &CommuneSearchProps) -> Html {
     let query = use_state(String::new);
     let found = staff::search(&props.children, &query);
     let oninput = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
+    let (label, to): (&str, fn(String) -> OfficeRoute) = if props.import {
+        ("Nhập sổ của một xã, phường", |id| OfficeRoute::Import(Some(id)))
+    } else {
+        ("Cán bộ của một xã, phường", |id| OfficeRoute::Staff(Some(id)))
+    };
     html! {
         <section class="card commune-search">
-            <label class="field" for="commune-search">{ "Cán bộ của một xã, phường" }</label>
+            <label class="field" for="commune-search">{ label }</label>
             <input id="commune-search" class="text" type="search" placeholder="Gõ tên xã, ví dụ: Cửu An"
                 autocomplete="off" value={(*query).clone()} {oninput} />
             if !query.trim().is_empty() && found.is_empty() {
@@ -248,7 +257,7 @@ fn commune_search(props: &CommuneSearchProps) -> Html {
             }
             <ul class="commune-results">
                 { for found.iter().map(|c| html! {
-                    <li><a href={OfficeRoute::Staff(Some(c.id.clone())).href()}>{ &c.full_name }</a></li>
+                    <li><a href={to(c.id.clone()).href()}>{ &c.full_name }</a></li>
                 }) }
             </ul>
         </section>
