@@ -162,7 +162,7 @@ pub async fn call_blob(path: &str, token: Option<&str>) -> Result<web_sys::Blob,
 }
 
 /// The server's JSON error, or a generic one when the body is not one (a proxy page).
-fn server_error(status: u16, text: &str) -> ApiError {
+pub(crate) fn server_error(status: u16, text: &str) -> ApiError {
     #[derive(serde::Deserialize)]
     struct Envelope {
         error: Inner,

@@ -386,6 +386,8 @@ pub enum InvitationState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffAccount {
     pub account: Account,
+    /// The full name of the account's unit, as written in documents (`Thôn Đông Hạ`).
+    pub unit_name: String,
     pub created_at_ms: i64,
     /// The display name of the account that invited it; `None` for one invited from
     /// the command line.

@@ -1,5 +1,6 @@
 //! The office app (`office.html`): the screens of the commune and province offices —
-//! first the staff page, "Cán bộ" — as a second Yew app built from this library as its
+//! the staff page, "Cán bộ", and the register import, "Nhập sổ từ Excel" — as a second
+//! Yew app built from this library as its
 //! own binary (`src/bin/office.rs`). The main app never refers to this module, so link-
 //! time optimisation leaves all of it (and its QR encoder) out of the phone app's wasm:
 //! a hamlet officer's first visit does not carry office screens.
@@ -9,10 +10,13 @@
 //! work on the server's current data, so they need the network and say so without it.
 
 mod browser;
+mod import;
+mod import_page;
 mod qr;
 mod route;
 mod staff;
 mod staff_page;
+mod upload;
 
 use std::rc::Rc;
 
@@ -123,6 +127,9 @@ fn office_app() -> Html {
                     <crate::screens::lineage::LineageScreen />
                 </ContextProvider<Rc<LoginResponse>>>
             },
+            OfficeRoute::Import(unit) => html! {
+                <import_page::ImportScreen session={Rc::clone(session)} unit={unit.clone()} />
+            },
         },
     };
     html! {
@@ -133,9 +140,23 @@ fn office_app() -> Html {
                     <span class="who">{ format!("{} · {}", account.display_name, account.role.title()) }</span>
                 }
                 <a class="back-to-app" href="/">{ "← Về ứng dụng" }</a>
+                if account.is_some() {
+                    <nav class="office-nav" aria-label="Trang văn phòng">
+                        { nav_link(OfficeRoute::Staff(None), "Cán bộ", matches!(*route, OfficeRoute::Staff(_))) }
+                        { nav_link(OfficeRoute::Import(None), "Nhập sổ từ Excel", matches!(*route, OfficeRoute::Import(_))) }
+                        { nav_link(OfficeRoute::Lineage, "Sáp nhập", *route == OfficeRoute::Lineage) }
+                    </nav>
+                }
             </header>
             <main class="app wide">{ body }</main>
         </>
+    }
+}
+
+/// A link of the office's navigation, marked when its screen is open.
+fn nav_link(to: OfficeRoute, label: &str, current: bool) -> Html {
+    html! {
+        <a href={to.href()} aria-current={current.then_some("page")}>{ label.to_string() }</a>
     }
 }
 

@@ -1,7 +1,8 @@
 //! The office app's addresses, in the hash of `office.html` as in the main app:
 //! `#can-bo` is the staff page of the signed-in account's unit, `#can-bo/<unit id>` that
-//! of another unit in its scope (a province administrator's commune). Anything else
-//! opens the account's own staff page.
+//! of another unit in its scope (a province administrator's commune); `#nhap-so` is the
+//! register import of the account's commune, `#nhap-so/<commune id>` that of a commune
+//! a province administrator chose. Anything else opens the account's own staff page.
 
 /// A screen of the office app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub enum OfficeRoute {
     /// How the account's unit came out of the old ones, and where their hamlets count
     /// ("Sáp nhập"); a province's districts before 1 July 2025.
     Lineage,
+    /// The register import ("Nhập sổ từ Excel") of a commune; `None` for the account's own.
+    Import(Option<String>),
 }
 
 impl OfficeRoute {
@@ -21,6 +24,8 @@ impl OfficeRoute {
         match parts.as_slice() {
             ["can-bo", unit] => OfficeRoute::Staff(Some(decode(unit))),
             ["sap-nhap"] => OfficeRoute::Lineage,
+            ["nhap-so"] => OfficeRoute::Import(None),
+            ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
             _ => OfficeRoute::Staff(None),
         }
     }
@@ -31,6 +36,8 @@ impl OfficeRoute {
             OfficeRoute::Staff(None) => "can-bo".to_string(),
             OfficeRoute::Staff(Some(unit)) => format!("can-bo/{unit}"),
             OfficeRoute::Lineage => "sap-nhap".to_string(),
+            OfficeRoute::Import(None) => "nhap-so".to_string(),
+            OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
         }
     }
 
@@ -52,9 +59,13 @@ mod tests {
 
     #[test]
     fn staff_addresses() {
-        for route in
-            [OfficeRoute::Staff(None), OfficeRoute::Staff(Some("commune:23629:2025".to_string())), OfficeRoute::Lineage]
-        {
+        for route in [
+            OfficeRoute::Staff(None),
+            OfficeRoute::Staff(Some("commune:23629:2025".to_string())),
+            OfficeRoute::Import(None),
+            OfficeRoute::Import(Some("commune:23629:2025".to_string())),
+            OfficeRoute::Lineage,
+        ] {
             assert_eq!(OfficeRoute::parse(&route.href()), route);
         }
         assert_eq!(OfficeRoute::parse(""), OfficeRoute::Staff(None));
@@ -63,5 +74,7 @@ mod tests {
             OfficeRoute::parse("#can-bo/commune%3A23629%3A2025"),
             OfficeRoute::Staff(Some("commune:23629:2025".to_string()))
         );
+        assert_eq!(OfficeRoute::parse("#nhap-so"), OfficeRoute::Import(None));
+        assert_eq!(OfficeRoute::Import(None).href(), "#nhap-so");
     }
 }

@@ -4,7 +4,6 @@
 //! Vietnamese error. The page is one request (`GET /units/{id}/staff`); after a change it
 //! is asked again, so what it shows is what the server holds.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use hoctap_shared::accounts::{
@@ -23,14 +22,14 @@ use crate::app::{date_vi, datetime_vi};
 
 /// A server page being read.
 #[derive(Debug, Clone, PartialEq)]
-enum Load<T> {
+pub(super) enum Load<T> {
     Loading,
     Failed(String),
     Ready(Rc<T>),
 }
 
 /// A unit id as one segment of an API path.
-fn segment(id: &str) -> String {
+pub(super) fn segment(id: &str) -> String {
     String::from(js_sys::encode_uri_component(id))
 }
 
@@ -94,8 +93,7 @@ pub fn staff_screen(props: &StaffScreenProps) -> Html {
     // A read after a change or a press of "Tải lại danh sách" is under way.
     let refreshing = use_state(|| false);
     let shown = use_state(|| None::<Rc<ShownLink>>);
-    // The province's communes, for a province administrator's search and for naming
-    // the communes its accounts belong to.
+    // The province's communes, for a province administrator's search.
     let children = use_state(Vec::<Child>::new);
     {
         let (page, refreshing, token, unit) = (page.clone(), refreshing.clone(), Rc::clone(&token), unit.clone());
@@ -158,20 +156,6 @@ pub fn staff_screen(props: &StaffScreenProps) -> Html {
         }
         Load::Ready(page) => Rc::clone(page),
     };
-    // Units by id, to name every account's unit: the page's own, its hamlets, the
-    // invitations' units and, on a province's page, its communes.
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    names.insert(page.unit.clone(), page.unit_name.clone());
-    for choice in &page.invitable {
-        names.insert(choice.unit.clone(), choice.unit_name.clone());
-    }
-    for invitation in &page.invitations {
-        names.entry(invitation.unit.clone()).or_insert_with(|| invitation.unit_name.clone());
-    }
-    for child in children.iter() {
-        names.insert(child.id.clone(), child.full_name.clone());
-    }
-    let names = Rc::new(names);
 
     let waiting = staff::waiting(&page);
     let accepted = staff::accepted(&page);
@@ -229,7 +213,6 @@ pub fn staff_screen(props: &StaffScreenProps) -> Html {
                             <ul class="rows staff-rows">
                                 { for page.accounts.iter().map(|a| html! {
                                     <AccountRow key={a.account.id.clone()} staff={a.clone()} token={Rc::clone(&token)}
-                                        unit_name={names.get(&a.account.unit).cloned()}
                                         me={a.account.id == account.id} on_changed={reload.clone()} />
                                 }) }
                             </ul>
@@ -242,22 +225,31 @@ pub fn staff_screen(props: &StaffScreenProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct CommuneSearchProps {
-    children: Rc<Vec<Child>>,
+pub(super) struct CommuneSearchProps {
+    pub children: Rc<Vec<Child>>,
+    /// Opens the commune's register import rather than its staff page.
+    #[prop_or_default]
+    pub import: bool,
 }
 
-/// A province administrator finds a commune by name and opens its staff page.
+/// A province administrator finds a commune by name and opens its staff page (or its
+/// register import).
 #[function_component(CommuneSearch)]
-fn commune_search(props: &CommuneSearchProps) -> Html {
+pub(super) fn commune_search(props: &CommuneSearchProps) -> Html {
     let query = use_state(String::new);
     let found = staff::search(&props.children, &query);
     let oninput = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
+    let (label, to): (&str, fn(String) -> OfficeRoute) = if props.import {
+        ("Nhập sổ của một xã, phường", |id| OfficeRoute::Import(Some(id)))
+    } else {
+        ("Cán bộ của một xã, phường", |id| OfficeRoute::Staff(Some(id)))
+    };
     html! {
         <section class="card commune-search">
-            <label class="field" for="commune-search">{ "Cán bộ của một xã, phường" }</label>
+            <label class="field" for="commune-search">{ label }</label>
             <input id="commune-search" class="text" type="search" placeholder="Gõ tên xã, ví dụ: Cửu An"
                 autocomplete="off" value={(*query).clone()} {oninput} />
             if !query.trim().is_empty() && found.is_empty() {
@@ -265,7 +257,7 @@ fn commune_search(props: &CommuneSearchProps) -> Html {
             }
             <ul class="commune-results">
                 { for found.iter().map(|c| html! {
-                    <li><a href={OfficeRoute::Staff(Some(c.id.clone())).href()}>{ &c.full_name }</a></li>
+                    <li><a href={to(c.id.clone()).href()}>{ &c.full_name }</a></li>
                 }) }
             </ul>
         </section>
@@ -593,7 +585,6 @@ fn accepted_row(invitation: &StaffInvitation) -> Html {
 struct AccountRowProps {
     staff: StaffAccount,
     token: Rc<String>,
-    unit_name: Option<String>,
     /// The signed-in account itself.
     me: bool,
     on_changed: Callback<()>,
@@ -651,7 +642,6 @@ fn account_row(props: &AccountRowProps) -> Html {
         Some(ms) => format!("Dùng lần cuối {}", datetime_vi(ms as f64)),
         None => "Chưa dùng lần nào".to_string(),
     };
-    let unit = props.unit_name.clone().map(|name| format!(" · {name}")).unwrap_or_default();
     let devices = match staff.live_sessions {
         0 => "Không thiết bị nào đang đăng nhập".to_string(),
         n => format!("{n} thiết bị đang đăng nhập"),
@@ -664,7 +654,7 @@ fn account_row(props: &AccountRowProps) -> Html {
                 </span>
                 <span class={classes!("state", if account.disabled { "refused" } else { "confirmed" })}>{ state }</span>
             </div>
-            <p class="row-meta">{ format!("{}{unit}", account.role.title()) }</p>
+            <p class="row-meta">{ format!("{} · {}", account.role.title(), staff.unit_name) }</p>
             <p class="row-meta">{ format!("{seen} · {devices}") }</p>
             if *confirming {
                 <div class="confirm" role="group" aria-label="Xác nhận khóa tài khoản">

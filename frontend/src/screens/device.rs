@@ -48,6 +48,19 @@ pub fn device_screen() -> Html {
     let waiting = ctx.model.replica.borrow().waiting();
     let refused: Vec<_> = ctx.model.replica.borrow().refusals().cloned().collect();
     let session = ctx.model.session.clone();
+    // The unit's name: a hamlet's from the replica when it holds it, else from the unit's
+    // lineage page
+    // (`GET /units/{id}/lineage`, which the app already reads and keeps for offline use:
+    // no decoder of its own in an app near its size budget); nothing rather than its id
+    // while it is unknown.
+    let unit = session.as_ref().map(|s| s.account.unit.clone()).unwrap_or_default();
+    let hamlet = crate::replica::unit_name(&ctx.model.replica.borrow(), &unit);
+    let path = (hamlet.is_none() && !unit.is_empty())
+        .then(|| format!("/units/{}/lineage", crate::reports::encode_component(&unit)));
+    let lineage = super::remote::use_server_page::<hoctap_shared::report::LineageView>(path, true, 0);
+    let unit_name = hamlet
+        .or_else(|| lineage.fetched.value.as_ref().map(|(view, _)| view.name.clone()))
+        .map(|name| format!("Đơn vị: {name} · "));
 
     let sign_out = {
         let (ctx, message) = (ctx.clone(), message.clone());
@@ -112,9 +125,10 @@ pub fn device_screen() -> Html {
                 <section class="card">
                     <h2 class="section-title">{ "Tài khoản" }</h2>
                     <p>{ format!("{} ({}) · {}", session.account.display_name, session.account.username, session.account.role.title()) }</p>
-                    <p class="hint">{ format!("Đơn vị: {} · Phiên đăng nhập đến {}", session.account.unit, date_vi(session.expires_at_ms as f64)) }</p>
+                    <p class="hint">{ format!("{}Phiên đăng nhập đến {}", unit_name.unwrap_or_default(), date_vi(session.expires_at_ms as f64)) }</p>
                     if hoctap_shared::accounts::invites_anyone(session.account.role) {
                         <p><a href={super::STAFF_HREF}>{ "Cán bộ: mời, khóa tài khoản" }</a></p>
+                        <p><a href={super::IMPORT_HREF}>{ "Nhập sổ từ Excel" }</a></p>
                     }
                 </section>
             }

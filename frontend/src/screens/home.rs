@@ -101,6 +101,10 @@ pub fn home_screen() -> Html {
                         <span class="register-name">{ "Cán bộ" }</span>
                         <span class="register-meta">{ "Mời, khóa tài khoản" }</span>
                     </a>
+                    <a class="report-link" href={super::IMPORT_HREF}>
+                        <span class="register-name">{ "Nhập sổ từ Excel" }</span>
+                        <span class="register-meta">{ "Hộ và người dân" }</span>
+                    </a>
                 </nav>
             }
             <h2 class="section-title">{ "Tiến độ so với mục tiêu" }</h2>

@@ -126,6 +126,9 @@ pub fn report_links(unit: &str, year: i32) -> Html {
 /// hamlet officer's phone never fetches).
 pub const STAFF_HREF: &str = "/office.html#can-bo";
 
+/// The register import ("Nhập sổ từ Excel"), in the office app too.
+pub const IMPORT_HREF: &str = "/office.html#nhap-so";
+
 #[derive(Properties, PartialEq)]
 pub struct OfficeMovedProps {
     pub href: &'static str,

@@ -59,10 +59,12 @@ pub(crate) fn staff_page(state: &AppState, caller: &Account, unit: &str) -> Resu
             continue;
         }
         let (live_sessions, last_seen_ms) = session::summary(state, &record.account.id)?;
+        let unit_name = names.name(&record.account.unit)?;
         accounts.push((
-            (record.account.unit != unit, names.name(&record.account.unit)?, record.account.display_name.clone()),
+            (record.account.unit != unit, unit_name.clone(), record.account.display_name.clone()),
             StaffAccount {
                 account: record.account.clone(),
+                unit_name,
                 created_at_ms: record.created_at_ms,
                 invited_by: display_name(&record.invited_by),
                 live_sessions,

@@ -293,6 +293,9 @@ fn the_staff_page_shows_a_commune_its_own_and_nothing_else() {
         assert_eq!(binh["created_at_ms"], json!(world.clock_now()));
         assert_eq!(staff_account(&page, "ctv.an")["invited_by"], Value::Null, "invited from the command line");
         assert_eq!(staff_account(&page, "ctv.an")["live_sessions"], 2);
+        // Each account names its unit as documents write it.
+        assert_eq!(staff_account(&page, "cb.xa")["unit_name"], json!(commune));
+        assert_eq!(staff_account(&page, "ctv.an")["unit_name"], "Thôn An");
 
         // The commune's and its hamlets' invitations only: the four the test world made
         // for its accounts there, and the officer's two.
