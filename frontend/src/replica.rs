@@ -321,14 +321,16 @@ pub fn unit_name(replica: &Replica, unit: &str) -> Option<String> {
     replica.view(&RecordId { kind: RecordKind::Hamlet, id: id.to_string() }).map(display_name)
 }
 
-/// The people of each household (by the household's id), each list sorted by name: one
+/// The people of each household (by the household's id), the head first, then by name: one
 /// pass over the register, so a list of households shows its members without a search
 /// per row.
 pub fn members_by_household(replica: &Replica) -> BTreeMap<&str, Vec<&RecordView>> {
-    let mut members: BTreeMap<&str, Vec<(&RecordView, String)>> = BTreeMap::new();
+    let mut members: BTreeMap<&str, Vec<(&RecordView, (bool, String))>> = BTreeMap::new();
     for person in replica.records(RecordKind::Person) {
         if let Some(household) = person.value("household").and_then(|h| h.as_str()) {
-            members.entry(household).or_default().push((person, text::fold(&display_name(person))));
+            // The head first, then by name.
+            let head = person.value("relation").and_then(|r| r.as_str()) != Some("chu_ho");
+            members.entry(household).or_default().push((person, (head, text::fold(&display_name(person)))));
         }
     }
     members
