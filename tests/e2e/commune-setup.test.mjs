@@ -143,6 +143,20 @@ test("a commune sets up from its Excel list to an officer scoring on a phone", a
     (await pullAll(api, server.base, admin.token)).filter((op) => op.record.kind === "evaluation").map((op) => op.record.id),
   );
   assert.equal(evaluations.size, 1, "one evaluation on the server");
+
+  // The officer signs out another device of its own (say, a shared PC) from the phone;
+  // the phone's own session lasts 90 days.
+  const shared = await login(server.base, "minh.dongha", "mat-khau-dai-du-1");
+  await again.goto(`${server.base}/office.html#thiet-bi`);
+  await again.getByRole("heading", { name: "Các thiết bị đang đăng nhập" }).waitFor();
+  const devices = again.locator("ul.devices li");
+  await devices.nth(1).waitFor();
+  assert.match(await devices.filter({ hasText: "máy đang dùng" }).innerText(), /hết hạn/);
+  await devices.filter({ hasText: "Trình duyệt (phiên ngắn)" }).getByRole("button", { name: "Đăng xuất thiết bị này" }).click();
+  await again.getByText("Đã đăng xuất thiết bị.").waitFor();
+  assert.equal((await api(server.base, "/auth/me", { token: shared.token })).status, 401);
+  assert.equal((await api(server.base, "/auth/me", { token: (await login(server.base, "minh.dongha", "mat-khau-dai-du-1")).token })).status, 200);
+  await screenshot(again, "commune-setup-devices-phone");
   assert.deepEqual(pc.errors, []);
   assert.deepEqual(phone.errors, []);
 });

@@ -127,6 +127,16 @@ fn office_app() -> Html {
                     <crate::screens::lineage::LineageScreen />
                 </ContextProvider<Rc<LoginResponse>>>
             },
+            // Any officer may see and sign out the devices of its own account (a lost phone).
+            OfficeRoute::Devices => html! {
+                <section>
+                    <h1 class="form-title">{ "Các thiết bị đang đăng nhập" }</h1>
+                    <p class="hint">{ "Điện thoại bị mất hay máy dùng chung: đăng xuất thiết bị đó ở đây. \
+                        Dữ liệu chưa đồng bộ trên thiết bị đó sẽ chờ đến khi đăng nhập lại." }</p>
+                    <staff_page::Devices account={session.account.id.clone()} token={Rc::new(session.token.clone())}
+                        on_changed={Callback::noop()} seen={(0, false)} />
+                </section>
+            },
             OfficeRoute::Import(unit) => html! {
                 <import_page::ImportScreen session={Rc::clone(session)} unit={unit.clone()} />
             },
@@ -140,11 +150,14 @@ fn office_app() -> Html {
                     <span class="who">{ format!("{} · {}", account.display_name, account.role.title()) }</span>
                 }
                 <a class="back-to-app" href="/">{ "← Về ứng dụng" }</a>
-                if account.is_some() {
+                if let Some(account) = &account {
                     <nav class="office-nav" aria-label="Trang văn phòng">
-                        { nav_link(OfficeRoute::Staff(None), "Cán bộ", matches!(*route, OfficeRoute::Staff(_))) }
-                        { nav_link(OfficeRoute::Import(None), "Nhập sổ từ Excel", matches!(*route, OfficeRoute::Import(_))) }
-                        { nav_link(OfficeRoute::Lineage, "Sáp nhập", *route == OfficeRoute::Lineage) }
+                        if hoctap_shared::accounts::invites_anyone(account.role) {
+                            { nav_link(OfficeRoute::Staff(None), "Cán bộ", matches!(*route, OfficeRoute::Staff(_))) }
+                            { nav_link(OfficeRoute::Import(None), "Nhập sổ từ Excel", matches!(*route, OfficeRoute::Import(_))) }
+                            { nav_link(OfficeRoute::Lineage, "Sáp nhập", *route == OfficeRoute::Lineage) }
+                        }
+                        { nav_link(OfficeRoute::Devices, "Thiết bị", *route == OfficeRoute::Devices) }
                     </nav>
                 }
             </header>

@@ -2,7 +2,8 @@
 //! `#can-bo` is the staff page of the signed-in account's unit, `#can-bo/<unit id>` that
 //! of another unit in its scope (a province administrator's commune); `#nhap-so` is the
 //! register import of the account's commune, `#nhap-so/<commune id>` that of a commune
-//! a province administrator chose. Anything else opens the account's own staff page.
+//! a province administrator chose; `#sap-nhap` the lineage screen; `#thiet-bi` the
+//! account's own devices. Anything else opens the account's own staff page.
 
 /// A screen of the office app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +15,8 @@ pub enum OfficeRoute {
     Lineage,
     /// The register import ("Nhập sổ từ Excel") of a commune; `None` for the account's own.
     Import(Option<String>),
+    /// The signed-in account's own devices, each of which can be signed out.
+    Devices,
 }
 
 impl OfficeRoute {
@@ -24,6 +27,7 @@ impl OfficeRoute {
         match parts.as_slice() {
             ["can-bo", unit] => OfficeRoute::Staff(Some(decode(unit))),
             ["sap-nhap"] => OfficeRoute::Lineage,
+            ["thiet-bi"] => OfficeRoute::Devices,
             ["nhap-so"] => OfficeRoute::Import(None),
             ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
             _ => OfficeRoute::Staff(None),
@@ -36,6 +40,7 @@ impl OfficeRoute {
             OfficeRoute::Staff(None) => "can-bo".to_string(),
             OfficeRoute::Staff(Some(unit)) => format!("can-bo/{unit}"),
             OfficeRoute::Lineage => "sap-nhap".to_string(),
+            OfficeRoute::Devices => "thiet-bi".to_string(),
             OfficeRoute::Import(None) => "nhap-so".to_string(),
             OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
         }
@@ -65,6 +70,7 @@ mod tests {
             OfficeRoute::Import(None),
             OfficeRoute::Import(Some("commune:23629:2025".to_string())),
             OfficeRoute::Lineage,
+            OfficeRoute::Devices,
         ] {
             assert_eq!(OfficeRoute::parse(&route.href()), route);
         }

@@ -693,18 +693,18 @@ fn account_row(props: &AccountRowProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct DevicesProps {
-    account: String,
-    token: Rc<String>,
-    on_changed: Callback<()>,
+pub(super) struct DevicesProps {
+    pub account: String,
+    pub token: Rc<String>,
+    pub on_changed: Callback<()>,
     /// What the staff page last said of the account (live sessions, disabled): when it
     /// changes (the account was disabled, a device signed in), the list is read again.
-    seen: (usize, bool),
+    pub seen: (usize, bool),
 }
 
 /// An account's live sessions, each with "Đăng xuất thiết bị này".
 #[function_component(Devices)]
-fn devices(props: &DevicesProps) -> Html {
+pub(super) fn devices(props: &DevicesProps) -> Html {
     let sessions = use_state(|| Load::<Vec<SessionView>>::Loading);
     let version = use_state(|| 0_u32);
     let busy = use_state(|| None::<String>);

@@ -126,6 +126,7 @@ pub fn device_screen() -> Html {
                     <h2 class="section-title">{ "Tài khoản" }</h2>
                     <p>{ format!("{} ({}) · {}", session.account.display_name, session.account.username, session.account.role.title()) }</p>
                     <p class="hint">{ format!("{}Phiên đăng nhập đến {}", unit_name.unwrap_or_default(), date_vi(session.expires_at_ms as f64)) }</p>
+                    <p><a href="/office.html#thiet-bi">{ "Các thiết bị đang đăng nhập tài khoản này" }</a></p>
                     if hoctap_shared::accounts::invites_anyone(session.account.role) {
                         <p><a href={super::STAFF_HREF}>{ "Cán bộ: mời, khóa tài khoản" }</a></p>
                         <p><a href={super::IMPORT_HREF}>{ "Nhập sổ từ Excel" }</a></p>
