@@ -325,7 +325,9 @@ pub fn unit_name(replica: &Replica, unit: &str) -> Option<String> {
 /// pass over the register, so a list of households shows its members without a search
 /// per row.
 pub fn members_by_household(replica: &Replica) -> BTreeMap<&str, Vec<&RecordView>> {
-    let mut members: BTreeMap<&str, Vec<(&RecordView, (bool, String))>> = BTreeMap::new();
+    // Each member with its sort key: not the head, then the folded name.
+    type Keyed<'a> = (&'a RecordView, (bool, String));
+    let mut members: BTreeMap<&str, Vec<Keyed>> = BTreeMap::new();
     for person in replica.records(RecordKind::Person) {
         if let Some(household) = person.value("household").and_then(|h| h.as_str()) {
             // The head first, then by name.
