@@ -52,6 +52,9 @@ pub enum Action {
     /// Clears the form, then lays answers over it: back to the stored answers when
     /// given [`EvaluationForm::changes_from`] an empty form.
     Revert(Answers),
+    /// The stored answers changed under the form (a sync, another tab): the form
+    /// becomes them, with the officer's unsaved changes laid over.
+    Rebase(Box<EvaluationForm>, Answers),
 }
 
 /// The key of the area in a draft's answers (indicator codes never start with `@`).
@@ -223,6 +226,10 @@ impl EvaluationForm {
             Action::Restore(changes) => self.lay(changes),
             Action::Revert(changes) => {
                 self.clear();
+                self.lay(changes);
+            }
+            Action::Rebase(stored, changes) => {
+                *self = *stored;
                 self.lay(changes);
             }
         }
@@ -651,6 +658,23 @@ mod tests {
         // Throwing the draft away goes back to the stored answers.
         let back = run(restored, [Action::Revert(newer.changes_from(&form("cdht-244-2022")))]);
         assert_eq!(back, newer);
+    }
+
+    #[test]
+    fn answers_a_sync_brings_in_follow_the_form_and_are_not_unsaved_changes() {
+        let stored = run(form("cdht-244-2022"), [points("1.1", "8"), points("1.2", "7")]);
+        // The officer changes 1.1; meanwhile a sync brings 1.2 = 5 and 1.3 = 6.
+        let typed = run(stored.clone(), [points("1.1", "9")]);
+        let synced = run(stored.clone(), [points("1.2", "5"), points("1.3", "6")]);
+        let rebased = run(typed.clone(), [Action::Rebase(Box::new(synced.clone()), typed.changes_from(&stored))]);
+        assert_eq!(rebased.entries.get("1.1"), Some(&Entry::Points("9".to_string())));
+        assert_eq!(rebased.entries.get("1.2"), Some(&Entry::Points("5".to_string())));
+        assert_eq!(rebased.entries.get("1.3"), Some(&Entry::Points("6".to_string())));
+        assert_eq!(rebased.changes_from(&synced), typed.changes_from(&stored));
+        // A saved form that a sync changes has nothing unsaved afterwards.
+        let untouched = run(stored.clone(), [Action::Rebase(Box::new(synced.clone()), stored.changes_from(&stored))]);
+        assert_eq!(untouched, synced);
+        assert!(untouched.changes_from(&synced).is_empty());
     }
 
     #[test]

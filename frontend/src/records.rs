@@ -195,6 +195,18 @@ pub fn changed_fields(
     changed
 }
 
+/// The form's `values`, opened on the stored fields `base`, once the stored fields have
+/// become `current` (a sync, another tab): the fields the officer has not changed
+/// follow `current`, the officer's changes stay.
+pub fn rebase(
+    kind: RecordKind,
+    values: &BTreeMap<&'static str, String>,
+    base: &BTreeMap<&'static str, String>,
+    current: &BTreeMap<&'static str, String>,
+) -> BTreeMap<&'static str, String> {
+    with_fields(kind, current.clone(), &changed_fields(kind, values, base))
+}
+
 /// `values` with a draft's fields laid over them (fields the kind does not have are left out).
 pub fn with_fields(
     kind: RecordKind,
@@ -225,6 +237,23 @@ pub fn value_words(field: Option<&Field>, value: &serde_json::Value) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn fields_a_sync_changes_follow_the_form_and_typed_ones_stay() {
+        let map = |pairs: &[(&'static str, &str)]| -> BTreeMap<&'static str, String> {
+            pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
+        };
+        let base = map(&[("ten_chu_ho", "Phạm Văn Ba"), ("dia_chi", "Xóm 1")]);
+        let synced = map(&[("ten_chu_ho", "Phạm Văn Ba"), ("dia_chi", "Xóm 2–3")]);
+        // Saved and untouched: the form shows what the sync brought, nothing unsaved.
+        let rebased = rebase(RecordKind::Household, &base, &base, &synced);
+        assert_eq!(rebased, synced);
+        assert!(changed_fields(RecordKind::Household, &rebased, &synced).is_empty());
+        // The officer was typing the head's name: that stays, the address follows.
+        let typed = map(&[("ten_chu_ho", "Phạm Văn Bá"), ("dia_chi", "Xóm 1")]);
+        let rebased = rebase(RecordKind::Household, &typed, &base, &synced);
+        assert_eq!(rebased, map(&[("ten_chu_ho", "Phạm Văn Bá"), ("dia_chi", "Xóm 2–3")]));
+    }
     use super::*;
 
     #[test]

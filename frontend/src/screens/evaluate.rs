@@ -122,7 +122,23 @@ fn evaluation_editor(props: &EditorProps) -> Html {
 
     // What differs from the stored answers is kept on the device as the officer types.
     let stored = view.as_ref().map(|view| EvaluationForm::from_view(Rc::clone(&props.set), view));
-    let changes = stored.as_ref().map(|stored| form.changes_from(stored)).unwrap_or_default();
+    // The stored answers the form started from: what the officer changed is measured
+    // from them, so that answers a sync brings in are not taken for unsaved ones.
+    let base = {
+        let start = stored.clone().unwrap_or_else(|| EvaluationForm::new(Rc::clone(&props.set)));
+        use_state(move || start)
+    };
+    {
+        let (form, base) = (form.clone(), base.clone());
+        use_effect_with(stored.clone(), move |stored| {
+            if let Some(stored) = stored.as_ref().filter(|stored| **stored != *base) {
+                let changes = form.changes_from(&base);
+                form.dispatch(Action::Rebase(Box::new(stored.clone()), changes));
+                base.set(stored.clone());
+            }
+        });
+    }
+    let changes = form.changes_from(&base);
     let year = view.as_ref().and_then(|v| v.value("year")).and_then(|y| y.as_i64()).unwrap_or_default();
     let label = format!(
         "Phiếu đánh giá: {}, năm {year}",

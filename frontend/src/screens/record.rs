@@ -61,8 +61,22 @@ fn record_form(props: &RecordFormProps) -> Html {
     let error = use_state(|| None::<String>);
     let saved = use_state(|| None::<String>);
 
+    // The stored fields the form started from. When they change under the form (a sync,
+    // another tab), the fields the officer has not touched follow them and the
+    // officer's own changes stay: a value a sync brings in is never taken for an
+    // unsaved one.
+    let base = use_state(|| current.clone());
+    {
+        let (values, base) = (values.clone(), base.clone());
+        use_effect_with(current.clone(), move |current| {
+            if *base != *current {
+                values.set(records::rebase(kind, &values, &base, current));
+                base.set(current.clone());
+            }
+        });
+    }
     // What differs from the stored fields is kept on the device as the officer types.
-    let changes = records::changed_fields(kind, &values, &current);
+    let changes = records::changed_fields(kind, &values, &base);
     let (form, label) = match &props.record {
         Some(record) => {
             let name = ctx.model.replica.borrow().view(record).map(display_name).unwrap_or_default();
