@@ -307,10 +307,12 @@ pub fn display_name(view: &RecordView) -> String {
 /// name already starts with it ("Thôn Đông" stays as it is).
 fn hamlet_title(view: &RecordView, name: String) -> String {
     let kind = view.value("unit_type").and_then(|v| v.as_str()).unwrap_or("Thôn");
-    if text::fold(&name).starts_with(&text::fold(kind)) {
-        name
-    } else {
-        format!("{kind} {name}")
+    let title = if text::fold(&name).starts_with(&text::fold(kind)) { name } else { format!("{kind} {name}") };
+    // A merged or archived hamlet is still named in its history, as such.
+    match hoctap_shared::hamlets::closed_on(view) {
+        Some(_) if hoctap_shared::hamlets::merged_into(view).is_some() => format!("{title} (đã sáp nhập)"),
+        Some(_) => format!("{title} (đã giải thể)"),
+        None => title,
     }
 }
 

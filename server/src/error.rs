@@ -144,6 +144,10 @@ pub enum ApiError {
     #[error("import file differs from the previewed one")]
     ImportFileChanged,
 
+    /// A hamlet cannot be closed or merged as asked; `problem` says why, in Vietnamese.
+    #[error("hamlet not closable: {problem}")]
+    HamletNotClosable { problem: String },
+
     /// Hashing a password or drawing random bytes failed. Logged; never sent.
     #[error("crypto: {detail}")]
     Crypto { detail: String },
@@ -203,6 +207,7 @@ impl ApiError {
             ApiError::Crypto { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
             ApiError::ImportRunning => (StatusCode::CONFLICT, "import_running"),
             ApiError::ImportFileChanged => (StatusCode::CONFLICT, "import_file_changed"),
+            ApiError::HamletNotClosable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "hamlet_not_closable"),
             ApiError::Domain(err) => match err {
                 hoctap_shared::Error::UnknownSet { .. } => (StatusCode::NOT_FOUND, err.code()),
                 _ => (StatusCode::UNPROCESSABLE_ENTITY, err.code()),
@@ -361,6 +366,9 @@ impl ApiError {
                 "Tệp gửi lên khác với tệp đã xem trước; hãy xem trước lại rồi xác nhận.".to_string(),
                 "The file differs from the one previewed; preview it again, then confirm.".to_string(),
             ),
+            ApiError::HamletNotClosable { problem } => {
+                (problem.clone(), "The hamlet cannot be closed as asked; see the Vietnamese message".to_string())
+            }
             ApiError::InvitationClosed => (
                 "Lời mời này đã được nhận hoặc đã bị thu hồi nên không gửi lại được; hãy tạo lời mời mới nếu cần."
                     .to_string(),

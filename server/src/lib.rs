@@ -13,6 +13,7 @@ pub mod error;
 pub mod evidence;
 pub mod figures;
 pub mod generate;
+pub mod hamlets;
 pub mod hex;
 pub mod openapi;
 pub mod registers;

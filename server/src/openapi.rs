@@ -120,6 +120,7 @@ impl Modify for BearerAuth {
         reports::lineage_districts_list,
         reports::lineage_districts_update,
         units::units_show,
+        units::units_close,
         registers::registers_template,
         registers::registers_export,
         registers::registers_import_preview,

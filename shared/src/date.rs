@@ -90,6 +90,17 @@ impl Date {
         let (year, month) = if self.month == 1 { (self.year - 1, 12) } else { (self.year, self.month - 1) };
         Date { year, month, day: days_in_month(year, month) }
     }
+
+    /// The day after.
+    pub fn succ(self) -> Date {
+        if self.day < days_in_month(self.year, self.month) {
+            return Date { day: self.day + 1, ..self };
+        }
+        if self.month == 12 {
+            return Date { year: self.year + 1, month: 1, day: 1 };
+        }
+        Date { month: self.month + 1, day: 1, ..self }
+    }
 }
 
 const fn days_in_month(year: i32, month: u8) -> u8 {
@@ -160,6 +171,12 @@ mod tests {
         assert!(Date::parse_vi("+1/2/2026").is_none());
         assert_eq!(Date::parse_iso("2025-07-01").map(|d| d.pred().iso()), Some("2025-06-30".to_string()));
         assert_eq!(Date::parse_iso("2025-01-01").map(|d| d.pred().iso()), Some("2024-12-31".to_string()));
+        for day in ["2024-02-28", "2024-02-29", "2025-02-28", "2025-06-30", "2025-12-31", "2026-03-15"] {
+            let date = Date::parse_iso(day).expect("date");
+            assert_eq!(date.succ().pred(), date, "{day}");
+            assert!(date.succ() > date, "{day}");
+        }
+        assert_eq!(Date::parse_iso("2025-12-31").map(|d| d.succ().iso()), Some("2026-01-01".to_string()));
     }
 
     #[test]

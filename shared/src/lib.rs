@@ -10,6 +10,7 @@ pub mod criteria;
 pub mod date;
 pub mod diagnostic;
 mod error;
+pub mod hamlets;
 pub mod hlc;
 pub mod import;
 pub mod indicators;

@@ -10,6 +10,7 @@
 //! work on the server's current data, so they need the network and say so without it.
 
 mod browser;
+mod hamlet_page;
 mod import;
 mod import_page;
 mod qr;
@@ -139,6 +140,9 @@ fn office_app() -> Html {
             },
             OfficeRoute::Import(unit) => html! {
                 <import_page::ImportScreen session={Rc::clone(session)} unit={unit.clone()} />
+            },
+            OfficeRoute::Hamlet(hamlet) => html! {
+                <hamlet_page::HamletScreen key={hamlet.clone()} session={Rc::clone(session)} hamlet={hamlet.clone()} />
             },
         },
     };

@@ -3,7 +3,7 @@
 //! of another unit in its scope (a province administrator's commune); `#nhap-so` is the
 //! register import of the account's commune, `#nhap-so/<commune id>` that of a commune
 //! a province administrator chose; `#sap-nhap` the lineage screen; `#thiet-bi` the
-//! account's own devices. Anything else opens the account's own staff page.
+//! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet. Anything else opens the account's own staff page.
 
 /// A screen of the office app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub enum OfficeRoute {
     Import(Option<String>),
     /// The signed-in account's own devices, each of which can be signed out.
     Devices,
+    /// Merging or archiving a hamlet (its unit id).
+    Hamlet(String),
 }
 
 impl OfficeRoute {
@@ -30,6 +32,7 @@ impl OfficeRoute {
             ["thiet-bi"] => OfficeRoute::Devices,
             ["nhap-so"] => OfficeRoute::Import(None),
             ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
+            ["thon", unit] => OfficeRoute::Hamlet(decode(unit)),
             _ => OfficeRoute::Staff(None),
         }
     }
@@ -43,6 +46,7 @@ impl OfficeRoute {
             OfficeRoute::Devices => "thiet-bi".to_string(),
             OfficeRoute::Import(None) => "nhap-so".to_string(),
             OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
+            OfficeRoute::Hamlet(unit) => format!("thon/{unit}"),
         }
     }
 
@@ -71,6 +75,7 @@ mod tests {
             OfficeRoute::Import(Some("commune:23629:2025".to_string())),
             OfficeRoute::Lineage,
             OfficeRoute::Devices,
+            OfficeRoute::Hamlet("hamlet:q-a".to_string()),
         ] {
             assert_eq!(OfficeRoute::parse(&route.href()), route);
         }

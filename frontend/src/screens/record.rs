@@ -216,8 +216,11 @@ fn record_form(props: &RecordFormProps) -> Html {
     });
     let hamlets: Vec<(String, String)> = if ctx.unit().starts_with("commune:") && kind != RecordKind::Hamlet {
         let replica = ctx.model.replica.borrow();
-        let mut found: Vec<_> =
-            replica.records(RecordKind::Hamlet).map(|h| (format!("hamlet:{}", h.record.id), display_name(h))).collect();
+        let mut found: Vec<_> = replica
+            .records(RecordKind::Hamlet)
+            .filter(|h| hoctap_shared::hamlets::closed_on(h).is_none())
+            .map(|h| (format!("hamlet:{}", h.record.id), display_name(h)))
+            .collect();
         found.sort_by(|a, b| a.1.cmp(&b.1));
         found
     } else {
@@ -428,6 +431,9 @@ pub fn record_screen(props: &RecordProps) -> Html {
     } else {
         Vec::new()
     };
+    let may_close = ctx.model.session.as_ref().is_some_and(|s| hoctap_shared::accounts::invites_anyone(s.account.role));
+    let hamlet_note =
+        if kind == RecordKind::Hamlet { hamlet_closing(&replica, &view, may_close) } else { Html::default() };
     drop(replica);
     let start = {
         let (ctx, chosen_set, year, error, subject, unit) =
@@ -486,6 +492,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
                     <button type="button" class="secondary" onclick={write_left(&ctx, &view, || serde_json::Value::Null)}>{ "Khôi phục vào sổ" }</button>
                 </div>
             }
+            { hamlet_note }
             { for refusals.iter().map(|m| html! { <p class="app-warning" role="alert">{ format!("Máy chủ từ chối một thay đổi: {m}") }</p> }) }
             if view.conflicts().next().is_some() {
                 <p class="app-warning" role="alert">
@@ -553,6 +560,26 @@ pub fn record_screen(props: &RecordProps) -> Html {
                 <RecordForm kind={kind} record={Some(view.record.clone())} on_restored={let r = restored.clone(); Callback::from(move |()| r.set(true))} />
             </details>
         </main>
+    }
+}
+
+/// A hamlet that was merged or archived says so; a current one offers its commune's
+/// officials the office screen that merges or archives it.
+fn hamlet_closing(replica: &crate::replica::Replica, view: &hoctap_shared::merge::RecordView, may_close: bool) -> Html {
+    use hoctap_shared::hamlets::{closed_on, merged_into};
+    match closed_on(view) {
+        Some(on) => {
+            let into = merged_into(view).map(|u| unit_name(replica, u).unwrap_or_else(|| "thôn khác".to_string()));
+            let text = match into {
+                Some(into) => format!("Đã sáp nhập vào {into} từ ngày {on}. Hồ sơ còn lại là lịch sử của thôn."),
+                None => format!("Đã giải thể từ ngày {on}. Hồ sơ còn lại là lịch sử của thôn."),
+            };
+            html! { <p class="app-notice left-banner" role="status">{ text }</p> }
+        }
+        None if may_close => html! {
+            <p><a href={format!("/office.html#thon/hamlet:{}", view.record.id)}>{ "Sáp nhập, giải thể thôn này" }</a></p>
+        },
+        None => Html::default(),
     }
 }
 

@@ -15,6 +15,7 @@ mod invitations;
 mod login;
 mod records;
 mod secret;
+pub(crate) use secret::new_id;
 mod session;
 mod staff;
 mod throttle;

@@ -116,6 +116,7 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Get, "/lineage/districts", reports::lineage_districts_list),
         route(Put, "/lineage/districts/{code}", reports::lineage_districts_update),
         route(Get, "/units/{id}", units::units_show),
+        route(Post, "/units/{id}/close", units::units_close),
         route(Get, "/units/{id}/registers/template.xlsx", registers::registers_template),
         route(Get, "/units/{id}/registers.xlsx", registers::registers_export),
         route(Post, "/units/{id}/registers/import/preview", registers::registers_import_preview)

@@ -13,11 +13,13 @@ use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::archive::{self, DELETED_FIELD, LEFT_FIELD};
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
 use hoctap_shared::date::Date;
+use hoctap_shared::hamlets::{CLOSED_ON_FIELD, MERGED_INTO_FIELD};
 use hoctap_shared::merge::{RecordView, Status};
 use hoctap_shared::protocol::{
     is_valid_id, OpBody, Operation, RecordId, RecordKind, Transition, MAX_RECORD_ID_CHARS, MOVED_FROM_FIELD,
 };
 use hoctap_shared::scoring;
+use hoctap_shared::units::UnitKind;
 
 use crate::store::StoreError;
 use crate::AppState;
@@ -72,8 +74,12 @@ pub(super) fn refusal(
     if let Some(refusal) = archive_fields(state, account, op, now_ms, known)? {
         return Ok(Some(refusal));
     }
+    if let Some(refusal) = hamlet_fields(op) {
+        return Ok(Some(refusal));
+    }
     let Some(before) = before else {
-        return Ok(None);
+        // Nothing new is registered in a hamlet that no longer exists.
+        return Ok(closed_hamlet(state, &op.unit)?.map(|message| ("invalid_operation", message)));
     };
     if before.unit != op.unit {
         return moving(state, account, op, before);
@@ -204,6 +210,9 @@ fn moving(
             "Hồ sơ đã được công nhận nên bị khóa; cần lãnh đạo mở lại trước khi chuyển".to_string(),
         )));
     }
+    if let Some(message) = closed_hamlet(state, &op.unit)? {
+        return Ok(Some(("invalid_operation", message)));
+    }
     if historic(state, &before.unit)? || historic(state, &op.unit)? {
         return Ok(Some((
             "invalid_operation",
@@ -211,6 +220,31 @@ fn moving(
         )));
     }
     Ok(None)
+}
+
+/// A hamlet's `closed_on` and `merged_into` are the server's to set, after the checks
+/// of closing a hamlet (`POST /units/{id}/close`), never a device's.
+fn hamlet_fields(op: &Operation) -> Option<Refusal> {
+    let OpBody::SetFields { fields } = &op.body else { return None };
+    fields.iter().any(|f| [CLOSED_ON_FIELD, MERGED_INTO_FIELD].contains(&f.field.as_str())).then(|| {
+        (
+            "invalid_operation",
+            "Sáp nhập hay giải thể thôn chỉ làm được bằng chức năng “Sáp nhập, giải thể thôn” khi có mạng".to_string(),
+        )
+    })
+}
+
+/// Why nothing can be registered in or moved into `unit`: a hamlet that was merged or
+/// archived.
+fn closed_hamlet(state: &AppState, unit: &str) -> Result<Option<String>, StoreError> {
+    let Some(hamlet) = state.unit(unit)?.filter(|u| u.kind == UnitKind::Hamlet && u.valid_to.is_some()) else {
+        return Ok(None);
+    };
+    let since = hamlet.valid_to.map(|last| last.succ()).map(|d| d.to_string()).unwrap_or_default();
+    Ok(Some(format!(
+        "{} đã sáp nhập hoặc giải thể từ ngày {since}: hãy đồng bộ rồi chọn thôn hiện nay",
+        hamlet.full_name()
+    )))
 }
 
 /// Whether a unit, or one above it, ended with the 2025 reform.

@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use hoctap_shared::merge::{self, RecordView};
 use hoctap_shared::protocol::{
-    OpBody, Operation, PullResponse, PushResponse, RecordId, RecordKind, Rejection, PROTOCOL_VERSION,
+    OpBody, Operation, PullResponse, PushResponse, RecordId, RecordKind, Rejection, MOVED_FROM_FIELD, PROTOCOL_VERSION,
 };
-use hoctap_shared::units::{OrgUnit, UnitKind};
+use hoctap_shared::units::{MergeKind, OrgUnit, Predecessor, UnitKind};
 
 use hoctap_shared::accounts::Account;
 
@@ -116,6 +116,33 @@ pub fn record_ops(state: &AppState, record: &RecordId) -> Result<Vec<Operation>,
     Ok(ops)
 }
 
+/// The operations of one record logged before `seq`, in log order.
+fn record_ops_before(state: &AppState, record: &RecordId, seq: u64) -> Result<Vec<Operation>, StoreError> {
+    let mut prefix = record.to_string().into_bytes();
+    prefix.push(0);
+    let mut ops = Vec::new();
+    crate::store::for_each(state.store.as_ref(), "record_ops", &prefix, |key, _| {
+        let earlier = seq_from(&key[prefix.len()..])?;
+        if earlier < seq {
+            if let Some(bytes) = state.store.get("log", &seq_bytes(earlier))? {
+                ops.push(decode(&bytes, "log")?);
+            }
+        }
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(ops)
+}
+
+/// Whether `op` moves its record into `unit`'s scope from a unit outside it (its
+/// `moved_from` names a unit not under `unit`).
+fn moved_in(state: &AppState, unit: &str, op: &Operation) -> Result<bool, StoreError> {
+    let OpBody::SetFields { fields } = &op.body else { return Ok(false) };
+    let Some(from) = fields.iter().find(|f| f.field == MOVED_FROM_FIELD).and_then(|f| f.value.as_str()) else {
+        return Ok(false);
+    };
+    Ok(!unit_chain(state, from, &BTreeMap::new())?.is_some_and(|chain| chain.iter().any(|u| u == unit)))
+}
+
 /// The stored view of a record, if it has any operation.
 pub fn record_view(state: &AppState, record: &RecordId) -> Result<Option<RecordView>, StoreError> {
     state.store.get("views", record.to_string().as_bytes())?.map(|b| decode(&b, "views")).transpose()
@@ -167,7 +194,9 @@ fn hamlet_unit(op: &Operation, view: &RecordView) -> Option<OrgUnit> {
         // another commune does not move the hamlet.
         parent: Some(view.unit.clone()),
         valid_from: None,
-        valid_to: None,
+        // Closed (merged or archived) from `closed_on`: its last day is the day before.
+        valid_to: hoctap_shared::hamlets::closed_on(view).map(|on| on.pred()),
+        // Kept from the stored unit by the caller: other hamlets' records name them.
         predecessors: Vec::new(),
     })
 }
@@ -363,7 +392,26 @@ fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<P
         if let OpBody::AttachEvidence { sha256, .. } = &op.body {
             writes.push(crate::evidence::grant(sha256, &op.record));
         }
-        if let Some(hamlet) = hamlet_unit(op, &after) {
+        if let Some(mut hamlet) = hamlet_unit(op, &after) {
+            let stored = |id: &str, pending: &BTreeMap<String, OrgUnit>| -> Result<Option<OrgUnit>, StoreError> {
+                match pending.get(id) {
+                    Some(unit) => Ok(Some(unit.clone())),
+                    None => state.unit(id),
+                }
+            };
+            hamlet.predecessors = stored(&hamlet.id, &new_units)?.map(|u| u.predecessors).unwrap_or_default();
+            // A hamlet merged into another is the other's predecessor, as the communes of
+            // the 2025 reform are their successors'.
+            if let Some(into) = hoctap_shared::hamlets::merged_into(&after) {
+                if let Some(mut successor) = stored(into, &new_units)?.filter(|u| u.kind == UnitKind::Hamlet) {
+                    let link = Predecessor { unit: hamlet.id.clone(), kind: MergeKind::Full };
+                    if !successor.predecessors.contains(&link) {
+                        successor.predecessors.push(link);
+                        successor.predecessors.sort();
+                        new_units.insert(successor.id.clone(), successor);
+                    }
+                }
+            }
             new_units.insert(hamlet.id.clone(), hamlet);
         }
         batch_ids.insert(&op.id, op);
@@ -448,6 +496,15 @@ pub fn pull(
         for seq in seqs.into_iter().take(wanted) {
             if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
                 let op = decode::<Operation>(&bytes, "log")?;
+                // A record moving in from outside the unit comes with what it held: its
+                // earlier operations are filed under the units it was in.
+                if moved_in(state, unit, &op)? {
+                    for earlier in record_ops_before(state, &op.record, seq)? {
+                        if !own.is_some_and(|own| own.holds(&earlier)) {
+                            ops.push(earlier);
+                        }
+                    }
+                }
                 if !own.is_some_and(|own| own.holds(&op)) {
                     ops.push(op);
                 }

@@ -1290,3 +1290,103 @@ fn issue_15_who_left_leaves_the_figures_from_that_year_on_in_consolidation_and_r
     assert_eq!(figures(2025), ["1/3 evaluated 1 recognised 1 [\"p1\"]".to_string(), "1/3 recognised 1".to_string()]);
     assert_eq!(figures(2026), ["1/2 evaluated 1 recognised 1 [\"p3\"]".to_string(), "1/2 recognised 1".to_string()]);
 }
+
+/// A commune merges hamlet A into hamlet B (issue 15): what A's officers still work on
+/// moves to B as ordinary moves, what was recognised stays as A's history, A's unit ends
+/// the day before and B names it as a predecessor; nothing new goes into A afterwards;
+/// only the commune may do it, only into a current hamlet of its own, and a hamlet that
+/// still holds records is merged, not archived.
+#[test]
+fn issue_15_a_hamlet_merges_into_another_and_keeps_its_history() {
+    let world = World::new();
+    let (a, b, a2) = (world.units.a.clone(), world.units.b.clone(), world.units.a2.clone());
+    let recognise = [Transition::Submit, Transition::Approve, Transition::Recognise { decision: decision(None) }];
+    let household = RecordId { kind: RecordKind::Household, id: "ho-sap-nhap".into() };
+    let (p1, o1) = adult(&a, "p-sn-1");
+    let (p2, o2) = adult(&a, "p-sn-2");
+    let mut seed = vec![op("may-seed", &a, &household, set(&[("ten_chu_ho", json!("Lò Văn Hải"))])), o1, o2];
+    seed.push(op("may-seed", &a, &p2, set(&[("left", json!({"reason": "deceased", "on": "2025-11-02"}))])));
+    seed.extend(evaluation(&a, "dg-sn-2025", &p1, 2025, &recognise));
+    seed.extend(evaluation(&a, "dg-sn-2026", &p1, 2026, &[Transition::Submit]));
+    world.seed(&seed);
+    let close = |role: Role, hamlet: &str, body: Value| {
+        world.call("POST", &format!("/units/{hamlet}/close"), Some(&world.tokens[&role]), Some(body))
+    };
+    let merge = |dry_run: bool| json!({"on": "2026-01-01", "merged_into": b, "dry_run": dry_run});
+
+    // Who may: the commune's officials, not a hamlet's collaborator nor a viewer.
+    for role in [Role::Collaborator, Role::Viewer] {
+        let (status, reply) = close(role, &a, merge(true));
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}: {reply}");
+    }
+    // What would move, with nothing written.
+    let before = world.digest();
+    let (status, reply) = close(Role::CommuneOfficer, &a, merge(true));
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply["moved"], json!({"households": 1, "people": 1, "clans": 0, "evaluations": 1}), "{reply}");
+    assert_eq!(reply["kept"], json!({"households": 0, "people": 1, "clans": 0, "evaluations": 1}), "{reply}");
+    assert_eq!((reply["closed"].clone(), reply["merged_into"].clone()), (json!(false), json!("Thôn Bình")));
+    assert_eq!(reply["candidates"], json!([{"unit": b, "name": "Thôn Bình"}]), "the commune's other hamlets");
+    // A preview of archiving it says what would have to move first.
+    let (status, reply) = close(Role::CommuneOfficer, &a, json!({"on": "2026-01-01", "dry_run": true}));
+    assert_eq!((status, reply["moved"]["people"].clone()), (StatusCode::OK, json!(1)), "{reply}");
+    assert_eq!(world.digest(), before, "a dry run writes nothing");
+    // What is refused, each with a message for people.
+    for (hamlet, body) in [
+        (&a, json!({"on": "2026-01-01"})),
+        (&a, json!({"on": "2026-01-01", "merged_into": a2})),
+        (&a, json!({"on": "2026-01-01", "merged_into": a})),
+        (&a, json!({"on": "2025-06-30", "merged_into": b})),
+        (&a, json!({"on": "2027-06-01", "merged_into": b})),
+    ] {
+        let (status, reply) = close(Role::CommuneOfficer, hamlet, body.clone());
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {reply}");
+        assert_eq!(reply["error"]["code"], "hamlet_not_closable", "{reply}");
+        assert!(!reply["error"]["message"].as_str().unwrap_or_default().contains("hamlet:"), "{reply}");
+    }
+    assert_eq!(world.digest(), before);
+    let (status, _) = close(Role::CommuneOfficer, "hamlet:khong-co", merge(true));
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = close(Role::CommuneOfficer, &world.units.hq, merge(true));
+    assert_eq!(status, StatusCode::NOT_FOUND, "another province's hamlet is not there");
+
+    // The merger.
+    let (status, reply) = close(Role::CommuneApprover, &a, merge(false));
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!((reply["closed"].clone(), reply["refused"].clone()), (json!(true), json!([])), "{reply}");
+    let evaluation_2025 = RecordId { kind: RecordKind::Evaluation, id: "dg-sn-2025".into() };
+    let evaluation_2026 = RecordId { kind: RecordKind::Evaluation, id: "dg-sn-2026".into() };
+    for (record, unit) in [(&household, &b), (&p1, &b), (&evaluation_2026, &b), (&p2, &a), (&evaluation_2025, &a)] {
+        assert_eq!(&world.view(record).unit, unit, "{record}");
+    }
+    // B's devices receive what moved with everything it held, each operation once.
+    let pulled = sync::pull(&world.state, &b, 0, 1000, None).expect("pull").ops;
+    let of_household: Vec<&Operation> = pulled.iter().filter(|o| o.record == household).collect();
+    assert_eq!(of_household.len(), 2, "{of_household:?}");
+    assert_eq!(of_household[0].id, seed[0].id, "the household's creation comes first");
+    let mut ids: Vec<&str> = pulled.iter().map(|o| o.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), pulled.len(), "no operation twice");
+    let unit = |id: &str| world.state.unit(id).expect("read").expect("unit");
+    assert_eq!(unit(&a).valid_to.map(|d| d.iso()), Some("2025-12-31".to_string()));
+    assert!(unit(&b).predecessors.iter().any(|p| p.unit == a), "{:?}", unit(&b));
+    // A's history reads as before; B counts what moved from the merger on.
+    let recognised = |unit: &str, year: i32| {
+        hoctap_server::figures::consolidation(&world.state, unit, year, true).expect("figures").recognised.len()
+    };
+    assert_eq!((recognised(&a, 2025), recognised(&b, 2025)), (1, 0));
+    // Once closed: not again, nothing new in A, and no device sets the fields itself.
+    let (status, _) = close(Role::CommuneOfficer, &a, merge(false));
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, created) = adult(&a, "p-sn-moi");
+    let hamlet_record = RecordId { kind: RecordKind::Hamlet, id: "q-b".into() };
+    let reopen = op("may-xa", &world.units.c, &hamlet_record, set(&[("closed_on", json!("2026-02-01"))]));
+    assert_eq!(
+        answers_to(&world, Role::CommuneOfficer, vec![created, reopen]),
+        ["invalid_operation", "invalid_operation"]
+    );
+    // A renamed B keeps its predecessor.
+    world.seed(&[op("may-xa", &world.units.c, &hamlet_record, set(&[("name", json!("Bình Hải"))]))]);
+    assert!(unit(&b).predecessors.iter().any(|p| p.unit == a), "{:?}", unit(&b));
+}
