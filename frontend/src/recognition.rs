@@ -171,6 +171,7 @@ mod tests {
             date,
             authority: "UBND xã".to_string(),
             override_reason: None,
+            proposer: None,
         };
         assert_eq!(override_note(&decision), None);
         assert_eq!(

@@ -480,7 +480,7 @@ pub fn part_figures(
     }
     let views = views_at(state, part, version)?;
     state.figures.counted.fetch_add(1, Ordering::Relaxed);
-    let counted = consolidation::part(
+    let mut counted = consolidation::part(
         &views,
         year,
         &state.catalog.criteria,
@@ -489,6 +489,17 @@ pub fn part_figures(
         &|u: &str| state.figures.parent_of(state, u),
         titles,
     );
+    // A subject recognised here that has since moved to another part (a person moved,
+    // a hamlet merged) is named from its stored record, as the list showed it before.
+    for subject in counted.recognised.iter_mut().filter(|s| s.name.is_none()) {
+        let Some(view) = crate::sync::record_view(state, &subject.subject)? else { continue };
+        let household = match consolidation::household_of(&view) {
+            Some(household) => crate::sync::record_view(state, &household)?,
+            None => None,
+        };
+        (subject.name, subject.birth_year, subject.household) =
+            consolidation::subject_details(&view, household.as_ref());
+    }
     state.figures.keep_recent(part, version, views);
     let light = state.figures.put(part, year, version, &counted);
     let counts = Kept { version, rules: rules.to_string(), part: &*light };

@@ -166,6 +166,7 @@ pub fn commune_ops(catalog: &Catalog, size: &Size, commune: &OrgUnit, index: usi
         date: Date::new(year, 11, 20).unwrap_or(hoctap_shared::units::REFORM_DATE),
         authority: authority.clone(),
         override_reason: None,
+        proposer: None,
     };
     let stage = |rng: &mut Rng| match rng.below(20) {
         0..=1 => Stage::Draft,

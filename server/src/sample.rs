@@ -193,6 +193,7 @@ pub fn operations(catalog: &Catalog) -> Vec<Operation> {
         date: Date::new(year, 11, 20).unwrap_or(hoctap_shared::units::REFORM_DATE),
         authority: authority.to_string(),
         override_reason: None,
+        proposer: None,
     };
     let mut d = Device::new("cuu-an");
     let mut ops = Vec::new();

@@ -521,6 +521,9 @@ pub struct DecisionDocument {
     pub subjects: Vec<RecognisedSubject>,
     /// The names of the units the subjects belong to (the report's units below), by id.
     pub unit_names: BTreeMap<String, String>,
+    /// Who proposed it, as the first recognition under it recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposer: Option<String>,
 }
 
 /// The decisions behind the report's recognised subjects, one per number and date
@@ -539,6 +542,7 @@ pub fn decisions(report: &AnnualReport) -> Vec<DecisionDocument> {
             subjects.sort_by(|a, b| (a.model, &a.name, &a.subject).cmp(&(b.model, &b.name, &b.subject)));
             let mut models: Vec<Model> = subjects.iter().map(|s| s.model).collect();
             models.dedup();
+            let proposer = subjects.iter().find_map(|s| s.decision.as_ref()?.proposer.clone());
             let unit_names = subjects
                 .iter()
                 .filter_map(|s| {
@@ -556,6 +560,7 @@ pub fn decisions(report: &AnnualReport) -> Vec<DecisionDocument> {
                 models,
                 subjects,
                 unit_names,
+                proposer,
             }
         })
         .collect();

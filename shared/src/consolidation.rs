@@ -27,7 +27,7 @@ use crate::scoring::{self, Answer, Evaluation};
 
 /// The version of the counting rules in this file. Figures kept by a server are
 /// counted again when it changes (as when a criteria set or a ratio does).
-pub const COUNTING_RULES: u32 = 3;
+pub const COUNTING_RULES: u32 = 4;
 
 /// What an evaluation record says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +54,27 @@ pub fn evaluation_facts(view: &RecordView) -> Option<EvaluationFacts> {
 /// `ten`, or a household's `ten_chu_ho`, when the field holds one agreed text.
 pub fn subject_name(view: &RecordView) -> Option<String> {
     ["name", "ten", "ten_chu_ho"].iter().find_map(|f| view.value(f)?.as_str().map(str::to_string))
+}
+
+/// The household a person's record names.
+pub fn household_of(view: &RecordView) -> Option<RecordId> {
+    let id = view.value("household")?.as_str()?.to_string();
+    (view.record.kind == RecordKind::Person).then_some(RecordId { kind: RecordKind::Household, id })
+}
+
+/// What a recognised subject's list shows of it: its name, a person's birth year, and
+/// the household head's name (a person's household `household`, as
+/// [`household_of`] names it; a household's own).
+pub fn subject_details(
+    view: &RecordView,
+    household: Option<&RecordView>,
+) -> (Option<String>, Option<i64>, Option<String>) {
+    let birth_year = view.value("birth_year").and_then(serde_json::Value::as_i64);
+    let head = match view.record.kind {
+        RecordKind::Household => subject_name(view),
+        _ => household.and_then(subject_name),
+    };
+    (subject_name(view), birth_year, head)
 }
 
 /// The evaluation as the scoring engine takes it, from the record's score fields.
@@ -114,6 +135,12 @@ pub struct RecognisedSubject {
     pub decision: Option<Decision>,
     /// Name of the subject, when its record has one.
     pub name: Option<String>,
+    /// A person's birth year, so that namesakes are told apart on the decision's list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<i64>,
+    /// The household head's name of a person (or a household's own), for the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household: Option<String>,
 }
 
 /// Evaluations of one model in the year.
@@ -344,7 +371,13 @@ pub fn part(
             if let Some(subject) = by_id.get(subject_id) {
                 titled.entry(&subject.record).or_default().insert(*model);
             }
-            let name = by_id.get(subject_id).and_then(|s| subject_name(s));
+            let (name, birth_year, household) = match by_id.get(subject_id) {
+                Some(view) => {
+                    let head = household_of(view).and_then(|h| by_id.get(&h).copied());
+                    subject_details(view, head)
+                }
+                None => (None, None, None),
+            };
             recognised.push(RecognisedSubject {
                 subject: subject_id.clone(),
                 unit: view.unit.clone(),
@@ -353,6 +386,8 @@ pub fn part(
                 evaluation: view.record.clone(),
                 decision: view.decision.clone(),
                 name,
+                birth_year,
+                household,
             });
         }
     }
@@ -549,6 +584,7 @@ mod tests {
                 date: Date::new(2026, 12, 1).expect("date"),
                 authority: "UBND".into(),
                 override_reason: None,
+                proposer: None,
             };
             let steps = match status {
                 "draft" => vec![],

@@ -181,6 +181,9 @@ pub struct Decision {
     /// history and in the decision's list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_reason: Option<String>,
+    /// Who proposed it ("Theo đề nghị của …"), e.g. `Chi hội Khuyến học thôn Đông Hạ`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposer: Option<String>,
 }
 
 /// A batch of operations from one device.

@@ -138,6 +138,7 @@ fn review_item(props: &ReviewItemProps) -> Html {
                     date: day,
                     authority: authority.trim().to_string(),
                     override_reason,
+                    proposer: None,
                 },
             });
         })

@@ -823,7 +823,10 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
     for basis in &bases {
         out.push_str(&format!("<p>{}</p>", escape(basis)));
     }
-    out.push_str("<p>Theo đề nghị của <span class=\"dots\"></span>.</p></div>\n");
+    match decision.proposer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(proposer) => out.push_str(&format!("<p>Theo đề nghị của {}.</p></div>\n", escape(proposer))),
+        None => out.push_str("<p>Theo đề nghị của <span class=\"dots\"></span>.</p></div>\n"),
+    }
     out.push_str("<p class=\"decides\">QUYẾT ĐỊNH:</p>\n");
 
     let counted: Vec<String> = decision
@@ -874,9 +877,12 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
     // reason, in a note column that only such a list has.
     let notes: Vec<Option<String>> = decision.subjects.iter().map(|s| override_note(s.decision.as_ref())).collect();
     let with_notes = notes.iter().any(Option::is_some);
+    // People are told apart by birth year and household (two "Nguyễn Thị Hằng").
+    let with_people = people > 0;
     annex.push_str(&format!(
-        "<table class=\"data annex-list\"><thead><tr><th>STT</th><th>{name_heading}</th><th>Danh hiệu</th>\
+        "<table class=\"data annex-list\"><thead><tr><th>STT</th><th>{name_heading}</th>{}<th>Danh hiệu</th>\
          <th>Đơn vị (thôn)</th>{}</tr></thead>\n<tbody>\n",
+        if with_people { "<th>Năm sinh</th><th>Hộ gia đình</th>" } else { "" },
         if with_notes { "<th>Ghi chú</th>" } else { "" }
     ));
     for (i, s) in decision.subjects.iter().enumerate() {
@@ -893,8 +899,17 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
             (false, _) => String::new(),
             (true, note) => format!("<td>{}</td>", escape(note.as_deref().unwrap_or(""))),
         };
+        let person = if with_people {
+            format!(
+                "<td class=\"c\">{}</td><td>{}</td>",
+                s.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                escape(s.household.as_deref().unwrap_or(""))
+            )
+        } else {
+            String::new()
+        };
         annex.push_str(&format!(
-            "<tr><td class=\"c\">{}</td><td>{}</td><td>{}</td><td>{}</td>{note}</tr>\n",
+            "<tr><td class=\"c\">{}</td><td>{}</td>{person}<td>{}</td><td>{}</td>{note}</tr>\n",
             i + 1,
             escape(s.name.as_deref().unwrap_or("(chưa ghi tên)")),
             escape(s.model.title()),

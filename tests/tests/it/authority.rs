@@ -497,6 +497,7 @@ fn decision(override_reason: Option<&str>) -> Decision {
         date: hoctap_shared::date::Date::parse_iso("2026-01-01").expect("date"),
         authority: "Ủy ban nhân dân xã".into(),
         override_reason: override_reason.map(str::to_string),
+        proposer: None,
     }
 }
 
@@ -1376,6 +1377,9 @@ fn issue_15_a_hamlet_merges_into_another_and_keeps_its_history() {
         hoctap_server::figures::consolidation(&world.state, unit, year, true).expect("figures").recognised.len()
     };
     assert_eq!((recognised(&a, 2025), recognised(&b, 2025)), (1, 0));
+    // The decision's list tells namesakes apart by birth year.
+    let listed = hoctap_server::figures::consolidation(&world.state, &a, 2025, true).expect("figures").recognised;
+    assert_eq!(listed.first().and_then(|s| s.birth_year), Some(1980), "{listed:?}");
     // Once closed: not again, nothing new in A, and no device sets the fields itself.
     let (status, _) = close(Role::CommuneOfficer, &a, merge(false));
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -84,6 +84,7 @@ fn recognised(d: &mut Device, unit: &str, id: &str, set: &str, subject: &RecordI
         date: Date::new(2026, 11, 20).expect("date"),
         authority: "UBND phường Ba Đình".into(),
         override_reason: None,
+        proposer: None,
     };
     ops.push(d.op(unit, e.clone(), step(Transition::Submit)));
     ops.push(d.op(unit, e.clone(), step(Transition::Approve)));

@@ -135,6 +135,7 @@ fn decision() -> Decision {
         date: Date::new(2026, 11, 20).expect("date"),
         authority: "UBND xã Cửu An".to_string(),
         override_reason: None,
+        proposer: None,
     }
 }
 

@@ -49,6 +49,8 @@ fn subject(kind: RecordKind, id: &str, model: Model, name: &str, decision: &Deci
         evaluation: RecordId { kind: RecordKind::Evaluation, id: format!("e-{id}") },
         decision: Some(decision.clone()),
         name: Some(name.to_string()),
+        birth_year: (kind == RecordKind::Person).then_some(1970 + name.chars().count() as i64),
+        household: (kind == RecordKind::Person).then(|| "Trần Văn Ảnh".to_string()),
     }
 }
 
@@ -74,6 +76,7 @@ pub fn report(year: i32) -> AnnualReport {
         date: Date::new(year, 11, 20).expect("date"),
         authority: "Ủy ban nhân dân xã Cửu An".to_string(),
         override_reason: None,
+        proposer: Some("Hội Khuyến học xã Cửu An".to_string()),
     };
     annual::build(
         ReportInput {

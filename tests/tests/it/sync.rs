@@ -154,6 +154,7 @@ async fn a_recognised_record_is_locked_until_reopened() {
             date: Date::new(2026, 11, 20).expect("date"),
             authority: "UBND phường Ba Đình".into(),
             override_reason: None,
+            proposer: None,
         };
         let mut ops = vec![
             officer.set(COMMUNE, &eval, "year", json!(2026)),
