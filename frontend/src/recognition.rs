@@ -6,7 +6,7 @@
 
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
 use hoctap_shared::criteria::CriteriaSet;
-use hoctap_shared::merge::RecordView;
+use hoctap_shared::merge::{RecordView, Status};
 use hoctap_shared::protocol::{Decision, Transition};
 use hoctap_shared::scoring;
 
@@ -41,6 +41,45 @@ pub fn eligibility(view: &RecordView, sets: &[CriteriaSet]) -> Eligibility {
         Ok(outcome) if outcome.recognised => Eligibility::Recognised,
         Ok(outcome) => Eligibility::NotRecognised(outcome.reasons),
     }
+}
+
+/// A step taken for many evaluations at once from the review queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bulk {
+    /// Duyệt: submitted evaluations that are completely scored.
+    Approve,
+    /// Công nhận theo quyết định: approved evaluations the rules recognise (an exception
+    /// needs its own written reason, so it is recognised on its own).
+    Recognise,
+}
+
+/// Splits the chosen evaluations into those `step` applies to and the others, each
+/// with why it is left out.
+pub fn bulk_split<'a>(
+    chosen: &[&'a RecordView],
+    sets: &[CriteriaSet],
+    step: Bulk,
+) -> (Vec<&'a RecordView>, Vec<(&'a RecordView, String)>) {
+    let mut taken = Vec::new();
+    let mut left = Vec::new();
+    for view in chosen {
+        let why = match (step, view.status, eligibility(view, sets)) {
+            (_, _, Eligibility::Incomplete(why)) => Some(format!("chưa chấm xong: {why}")),
+            (Bulk::Approve, Status::Submitted, _) => None,
+            (Bulk::Approve, _, _) => Some(format!("đang ở trạng thái {}", view.status.title())),
+            (Bulk::Recognise, Status::Approved, Eligibility::Recognised) => None,
+            (Bulk::Recognise, Status::Approved, _) => Some(
+                "theo bộ tiêu chí chưa đủ điều kiện; muốn công nhận ngoại lệ, hãy làm riêng phiếu này với lý do"
+                    .to_string(),
+            ),
+            (Bulk::Recognise, _, _) => Some(format!("chưa được duyệt (đang ở trạng thái {})", view.status.title())),
+        };
+        match why {
+            None => taken.push(*view),
+            Some(why) => left.push((*view, why)),
+        }
+    }
+    (taken, left)
 }
 
 /// The override reason a recognition carries, from what the reviewer wrote: none when
@@ -127,6 +166,26 @@ mod tests {
             ops.push(op(n, OpBody::SetScore { indicator: code.to_string(), answer, base: vec![] }));
         }
         merge::view(&record, ops.iter())
+    }
+
+    #[test]
+    fn many_at_once_takes_only_what_the_step_applies_to_and_says_why_not_the_rest() {
+        let sets = crate::catalog::sets();
+        let with = |points, leave_one, status| RecordView { status, ..evaluation(points, leave_one) };
+        let submitted = with(8, false, Status::Submitted);
+        let incomplete = with(8, true, Status::Submitted);
+        let approved = with(8, false, Status::Approved);
+        let below = with(5, false, Status::Approved);
+        let chosen = [&submitted, &incomplete, &approved, &below];
+        let (taken, left) = bulk_split(&chosen, &sets, Bulk::Approve);
+        assert_eq!(taken, [&submitted]);
+        assert_eq!(left.len(), 3);
+        assert!(left[0].1.starts_with("chưa chấm xong"), "{left:?}");
+        let (taken, left) = bulk_split(&chosen, &sets, Bulk::Recognise);
+        assert_eq!(taken, [&approved]);
+        let reasons: Vec<&str> = left.iter().map(|(_, why)| why.as_str()).collect();
+        assert!(reasons[0].starts_with("chưa được duyệt"), "{reasons:?}");
+        assert!(reasons[2].contains("ngoại lệ"), "{reasons:?}");
     }
 
     #[test]

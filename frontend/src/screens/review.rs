@@ -5,6 +5,8 @@
 //! exception; see [`crate::recognition`]). Officers see here the evaluations returned to
 //! them, with the comment, to correct and send again.
 
+use std::collections::BTreeSet;
+
 use hoctap_shared::accounts::Action;
 use hoctap_shared::date::Date;
 use hoctap_shared::merge::{RecordView, Status};
@@ -16,21 +18,46 @@ use super::StateBadge;
 use crate::app::{date_vi, AppContext};
 use crate::evaluation::decision_words;
 use crate::page::Route;
-use crate::recognition::{eligibility, override_reason, Eligibility};
+use crate::recognition::{bulk_split, eligibility, override_reason, Bulk, Eligibility};
 use crate::replica::{display_name, outcome, RecordState};
 
 #[function_component(ReviewScreen)]
 pub fn review_screen() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let selected = use_state(BTreeSet::<String>::new);
+    let report = use_state(|| None::<(String, Vec<String>)>);
     let reviewer = ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(Action::Review));
     let replica = ctx.model.replica.borrow();
     let queue: Vec<RecordView> = replica.review_queue().into_iter().cloned().collect();
+    // Only what can be decided now can be chosen (not a record two devices disagree on).
+    let choosable: BTreeSet<String> = queue
+        .iter()
+        .filter(|v| reviewer && replica.state(&v.record) != RecordState::Conflict)
+        .map(|v| v.record.id.clone())
+        .collect();
     let returned: Vec<RecordView> = replica
         .records(hoctap_shared::protocol::RecordKind::Evaluation)
         .filter(|v| v.status == Status::Returned)
         .cloned()
         .collect();
     drop(replica);
+    let chosen: Vec<&RecordView> =
+        queue.iter().filter(|v| selected.contains(&v.record.id) && choosable.contains(&v.record.id)).collect();
+    let on_toggle = {
+        let selected = selected.clone();
+        Callback::from(move |id: String| {
+            let mut next = (*selected).clone();
+            if !next.remove(&id) {
+                next.insert(id);
+            }
+            selected.set(next);
+        })
+    };
+    let all_chosen = !choosable.is_empty() && chosen.len() == choosable.len();
+    let on_all = {
+        let (selected, choosable) = (selected.clone(), choosable.clone());
+        Callback::from(move |_: Event| selected.set(if all_chosen { BTreeSet::new() } else { choosable.clone() }))
+    };
     html! {
         <main class="app">
             <h1 class="form-title">{ "Xét duyệt" }</h1>
@@ -44,10 +71,155 @@ pub fn review_screen() -> Html {
             </ul>
             <h2 class="section-title">{ format!("Chờ xét duyệt và công nhận ({})", queue.len()) }</h2>
             if queue.is_empty() { <p class="hint">{ "Không có phiếu nào đang chờ." }</p> }
+            if !choosable.is_empty() {
+                <label class="check choose-all">
+                    <input type="checkbox" checked={all_chosen} onchange={on_all} />
+                    { format!(" Chọn tất cả ({})", choosable.len()) }
+                </label>
+            }
+            if !chosen.is_empty() {
+                <BulkBar chosen={chosen.iter().map(|v| (*v).clone()).collect::<Vec<_>>()}
+                    on_done={let (s, r) = (selected.clone(), report.clone()); Callback::from(move |done| {
+                        s.set(BTreeSet::new());
+                        r.set(Some(done));
+                    })}
+                    on_problem={let r = report.clone(); Callback::from(move |p| r.set(Some(p)))} />
+            }
+            if let Some((message, skipped)) = &*report {
+                <div class="card bulk-report">
+                    <p class="app-notice" role="status">{ message }</p>
+                    if !skipped.is_empty() {
+                        <p class="hint">{ format!("Bỏ qua {} phiếu:", skipped.len()) }</p>
+                        <ul class="skipped">{ for skipped.iter().map(|s| html! { <li>{ s }</li> }) }</ul>
+                    }
+                </div>
+            }
             <ul class="rows">
-                { for queue.iter().map(|v| html! { <ReviewItem key={v.record.id.clone()} view={v.clone()} {reviewer} /> }) }
+                { for queue.iter().map(|v| {
+                    let id = v.record.id.clone();
+                    let choosable = choosable.contains(&id);
+                    html! {
+                        <ReviewItem key={id.clone()} view={v.clone()} {reviewer} {choosable}
+                            chosen={selected.contains(&id)} on_toggle={on_toggle.clone()} />
+                    }
+                }) }
             </ul>
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BulkBarProps {
+    chosen: Vec<RecordView>,
+    /// Saved: what was done, and what was left out and why.
+    on_done: Callback<(String, Vec<String>)>,
+    /// Not saved: why, and what would have been left out.
+    on_problem: Callback<(String, Vec<String>)>,
+}
+
+/// The decisions taken for every chosen evaluation at once: approve the submitted ones,
+/// or recognise the approved ones under one decision typed once. The operations of all
+/// of them are saved together and leave the device as one batch; what the rules leave
+/// out is listed with its reason, and the server's refusals show on each record.
+#[function_component(BulkBar)]
+fn bulk_bar(props: &BulkBarProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let number = use_state(String::new);
+    let date = use_state(|| date_vi(js_sys::Date::now()));
+    let authority = use_state(String::new);
+    let proposer = use_state(String::new);
+    let chosen: Vec<&RecordView> = props.chosen.iter().collect();
+    let (to_approve, _) = bulk_split(&chosen, &ctx.model.sets, Bulk::Approve);
+    let (to_recognise, _) = bulk_split(&chosen, &ctx.model.sets, Bulk::Recognise);
+    let name_of = {
+        let ctx = ctx.clone();
+        move |view: &RecordView| {
+            let replica = ctx.model.replica.borrow();
+            let subject = view.value("subject").and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok());
+            subject
+                .as_ref()
+                .and_then(|s| replica.view(s))
+                .map(display_name)
+                .unwrap_or_else(|| "(chưa có tên)".to_string())
+        }
+    };
+    let run = {
+        let (ctx, views, on_done, report) =
+            (ctx.clone(), props.chosen.clone(), props.on_done.clone(), props.on_problem.clone());
+        Callback::from(move |(step, transition): (Bulk, Transition)| {
+            let chosen: Vec<&RecordView> = views.iter().collect();
+            let (taken, left) = bulk_split(&chosen, &ctx.model.sets, step);
+            let skipped: Vec<String> = left.iter().map(|(v, why)| format!("{}: {why}", name_of(v))).collect();
+            let records: Vec<(RecordId, String)> = taken.iter().map(|v| (v.record.clone(), v.unit.clone())).collect();
+            let (ctx, report, on_done, transition) = (ctx.clone(), report.clone(), on_done.clone(), transition.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    let mut ops = Vec::new();
+                    for (record, unit) in &records {
+                        let body = OpBody::Transition { transition: transition.clone() };
+                        ops.extend(ctx.operations(record, unit, vec![body]).await?);
+                    }
+                    ctx.save(ops).await
+                };
+                let what = if step == Bulk::Approve { "duyệt" } else { "công nhận" };
+                match result.await {
+                    Ok(()) => on_done.emit((
+                        format!("Đã {what} {} phiếu trên máy; máy sẽ gửi lên máy chủ một lần.", records.len()),
+                        skipped,
+                    )),
+                    Err(err) => report.emit((err.to_string(), skipped)),
+                }
+            });
+        })
+    };
+    let on_approve = run.reform(|_: MouseEvent| (Bulk::Approve, Transition::Approve));
+    let on_recognise = {
+        let (run, number, date, authority, proposer, report) =
+            (run.clone(), number.clone(), date.clone(), authority.clone(), proposer.clone(), props.on_problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(day) = Date::parse_vi(&date).filter(|_| !number.trim().is_empty() && !authority.trim().is_empty())
+            else {
+                report.emit(("Cần số quyết định, ngày (ngày/tháng/năm) và cơ quan ban hành.".to_string(), Vec::new()));
+                return;
+            };
+            let proposer = Some(proposer.trim().to_string()).filter(|p| !p.is_empty());
+            let decision = Decision {
+                number: number.trim().to_string(),
+                date: day,
+                authority: authority.trim().to_string(),
+                override_reason: None,
+                proposer,
+            };
+            run.emit((Bulk::Recognise, Transition::Recognise { decision }));
+        })
+    };
+    let field = |id: &'static str, label: &str, state: &UseStateHandle<String>, placeholder: &str| {
+        let s = state.clone();
+        html! {
+            <>
+                <label class="field" for={id}>{ label.to_string() }</label>
+                <input {id} class="text" value={(**state).clone()} placeholder={placeholder.to_string()}
+                    oninput={Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlInputElement>().value()))} />
+            </>
+        }
+    };
+    html! {
+        <div class="card bulk-bar" role="region" aria-label="Xét duyệt nhiều phiếu">
+            <p><strong>{ format!("Đã chọn {} phiếu", props.chosen.len()) }</strong></p>
+            if !to_approve.is_empty() {
+                <button type="button" class="primary" onclick={on_approve}>{ format!("Duyệt {} phiếu", to_approve.len()) }</button>
+            }
+            if !to_recognise.is_empty() {
+                <details class="bulk-recognise">
+                    <summary>{ format!("Công nhận theo quyết định ({} phiếu đủ điều kiện)", to_recognise.len()) }</summary>
+                    { field("bulk-number", "Số quyết định", &number, "Ví dụ: 15/QĐ-UBND") }
+                    { field("bulk-date", "Ngày quyết định (ngày/tháng/năm)", &date, "15/11/2026") }
+                    { field("bulk-authority", "Cơ quan ban hành", &authority, "Ủy ban nhân dân xã …") }
+                    { field("bulk-proposer", "Theo đề nghị của", &proposer, "Hội Khuyến học xã …") }
+                    <button type="button" class="primary" onclick={on_recognise}>{ format!("Công nhận {} phiếu", to_recognise.len()) }</button>
+                </details>
+            }
+        </div>
     }
 }
 
@@ -55,6 +227,13 @@ pub fn review_screen() -> Html {
 struct ReviewItemProps {
     view: RecordView,
     reviewer: bool,
+    /// It can be chosen for a decision taken for many at once.
+    #[prop_or_default]
+    choosable: bool,
+    #[prop_or_default]
+    chosen: bool,
+    #[prop_or_default]
+    on_toggle: Callback<String>,
 }
 
 #[function_component(ReviewItem)]
@@ -156,6 +335,13 @@ fn review_item(props: &ReviewItemProps) -> Html {
     let id = &view.record.id;
     html! {
         <li class="card review-item" data-record={id.clone()}>
+            if props.choosable {
+                <label class="check choose">
+                    <input type="checkbox" checked={props.chosen}
+                        onchange={let (t, id) = (props.on_toggle.clone(), id.clone()); Callback::from(move |_: Event| t.emit(id.clone()))} />
+                    { " Chọn" }
+                </label>
+            }
             <a class="row" href={Route::Evaluation(id.clone()).href()}>
                 <span class="row-name">{ name }</span>
                 <span class="row-meta">{ format!("{} · năm {year} · {result} · {}", set.map(|s| s.model.title()).unwrap_or_default(), view.status.title()) }</span>
