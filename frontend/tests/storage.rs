@@ -346,6 +346,7 @@ async fn every_kind_of_operation_reads_back_exactly() {
         date: Date::new(2026, 11, 20).unwrap_or_else(|| panic!("a real day")),
         authority: "Ủy ban nhân dân xã Cửu An".to_string(),
         override_reason: None,
+        proposer: None,
     };
     let fields = vec![
         FieldEdit { field: "year".to_string(), value: serde_json::json!(2026), base: vec![] },
