@@ -10,6 +10,7 @@ pub mod criteria;
 pub mod date;
 pub mod diagnostic;
 mod error;
+pub mod history;
 pub mod hlc;
 pub mod import;
 pub mod indicators;

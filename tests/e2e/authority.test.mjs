@@ -126,12 +126,12 @@ test("(b) recognising what the rules do not recognise needs a written reason, sh
   const item = page.locator(`[data-record="${evaluationId}"]`);
   await item.getByText("Xét duyệt phiếu này").click();
   // Complete, so it may be approved; the row says what the rules decide.
-  await item.getByText(/Chưa đạt/).first().waitFor();
+  await item.getByText(/Chưa đủ điều kiện/).first().waitFor();
   await item.getByRole("button", { name: "Duyệt", exact: true }).click();
   await item.getByLabel("Số quyết định").fill("21/QĐ-UBND");
   await item.getByLabel("Ngày quyết định (ngày/tháng/năm)").fill("25/11/2026");
   await item.getByLabel("Cơ quan ban hành").fill("Ủy ban nhân dân xã Cửu An");
-  await item.getByText("Theo bộ tiêu chí, phiếu này chưa đạt danh hiệu:").waitFor();
+  await item.getByText("Theo bộ tiêu chí, phiếu này chưa đủ điều kiện công nhận:").waitFor();
   assert.ok((await item.locator(".not-eligible li").count()) >= 1, "the rules' reasons are listed");
 
   // Without a reason: refused on the device, nothing saved.

@@ -338,7 +338,8 @@ pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Tr
     Some((
         "not_eligible",
         format!(
-            "Theo bộ tiêu chí {}, phiếu này không đạt danh hiệu ({reasons}). Muốn công nhận ngoại lệ, cần ghi rõ lý do.",
+            "Theo bộ tiêu chí {}, phiếu này chưa đủ điều kiện công nhận ({reasons}). Muốn công nhận ngoại lệ, cần ghi rõ \
+             lý do.",
             set.name
         ),
     ))
