@@ -300,7 +300,7 @@ pub fn change_words(kind: RecordKind, change: &Change, names: &Names) -> String 
     };
     match change {
         Change::Field { field, old, new } => {
-            let words = |value: &serde_json::Value| value_words(kind, field, value, names);
+            let words = |value: &serde_json::Value| value_words(field, value, names);
             format!("{}: {}", field_label(kind, field), old_new(old, words(new), &words))
         }
         Change::Score { indicator, old, new } => {
@@ -396,7 +396,7 @@ const CHOICES: &[(&str, &str)] = &[
 ];
 
 /// A field's value in words.
-fn value_words(kind: RecordKind, field: &str, value: &serde_json::Value, names: &Names) -> String {
+fn value_words(field: &str, value: &serde_json::Value, names: &Names) -> String {
     use serde_json::Value;
     let linked = |kind: RecordKind, id: &str| {
         (names.record)(&RecordId { kind, id: id.to_string() }).unwrap_or_else(|| "(hồ sơ khác)".to_string())
@@ -431,7 +431,7 @@ fn value_words(kind: RecordKind, field: &str, value: &serde_json::Value, names: 
         }
         ("context", Value::Object(map)) => map
             .iter()
-            .map(|(key, v)| value_words(kind, key, v, names))
+            .map(|(key, v)| value_words(key, v, names))
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(", "),
@@ -445,13 +445,11 @@ fn value_words(kind: RecordKind, field: &str, value: &serde_json::Value, names: 
         (_, Value::String(text)) => text.clone(),
         (_, Value::Object(map)) => map
             .values()
-            .map(|v| value_words(kind, "", v, names))
+            .map(|v| value_words("", v, names))
             .filter(|w| !w.is_empty() && w != "(trống)")
             .collect::<Vec<_>>()
             .join(", "),
-        (_, Value::Array(items)) => {
-            items.iter().map(|v| value_words(kind, "", v, names)).collect::<Vec<_>>().join(", ")
-        }
+        (_, Value::Array(items)) => items.iter().map(|v| value_words("", v, names)).collect::<Vec<_>>().join(", "),
         (_, number) => number.to_string(),
     }
 }

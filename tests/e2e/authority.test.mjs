@@ -160,8 +160,11 @@ test("(b) recognising what the rules do not recognise needs a written reason, sh
   // The record's page and its history show it.
   await page.goto(`${server.base}/#danh-gia/${evaluationId}`);
   await page.getByText(`Công nhận ngoại lệ: ${reason}`, { exact: true }).waitFor();
-  await page.getByText(/Lịch sử xét duyệt \(3\)/).click();
-  await page.getByText(new RegExp(`Công nhận: Quyết định số 21/QĐ-UBND ngày 25/11/2026 .* — Công nhận ngoại lệ: ${reason}`)).waitFor();
+  await page.locator("details.history summary").click();
+  await page
+    .locator("details.history .event")
+    .getByText(new RegExp(`Công nhận: Quyết định số 21/QĐ-UBND ngày 25/11/2026 .* — Công nhận ngoại lệ: ${reason}`))
+    .waitFor();
   await screenshot(page, "recognised-override-desktop");
   await page.setViewportSize(PHONE);
   await screenshot(page, "recognised-override-phone");

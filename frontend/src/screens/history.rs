@@ -9,7 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::remote::{error_words, use_server_json};
-use crate::api::{ApiError, API};
+use crate::api::ApiError;
 use crate::app::datetime_vi;
 use crate::history::event_lines;
 
@@ -20,11 +20,13 @@ use crate::history::event_lines;
 pub fn use_record_history(record: RecordId, version: u32) -> Html {
     let open = use_state(|| false);
     // `evaluation:<id>`: the API's path names the kind as the wire does.
-    let path = open.then(|| format!("{API}/records/{}/history", record.to_string().replacen(':', "/", 1)));
+    let path = open.then(|| format!("/records/{}/history", record.to_string().replacen(':', "/", 1)));
     let fetched = use_server_json(path, false, version);
-    let ontoggle = {
+    // On the summary's click (a keyboard's Enter clicks it too): `toggle` does not bubble
+    // up to where Yew listens.
+    let onclick = {
         let open = open.clone();
-        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<web_sys::Element>().has_attribute("open")))
+        Callback::from(move |_: MouseEvent| open.set(!*open))
     };
     // Read as a plain JSON value (see `crate::history`); a page is a hundred events.
     let page: Value =
@@ -41,8 +43,8 @@ pub fn use_record_history(record: RecordId, version: u32) -> Html {
         None => String::new(),
     };
     html! {
-        <details class="history" {ontoggle}>
-            <summary>{ "Lịch sử" }</summary>
+        <details class="history">
+            <summary {onclick}>{ "Lịch sử" }</summary>
             if !note.is_empty() { <p class="hint" role="status">{ note }</p> }
             <ol class="events">
                 { for events.iter().rev().map(|e| html! {

@@ -67,7 +67,7 @@ pub fn home_screen() -> Html {
     let returned_list = if corrects { returned_records(&replica) } else { Vec::new() };
     // A commune's (or province's) account sees the queue by hamlet.
     let by_hamlet = match &account {
-        Some(a) if !a.unit.starts_with("hamlet:") && waiting_by_unit.len() > 1 => waiting_by_unit,
+        Some(a) if !a.unit.starts_with("hamlet:") => waiting_by_unit,
         _ => Vec::new(),
     };
     let refused = replica.refusals().count();

@@ -7,7 +7,8 @@
 //! detaching evidence, only while the evaluation is a draft or returned).
 //!
 //! Each check returns the rejection's stable code and a Vietnamese message; nothing of
-//! a refused operation is stored.
+//! a refused operation enters the log (the record's history keeps the refusal, see
+//! [`crate::store::history`]).
 
 use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::archive::{self, DELETED_FIELD, LEFT_FIELD};
