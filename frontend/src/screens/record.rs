@@ -517,7 +517,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
                     let y = e.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
                     let set_name = e.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id)).map(|s| s.name.clone()).unwrap_or_default();
                     let result = outcome(e, &ctx.model.sets).map_or_else(|| hoctap_shared::scoring::UNFINISHED.to_string(), |o| decision_words(&o.decision));
-                    let note = e.decision.as_ref().and_then(override_note).map(|n| format!(" · {n}")).unwrap_or_default();
+                    let note = e.decision.as_ref().filter(|_| e.status == hoctap_shared::merge::Status::Recognised).and_then(override_note).map(|n| format!(" · {n}")).unwrap_or_default();
                     html! {
                         <li>
                             <a class="row" href={Route::Evaluation(e.record.id.clone()).href()}>
