@@ -439,25 +439,15 @@ pub fn share_percent(entry: Option<&Entry>) -> Option<Percent> {
     }
 }
 
-/// The decision in words: "Đạt danh hiệu", "Chưa đạt", "Xếp loại Khá", "Đạt Mức độ 1".
+/// The decision in words: "Đủ điều kiện công nhận", "Chưa đủ điều kiện", "Xếp loại
+/// Khá" — what the score computes, never "Đã công nhận" (see
+/// [`hoctap_shared::scoring::ELIGIBLE`]).
 pub fn decision_words(decision: &Decision) -> String {
-    match decision {
-        Decision::Recognised => "Đạt danh hiệu".to_string(),
-        Decision::NotRecognised => "Chưa đạt".to_string(),
-        Decision::Band { name } => format!("Xếp loại {name}"),
-        Decision::NotRated { name } => name.clone(),
-        Decision::Level { name, .. } => format!("Đạt {name}"),
-        Decision::NoLevel => "Chưa đạt mức độ nào".to_string(),
-    }
+    decision.words()
 }
 
 /// The areas an evaluation may name, with their Vietnamese names, ordinary area first.
-pub const AREAS: [(&str, &str); 4] = [
-    ("normal", "Vùng thường"),
-    ("disadvantaged", "Vùng đặc biệt khó khăn"),
-    ("ethnic_minority", "Vùng đồng bào dân tộc thiểu số"),
-    ("remote", "Vùng sâu, vùng xa"),
-];
+pub use hoctap_shared::criteria::AREAS;
 
 /// Whether the set's rule depends on the area, so the form should ask for it.
 pub fn asks_area(set: &CriteriaSet) -> bool {
@@ -530,7 +520,7 @@ mod tests {
         let f = form("cdht-244-2022");
         let actions: Vec<Action> = codes(&f).iter().map(|c| points(c, "10")).collect();
         let f = run(f, actions);
-        check(&f, "Đạt danh hiệu | Tổng điểm 100/100, đạt mức 80");
+        check(&f, "Đủ điều kiện công nhận | Tổng điểm 100/100, đạt mức 80");
         assert_eq!(f.partial_total, Points::from_whole(100));
     }
 
@@ -585,7 +575,7 @@ mod tests {
         let f = run(f, actions);
         check(
             &f,
-            "Chưa đạt mức độ nào | Chưa đạt Mức độ 1 vì: / Chỉ số 2.1: 89,9% (899/1000), chưa đạt 90% của mức 1 / \
+            "Chưa đủ điều kiện | Chưa đạt Mức độ 1 vì: / Chỉ số 2.1: 89,9% (899/1000), chưa đạt 90% của mức 1 / \
              Chỉ số 2.2: 89,9% (899/1000), chưa đạt 90% của mức 1 / \
              Chỉ số 3.1: 89,9% (899/1000), chưa đạt 90% của mức 1",
         );
@@ -612,12 +602,12 @@ mod tests {
         let actions: Vec<Action> =
             codes(&f).iter().enumerate().map(|(n, c)| points(c, if n < 2 { "8" } else { "7" })).collect();
         let f = run(f, actions);
-        check(&f, "Chưa đạt | Tổng điểm 72/100, dưới mức đạt 80");
+        check(&f, "Chưa đủ điều kiện | Tổng điểm 72/100, dưới mức đạt 80");
         let f = run(f, [Action::SetArea(Some("disadvantaged".to_string()))]);
-        check(&f, "Đạt danh hiệu | Tổng điểm 72/100, đạt mức 70 (mức áp dụng cho vùng đặc biệt khó khăn)");
+        check(&f, "Đủ điều kiện công nhận | Tổng điểm 72/100, đạt mức 70 (mức áp dụng cho vùng đặc biệt khó khăn)");
         let f = run(f, [Action::SetArea(Some("normal".to_string()))]);
         assert_eq!(f.area, None);
-        check(&f, "Chưa đạt | Tổng điểm 72/100, dưới mức đạt 80");
+        check(&f, "Chưa đủ điều kiện | Tổng điểm 72/100, dưới mức đạt 80");
     }
 
     #[test]

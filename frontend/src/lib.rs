@@ -16,6 +16,7 @@ mod components;
 pub mod draft;
 pub mod evaluation;
 pub mod files;
+pub mod history;
 pub mod media;
 pub mod office;
 pub mod outbox;

@@ -29,6 +29,9 @@ pub enum Route {
     Evaluation(String),
     /// The commune's review queue.
     Review,
+    /// The review queue of one hamlet: `#duyet?thon=<hamlet record id>` (the home's
+    /// waiting counts per hamlet link here).
+    ReviewHamlet(String),
     /// Records in conflict, or one of them: `#xung-dot`, `#xung-dot/ho/<id>`.
     Conflicts(Option<RecordId>),
     /// Consolidated figures and charts.
@@ -96,6 +99,10 @@ impl Route {
             ["ho-so", kind, id] => record(kind, id).map_or(Route::Home, Route::Record),
             ["danh-gia", id] => Route::Evaluation(id.to_string()),
             ["duyet"] => Route::Review,
+            [review] if review.starts_with("duyet?") => match review.strip_prefix("duyet?thon=") {
+                Some(hamlet) if !hamlet.is_empty() => Route::ReviewHamlet(hamlet.to_string()),
+                _ => Route::Review,
+            },
             ["xung-dot"] => Route::Conflicts(None),
             ["xung-dot", kind, id] => record(kind, id).map_or(Route::Home, |r| Route::Conflicts(Some(r))),
             ["tong-hop"] => Route::Report,
@@ -128,6 +135,7 @@ impl Route {
             Route::Record(r) => format!("ho-so/{}/{}", kind_slug(r.kind), r.id),
             Route::Evaluation(id) => format!("danh-gia/{id}"),
             Route::Review => "duyet".to_string(),
+            Route::ReviewHamlet(hamlet) => format!("duyet?thon={hamlet}"),
             Route::Conflicts(None) => "xung-dot".to_string(),
             Route::Conflicts(Some(r)) => format!("xung-dot/{}/{}", kind_slug(r.kind), r.id),
             Route::Report => "tong-hop".to_string(),
@@ -275,6 +283,7 @@ mod tests {
             Route::Record(person.clone()),
             Route::Evaluation("e-1".to_string()),
             Route::Review,
+            Route::ReviewHamlet("h-1".to_string()),
             Route::Conflicts(None),
             Route::Conflicts(Some(person)),
             Route::Report,
@@ -298,6 +307,8 @@ mod tests {
         assert_eq!(Route::parse("#cdht-244-2022"), Route::Sets(Some("cdht-244-2022".to_string())));
         assert_eq!(Route::parse("#so/khong-co"), Route::Home);
         assert_eq!(Route::parse("#a/b/c/d"), Route::Home);
+        assert_eq!(Route::parse("#duyet?thon="), Route::Review);
+        assert_eq!(Route::parse("#duyet?nam=2026"), Route::Review);
         assert_eq!(Route::parse(""), Route::Home);
     }
 

@@ -7,7 +7,7 @@
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
 use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::merge::{RecordView, Status};
-use hoctap_shared::protocol::{Decision, Transition};
+use hoctap_shared::protocol::Decision;
 use hoctap_shared::scoring;
 
 /// What the rules say of an evaluation.
@@ -90,7 +90,7 @@ pub fn override_reason(eligibility: &Eligibility, written: &str) -> Result<Optio
         Eligibility::Recognised => Ok(None),
         Eligibility::Incomplete(why) => Err(format!("Chưa công nhận được: {why}.")),
         Eligibility::NotRecognised(_) if written.trim().is_empty() => {
-            Err("Theo bộ tiêu chí, phiếu này chưa đạt. Muốn vẫn công nhận, hãy ghi lý do công nhận ngoại lệ."
+            Err("Theo bộ tiêu chí, phiếu này chưa đủ điều kiện công nhận. Muốn vẫn công nhận, hãy ghi lý do công nhận ngoại lệ."
                 .to_string())
         }
         Eligibility::NotRecognised(_) => Ok(Some(written.trim().to_string())),
@@ -107,33 +107,14 @@ pub fn override_note(decision: &Decision) -> Option<String> {
         .map(|reason| format!("Công nhận ngoại lệ: {reason}"))
 }
 
-/// A workflow step as the record's history lists it.
-pub fn step_words(transition: &Transition) -> String {
-    match transition {
-        Transition::Submit => "Gửi xét duyệt".to_string(),
-        Transition::Return { comment } => format!("Trả lại để sửa: {comment}"),
-        Transition::Approve => "Duyệt".to_string(),
-        Transition::Recognise { decision } => {
-            let mut words = format!(
-                "Công nhận: Quyết định số {} ngày {} của {}",
-                decision.number, decision.date, decision.authority
-            );
-            if let Some(note) = override_note(decision) {
-                words.push_str(&format!(" — {note}"));
-            }
-            words
-        }
-        Transition::Reopen { reason } => format!("Mở lại: {reason}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use hoctap_shared::date::Date;
+    use hoctap_shared::history::step_words;
     use hoctap_shared::hlc::Hlc;
     use hoctap_shared::merge;
-    use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind};
+    use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind, Transition};
     use hoctap_shared::scoring::Answer;
 
     const SET: &str = "cdht-244-2022";
@@ -233,15 +214,17 @@ mod tests {
             proposer: None,
         };
         assert_eq!(override_note(&decision), None);
-        assert_eq!(
-            step_words(&Transition::Recognise { decision: decision.clone() }),
-            "Công nhận: Quyết định số 15/QĐ-UBND ngày 20/11/2026 của UBND xã"
-        );
+        // The record's history (its words come from the server) says it the same way.
+        let step = |decision: &Decision| step_words(&Transition::Recognise { decision: decision.clone() });
+        assert_eq!(step(&decision), "Công nhận: Quyết định số 15/QĐ-UBND ngày 20/11/2026 của UBND xã");
         decision.override_reason = Some(" Gương sáng vượt khó ".to_string());
         assert_eq!(override_note(&decision).as_deref(), Some("Công nhận ngoại lệ: Gương sáng vượt khó"));
         assert_eq!(
-            step_words(&Transition::Recognise { decision }),
-            "Công nhận: Quyết định số 15/QĐ-UBND ngày 20/11/2026 của UBND xã — Công nhận ngoại lệ: Gương sáng vượt khó"
+            step(&decision),
+            format!(
+                "Công nhận: Quyết định số 15/QĐ-UBND ngày 20/11/2026 của UBND xã — {}",
+                override_note(&decision).unwrap_or_default()
+            )
         );
         assert_eq!(step_words(&Transition::Return { comment: "Thiếu ảnh".into() }), "Trả lại để sửa: Thiếu ảnh");
     }

@@ -2,7 +2,7 @@
 //! of the log in sequence order, then the entries of the keyspaces the log does not
 //! derive (accounts, sessions, invitations, evidence files, units registered by hand,
 //! plans entered for units, report narratives, submitted reports, hamlet assignments,
-//! districts' communes),
+//! districts' communes, who sent each operation and the refused ones),
 //! and a closing line with the counts, so a truncated file is detected.
 //!
 //! Restore fills an empty data directory: the plain entries first (so evidence and
@@ -20,7 +20,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 17] = [
+pub const PLAIN_KEYSPACES: [&str; 19] = [
     "accounts",
     "usernames",
     "sessions",
@@ -38,6 +38,8 @@ pub const PLAIN_KEYSPACES: [&str; 17] = [
     crate::reports::SUBMISSIONS,
     crate::reports::ASSIGNMENTS,
     crate::districts::DISTRICT_OF,
+    crate::store::history::OP_ORIGINS,
+    crate::store::history::REFUSALS,
 ];
 
 /// Keyspaces older builds backed up and this one derives or no longer keeps: their lines

@@ -85,6 +85,7 @@ impl Modify for BearerAuth {
         sync::sync_push,
         sync::sync_pull,
         sync::records_show,
+        sync::records_history,
         evidence::evidence_get,
         evidence::evidence_put,
         consolidation::consolidation_show,

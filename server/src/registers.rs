@@ -293,7 +293,10 @@ async fn run(state: &AppState, id: &str, account: Account, changes: Vec<Change>)
                 body: OpBody::SetFields { fields: change.fields.clone() },
             });
         }
-        let response = crate::sync::push(state, &ops, crate::sync::Pusher::Account(account.clone())).await?;
+        // The history names the import as the device its changes came from.
+        let from = crate::sync::DeviceName { id: device.clone(), label: "Nhập sổ từ Excel".to_string() };
+        let pusher = crate::sync::Pusher::Account(account.clone());
+        let response = crate::sync::push_from(state, &ops, pusher, Some(from)).await?;
         let refused: BTreeMap<&str, &str> =
             response.rejected.iter().map(|r| (r.op.as_str(), r.message.as_str())).collect();
         let last = batch.last().map_or(0, |c| c.ordinal);

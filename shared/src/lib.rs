@@ -11,6 +11,7 @@ pub mod date;
 pub mod diagnostic;
 mod error;
 pub mod hamlets;
+pub mod history;
 pub mod hlc;
 pub mod import;
 pub mod indicators;

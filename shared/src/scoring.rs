@@ -242,21 +242,71 @@ impl Outcome {
     }
 }
 
+/// What the score computes, in the words every screen, count, export and printout uses
+/// for it: "Đủ điều kiện công nhận" / "Chưa đủ điều kiện" (the score says whether a
+/// title *may* be granted), "Xếp loại Khá", "Đủ điều kiện công nhận Mức độ 1 (Khá)".
+/// "Đã công nhận" belongs to a decision only (`merge::Status::Recognised`), never to a
+/// score.
+pub const ELIGIBLE: &str = "Đủ điều kiện công nhận";
+/// See [`ELIGIBLE`].
+pub const NOT_ELIGIBLE: &str = "Chưa đủ điều kiện";
+/// An evaluation that cannot be scored yet (scores missing or invalid).
+pub const UNFINISHED: &str = "Chưa chấm xong";
+
+impl Decision {
+    /// The computed result in words (see [`ELIGIBLE`]).
+    pub fn words(&self) -> String {
+        match self {
+            Decision::Recognised => ELIGIBLE.to_string(),
+            Decision::NotRecognised | Decision::NoLevel => NOT_ELIGIBLE.to_string(),
+            Decision::Band { name } => band_words(name),
+            Decision::NotRated { name } => name.clone(),
+            Decision::Level { name, .. } => format!("{ELIGIBLE} {name}"),
+        }
+    }
+}
+
+/// A band in words: "Xếp loại Khá", except a band named as a failure ("Chưa đạt"),
+/// which reads as itself.
+fn band_words(name: &str) -> String {
+    if name.starts_with("Chưa") || name.starts_with("Không") {
+        name.to_string()
+    } else {
+        format!("Xếp loại {name}")
+    }
+}
+
+/// A result's stable form ([`Outcome::summary`], or `incomplete` for an evaluation not
+/// scored yet) in the words of [`Decision::words`], for counts by result.
+pub fn result_words(summary: &str) -> String {
+    match summary {
+        "recognised" => ELIGIBLE.to_string(),
+        "not_recognised" | "no_level" => NOT_ELIGIBLE.to_string(),
+        "not_rated" => "Không xếp loại".to_string(),
+        "incomplete" => UNFINISHED.to_string(),
+        _ => match summary.split_once(':') {
+            Some(("band", name)) => band_words(name),
+            Some(("level", level)) => format!("{ELIGIBLE} Mức độ {level}"),
+            _ => summary.to_string(),
+        },
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = OutcomeDecision))]
 pub enum Decision {
-    /// Đạt danh hiệu.
+    /// Đủ điều kiện công nhận (the rules grant the title; a decision still has to).
     Recognised,
-    /// Chưa đạt.
+    /// Chưa đủ điều kiện.
     NotRecognised,
     /// Xếp loại (Tốt, Khá, Trung bình).
     Band { name: String },
     /// Below every band (Không xếp loại).
     NotRated { name: String },
-    /// Đạt mức độ N.
+    /// Đủ điều kiện công nhận mức độ N.
     Level { level: u8, name: String },
-    /// Chưa đạt mức độ nào.
+    /// Chưa đủ điều kiện mức độ nào.
     NoLevel,
 }
 

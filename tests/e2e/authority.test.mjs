@@ -126,12 +126,12 @@ test("(b) recognising what the rules do not recognise needs a written reason, sh
   const item = page.locator(`[data-record="${evaluationId}"]`);
   await item.getByText("Xét duyệt phiếu này").click();
   // Complete, so it may be approved; the row says what the rules decide.
-  await item.getByText(/Chưa đạt/).first().waitFor();
+  await item.getByText(/Chưa đủ điều kiện/).first().waitFor();
   await item.getByRole("button", { name: "Duyệt", exact: true }).click();
   await item.getByLabel("Số quyết định").fill("21/QĐ-UBND");
   await item.getByLabel("Ngày quyết định (ngày/tháng/năm)").fill("25/11/2026");
   await item.getByLabel("Cơ quan ban hành").fill("Ủy ban nhân dân xã Cửu An");
-  await item.getByText("Theo bộ tiêu chí, phiếu này chưa đạt danh hiệu:").waitFor();
+  await item.getByText("Theo bộ tiêu chí, phiếu này chưa đủ điều kiện công nhận:").waitFor();
   assert.ok((await item.locator(".not-eligible li").count()) >= 1, "the rules' reasons are listed");
 
   // Without a reason: refused on the device, nothing saved.
@@ -160,8 +160,11 @@ test("(b) recognising what the rules do not recognise needs a written reason, sh
   // The record's page and its history show it.
   await page.goto(`${server.base}/#danh-gia/${evaluationId}`);
   await page.getByText(`Công nhận ngoại lệ: ${reason}`, { exact: true }).waitFor();
-  await page.getByText(/Lịch sử xét duyệt \(3\)/).click();
-  await page.getByText(new RegExp(`Công nhận: Quyết định số 21/QĐ-UBND ngày 25/11/2026 .* — Công nhận ngoại lệ: ${reason}`)).waitFor();
+  await page.locator("details.history summary").click();
+  await page
+    .locator("details.history .event")
+    .getByText(new RegExp(`Công nhận: Quyết định số 21/QĐ-UBND ngày 25/11/2026 .* — Công nhận ngoại lệ: ${reason}`))
+    .waitFor();
   await screenshot(page, "recognised-override-desktop");
   await page.setViewportSize(PHONE);
   await screenshot(page, "recognised-override-phone");

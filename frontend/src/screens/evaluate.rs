@@ -2,7 +2,8 @@
 //! is saved (on this device or pulled), its evidence per indicator, and its workflow —
 //! answers kept as a draft on the device as they are typed (see [`crate::draft`]), save
 //! on the device, send for review, read the commune's comment when it is returned,
-//! the recognition decision (with the reason of an exception) and the review history.
+//! the recognition decision (with the reason of an exception), reopening it for those
+//! who review, and the record's history.
 //! While a draft or returned, evidence can be detached and the evaluation deleted (it
 //! stays in the log, uncounted, until it is started again).
 //! Also the practice screen, which scores with any set and saves nothing.
@@ -11,20 +12,22 @@ use std::rc::Rc;
 
 use hoctap_shared::archive::{is_deleted, DELETED_FIELD};
 use hoctap_shared::criteria::CriteriaSet;
-use hoctap_shared::merge::Status;
+use hoctap_shared::merge::{HistoryEntry, Status};
 use hoctap_shared::protocol::{OpBody, RecordId, RecordKind, Transition};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::history::{use_record_history, version};
+use super::reopen::reopen_button;
 use super::StateBadge;
-use crate::app::{datetime_vi, AppContext};
+use crate::app::AppContext;
 use crate::components::{draft_notice, EvaluationFormView, SaveBar, SaveState, SetPicker, StatusBadge, SummaryBar};
 use crate::draft::use_draft;
 use crate::evaluation::{self, Action, EvaluationForm};
 use crate::media;
 use crate::outbox::{self, SaveContext, Saved};
 use crate::page::{self, Route};
-use crate::recognition::{override_note, step_words};
+use crate::recognition::override_note;
 use crate::replica::{display_name, edit};
 use crate::storage::{self, EvidenceFile, Storage, StorageError};
 
@@ -153,6 +156,7 @@ fn evaluation_editor(props: &EditorProps) -> Html {
             form.dispatch(Action::Revert(stored.unwrap_or_default()));
         })
     };
+    let history = use_record_history(props.record.clone(), view.as_ref().map_or(0, |v| version(&v.last)));
     let Some(view) = view else { return Html::default() };
     let deleted = is_deleted(&view);
     let locked = view.is_locked() || deleted;
@@ -174,6 +178,8 @@ fn evaluation_editor(props: &EditorProps) -> Html {
         })
     };
     let complete = matches!(form.status, evaluation::Status::Complete(_));
+    let reviewer =
+        ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(hoctap_shared::accounts::Action::Review));
 
     let on_change = {
         let (form, save_state) = (form.clone(), save_state.clone());
@@ -318,29 +324,23 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                     <StateBadge {state} />
                 </p>
                 if let (Status::Returned, Some(comment)) = (view.status, &view.comment) {
-                    <p class="app-warning returned" role="alert">{ format!("Xã trả lại để sửa: {comment}") }</p>
+                    <p class="app-warning returned" role="alert">{ returned_words(&view.history, comment) }</p>
                 }
-                if let Some(decision) = &view.decision {
+                if let Some(decision) = view.decision.as_ref().filter(|_| view.status == Status::Recognised) {
                     <p class="decision">{ format!("Đã công nhận: Quyết định số {} ngày {} của {}", decision.number,
                         decision.date.to_string(), decision.authority) }</p>
                     if let Some(note) = override_note(decision) {
                         <p class="app-warning override" data-override="true">{ note }</p>
                     }
                 }
-                if !view.history.is_empty() {
-                    <details class="history">
-                        <summary>{ format!("Lịch sử xét duyệt ({})", view.history.len()) }</summary>
-                        <ol>
-                            { for view.history.iter().map(|h| html! {
-                                <li>{ format!("{} · {}", datetime_vi(h.hlc.wall_ms as f64), step_words(&h.transition)) }</li>
-                            }) }
-                        </ol>
-                    </details>
-                }
+                { history }
                 if deleted {
                     <p class="app-warning" role="alert">{ "Phiếu này đã bị xóa nên không được tính. Muốn dùng lại, bấm “Bắt đầu đánh giá” cùng năm trên trang hồ sơ." }</p>
                 } else if locked {
                     <p class="hint">{ "Phiếu đã được công nhận nên bị khóa. Lãnh đạo xã có thể mở lại nếu cần sửa." }</p>
+                    if reviewer && view.status == Status::Recognised {
+                        { reopen_button(&ctx, &view) }
+                    }
                 }
                 if reopened { <p class="hint" role="status">{ "Đã mở lại phiếu đã xóa; các điểm đã chấm vẫn được giữ." }</p> }
                 if let Some(message) = &*evidence_error {
@@ -363,6 +363,15 @@ fn evaluation_editor(props: &EditorProps) -> Html {
             </main>
             <SummaryBar form={(*form).clone()} />
         </>
+    }
+}
+
+/// Why a returned record came back: the commune's return comment, or the reason of the
+/// reopening of a recognised record (its last step).
+fn returned_words(steps: &[HistoryEntry], comment: &str) -> String {
+    match steps.last().map(|h| &h.transition) {
+        Some(Transition::Reopen { .. }) => format!("Lãnh đạo xã mở lại để sửa: {comment}"),
+        _ => format!("Xã trả lại để sửa: {comment}"),
     }
 }
 

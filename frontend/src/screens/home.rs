@@ -1,21 +1,24 @@
-//! The unit's home: its registers with how many records each holds and how many hold a
-//! title this year, what needs attention (changes waiting to sync, conflicts, records
-//! returned for correction, evaluations waiting for review), and the unit's progress
+//! The unit's home: its registers with how many records each holds and how many were
+//! recognised this year (a decision, never a score that passes), what needs attention
+//! (changes waiting to sync, conflicts, records returned for correction — each listed
+//! with why for those who correct them — evaluations waiting for review, by hamlet for
+//! the commune, with links into the review queue), and the unit's progress
 //! against its targets from the last consolidated figures. Forms left with unsaved
 //! answers are listed first, so an officer who left one by the bottom bar finds it again.
 
 use std::rc::Rc;
 
-use hoctap_shared::archive::has_left;
-use hoctap_shared::merge::Status;
-use hoctap_shared::protocol::RecordKind;
+use hoctap_shared::accounts::Action;
+use hoctap_shared::archive::{has_left, is_deleted};
+use hoctap_shared::merge::{RecordView, Status};
+use hoctap_shared::protocol::{RecordId, RecordKind, Transition};
 use yew::prelude::*;
 
 use super::report::{use_consolidation, TargetsSummary};
 use crate::app::{datetime_vi, this_year, AppContext};
 use crate::page::Route;
 use crate::records::kind_title;
-use crate::replica::{outcome, RecordState};
+use crate::replica::{display_name, outcome, unit_name, RecordState, Replica};
 use crate::storage::{Draft, Storage};
 
 #[function_component(HomeScreen)]
@@ -53,6 +56,20 @@ pub fn home_screen() -> Html {
         evaluations.iter().filter(|e| e.status == Status::Draft && outcome(e, &model.sets).is_some()).count();
     let conflicts = replica.conflicts().count();
     let queue = replica.review_queue().len();
+    let waiting_by_unit = waiting_by_unit(&replica);
+    let role = account.as_ref().map(|a| a.role);
+    // Those who correct returned records (not those who return them) see each listed.
+    let corrects = role.is_some_and(|r| r.allows(Action::Write) && !r.allows(Action::Review));
+    let draft_rows = drafts
+        .iter()
+        .map(|d| (d.form.clone(), d.label.clone(), format!("Nhập lúc {}, chưa lưu", datetime_vi(d.saved_ms))))
+        .collect();
+    let returned_list = if corrects { returned_records(&replica) } else { Vec::new() };
+    // A commune's (or province's) account sees the queue by hamlet.
+    let by_hamlet = match &account {
+        Some(a) if !a.unit.starts_with("hamlet:") => waiting_by_unit,
+        _ => Vec::new(),
+    };
     let refused = replica.refusals().count();
     let waiting = replica.waiting();
 
@@ -68,19 +85,9 @@ pub fn home_screen() -> Html {
                 if queue > 0 { <li><a href={Route::Review.href()}>{ format!("{queue} phiếu chờ xét duyệt") }</a></li> }
                 if drafts_complete > 0 { <li>{ format!("{drafts_complete} phiếu đã chấm xong, chưa gửi xét duyệt") }</li> }
             </ul>
-            if !drafts.is_empty() {
-                <h2 class="section-title">{ "Bản nháp chưa lưu" }</h2>
-                <ul class="rows drafts">
-                    { for drafts.iter().map(|d| html! {
-                        <li>
-                            <a class="row" href={d.form.clone()}>
-                                <span class="row-name">{ &d.label }</span>
-                                <span class="row-meta">{ format!("Nhập lúc {}, chưa lưu", datetime_vi(d.saved_ms)) }</span>
-                            </a>
-                        </li>
-                    }) }
-                </ul>
-            }
+            { link_rows(format!("Phiếu bị trả lại cần sửa ({})", returned_list.len()), "rows returned-list", returned_list) }
+            { link_rows("Chờ xét duyệt theo thôn".to_string(), "rows waiting-by-hamlet", by_hamlet) }
+            { link_rows("Bản nháp chưa lưu".to_string(), "rows drafts", draft_rows) }
             <h2 class="section-title">{ "Sổ theo dõi" }</h2>
             <ul class="registers">
                 { for registers.iter().map(|(kind, count, titled)| html! {
@@ -88,7 +95,7 @@ pub fn home_screen() -> Html {
                         <a class="register-card" href={Route::Register(*kind).href()}>
                             <span class="register-name">{ kind_title(*kind).0 }</span>
                             <span class="register-count">{ count }</span>
-                            <span class="register-meta">{ format!("{titled} đạt danh hiệu năm {year}") }</span>
+                            <span class="register-meta">{ format!("{titled} đã công nhận năm {year}") }</span>
                         </a>
                     </li>
                 }) }
@@ -111,6 +118,70 @@ pub fn home_screen() -> Html {
             <TargetsSummary view={consolidation.clone()} />
         </main>
     }
+}
+
+/// A titled list of links (href, name, what to say of it); nothing when empty.
+fn link_rows(title: String, class: &'static str, rows: Vec<(String, String, String)>) -> Html {
+    if rows.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <>
+            <h2 class="section-title">{ title }</h2>
+            <ul class={class}>
+                { for rows.into_iter().map(|(href, name, meta)| html! {
+                    <li><a class="row" {href}><span class="row-name">{ name }</span><span class="row-meta">{ meta }</span></a></li>
+                }) }
+            </ul>
+        </>
+    }
+}
+
+/// The evaluations waiting for review, counted by the unit they are kept in: each
+/// hamlet's with a link to its queue (`#duyet?thon=<id>`), by hamlet name.
+fn waiting_by_unit(replica: &Replica) -> Vec<(String, String, String)> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for view in replica.review_queue() {
+        match counts.iter_mut().find(|(unit, _)| *unit == view.unit) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&view.unit, 1)),
+        }
+    }
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    for (unit, n) in counts {
+        let (route, name) = match (unit.strip_prefix("hamlet:"), unit_name(replica, unit)) {
+            (Some(id), Some(name)) => (Route::ReviewHamlet(id.to_string()), name),
+            _ => (Route::Review, "Cấp xã".to_string()),
+        };
+        // By name, placed as they come: a few hamlets, and no sort to carry.
+        let row = (route.href(), name, format!("{n} phiếu chờ xét duyệt"));
+        rows.insert(rows.partition_point(|r| r.1 < row.1), row);
+    }
+    rows
+}
+
+/// Evaluations returned for correction (by the commune, or reopened after their
+/// recognition), latest first: a link to each, the subject and year, and why.
+fn returned_records(replica: &Replica) -> Vec<(String, String, String)> {
+    let mut found: Vec<&RecordView> = Vec::new();
+    for view in replica.records(RecordKind::Evaluation).filter(|v| v.status == Status::Returned && !is_deleted(v)) {
+        found.insert(found.partition_point(|f| f.last > view.last), view);
+    }
+    found
+        .into_iter()
+        .map(|v| {
+            let subject = v.value("subject").and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok());
+            let name = subject.and_then(|s| replica.view(&s).map(display_name)).unwrap_or_default();
+            let year = v.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
+            let reopened = matches!(v.history.last().map(|h| &h.transition), Some(Transition::Reopen { .. }));
+            let why = format!(
+                "{}: {}",
+                if reopened { "Mở lại để sửa" } else { "Xã trả lại" },
+                v.comment.as_deref().unwrap_or_default()
+            );
+            (Route::Evaluation(v.record.id.clone()).href(), format!("{name} · năm {year}"), why)
+        })
+        .collect()
 }
 
 /// The account's unsaved drafts on this device, read once when the screen opens (none

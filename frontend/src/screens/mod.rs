@@ -8,6 +8,7 @@ mod conflicts;
 mod device;
 mod evaluate;
 mod export;
+mod history;
 mod home;
 pub(crate) mod lineage;
 mod login;
@@ -15,6 +16,7 @@ mod plan;
 mod record;
 mod register;
 mod remote;
+mod reopen;
 mod report;
 mod review;
 mod years;
@@ -53,6 +55,7 @@ pub fn screen(route: &Route, model: &AppModel) -> Html {
         Route::Record(record) => html! { <record::RecordScreen key={route.hash()} record={record.clone()} /> },
         Route::Evaluation(id) => html! { <evaluate::EvaluationScreen key={route.hash()} id={id.clone()} /> },
         Route::Review => html! { <review::ReviewScreen /> },
+        Route::ReviewHamlet(hamlet) => html! { <review::ReviewScreen hamlet={Some(hamlet.clone())} /> },
         Route::Conflicts(record) => html! { <conflicts::ConflictsScreen record={record.clone()} /> },
         Route::Report => html! { <report::ReportScreen /> },
         Route::AnnualReport(year) => html! { <annual::AnnualReportScreen year={*year} /> },

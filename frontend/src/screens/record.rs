@@ -398,6 +398,8 @@ pub fn record_screen(props: &RecordProps) -> Html {
     let error = use_state(|| None::<String>);
     // The record's details open when unsaved answers were put back in them.
     let restored = use_state_eq(|| false);
+    let last = ctx.model.replica.borrow().view(&props.record).map_or(0, |v| super::history::version(&v.last));
+    let history = super::history::use_record_history(props.record.clone(), last);
     let replica = ctx.model.replica.borrow();
     let Some(view) = replica.view(&props.record).cloned() else {
         return html! {
@@ -521,8 +523,8 @@ pub fn record_screen(props: &RecordProps) -> Html {
                 { for evaluations.iter().map(|e| {
                     let y = e.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
                     let set_name = e.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id)).map(|s| s.name.clone()).unwrap_or_default();
-                    let result = outcome(e, &ctx.model.sets).map_or_else(|| "Chưa chấm xong".to_string(), |o| decision_words(&o.decision));
-                    let note = e.decision.as_ref().and_then(override_note).map(|n| format!(" · {n}")).unwrap_or_default();
+                    let result = outcome(e, &ctx.model.sets).map_or_else(|| hoctap_shared::scoring::UNFINISHED.to_string(), |o| decision_words(&o.decision));
+                    let note = e.decision.as_ref().filter(|_| e.status == hoctap_shared::merge::Status::Recognised).and_then(override_note).map(|n| format!(" · {n}")).unwrap_or_default();
                     html! {
                         <li>
                             <a class="row" href={Route::Evaluation(e.record.id.clone()).href()}>
@@ -559,6 +561,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
                 <summary>{ "Thông tin hồ sơ" }</summary>
                 <RecordForm kind={kind} record={Some(view.record.clone())} on_restored={let r = restored.clone(); Callback::from(move |()| r.set(true))} />
             </details>
+            { history }
         </main>
     }
 }

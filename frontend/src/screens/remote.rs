@@ -41,6 +41,12 @@ impl<T> Default for Fetched<T> {
 #[derive(Debug, Clone)]
 pub struct Json(Rc<str>);
 
+impl Json {
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+}
+
 impl PartialEq for Json {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
@@ -128,9 +134,9 @@ where
     ServerPage { fetched, raw, path: path.unwrap_or_default() }
 }
 
-/// The JSON text of `GET path`, see [`use_server_page`].
+/// The JSON text of `GET path`, see [`use_server_page`] (which decodes it).
 #[hook]
-fn use_server_json(path: Option<String>, keep: bool, generation: u32) -> UseStateHandle<Fetched<Json>> {
+pub fn use_server_json(path: Option<String>, keep: bool, generation: u32) -> UseStateHandle<Fetched<Json>> {
     let token = use_token();
     let page = use_state(Fetched::<Json>::default);
     // Answers to an older path (the officer changed the year meanwhile) are dropped.

@@ -3,7 +3,8 @@
 //! with a comment, and recognise with the decision's number, date and authority (and,
 //! when the criteria set's rules do not grant the title, a written reason for the
 //! exception; see [`crate::recognition`]). Officers see here the evaluations returned to
-//! them, with the comment, to correct and send again.
+//! them, with the comment, to correct and send again. `#duyet?thon=<id>` shows one
+//! hamlet's.
 
 use std::collections::BTreeSet;
 
@@ -19,16 +20,25 @@ use crate::app::{date_vi, AppContext};
 use crate::evaluation::decision_words;
 use crate::page::Route;
 use crate::recognition::{bulk_split, eligibility, override_reason, Bulk, Eligibility};
-use crate::replica::{display_name, outcome, RecordState};
+use crate::replica::{display_name, outcome, unit_name, RecordState};
+
+#[derive(Properties, PartialEq)]
+pub struct ReviewProps {
+    /// Only this hamlet's evaluations (its record id, `#duyet?thon=<id>`).
+    #[prop_or_default]
+    pub hamlet: Option<String>,
+}
 
 #[function_component(ReviewScreen)]
-pub fn review_screen() -> Html {
+pub fn review_screen(props: &ReviewProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let selected = use_state(BTreeSet::<String>::new);
     let report = use_state(|| None::<(String, Vec<String>)>);
     let reviewer = ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(Action::Review));
     let replica = ctx.model.replica.borrow();
-    let queue: Vec<RecordView> = replica.review_queue().into_iter().cloned().collect();
+    let unit = props.hamlet.as_ref().map(|id| format!("hamlet:{id}"));
+    let shown = |v: &&RecordView| unit.as_ref().is_none_or(|unit| v.unit == *unit);
+    let queue: Vec<RecordView> = replica.review_queue().into_iter().filter(shown).cloned().collect();
     // Only what can be decided now can be chosen (not a record two devices disagree on).
     let choosable: BTreeSet<String> = queue
         .iter()
@@ -38,8 +48,10 @@ pub fn review_screen() -> Html {
     let returned: Vec<RecordView> = replica
         .records(hoctap_shared::protocol::RecordKind::Evaluation)
         .filter(|v| v.status == Status::Returned)
+        .filter(shown)
         .cloned()
         .collect();
+    let hamlet = unit.as_ref().map(|unit| unit_name(&replica, unit).unwrap_or_else(|| "Thôn".to_string()));
     drop(replica);
     let chosen: Vec<&RecordView> =
         queue.iter().filter(|v| selected.contains(&v.record.id) && choosable.contains(&v.record.id)).collect();
@@ -61,6 +73,9 @@ pub fn review_screen() -> Html {
     html! {
         <main class="app">
             <h1 class="form-title">{ "Xét duyệt" }</h1>
+            if let Some(hamlet) = hamlet {
+                <p class="hint">{ format!("Chỉ phiếu của {hamlet}. ") }<a href={Route::Review.href()}>{ "Xem mọi thôn" }</a></p>
+            }
             if !reviewer {
                 <p class="hint">{ "Tài khoản của bạn gửi phiếu để xã xét duyệt; lãnh đạo xã phê duyệt và công nhận." }</p>
             }
@@ -257,8 +272,8 @@ fn review_item(props: &ReviewItemProps) -> Html {
     drop(replica);
     let year = view.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
     let set = view.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id));
-    let result =
-        outcome(view, &ctx.model.sets).map_or_else(|| "Chưa chấm xong".to_string(), |o| decision_words(&o.decision));
+    let result = outcome(view, &ctx.model.sets)
+        .map_or_else(|| hoctap_shared::scoring::UNFINISHED.to_string(), |o| decision_words(&o.decision));
     let rules = eligibility(view, &ctx.model.sets);
 
     let act = {
@@ -366,7 +381,7 @@ fn review_item(props: &ReviewItemProps) -> Html {
                         { text_input(format!("authority-{id}"), "Cơ quan ban hành", &authority, "Ủy ban nhân dân xã …") }
                         if let Eligibility::NotRecognised(reasons) = &rules {
                             <div class="app-warning not-eligible">
-                                <p>{ "Theo bộ tiêu chí, phiếu này chưa đạt danh hiệu:" }</p>
+                                <p>{ "Theo bộ tiêu chí, phiếu này chưa đủ điều kiện công nhận:" }</p>
                                 <ul>{ for reasons.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
                                 <p>{ "Chỉ công nhận khi có lý do ngoại lệ; lý do được ghi vào hồ sơ và danh sách kèm quyết định." }</p>
                             </div>

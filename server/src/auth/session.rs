@@ -244,6 +244,8 @@ fn note_seen(state: &AppState, key: &[u8], now_ms: i64) {
 pub struct CurrentAccount {
     pub account: Account,
     session_key: [u8; 32],
+    /// The device the session was signed in on (a device session), with its name.
+    device: Option<(String, String)>,
 }
 
 impl CurrentAccount {
@@ -265,6 +267,11 @@ impl CurrentAccount {
     /// Ends the session the request was made with, durably.
     pub(crate) fn log_out(&self, state: &AppState) -> Result<(), ApiError> {
         revoke_one(state, &self.session_key)
+    }
+
+    /// The device the session was signed in on, `(id, label)`, for a device session.
+    pub fn device(&self) -> Option<(&str, &str)> {
+        self.device.as_ref().map(|(id, label)| (id.as_str(), label.as_str()))
     }
 
     /// The key of the session the request was made with.
@@ -294,6 +301,7 @@ impl FromRequestParts<AppState> for CurrentAccount {
         if now - session.last_seen() >= HOUR_MS {
             note_seen(state, &session_key, now);
         }
-        Ok(CurrentAccount { account: record.account, session_key })
+        let device = session.device_id.zip(session.device_label);
+        Ok(CurrentAccount { account: record.account, session_key, device })
     }
 }

@@ -14,6 +14,7 @@ use hoctap_shared::date::Date;
 use hoctap_shared::number::Percent;
 use hoctap_shared::protocol::RecordKind;
 use hoctap_shared::report::VersionInfo;
+use hoctap_shared::scoring::result_words;
 use hoctap_shared::units::UnitKind;
 
 use super::svg::{progress_svg, trend_svg};
@@ -520,24 +521,6 @@ fn hand_targets_table(report: &AnnualReport) -> String {
     out
 }
 
-/// A scoring result key in words: `band:Khá` → `Xếp loại Khá`.
-fn result_label(key: &str) -> String {
-    match key {
-        "recognised" => "Đạt".to_string(),
-        "not_recognised" => "Chưa đạt".to_string(),
-        "not_rated" => "Không xếp loại".to_string(),
-        "no_level" => "Chưa đạt mức độ nào".to_string(),
-        "incomplete" => "Chưa đánh giá xong".to_string(),
-        _ => match key.split_once(':') {
-            // A band named as a failure reads as itself, not "Xếp loại Chưa đạt".
-            Some(("band", name)) if name.starts_with("Chưa") || name.starts_with("Không") => name.to_string(),
-            Some(("band", name)) => format!("Xếp loại {name}"),
-            Some(("level", level)) => format!("Mức độ {level}"),
-            _ => key.to_string(),
-        },
-    }
-}
-
 /// Results in reading order: granted first, then bands and levels, then the failures
 /// (a band named "Chưa đạt" among them), then evaluations not finished.
 fn result_rank(key: &str) -> u8 {
@@ -556,13 +539,13 @@ fn models_table(report: &AnnualReport) -> String {
         "<table class=\"data fixed\"><colgroup><col style=\"width: 10mm\"><col style=\"width: 42mm\">\
          <col style=\"width: 19mm\"><col style=\"width: 17mm\"><col style=\"width: 19mm\"><col></colgroup>\
          <thead><tr><th>STT</th><th>Danh hiệu</th><th>Số được đánh giá</th>\
-         <th>Đã gửi xét</th><th>Được công nhận</th><th>Chi tiết kết quả</th></tr></thead>\n<tbody>\n",
+         <th>Đã gửi xét</th><th>Đã công nhận</th><th>Kết quả chấm</th></tr></thead>\n<tbody>\n",
     );
     for (i, row) in report.models.iter().enumerate() {
         let mut results: Vec<(&String, &u64)> = row.counts.by_result.iter().collect();
         results.sort_by_key(|(key, _)| result_rank(key));
         let details: Vec<String> =
-            results.iter().map(|(key, n)| format!("{}: {}", result_label(key), count(**n))).collect();
+            results.iter().map(|(key, n)| format!("{}: {}", result_words(key), count(**n))).collect();
         out.push_str(&format!(
             "<tr><td class=\"c\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td>{}</td></tr>\n",

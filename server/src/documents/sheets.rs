@@ -21,6 +21,7 @@ use hoctap_shared::criteria::Model;
 use hoctap_shared::date::Date;
 use hoctap_shared::number::Percent;
 use hoctap_shared::report::VersionInfo;
+use hoctap_shared::scoring::result_words;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -321,7 +322,7 @@ fn models_table(report: &AnnualReport) -> Table {
         column("Danh hiệu", 30.0),
         column("Đã đánh giá", 26.0),
         column("Đã gửi duyệt", 12.0),
-        column("Được công nhận", 12.0),
+        column("Đã công nhận", 12.0),
     ];
     let rows = (1..)
         .zip(&report.models)
@@ -341,30 +342,14 @@ fn models_table(report: &AnnualReport) -> Table {
 /// The evaluations by result, per model (under the models' columns).
 fn results_table(report: &AnnualReport) -> Table {
     let columns =
-        vec![column("STT", 5.0), column("Danh hiệu", 30.0), column("Kết quả đánh giá", 26.0), column("Số lượng", 12.0)];
+        vec![column("STT", 5.0), column("Danh hiệu", 30.0), column("Kết quả chấm", 26.0), column("Số lượng", 12.0)];
     let rows = (1..)
         .zip(report.models.iter().flat_map(|m| m.counts.by_result.iter().map(move |(result, n)| (m, result, *n))))
         .map(|(i, (m, result, n))| {
-            vec![Cell::Count(i), Cell::text(&m.title), Cell::text(result_label(result)), Cell::Count(n)]
+            vec![Cell::Count(i), Cell::text(&m.title), Cell::text(result_words(result)), Cell::Count(n)]
         })
         .collect();
     Table { columns, rows }
-}
-
-/// A scoring result's stable form (`Outcome::summary`, or `incomplete`) in words.
-fn result_label(result: &str) -> String {
-    match result {
-        "recognised" => "Đạt".to_string(),
-        "not_recognised" => "Chưa đạt".to_string(),
-        "not_rated" => "Không xếp loại".to_string(),
-        "no_level" => "Chưa đạt mức độ nào".to_string(),
-        "incomplete" => "Chưa đủ số liệu để đánh giá".to_string(),
-        _ => match result.split_once(':') {
-            Some(("band", name)) => format!("Xếp loại: {name}"),
-            Some(("level", level)) => format!("Đạt mức độ {level}"),
-            _ => result.to_string(),
-        },
-    }
 }
 
 fn children_table(report: &AnnualReport) -> Table {
@@ -680,7 +665,23 @@ mod tests {
     #[test]
     fn results_read_in_vietnamese() {
         let shown: Vec<String> =
-            ["recognised", "band:Khá", "level:2", "incomplete", "other"].into_iter().map(result_label).collect();
-        assert_eq!(shown, ["Đạt", "Xếp loại: Khá", "Đạt mức độ 2", "Chưa đủ số liệu để đánh giá", "other"]);
+            ["recognised", "not_recognised", "band:Khá", "band:Chưa đạt", "level:2", "no_level", "incomplete", "other"]
+                .into_iter()
+                .map(result_words)
+                .collect();
+        // What the score computes, never "Đã công nhận": that is a decision's.
+        assert_eq!(
+            shown,
+            [
+                "Đủ điều kiện công nhận",
+                "Chưa đủ điều kiện",
+                "Xếp loại Khá",
+                "Chưa đạt",
+                "Đủ điều kiện công nhận Mức độ 2",
+                "Chưa đủ điều kiện",
+                "Chưa chấm xong",
+                "other"
+            ]
+        );
     }
 }

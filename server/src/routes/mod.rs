@@ -81,6 +81,7 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Post, "/sync/push", sync::sync_push).limit(MAX_PUSH_BYTES),
         route(Get, "/sync/pull", sync::sync_pull),
         route(Get, "/records/{kind}/{id}", sync::records_show),
+        route(Get, "/records/{kind}/{id}/history", sync::records_history),
         route(Get, "/evidence/{sha256}", evidence::evidence_get).limit(max_evidence_bytes + 1),
         route(Put, "/evidence/{sha256}", evidence::evidence_put).limit(max_evidence_bytes + 1),
         route(Get, "/consolidation/{unit}", consolidation::consolidation_show),

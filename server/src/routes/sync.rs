@@ -1,10 +1,12 @@
-//! Push and pull of operations, and a record's current view. Every operation of a push
-//! must lie in the caller's scope with the right to do it (review steps need the
-//! reviewer's right); otherwise the whole batch is refused and nothing changes.
+//! Push and pull of operations, and a record's current view and history. Every
+//! operation of a push must lie in the caller's scope with the right to do it (review
+//! steps need the reviewer's right); otherwise the whole batch is refused and nothing
+//! changes.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use hoctap_shared::accounts::Action;
+use hoctap_shared::history::{RecordHistory, DEFAULT_PAGE};
 use hoctap_shared::merge::RecordView;
 use hoctap_shared::protocol::{
     PullResponse, PushRequest, PushResponse, RecordId, RecordKind, MAX_OPS_PER_PUSH, PROTOCOL_VERSION,
@@ -63,7 +65,8 @@ pub async fn sync_push(
             current.require(&state, Action::Review, &op.unit)?;
         }
     }
-    Ok(Json(sync::push(&state, &request.ops, sync::Pusher::Account(current.account.clone())).await?))
+    let device = current.device().map(|(id, label)| sync::DeviceName { id: id.to_string(), label: label.to_string() });
+    Ok(Json(sync::push_from(&state, &request.ops, sync::Pusher::Account(current.account.clone()), device).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -143,13 +146,73 @@ pub async fn records_show(
     current: CurrentAccount,
     Path((kind, id)): Path<(String, String)>,
 ) -> Result<Json<RecordView>, ApiError> {
+    let record = record_id(kind, id)?;
+    Ok(Json(readable(&state, &current, &record)?))
+}
+
+/// The record a path names; an unknown kind is a record that does not exist.
+fn record_id(kind: String, id: String) -> Result<RecordId, ApiError> {
     let kind = serde_json::from_value(serde_json::Value::String(kind.clone()))
         .map_err(|_| ApiError::NotFound { what: format!("loại hồ sơ {kind:?}") })?;
-    let record = RecordId { kind, id };
-    // A record outside the caller's scope is answered like one that does not exist, so
-    // the answer tells nobody which records exist elsewhere.
-    match sync::record_view(&state, &record)? {
-        Some(view) if current.may(&state, Action::Read, &view.unit)? => Ok(Json(view)),
+    Ok(RecordId { kind, id })
+}
+
+/// The record's view, when the caller may read it. A record outside the caller's scope
+/// is answered like one that does not exist, so the answer tells nobody which records
+/// exist elsewhere.
+fn readable(state: &AppState, current: &CurrentAccount, record: &RecordId) -> Result<RecordView, ApiError> {
+    match sync::record_view(state, record)? {
+        Some(view) if current.may(state, Action::Read, &view.unit)? => Ok(view),
         _ => Err(ApiError::NotFound { what: format!("hồ sơ {record}") }),
     }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Only events before this position (the `earlier` of the page after); absent: the
+    /// latest page.
+    before: Option<usize>,
+    /// The most events to return: 100 when absent, at most 500.
+    limit: Option<usize>,
+}
+
+/// A record's history, derived from the log: every operation on the record and every
+/// one the server refused, with who (display name and role), when (the server's time
+/// and the device's), from which device, and what it changed (old and new values).
+#[utoipa::path(
+    get,
+    path = "/api/v1/records/{kind}/{id}/history",
+    tag = "sync",
+    operation_id = "records_history",
+    summary = "Show a record's history",
+    security(("bearer" = [])),
+    params(
+        ("kind" = RecordKind, Path, description = "The record's kind"),
+        ("id" = String, Path, description = "The record's id, minted by the device that created it"),
+        HistoryQuery,
+    ),
+    responses(
+        (status = 200, description = "One page of the record's history, oldest first; `earlier` gives the page before", body = RecordHistory),
+        (status = 400, description = "A query parameter is not a number (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 404, description = "Unknown kind or record, or a record outside the caller's scope: the two are not told apart (`not_found`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
+pub async fn records_history(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path((kind, id)): Path<(String, String)>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Json<RecordHistory>, ApiError> {
+    let record = record_id(kind, id)?;
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    let page = crate::blocking(move || {
+        readable(&state, &current, &record)?;
+        let may_read = |unit: &str| current.may(&state, Action::Read, unit).unwrap_or(false);
+        sync::history::record_history(&state, &record, query.before, limit, &may_read)
+    })
+    .await?;
+    Ok(Json(page))
 }

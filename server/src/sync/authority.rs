@@ -7,7 +7,8 @@
 //! detaching evidence, only while the evaluation is a draft or returned).
 //!
 //! Each check returns the rejection's stable code and a Vietnamese message; nothing of
-//! a refused operation is stored.
+//! a refused operation enters the log (the record's history keeps the refusal, see
+//! [`crate::store::history`]).
 
 use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::archive::{self, DELETED_FIELD, LEFT_FIELD};
@@ -372,7 +373,8 @@ pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Tr
     Some((
         "not_eligible",
         format!(
-            "Theo bộ tiêu chí {}, phiếu này không đạt danh hiệu ({reasons}). Muốn công nhận ngoại lệ, cần ghi rõ lý do.",
+            "Theo bộ tiêu chí {}, phiếu này chưa đủ điều kiện công nhận ({reasons}). Muốn công nhận ngoại lệ, cần ghi rõ \
+             lý do.",
             set.name
         ),
     ))

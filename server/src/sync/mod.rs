@@ -10,7 +10,9 @@
 //! Keyspaces: `log` (seq → op JSON), `op_ids` (op id → seq), `record_ops` (record,
 //! seq → op id), `scope` (unit, seq → ∅), `views` (record → view JSON), `units`
 //! (hamlets registered through sync), `meta/last_seq`, and the parts of
-//! [`crate::figures`] (`part_records`, `parts`).
+//! [`crate::figures`] (`part_records`, `parts`). For a record's history (see
+//! [`history`]), a push from an account also notes who sent each accepted operation and
+//! when, and keeps the operations it refused with why ([`crate::store::history`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,10 +24,12 @@ use hoctap_shared::units::{MergeKind, OrgUnit, Predecessor, UnitKind};
 
 use hoctap_shared::accounts::Account;
 
+use crate::store::history::{self as kept, Origin, StoredRefusal};
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
 
 mod authority;
+pub mod history;
 
 const LAST_SEQ: &[u8] = b"last_seq";
 
@@ -230,6 +234,24 @@ pub enum Pusher {
 /// account's scope already; everything that depends on the stored state is decided
 /// here, under the log lock (see [`Pusher`]).
 pub async fn push(state: &AppState, ops: &[Operation], pusher: Pusher) -> Result<PushResponse, ApiError> {
+    push_from(state, ops, pusher, None).await
+}
+
+/// The device an account pushes from, as its session names it: the history says
+/// "Chrome trên Android" for the operations made on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceName {
+    pub id: String,
+    pub label: String,
+}
+
+/// [`push`], from the device `device` names.
+pub async fn push_from(
+    state: &AppState,
+    ops: &[Operation],
+    pusher: Pusher,
+    device: Option<DeviceName>,
+) -> Result<PushResponse, ApiError> {
     // The store's reads, writes and flush block: they run off the runtime's few worker
     // threads, which stay free to answer pulls and logins meanwhile. The log lock is
     // taken there too — one writer at a time, so sequence numbers are dense and the lock
@@ -239,13 +261,18 @@ pub async fn push(state: &AppState, ops: &[Operation], pusher: Pusher) -> Result
     let (state, ops) = (state.clone(), ops.to_vec());
     crate::blocking(move || {
         let _guard = state.log_lock.blocking_lock();
-        push_locked(&state, &ops, &pusher)
+        push_locked(&state, &ops, &pusher, device.as_ref())
     })
     .await
 }
 
 /// [`push`] once the log lock is held.
-fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<PushResponse, ApiError> {
+fn push_locked(
+    state: &AppState,
+    ops: &[Operation],
+    pusher: &Pusher,
+    device: Option<&DeviceName>,
+) -> Result<PushResponse, ApiError> {
     let now_ms = state.clock.now_ms();
     let mut response = PushResponse { server_ms: Some(now_ms), ..PushResponse::default() };
     // Read the mark before anything of this push is applied.
@@ -392,6 +419,9 @@ fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<P
         if let OpBody::AttachEvidence { sha256, .. } = &op.body {
             writes.push(crate::evidence::grant(sha256, &op.record));
         }
+        if let Pusher::Account(account) = pusher {
+            writes.push(kept::origin_write(&op.id, &origin(account, device, op, now_ms)));
+        }
         if let Some(mut hamlet) = hamlet_unit(op, &after) {
             let stored = |id: &str, pending: &BTreeMap<String, OrgUnit>| -> Result<Option<OrgUnit>, StoreError> {
                 match pending.get(id) {
@@ -419,9 +449,16 @@ fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<P
         response.accepted.push(op.id.clone());
     }
 
+    let refusals = match pusher {
+        Pusher::Account(account) => refusal_writes(state, account, device, ops, &response, &touched, now_ms)?,
+        Pusher::Replay => Vec::new(),
+    };
     if response.accepted.is_empty() {
+        if !refusals.is_empty() {
+            state.store.apply(&refusals)?;
+        }
         // "Already stored" is an acknowledgement too: make sure it is on disk.
-        if !response.duplicates.is_empty() {
+        if !response.duplicates.is_empty() || !refusals.is_empty() {
             state.store.flush()?;
             // Everything applied so far is on disk now, an earlier push's unflushed
             // batch included (a store recovering from a failed flush).
@@ -436,6 +473,7 @@ fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<P
         writes.push(Write::Put { keyspace: "units", key: id.as_bytes().to_vec(), value: encode(unit) });
     }
     writes.extend(crate::figures::index_writes(&part_records, &part_versions));
+    writes.extend(refusals);
     writes.push(Write::Put { keyspace: "meta", key: LAST_SEQ.to_vec(), value: seq_bytes(seq).to_vec() });
     state.store.apply(&writes)?;
     if !new_units.is_empty() {
@@ -449,6 +487,67 @@ fn push_locked(state: &AppState, ops: &[Operation], pusher: &Pusher) -> Result<P
     state.store.flush()?;
     state.durable.reached(seq);
     Ok(response)
+}
+
+/// Who sent `op`, from which device, and when the server took it.
+fn origin(account: &Account, device: Option<&DeviceName>, op: &Operation, now_ms: i64) -> Origin {
+    Origin {
+        account: account.id.clone(),
+        device_label: device.filter(|d| d.id == op.device).map(|d| d.label.clone()),
+        at_ms: now_ms,
+    }
+}
+
+/// Rejections a record's history keeps: not those the device sends again by itself
+/// (`clock_skew` once its clock is right, `evidence_missing` once the file is up), nor
+/// an id reused by another operation.
+fn kept_in_history(code: &str) -> bool {
+    !matches!(code, "clock_skew" | "evidence_missing" | "op_id_reused")
+}
+
+/// The writes that keep this push's refusals in their records' histories: only for a
+/// record the server holds and the account may read, so nobody fills another unit's
+/// history with refusals.
+fn refusal_writes(
+    state: &AppState,
+    account: &Account,
+    device: Option<&DeviceName>,
+    ops: &[Operation],
+    response: &PushResponse,
+    touched: &BTreeMap<RecordId, (Vec<Operation>, RecordView)>,
+    now_ms: i64,
+) -> Result<Vec<Write>, StoreError> {
+    let mut sent: BTreeMap<&str, &Operation> = BTreeMap::new();
+    for op in ops {
+        sent.entry(op.id.as_str()).or_insert(op);
+    }
+    let mut by_record: BTreeMap<RecordId, Vec<StoredRefusal>> = BTreeMap::new();
+    for rejection in response.rejected.iter().filter(|r| kept_in_history(&r.code)) {
+        let Some(op) = sent.get(rejection.op.as_str()) else { continue };
+        if !hoctap_shared::protocol::is_valid_id(&op.record.id) || !hoctap_shared::protocol::is_valid_id(&op.id) {
+            continue;
+        }
+        let unit = match touched.get(&op.record) {
+            Some((_, view)) => Some(view.unit.clone()),
+            None => record_view(state, &op.record)?.map(|view| view.unit),
+        };
+        let Some(unit) = unit else { continue };
+        if !state.account_may(account, hoctap_shared::accounts::Action::Read, &unit)? {
+            continue;
+        }
+        let origin = origin(account, device, op, now_ms);
+        by_record.entry(op.record.clone()).or_default().push(StoredRefusal::new(
+            op,
+            origin,
+            &rejection.code,
+            &rejection.message,
+        ));
+    }
+    let mut writes = Vec::new();
+    for (record, refusals) in by_record {
+        writes.extend(kept::refusal_writes(state.store.as_ref(), &record, refusals)?);
+    }
+    Ok(writes)
 }
 
 /// Operations a pulling device already holds and need not be sent: those it made

@@ -194,6 +194,14 @@ pub const KNOWN_TAGS: [&str; 2] = [TAG_DIGITAL_SKILLS, TAG_UNCONFIRMED];
 /// that would silently apply the ordinary pass mark, so it is refused.
 pub const KNOWN_AREAS: [&str; 4] = ["normal", "disadvantaged", "ethnic_minority", "remote"];
 
+/// The areas of [`KNOWN_AREAS`] with their Vietnamese names, ordinary area first.
+pub const AREAS: [(&str, &str); 4] = [
+    ("normal", "Vùng thường"),
+    ("disadvantaged", "Vùng đặc biệt khó khăn"),
+    ("ethnic_minority", "Vùng đồng bào dân tộc thiểu số"),
+    ("remote", "Vùng sâu, vùng xa"),
+];
+
 /// How an indicator is measured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

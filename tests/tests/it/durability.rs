@@ -318,6 +318,8 @@ fn acknowledged_operations_survive_sigkill_and_backups_restore_identically() {
         "usernames",
         "sessions",
         "evidence_records",
+        "op_origins",
+        "refusals",
     ] {
         let a = original.scan(keyspace, b"", None, usize::MAX).expect("scan");
         let b = copy.scan(keyspace, b"", None, usize::MAX).expect("scan");

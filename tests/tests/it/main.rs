@@ -11,6 +11,7 @@ mod exports;
 mod faults;
 mod fuzz;
 mod golden;
+mod history;
 mod indicators;
 mod input;
 mod merge;
