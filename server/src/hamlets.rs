@@ -7,7 +7,7 @@
 use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::date::Date;
 use hoctap_shared::hamlets::{
-    count, moves, CloseHamlet, HamletChoice, HamletClosed, NotMoved, RecordCounts, CLOSED_ON_FIELD, MERGED_INTO_FIELD,
+    count, moves, CloseHamlet, HamletChoice, HamletClosed, NotMoved, CLOSED_ON_FIELD, MERGED_INTO_FIELD,
 };
 use hoctap_shared::hlc::Hlc;
 use hoctap_shared::merge::RecordView;
@@ -88,7 +88,7 @@ pub async fn close(
             return Err(refuse(format!(
                 "{} còn {}: hãy sáp nhập vào thôn khác, hoặc chuyển đi hay đánh dấu rời sổ từng hồ sơ trước khi giải thể",
                 unit.full_name(),
-                words(&answer.moved)
+                answer.moved.words()
             )));
         }
         if !request.dry_run {
@@ -224,19 +224,4 @@ fn name(view: &RecordView) -> String {
         _ => text("name"),
     }
     .unwrap_or_else(|| "(không tên)".to_string())
-}
-
-/// "3 hộ, 12 người, 1 dòng họ, 4 phiếu đánh giá".
-fn words(counts: &RecordCounts) -> String {
-    let parts: Vec<String> = [
-        (counts.households, "hộ"),
-        (counts.people, "người"),
-        (counts.clans, "dòng họ"),
-        (counts.evaluations, "phiếu đánh giá"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect();
-    parts.join(", ")
 }

@@ -54,6 +54,25 @@ impl RecordCounts {
         self.households + self.people + self.clans + self.evaluations
     }
 
+    /// "3 hộ, 12 người, 1 dòng họ, 4 phiếu đánh giá"; "không có hồ sơ nào" when empty.
+    pub fn words(&self) -> String {
+        let parts: Vec<String> = [
+            (self.households, "hộ"),
+            (self.people, "người"),
+            (self.clans, "dòng họ"),
+            (self.evaluations, "phiếu đánh giá"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() {
+            "không có hồ sơ nào".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
     fn add(&mut self, kind: RecordKind) {
         match kind {
             RecordKind::Household => self.households += 1,
@@ -213,5 +232,7 @@ mod tests {
         assert_eq!(ids, ["c1", "h1", "p2", "e2026"]);
         assert_eq!(kept, RecordCounts { households: 0, people: 1, clans: 0, evaluations: 2 });
         assert_eq!(count(moving.iter().map(|v| &v.record)).total(), 4);
+        assert_eq!(kept.words(), "1 người, 2 phiếu đánh giá");
+        assert_eq!(RecordCounts::default().words(), "không có hồ sơ nào");
     }
 }

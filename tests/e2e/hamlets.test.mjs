@@ -46,6 +46,9 @@ test("a commune officer merges a hamlet into another; its people follow, its nam
   await page.getByLabel("Sáp nhập vào", { exact: true }).selectOption({ label: "Thôn Tây Thượng" });
   await page.getByText("Chuyển sang Thôn Tây Thượng: 1 hộ, 1 người.").waitFor();
   await screenshot(page, "hamlet-merge-pc");
+  await page.setViewportSize({ width: 360, height: 740 });
+  await screenshot(page, "hamlet-merge-phone", { fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("button", { name: "Xác nhận sáp nhập vào Thôn Tây Thượng" }).click();
   await page.getByText(/Đã sáp nhập Thôn Đông Hạ vào Thôn Tây Thượng từ ngày \d\d\/\d\d\/\d{4}: đã chuyển 1 hộ, 1 người\./).waitFor();
 

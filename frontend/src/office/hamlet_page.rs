@@ -8,32 +8,13 @@ use std::rc::Rc;
 
 use hoctap_shared::accounts::LoginResponse;
 use hoctap_shared::date::Date;
-use hoctap_shared::hamlets::{CloseHamlet, HamletClosed, RecordCounts};
+use hoctap_shared::hamlets::{CloseHamlet, HamletClosed};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::error_text;
 use super::staff_page::segment;
 use crate::api::{self, Body};
-
-/// "3 hộ, 12 người, 1 dòng họ, 4 phiếu đánh giá", or "không có gì".
-pub fn counts_words(counts: &RecordCounts) -> String {
-    let parts: Vec<String> = [
-        (counts.households, "hộ"),
-        (counts.people, "người"),
-        (counts.clans, "dòng họ"),
-        (counts.evaluations, "phiếu đánh giá"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect();
-    if parts.is_empty() {
-        "không có hồ sơ nào".to_string()
-    } else {
-        parts.join(", ")
-    }
-}
 
 /// Today in Vietnam, from the browser's clock (a default the officer can change).
 fn today() -> Date {
@@ -156,18 +137,18 @@ pub fn hamlet_screen(props: &HamletScreenProps) -> Html {
                 <h2 class="section-title">{ "Xem trước" }</h2>
                 if archive {
                     if may_archive {
-                        <p>{ format!("{} sẽ được lưu trữ (giải thể); hồ sơ cũ vẫn xem được trong lịch sử: {}.", preview.hamlet, counts_words(&preview.kept)) }</p>
+                        <p>{ format!("{} sẽ được lưu trữ (giải thể); hồ sơ cũ vẫn xem được trong lịch sử: {}.", preview.hamlet, preview.kept.words()) }</p>
                     } else {
                         <p class="app-warning" role="alert">{ format!(
                             "{} còn {}. Hãy chọn thôn để sáp nhập, hoặc chuyển đi hay đánh dấu rời sổ từng hồ sơ trước khi giải thể.",
-                            preview.hamlet, counts_words(&preview.moved)
+                            preview.hamlet, preview.moved.words()
                         ) }</p>
                     }
                 } else {
-                    <p class="close-moves">{ format!("Chuyển sang {target}: {}.", counts_words(&preview.moved)) }</p>
+                    <p class="close-moves">{ format!("Chuyển sang {target}: {}.", preview.moved.words()) }</p>
                     <p class="hint">{ format!(
                         "Giữ lại làm lịch sử của {} (đã công nhận, năm trước, đã rời sổ): {}. Báo cáo các năm trước của thôn vẫn đọc như cũ.",
-                        preview.hamlet, counts_words(&preview.kept)
+                        preview.hamlet, preview.kept.words()
                     ) }</p>
                     <p class="hint">{ "Các máy của cán bộ sẽ nhận thay đổi ở lần đồng bộ sau. Cán bộ của thôn cũ cần được mời lại cho thôn mới trên trang Cán bộ." }</p>
                 }
@@ -183,12 +164,9 @@ pub fn hamlet_screen(props: &HamletScreenProps) -> Html {
 /// The server's answer to the real request.
 fn finished(title: Html, done: &HamletClosed) -> Html {
     let what = match &done.merged_into {
-        Some(into) => format!(
-            "Đã sáp nhập {} vào {into} từ ngày {}: đã chuyển {}.",
-            done.hamlet,
-            done.on,
-            counts_words(&done.moved)
-        ),
+        Some(into) => {
+            format!("Đã sáp nhập {} vào {into} từ ngày {}: đã chuyển {}.", done.hamlet, done.on, done.moved.words())
+        }
         None => format!("Đã giải thể {} từ ngày {}.", done.hamlet, done.on),
     };
     html! {
@@ -199,7 +177,7 @@ fn finished(title: Html, done: &HamletClosed) -> Html {
             } else {
                 <p class="app-warning" role="alert">{ format!(
                     "Chưa đóng được {}: máy chủ không chuyển {} hồ sơ dưới đây. Hãy xử lý rồi làm lại; những hồ sơ khác đã chuyển ({}).",
-                    done.hamlet, done.refused.len(), counts_words(&done.moved)
+                    done.hamlet, done.refused.len(), done.moved.words()
                 ) }</p>
                 <ul class="rows">
                     { for done.refused.iter().map(|r| html! { <li><strong>{ &r.name }</strong>{ format!(": {}", r.message) }</li> }) }
@@ -207,17 +185,5 @@ fn finished(title: Html, done: &HamletClosed) -> Html {
             }
             <p><a class="primary" href="/#so/thon">{ "Về sổ thôn, tổ dân phố" }</a></p>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_are_said_in_words() {
-        let counts = RecordCounts { households: 3, people: 12, clans: 0, evaluations: 4 };
-        assert_eq!(counts_words(&counts), "3 hộ, 12 người, 4 phiếu đánh giá");
-        assert_eq!(counts_words(&RecordCounts::default()), "không có hồ sơ nào");
     }
 }

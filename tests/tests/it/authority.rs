@@ -1315,11 +1315,16 @@ fn issue_15_a_hamlet_merges_into_another_and_keeps_its_history() {
     };
     let merge = |dry_run: bool| json!({"on": "2026-01-01", "merged_into": b, "dry_run": dry_run});
 
-    // Who may: the commune's officials, not a hamlet's collaborator nor a viewer.
+    // Who may: the commune's officials and the province's administrator, not a hamlet's
+    // collaborator nor a viewer, nor anyone signed out.
     for role in [Role::Collaborator, Role::Viewer] {
         let (status, reply) = close(role, &a, merge(true));
         assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}: {reply}");
     }
+    let (status, _) = world.call("POST", &format!("/units/{a}/close"), None, Some(merge(true)));
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, reply) = close(Role::ProvinceAdmin, &a, merge(true));
+    assert_eq!(status, StatusCode::OK, "{reply}");
     // What would move, with nothing written.
     let before = world.digest();
     let (status, reply) = close(Role::CommuneOfficer, &a, merge(true));
