@@ -166,6 +166,23 @@ pub fn current() -> Route {
 /// lives in the office app: only commune and province offices use it.
 pub const LINEAGE_HREF: &str = "/office.html#sap-nhap";
 
+impl Route {
+    /// Where this route's screen lives when it is one of the office app's: the report
+    /// screens (annual report and its versions, plan, five-year review) and the lineage
+    /// screen are used by commune and province offices only, so they are downloaded
+    /// with `office.html` under the same hash, never with the phone app.
+    pub fn office_href(&self) -> Option<String> {
+        match self {
+            Route::AnnualReport(_)
+            | Route::ReportVersion { .. }
+            | Route::Plan
+            | Route::YearsReview
+            | Route::Lineage => Some(format!("/office.html#{}", self.hash())),
+            _ => None,
+        }
+    }
+}
+
 /// Opens another page of the site (the office app), adding a history entry.
 pub fn open(href: &str) {
     if let Some(window) = web_sys::window() {

@@ -1,5 +1,6 @@
 //! The office app (`office.html`): the screens of the commune and province offices —
-//! the staff page, "Cán bộ", and the register import, "Nhập sổ từ Excel" — as a second
+//! the staff page, "Cán bộ", the register import, "Nhập sổ từ Excel", the lineage and
+//! the report screens (annual report, plan, five-year review) — as a second
 //! Yew app built from this library as its
 //! own binary (`src/bin/office.rs`). The main app never refers to this module, so link-
 //! time optimisation leaves all of it (and its QR encoder) out of the phone app's wasm:
@@ -25,6 +26,7 @@ use hoctap_shared::accounts::LoginResponse;
 use yew::prelude::*;
 
 use crate::api::ApiError;
+use crate::page::Route;
 use crate::storage::Storage;
 use route::OfficeRoute;
 
@@ -110,9 +112,9 @@ fn office_app() -> Html {
             sign_in_first("Phiên đăng nhập trên máy này đã hết. Hãy đăng nhập lại trong ứng dụng trước.")
         }
         Session::Failed(message) => html! { <p class="app-warning" role="alert">{ message }</p> },
-        // The lineage screen shows the copy kept on the device and says what needs the
-        // server; the other office screens work only online.
-        Session::SignedIn(_) if !*online && *route != OfficeRoute::Lineage => html! {
+        // The lineage and report screens show the copy kept on the device and say what
+        // needs the server; the other office screens work only online.
+        Session::SignedIn(_) if !*online && !matches!(*route, OfficeRoute::Lineage | OfficeRoute::Report(_)) => html! {
             <p class="app-warning offline" role="alert">
                 { "Máy đang không có mạng. Trang văn phòng làm việc trực tiếp với máy chủ nên cần có mạng; \
                    hãy kết nối rồi thử lại. Việc nhập liệu trong ứng dụng vẫn làm được khi không có mạng." }
@@ -141,6 +143,11 @@ fn office_app() -> Html {
             OfficeRoute::Import(unit) => html! {
                 <import_page::ImportScreen session={Rc::clone(session)} unit={unit.clone()} />
             },
+            OfficeRoute::Report(report) => html! {
+                <ContextProvider<Rc<LoginResponse>> context={Rc::clone(session)}>
+                    { report_screen(report) }
+                </ContextProvider<Rc<LoginResponse>>>
+            },
             OfficeRoute::Hamlet(hamlet) => html! {
                 <hamlet_page::HamletScreen key={hamlet.clone()} session={Rc::clone(session)} hamlet={hamlet.clone()} />
             },
@@ -161,12 +168,31 @@ fn office_app() -> Html {
                             { nav_link(OfficeRoute::Import(None), "Nhập sổ từ Excel", matches!(*route, OfficeRoute::Import(_))) }
                             { nav_link(OfficeRoute::Lineage, "Sáp nhập", *route == OfficeRoute::Lineage) }
                         }
+                        { nav_link(OfficeRoute::Report(Route::AnnualReport(None)), "Báo cáo",
+                            matches!(*route, OfficeRoute::Report(Route::AnnualReport(_) | Route::ReportVersion { .. }))) }
+                        { nav_link(OfficeRoute::Report(Route::Plan), "Kế hoạch", *route == OfficeRoute::Report(Route::Plan)) }
+                        { nav_link(OfficeRoute::Report(Route::YearsReview), "Sơ kết",
+                            *route == OfficeRoute::Report(Route::YearsReview)) }
                         { nav_link(OfficeRoute::Devices, "Thiết bị", *route == OfficeRoute::Devices) }
                     </nav>
                 }
             </header>
             <main class="app wide">{ body }</main>
         </>
+    }
+}
+
+/// A report screen, keyed by its address so that another year starts afresh.
+fn report_screen(route: &Route) -> Html {
+    use crate::screens::{annual, plan, years};
+    let key = route.hash();
+    match route {
+        Route::AnnualReport(year) => html! { <annual::AnnualReportScreen {key} year={*year} /> },
+        Route::ReportVersion { year, version } => {
+            html! { <annual::ReportVersionScreen {key} year={*year} version={*version} /> }
+        }
+        Route::Plan => html! { <plan::PlanScreen {key} /> },
+        _ => html! { <years::YearsReviewScreen {key} /> },
     }
 }
 

@@ -3,7 +3,11 @@
 //! of another unit in its scope (a province administrator's commune); `#nhap-so` is the
 //! register import of the account's commune, `#nhap-so/<commune id>` that of a commune
 //! a province administrator chose; `#sap-nhap` the lineage screen; `#thiet-bi` the
-//! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet. Anything else opens the account's own staff page.
+//! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet; the report screens keep the
+//! main app's addresses (`#bao-cao/2026`, `#ke-hoach`, `#so-ket`), so a report link is
+//! the same hash on `office.html`. Anything else opens the account's own staff page.
+
+use crate::page::Route;
 
 /// A screen of the office app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +23,9 @@ pub enum OfficeRoute {
     Devices,
     /// Merging or archiving a hamlet (its unit id).
     Hamlet(String),
+    /// A report screen of the main app's addresses (`#bao-cao`, `#bao-cao/<year>`,
+    /// `#bao-cao/<year>/ban/<n>`, `#ke-hoach`, `#so-ket`), which lives here.
+    Report(Route),
 }
 
 impl OfficeRoute {
@@ -33,7 +40,12 @@ impl OfficeRoute {
             ["nhap-so"] => OfficeRoute::Import(None),
             ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
             ["thon", unit] => OfficeRoute::Hamlet(decode(unit)),
-            _ => OfficeRoute::Staff(None),
+            _ => match Route::parse(path) {
+                route @ (Route::AnnualReport(_) | Route::ReportVersion { .. } | Route::Plan | Route::YearsReview) => {
+                    OfficeRoute::Report(route)
+                }
+                _ => OfficeRoute::Staff(None),
+            },
         }
     }
 
@@ -47,6 +59,7 @@ impl OfficeRoute {
             OfficeRoute::Import(None) => "nhap-so".to_string(),
             OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
             OfficeRoute::Hamlet(unit) => format!("thon/{unit}"),
+            OfficeRoute::Report(route) => route.hash(),
         }
     }
 
@@ -65,6 +78,7 @@ fn decode(segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::OfficeRoute;
+    use crate::page::Route;
 
     #[test]
     fn staff_addresses() {
@@ -76,6 +90,11 @@ mod tests {
             OfficeRoute::Lineage,
             OfficeRoute::Devices,
             OfficeRoute::Hamlet("hamlet:q-a".to_string()),
+            OfficeRoute::Report(Route::AnnualReport(None)),
+            OfficeRoute::Report(Route::AnnualReport(Some(2026))),
+            OfficeRoute::Report(Route::ReportVersion { year: 2026, version: 2 }),
+            OfficeRoute::Report(Route::Plan),
+            OfficeRoute::Report(Route::YearsReview),
         ] {
             assert_eq!(OfficeRoute::parse(&route.href()), route);
         }

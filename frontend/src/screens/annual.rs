@@ -15,9 +15,11 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::export::{Export, ExportButton};
-use super::remote::{error_words, fetch_status, fetch_status_part, use_server_page, use_token, ServerPage};
+use super::remote::{
+    error_words, fetch_status, fetch_status_part, use_server_page, use_session, use_token, ServerPage,
+};
 use crate::api::{self, Body};
-use crate::app::{this_year, time_vi, AppContext};
+use crate::app::{this_year, time_vi};
 use crate::chart::{count_text, percent_text};
 use crate::components::IndicatorChart;
 use crate::page::{self, LeaveWarning, Route};
@@ -39,8 +41,8 @@ pub struct AnnualReportProps {
 
 #[function_component(AnnualReportScreen)]
 pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
-    let unit = ctx.unit();
+    let Some(session) = use_session() else { return Html::default() };
+    let unit = session.account.unit.clone();
     let year = props.year.unwrap_or_else(this_year);
     let generation = use_state(|| 0u32);
     let path = report_path(&unit, year, None, None);
@@ -58,7 +60,7 @@ pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
         *generation,
     );
     let token = use_token();
-    let may_write = ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(Action::Write));
+    let may_write = session.account.role.allows(Action::Write);
     let narrative_dirty = use_state(|| false);
     let submitted = use_state(|| None::<Result<String, String>>);
     let submitting = use_state(|| false);
@@ -127,7 +129,7 @@ pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
     };
 
     html! {
-        <main class="app wide report-screen">
+        <div class="report-screen">
             <div class="toolbar">
                 { super::year_select("annual-year", "Năm báo cáo", &report_years(this_year()), year, on_year) }
             </div>
@@ -171,7 +173,7 @@ pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
                     }
                 </section>
             }
-        </main>
+        </div>
     }
 }
 
@@ -184,14 +186,14 @@ pub struct ReportVersionProps {
 /// A submitted version, read-only, as it was frozen.
 #[function_component(ReportVersionScreen)]
 pub fn report_version_screen(props: &ReportVersionProps) -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
-    let unit = ctx.unit();
+    let Some(session) = use_session() else { return Html::default() };
+    let unit = session.account.unit.clone();
     let (year, version) = (props.year, props.version);
     // A frozen version never changes: the copy kept on the device is as good as new.
     let path = report_sub_path(&unit, year, &format!("versions/{version}"));
     let page = use_server_page::<Submission>(Some(path), true, 0);
     html! {
-        <main class="app wide report-screen">
+        <div class="report-screen">
             <a class="back" href={Route::AnnualReport(Some(year)).href()}>{ format!("← Báo cáo năm {year} (bản đang soạn)") }</a>
             { fetch_status(&page, "bản đã nộp") }
             if let Some(submission) = page.value() {
@@ -206,7 +208,7 @@ pub fn report_version_screen(props: &ReportVersionProps) -> Html {
                     { report_downloads(&unit, &submission.report.name, year, Some(version)) }
                 </section>
             }
-        </main>
+        </div>
     }
 }
 

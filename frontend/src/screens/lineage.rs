@@ -58,7 +58,7 @@ pub fn lineage_screen() -> Html {
     };
     let (whole, empty) = (of_kind(MergeKind::Full, None), of_kind(MergeKind::Partial, Some(false)));
     html! {
-        <main class="app wide lineage-screen">
+        <div class="lineage-screen">
             <h1 class="form-title">{ "Sáp nhập đơn vị hành chính" }</h1>
             { fetch_status(&page, "thông tin sáp nhập") }
             if let Some(view) = page.value() {
@@ -108,7 +108,7 @@ pub fn lineage_screen() -> Html {
                     <DistrictsSection province={view.unit.clone()} old_provinces={old_provinces(view)} />
                 }
             }
-        </main>
+        </div>
     }
 }
 

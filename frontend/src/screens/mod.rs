@@ -1,9 +1,10 @@
 //! The screens, one per address ([`crate::page::Route`]), and the frame around them:
 //! the header with the unit and the sync bar, and the navigation. Screens read the app's
 //! state from [`AppContext`] and change it only through it. The report screens (annual
-//! report, plan, five-year review, lineage) read pages the server computes.
+//! report, plan, five-year review, lineage) read pages the server computes; they open in
+//! the office app (`office.html`), which the phone app never downloads.
 
-mod annual;
+pub(crate) mod annual;
 mod conflicts;
 mod device;
 mod evaluate;
@@ -12,14 +13,14 @@ mod history;
 mod home;
 pub(crate) mod lineage;
 mod login;
-mod plan;
+pub(crate) mod plan;
 mod record;
 mod register;
 mod remote;
 mod reopen;
 mod report;
 mod review;
-mod years;
+pub(crate) mod years;
 
 use hoctap_shared::protocol::RecordKind;
 use yew::prelude::*;
@@ -58,13 +59,10 @@ pub fn screen(route: &Route, model: &AppModel) -> Html {
         Route::ReviewHamlet(hamlet) => html! { <review::ReviewScreen hamlet={Some(hamlet.clone())} /> },
         Route::Conflicts(record) => html! { <conflicts::ConflictsScreen record={record.clone()} /> },
         Route::Report => html! { <report::ReportScreen /> },
-        Route::AnnualReport(year) => html! { <annual::AnnualReportScreen year={*year} /> },
-        Route::ReportVersion { year, version } => {
-            html! { <annual::ReportVersionScreen year={*year} version={*version} /> }
+        // The office's screens: an address of the main app opens them there.
+        Route::AnnualReport(_) | Route::ReportVersion { .. } | Route::Plan | Route::YearsReview | Route::Lineage => {
+            html! { <OfficeMoved href={route.office_href().unwrap_or_default()} /> }
         }
-        Route::Plan => html! { <plan::PlanScreen /> },
-        Route::YearsReview => html! { <years::YearsReviewScreen /> },
-        Route::Lineage => html! { <OfficeMoved href={page::LINEAGE_HREF} /> },
         Route::Device => html! { <device::DeviceScreen /> },
         Route::Login | Route::Invitation(_) | Route::Sets(_) => Html::default(),
     };
@@ -97,15 +95,15 @@ pub fn report_links(unit: &str, year: i32) -> Html {
     let province = unit.starts_with("province:") && unit.ends_with(":2025");
     html! {
         <nav class="report-links" aria-label="Báo cáo">
-            <a class="report-link" href={Route::AnnualReport(None).href()}>
+            <a class="report-link" href={Route::AnnualReport(None).office_href()}>
                 <span class="register-name">{ format!("Báo cáo năm {year}") }</span>
                 <span class="register-meta">{ "Lập, nộp, tải về, in" }</span>
             </a>
-            <a class="report-link" href={Route::Plan.href()}>
+            <a class="report-link" href={Route::Plan.office_href()}>
                 <span class="register-name">{ "Kế hoạch, chỉ tiêu" }</span>
                 <span class="register-meta">{ "Mục tiêu 2025, 2030 và hạn nộp" }</span>
             </a>
-            <a class="report-link" href={Route::YearsReview.href()}>
+            <a class="report-link" href={Route::YearsReview.office_href()}>
                 <span class="register-name">{ "Sơ kết 2021–2025" }</span>
                 <span class="register-meta">{ "Diễn biến qua các năm" }</span>
             </a>
@@ -134,14 +132,17 @@ pub const IMPORT_HREF: &str = "/office.html#nhap-so";
 
 #[derive(Properties, PartialEq)]
 pub struct OfficeMovedProps {
-    pub href: &'static str,
+    pub href: String,
 }
 
 /// A screen that lives in the office app: an old address of the main app opens it there.
 #[function_component(OfficeMoved)]
 fn office_moved(props: &OfficeMovedProps) -> Html {
-    let href = props.href;
-    use_effect_with((), move |_| page::open(href));
+    let href = props.href.clone();
+    {
+        let href = href.clone();
+        use_effect_with((), move |_| page::open(&href));
+    }
     html! {
         <main class="app">
             <p class="app-notice" role="status"><a href={href}>{ "Mở trang này trong trang văn phòng" }</a></p>

@@ -12,9 +12,8 @@ use hoctap_shared::report::{DeadlineView, UnitPlanView};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::remote::{error_words, fetch_status, use_server_page, use_token};
+use super::remote::{error_words, fetch_status, use_server_page, use_session, use_token};
 use crate::api::{self, ApiError, Body};
-use crate::app::AppContext;
 use crate::files;
 use crate::plan_form::{Field, PlanAction, PlanField, PlanForm};
 use crate::reports::{diagnostic_words, encode_component, percent_or_dash};
@@ -79,17 +78,13 @@ fn diagnostic_field(diagnostic: &Diagnostic) -> Option<String> {
 
 #[function_component(PlanScreen)]
 pub fn plan_screen() -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
-    let unit = ctx.unit();
+    let Some(session) = use_session() else { return Html::default() };
+    let unit = session.account.unit.clone();
     let path = format!("/units/{}/plan", encode_component(&unit));
     let page = use_server_page::<UnitPlanView>(Some(path.clone()), true, 0);
     let indicators = use_server_page::<Vec<IndicatorName>>(Some("/indicators".to_string()), true, 0);
     let token = use_token();
-    let may_edit = ctx
-        .model
-        .session
-        .as_ref()
-        .is_some_and(|s| matches!(s.account.role, Role::CommuneApprover | Role::ProvinceAdmin));
+    let may_edit = matches!(session.account.role, Role::CommuneApprover | Role::ProvinceAdmin);
     let form = use_reducer(PlanForm::default);
     let fresh = page.fresh();
     let outcome = use_state(|| None::<Outcome>);
@@ -176,7 +171,7 @@ pub fn plan_screen() -> Html {
     };
 
     html! {
-        <main class="app wide plan-screen">
+        <div class="plan-screen">
             <h1 class="form-title">{ "Kế hoạch và chỉ tiêu" }</h1>
             { fetch_status(&page, "kế hoạch") }
             if let Some(view) = page.value() {
@@ -221,7 +216,7 @@ pub fn plan_screen() -> Html {
                     </section>
                 }
             }
-        </main>
+        </div>
     }
 }
 

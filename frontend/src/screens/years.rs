@@ -7,16 +7,16 @@ use hoctap_shared::annual::Review;
 use yew::prelude::*;
 
 use super::export::{Export, ExportButton};
-use super::remote::{fetch_status, use_server_page};
-use crate::app::{this_year, AppContext};
+use super::remote::{fetch_status, use_server_page, use_session};
+use crate::app::this_year;
 use crate::chart::count_text;
 use crate::components::trend_line;
 use crate::reports::{change_words, percent_or_dash, report_years, review_file_name, review_path, row_status_class};
 
 #[function_component(YearsReviewScreen)]
 pub fn years_review_screen() -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
-    let unit = ctx.unit();
+    let Some(session) = use_session() else { return Html::default() };
+    let unit = session.account.unit.clone();
     let range = use_state(|| (2021, 2025));
     let (from, to) = *range;
     let page = use_server_page::<Review>(Some(review_path(&unit, from, to, None)), true, 0);
@@ -32,7 +32,7 @@ pub fn years_review_screen() -> Html {
         Callback::from(move |y: i32| range.set((range.0.min(y), y)))
     };
     html! {
-        <main class="app wide review-screen">
+        <div class="review-screen">
             <h1 class="form-title">{ "Sơ kết theo giai đoạn" }</h1>
             <div class="toolbar">
                 { super::year_select("review-from", "Từ năm", &years, from, on_from) }
@@ -53,7 +53,7 @@ pub fn years_review_screen() -> Html {
                     </div>
                 </section>
             }
-        </main>
+        </div>
     }
 }
 
