@@ -106,7 +106,11 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
     let mut report = Report::default();
     let (device, _) = storage.device().await?;
 
-    // 1. Evidence first: the server refuses an attachment whose file it lacks.
+    // 1. Evidence first: the server refuses an attachment whose file it lacks. The
+    // outbox is taken before: every file its attachments name was stored before them, so
+    // it is among the files uploaded now. What is saved during the round waits for the
+    // next one (an attachment pushed ahead of its file would be refused for good).
+    let outbox = storage.outbox().await?;
     let pending = storage.pending_evidence().await?;
     let total = pending.len();
     for (done, file) in pending.into_iter().enumerate() {
@@ -132,7 +136,8 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
     if owner.as_deref().is_some_and(|o| o != session.account.id) {
         report.held = storage.outbox_len().await? as usize;
     } else {
-        let mut pushed = push_outbox(storage, session, &device, on_event, &mut report).await?;
+        let taken: BTreeSet<String> = outbox.iter().map(|op| op.id.clone()).collect();
+        let mut pushed = push_outbox(storage, outbox, session, &device, on_event, &mut report).await?;
         if let Some(reading) = pushed.reading.filter(ClockReading::is_right) {
             let (_, clock) = storage.device().await?;
             if !pushed.skewed.is_empty() || clock::out_of_bounds(&clock, reading.server_ms) {
@@ -140,7 +145,9 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
                 storage.restamp(&restamped.ops, &restamped.clock).await?;
                 if !restamped.ops.is_empty() {
                     on_event(Event::Restamped(restamped.ops));
-                    pushed = push_outbox(storage, session, &device, on_event, &mut report).await?;
+                    let mut again = storage.outbox().await?;
+                    again.retain(|op| taken.contains(&op.id));
+                    pushed = push_outbox(storage, again, session, &device, on_event, &mut report).await?;
                 }
             }
         }
@@ -190,10 +197,11 @@ struct Pushed {
     reading: Option<ClockReading>,
 }
 
-/// Pushes the whole outbox in batches, settling each answer before the next (except the
-/// clock's refusals, which stay in the outbox).
+/// Pushes `outbox` (the outbox as it was taken) in batches, settling each answer before
+/// the next (except the clock's refusals, which stay in the outbox).
 async fn push_outbox(
     storage: &Storage,
+    outbox: Vec<Operation>,
     session: &LoginResponse,
     device: &str,
     on_event: &dyn Fn(Event),
@@ -201,7 +209,6 @@ async fn push_outbox(
 ) -> Result<Pushed, SyncError> {
     let token = Some(session.token.as_str());
     let mut pushed = Pushed::default();
-    let outbox = storage.outbox().await?;
     let batches: Vec<&[Operation]> = outbox.chunks(BATCH).collect();
     let unit = session.account.unit.as_str();
     let start_push = |batch: &[Operation]| {
