@@ -153,7 +153,7 @@ pub async fn call_empty(method: &str, path: &str, token: Option<&str>, body: Bod
 /// Calls `GET path` for a file (an export, a printable page) and returns it as a `Blob`
 /// with the type the server gave it. A refusal is read as the server's JSON error.
 pub async fn call_blob(path: &str, token: Option<&str>) -> Result<web_sys::Blob, ApiError> {
-    let (status, value) = send("GET", path, token, Body::None, Read::BlobIfOk).await?;
+    let (status, value) = send("GET", path, token, Body::None, Read::BlobIfOk, TIMEOUT_MS).await?;
     if (200..300).contains(&status) {
         value.dyn_into::<web_sys::Blob>().map_err(|_| ApiError::Decode("tệp".to_string()))
     } else {
@@ -187,26 +187,66 @@ pub(crate) fn server_error(status: u16, text: &str) -> ApiError {
     }
 }
 
+/// Calls `GET path` for a file of about `size` bytes (an evidence file) and returns its
+/// bytes, calling `on_progress(received)` as they arrive: over a slow network a photo
+/// takes many seconds and the officer sees it coming. The time limit grows with the
+/// size (a second per 8 KB beyond the usual limit), so a 2 MB file has minutes.
+pub async fn download(
+    path: &str,
+    token: Option<&str>,
+    size: u64,
+    on_progress: &dyn Fn(u64),
+) -> Result<Vec<u8>, ApiError> {
+    let timeout = TIMEOUT_MS.saturating_add(i32::try_from(size / 8).unwrap_or(i32::MAX));
+    let (status, value) = send("GET", path, token, Body::None, Read::BytesIfOk(on_progress), timeout).await?;
+    if (200..300).contains(&status) {
+        Ok(js_sys::Uint8Array::new(&value).to_vec())
+    } else {
+        Err(server_error(status, &value.as_string().unwrap_or_default()))
+    }
+}
+
 /// How to read an answer's body.
-#[derive(Debug, Clone, Copy)]
-enum Read {
+#[derive(Clone, Copy)]
+enum Read<'a> {
     Text,
     /// A `Blob` when the status is 2xx, the text (the JSON error) otherwise.
     BlobIfOk,
+    /// A `Uint8Array` read piece by piece, each reported with the bytes so far, when the
+    /// status is 2xx; the text otherwise.
+    BytesIfOk(&'a dyn Fn(u64)),
 }
 
 async fn send_text(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<(u16, String), ApiError> {
-    let (status, value) = send(method, path, token, body, Read::Text).await?;
+    let (status, value) = send(method, path, token, body, Read::Text, TIMEOUT_MS).await?;
     Ok((status, value.as_string().unwrap_or_default()))
 }
 
-/// Sends the request and reads the whole answer within [`TIMEOUT_MS`].
+/// The body of `response` read as it arrives, `on_progress` told the bytes so far.
+async fn read_stream(response: &web_sys::Response, on_progress: &dyn Fn(u64)) -> Result<JsValue, ApiError> {
+    let reader: web_sys::ReadableStreamDefaultReader =
+        response.body().ok_or(ApiError::Offline)?.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|_| ApiError::Offline)?;
+        let part = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        if part.is_undefined() {
+            // `done`: the stream ended.
+            return Ok(js_sys::Uint8Array::from(bytes.as_slice()).into());
+        }
+        bytes.extend(js_sys::Uint8Array::new(&part).to_vec());
+        on_progress(bytes.len() as u64);
+    }
+}
+
+/// Sends the request and reads the whole answer within `timeout_ms`.
 async fn send(
     method: &str,
     path: &str,
     token: Option<&str>,
     body: Body<'_>,
-    read: Read,
+    read: Read<'_>,
+    timeout_ms: i32,
 ) -> Result<(u16, JsValue), ApiError> {
     let window = web_sys::window().ok_or(ApiError::Offline)?;
     let init = web_sys::RequestInit::new();
@@ -217,7 +257,7 @@ async fn send(
         "Accept",
         match read {
             Read::Text => "application/json",
-            Read::BlobIfOk => "*/*",
+            Read::BlobIfOk | Read::BytesIfOk(_) => "*/*",
         },
     );
     if let Some(token) = token {
@@ -253,7 +293,7 @@ async fn send(
     let timer = controller.as_ref().and_then(|c| {
         let c = c.clone();
         let abort = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), TIMEOUT_MS).ok()
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), timeout_ms).ok()
     });
     let url = format!("{API}{path}");
     let result = async {
@@ -262,8 +302,11 @@ async fn send(
         let response: web_sys::Response = response.dyn_into().map_err(|_| ApiError::Offline)?;
         let status = response.status();
         let body = match read {
+            Read::BytesIfOk(on_progress) if response.ok() => {
+                return Ok((status, read_stream(&response, on_progress).await?))
+            }
             Read::BlobIfOk if response.ok() => response.blob(),
-            Read::Text | Read::BlobIfOk => response.text(),
+            Read::Text | Read::BlobIfOk | Read::BytesIfOk(_) => response.text(),
         };
         let body = JsFuture::from(body.map_err(|_| ApiError::Offline)?).await.map_err(|_| ApiError::Offline)?;
         Ok((status, body))

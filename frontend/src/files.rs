@@ -1,5 +1,6 @@
 //! The only code that exchanges files with the browser: saving a downloaded export under a
-//! name, opening a printable page in a new tab, reading a file the officer picked. The
+//! name, opening a printable page in a new tab, reading a file the officer picked, giving
+//! an evidence file a URL to show it by. The
 //! exports need the session's bearer token, so a plain link cannot fetch them:
 //! `api::call_blob` fetches the file and this module gives the browser a `blob:` URL.
 //!
@@ -29,11 +30,23 @@ fn object_url(blob: &web_sys::Blob, media_type: Option<&str>) -> Option<String> 
     web_sys::Url::create_object_url_with_blob(&typed).ok()
 }
 
+/// A blob URL of `bytes`, typed as `media_type` (an evidence file to show), to release
+/// with [`revoke`] once nothing shows it.
+pub fn bytes_url(bytes: &[u8], media_type: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    object_url(&web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?, Some(media_type))
+}
+
+/// Releases `url` now.
+pub fn revoke(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}
+
 /// Releases `url` after [`REVOKE_AFTER`].
 fn revoke_later(url: String) {
     wasm_bindgen_futures::spawn_local(async move {
         yew::platform::time::sleep(REVOKE_AFTER).await;
-        let _ = web_sys::Url::revoke_object_url(&url);
+        revoke(&url);
     });
 }
 

@@ -15,6 +15,7 @@ pub mod clock;
 mod components;
 pub mod draft;
 pub mod evaluation;
+pub mod evidence;
 pub mod files;
 pub mod history;
 pub mod media;

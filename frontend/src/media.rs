@@ -119,6 +119,19 @@ pub fn format_mb(bytes: u64) -> String {
     format!("{},{}", tenths / 10, tenths % 10)
 }
 
+/// `bytes` in words, always with their unit, as a size is shown to officers: "85 KB"
+/// under a tenth of a megabyte, "0,3 MB" up to a gigabyte, "3,5 GB" from there (a whole
+/// number without its ",0": "200 MB"); rounded up like [`format_mb`], so no file that
+/// exists reads "0 KB".
+pub fn size_words(bytes: u64) -> String {
+    if bytes < 100 * 1024 {
+        return format!("{} KB", bytes.div_ceil(1024));
+    }
+    // A gigabyte is a thousand and twenty-four megabytes as a megabyte is of kilobytes.
+    let (number, unit) = if bytes < 1 << 30 { (format_mb(bytes), "MB") } else { (format_mb(bytes / 1024), "GB") };
+    format!("{} {unit}", number.strip_suffix(",0").unwrap_or(&number))
+}
+
 /// The name a photo is stored under once re-encoded as JPEG: the original's stem with
 /// `.jpg` (`IMG_0042.PNG` → `IMG_0042.jpg`), so the name says what the bytes are.
 pub fn jpeg_name(name: &str) -> String {
@@ -426,6 +439,28 @@ mod tests {
         ];
         for (bytes, expect) in cases {
             assert_eq!(format_mb(bytes), expect, "{bytes} bytes");
+        }
+    }
+
+    #[test]
+    fn sizes_in_words_carry_their_unit() {
+        let cases = [
+            (0, "0 KB"),
+            (1, "1 KB"),
+            (1024, "1 KB"),
+            (85 * 1024, "85 KB"),
+            (100 * 1024 - 1, "100 KB"),
+            (100 * 1024, "0,1 MB"),
+            (314_572, "0,3 MB"),
+            (870_400, "0,9 MB"),
+            (2 * 1024 * 1024, "2 MB"),
+            (2 * 1024 * 1024 + 1, "2,1 MB"),
+            (200 * 1024 * 1024, "200 MB"),
+            (1 << 30, "1 GB"),
+            (3_758_096_384, "3,5 GB"),
+        ];
+        for (bytes, expect) in cases {
+            assert_eq!(size_words(bytes), expect, "{bytes} bytes");
         }
     }
 

@@ -3,6 +3,7 @@
 //! Each test uses its own database, deleted first, so runs do not see each other.
 #![cfg(target_arch = "wasm32")]
 
+use hoctap_frontend::evidence::Kept;
 use hoctap_frontend::storage::{self, Draft, EvidenceFile, Storage, SCHEMA_VERSION};
 use hoctap_shared::accounts::{Account, LoginResponse, Role};
 use hoctap_shared::date::Date;
@@ -249,6 +250,45 @@ async fn evidence_is_kept_once_until_uploaded() {
     storage.mark_uploaded(&file.sha256).await.unwrap_or_else(|err| panic!("mark: {err}"));
     assert_eq!(storage.pending_evidence().await.ok(), Some(vec![]));
     assert_eq!(storage.evidence(&file.sha256).await.ok().flatten().map(|f| f.bytes), Some(file.bytes));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn fetched_evidence_is_kept_within_the_bound_least_recently_shown_first() {
+    let name = "hoctap-test-evidence-kept";
+    let storage = fresh(name).await;
+    let file = |tag: &str, uploaded: bool| EvidenceFile {
+        sha256: tag.repeat(32),
+        media_type: "image/jpeg".to_string(),
+        name: None,
+        bytes: vec![0xff; 100],
+        uploaded,
+    };
+    let shown = |tag: &str, ms: u64| Kept { sha256: tag.repeat(32), size: 100, shown_ms: ms };
+    // The device's own file, not sent: never listed, never removed.
+    storage.put_evidence(&file("00", false)).await.unwrap_or_else(|err| panic!("put: {err}"));
+    storage.keep_shown(None, shown("00", 1), 250).await.unwrap_or_else(|err| panic!("show own: {err}"));
+    for (at, tag) in ["a1", "b2"].into_iter().enumerate() {
+        storage
+            .keep_shown(Some(&file(tag, true)), shown(tag, 10 + at as u64), 250)
+            .await
+            .unwrap_or_else(|err| panic!("keep {tag}: {err}"));
+    }
+    // a1 is shown again, so b2 is now the least recently shown and goes for c3.
+    storage.keep_shown(None, shown("a1", 20), 250).await.unwrap_or_else(|err| panic!("show a1: {err}"));
+    storage
+        .keep_shown(Some(&file("c3", true)), shown("c3", 30), 250)
+        .await
+        .unwrap_or_else(|err| panic!("keep c3: {err}"));
+    let storage = reopen(storage, name).await;
+    let kept: Vec<String> =
+        storage.kept_evidence().await.unwrap_or_default().into_iter().map(|k| k.sha256[..2].to_string()).collect();
+    assert_eq!(kept, ["a1", "c3"]);
+    let mut held = Vec::new();
+    for tag in ["00", "a1", "b2", "c3"] {
+        held.push(storage.evidence(&tag.repeat(32)).await.ok().flatten().is_some());
+    }
+    assert_eq!(held, [true, true, false, true], "the own unsent file stays; b2 went");
     storage.close();
 }
 

@@ -5,6 +5,7 @@
 mod chart;
 mod draft_notice;
 mod evaluation_form;
+mod evidence_viewer;
 mod save_bar;
 mod set_picker;
 mod summary_bar;
@@ -13,6 +14,7 @@ mod trend;
 pub use chart::{ConsolidationCharts, IndicatorChart};
 pub use draft_notice::draft_notice;
 pub use evaluation_form::EvaluationFormView;
+pub use evidence_viewer::{evidence_thumb, evidence_viewer, use_viewer};
 pub use save_bar::{SaveBar, SaveState, UNSAVED};
 pub use set_picker::{SetPicker, StatusBadge};
 pub use summary_bar::SummaryBar;

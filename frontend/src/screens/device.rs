@@ -1,5 +1,6 @@
 //! This device: the account signed in, how much browser storage the app uses and
-//! whether the browser promised to keep it, changes waiting to sync (and whether they
+//! whether the browser promised to keep it, how much evidence it keeps to show offline
+//! (within [`crate::evidence::BOUND`]), changes waiting to sync (and whether they
 //! wait for the device's date and time to be set right) and changes the server refused
 //! (with why), and signing out. Signing out keeps unsent work on the
 //! device; deleting it is a separate, warned choice that names how much would be lost.
@@ -10,21 +11,16 @@ use crate::app::{date_vi, AppContext, Msg};
 use crate::page::{self, Route};
 use crate::storage::{self, Estimate, Storage};
 
-/// Bytes in words: "1,2 MB", or "3,5 GB" from a gigabyte up.
+/// The browser's estimate (a float of bytes) in words.
 fn size_words(bytes: f64) -> String {
-    let bytes = bytes as u64;
-    if bytes >= 1 << 30 {
-        // A gigabyte is a thousand and twenty-four megabytes as a megabyte is of kilobytes.
-        format!("{} GB", crate::media::format_mb(bytes / 1024))
-    } else {
-        format!("{} MB", crate::media::format_mb(bytes))
-    }
+    crate::media::size_words(bytes as u64)
 }
 
 #[function_component(DeviceScreen)]
 pub fn device_screen() -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let estimate = use_state(|| None::<Option<Estimate>>);
+    let kept = use_state(String::new);
     let persisted = use_state(|| None::<Option<bool>>);
     let message = use_state(|| None::<String>);
     {
@@ -38,10 +34,18 @@ pub fn device_screen() -> Html {
     }
     {
         // Usage changes with every save and sync.
-        let estimate = estimate.clone();
+        let (estimate, kept) = (estimate.clone(), kept.clone());
         use_effect_with(ctx.model.version, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 estimate.set(Some(storage::estimate().await.ok().flatten()));
+                if let Some(bytes) = crate::evidence::kept_bytes().await {
+                    kept.set(format!(
+                        "Minh chứng tải về để xem khi không có mạng: {} / tối đa {}. Quá mức này, máy xóa bớt các \
+                         tệp lâu chưa xem (máy chủ vẫn giữ, mở lại sẽ tải về); tệp đính kèm từ máy này không bị xóa.",
+                        crate::media::size_words(bytes),
+                        crate::media::size_words(crate::evidence::BOUND)
+                    ));
+                }
             });
         });
     }
@@ -145,6 +149,7 @@ pub fn device_screen() -> Html {
                     Some(Some(false)) => html! { <p class="app-warning">{ "Trình duyệt chưa hứa giữ dữ liệu lâu dài: khi máy rất đầy, dữ liệu chưa gửi có thể bị xóa. Hãy đồng bộ thường xuyên, hoặc cài ứng dụng lên màn hình chính." }</p> },
                     _ => Html::default(),
                 } }
+                <p class="evidence-kept">{ (*kept).clone() }</p>
                 <p>{ if waiting == 0 { "Mọi thay đổi đã được gửi lên máy chủ.".to_string() } else { format!("{waiting} thay đổi đang chờ gửi lên máy chủ.") } }</p>
                 <super::ClockWarning />
                 <button type="button" class="secondary" onclick={ctx.sync_now.reform(|_: MouseEvent| ())}>{ "Đồng bộ ngay" }</button>

@@ -5,7 +5,8 @@
 //! the recognition decision (with the reason of an exception), reopening it for those
 //! who review, and the record's history.
 //! While a draft or returned, evidence can be detached and the evaluation deleted (it
-//! stays in the log, uncounted, until it is started again).
+//! stays in the log, uncounted, until it is started again). Photos show as thumbnails
+//! that open the full-screen viewer ([`crate::components::evidence_viewer`]).
 //! Also the practice screen, which scores with any set and saves nothing.
 
 use std::rc::Rc;
@@ -21,7 +22,10 @@ use super::history::{use_record_history, version};
 use super::reopen::reopen_button;
 use super::StateBadge;
 use crate::app::AppContext;
-use crate::components::{draft_notice, EvaluationFormView, SaveBar, SaveState, SetPicker, StatusBadge, SummaryBar};
+use crate::components::{
+    draft_notice, evidence_thumb, evidence_viewer, use_viewer, EvaluationFormView, SaveBar, SaveState, SetPicker,
+    StatusBadge, SummaryBar,
+};
 use crate::draft::use_draft;
 use crate::evaluation::{self, Action, EvaluationForm};
 use crate::media;
@@ -122,6 +126,13 @@ fn evaluation_editor(props: &EditorProps) -> Html {
         .and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok())
         .map(|s| (replica.view(&s).map(display_name).unwrap_or_else(|| "(chưa có trên máy)".to_string()), s));
     drop(replica);
+    // Every file of the evaluation in the form's order (the viewer's next and previous),
+    // read or fetched as the page shows them; the file the viewer shows, if it is open.
+    let files: Rc<Vec<_>> = Rc::new(view.as_ref().map_or_else(Vec::new, |v| {
+        props.set.indicators().flat_map(|i| v.evidence.get(&i.code).cloned().unwrap_or_default()).collect()
+    }));
+    let loads = crate::evidence::use_evidence(Rc::clone(&files));
+    let viewing = use_viewer();
 
     // What differs from the stored answers is kept on the device as the officer types.
     let stored = view.as_ref().map(|view| EvaluationForm::from_view(Rc::clone(&props.set), view));
@@ -228,6 +239,7 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     let indicator_extra = {
         let (ctx, record, unit, evidence, evidence_error) =
             (ctx.clone(), props.record.clone(), view.unit.clone(), view.evidence.clone(), evidence_error.clone());
+        let (files, viewing, loads) = (Rc::clone(&files), viewing.clone(), Rc::new(loads.clone()));
         let detachable = can_submit && !locked;
         Callback::from(move |code: String| {
             let attached = evidence.get(&code).cloned().unwrap_or_default();
@@ -281,9 +293,11 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                                         }
                                     })
                                 };
+                                let at = files.iter().position(|f| f.sha256 == e.sha256).unwrap_or_default();
                                 html! {
                                     <li>
-                                        { format!("{name} · {} ", media::format_mb(e.size)) }
+                                        { evidence_thumb(e, &loads[at], Callback::from({ let viewing = viewing.clone(); move |()| viewing.set(Some(at)) })) }
+                                        <span>{ format!("{name} · {}", media::size_words(e.size)) }</span>
                                         if detachable { <button type="button" class="link" onclick={detach}>{ "Gỡ" }</button> }
                                     </li>
                                 }
@@ -362,6 +376,9 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 }
             </main>
             <SummaryBar form={(*form).clone()} />
+            if let Some(index) = *viewing {
+                { evidence_viewer(&files, index, &loads, &Callback::from(move |to| viewing.set(to))) }
+            }
         </>
     }
 }

@@ -5,6 +5,8 @@
 //! - `outbox`: the operations made here that the server has not yet confirmed (each
 //!   is also in `ops`), removed only when a push answer confirms or refuses them;
 //! - `evidence`: files attached as evidence, by SHA-256, with whether they are uploaded;
+//!   those fetched from the server to be shown are listed in `meta` least recently shown
+//!   first, and the first are removed past a bound (see [`crate::evidence`]);
 //! - `meta`: the device's own facts (its id, its last hybrid-logical-clock reading, the
 //!   schema version, the signed-in session, the pull cursor, `own_since`, refused
 //!   operations), the last figures and report pages fetched (shown offline) and report
@@ -27,6 +29,7 @@
 mod error;
 mod migrate;
 
+use crate::evidence::{self, Kept};
 use crate::js_text;
 use hoctap_shared::accounts::LoginResponse;
 use hoctap_shared::hlc::Hlc;
@@ -62,6 +65,7 @@ const META_CONSOLIDATION: &str = "consolidation";
 const META_REPLICA_ACCOUNT: &str = "replica_account";
 const META_PAGES: &str = "pages";
 const META_DRAFTS: &str = "narrative_drafts";
+const META_KEPT: &str = "evidence_kept";
 
 /// How many server pages (reports, plans, reviews) are kept to show offline.
 const PAGES_KEPT: usize = 8;
@@ -523,6 +527,36 @@ impl Storage {
         finish(tx).await
     }
 
+    /// The evidence files fetched from the server to be shown, least recently shown first.
+    pub async fn kept_evidence(&self) -> Result<Vec<Kept>, StorageError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadOnly).map_err(StorageError::read)?;
+        read_kept(&tx.store(META).map_err(StorageError::read)?).await
+    }
+
+    /// Records that `shown` was shown now, keeping `file` (fetched from the server) with
+    /// it, and removes the fetched files shown least recently until those left fit within
+    /// `bound`, in one transaction. Without `file`, a file not listed (one made on this
+    /// device) changes nothing and is never removed.
+    pub async fn keep_shown(&self, file: Option<&EvidenceFile>, shown: Kept, bound: u64) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[EVIDENCE, META], TransactionMode::ReadWrite).map_err(StorageError::write)?;
+        let store = tx.store(EVIDENCE).map_err(StorageError::write)?;
+        let meta = tx.store(META).map_err(StorageError::write)?;
+        let mut kept = read_kept(&meta).await?;
+        if let Some(file) = file {
+            store.put(&file.to_js()?, None).await.map_err(StorageError::write)?;
+        }
+        if evidence::touch(&mut kept, shown, file.is_some()) {
+            let removed = evidence::evictions(&kept, bound);
+            for gone in kept.drain(..removed) {
+                store.delete(JsValue::from_str(&gone.sha256)).await.map_err(StorageError::write)?;
+            }
+            meta.put(&JsValue::from_str(&evidence::encode(&kept)), Some(&JsValue::from_str(META_KEPT)))
+                .await
+                .map_err(StorageError::write)?;
+        }
+        finish(tx).await
+    }
+
     async fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StorageError> {
         let tx = self.db.transaction(&[META], TransactionMode::ReadOnly).map_err(StorageError::read)?;
         get_meta(&tx.store(META).map_err(StorageError::read)?, key).await
@@ -625,6 +659,12 @@ where
         }
     })
     .await
+}
+
+/// The list of kept evidence in `meta` (text, see [`evidence::encode`]).
+async fn read_kept(meta: &rexie::Store) -> Result<Vec<Kept>, StorageError> {
+    let text = meta.get(JsValue::from_str(META_KEPT)).await.map_err(StorageError::read)?;
+    Ok(evidence::decode(&text.and_then(|t| t.as_string()).unwrap_or_default()))
 }
 
 /// Whether the outbox of `tx` is empty.

@@ -1144,6 +1144,49 @@ fn issue_15_a_draft_evaluation_is_deleted_and_evidence_detached_only_before_revi
 }
 
 #[test]
+fn issue_16_evidence_is_removed_only_while_a_draft_or_returned() {
+    let world = World::new();
+    let a = world.units.a.clone();
+    let (person, seed) = adult(&a, "p-minh-chung");
+    world.seed(&[seed]);
+    let record = |id: &str| RecordId { kind: RecordKind::Evaluation, id: id.into() };
+    let recognise = Transition::Recognise { decision: decision(None) };
+    let states = [
+        ("dg-nhap", vec![]),
+        ("dg-gui", vec![Transition::Submit]),
+        ("dg-duyet", vec![Transition::Submit, Transition::Approve]),
+        ("dg-cong-nhan", vec![Transition::Submit, Transition::Approve, recognise]),
+        ("dg-tra", vec![Transition::Submit, Transition::Return { comment: "Ảnh mờ".into() }]),
+    ];
+    for (year, (id, steps)) in (2020..).zip(&states) {
+        let mut seed = evaluation(&a, id, &person, year, &[]);
+        seed.push(op("may-seed", &a, &record(id), attach(&world.photo)));
+        seed.extend(steps.iter().map(|t| op("may-seed", &a, &record(id), step(t.clone()))));
+        world.seed(&seed);
+    }
+    let detach = |id: &str| {
+        op("may-a", &a, &record(id), OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() })
+    };
+    // Neither the hamlet's officer nor the commune's approver takes a file off what was
+    // sent for review; a recognised record is locked before that.
+    let sent = ["dg-gui", "dg-duyet", "dg-cong-nhan"];
+    let before = world.digest();
+    for role in [Role::Collaborator, Role::CommuneApprover] {
+        let refused = answers_to(&world, role, sent.iter().map(|id| detach(id)).collect());
+        assert_eq!(refused, ["not_draft", "not_draft", "record_locked"], "{role:?}");
+    }
+    assert_eq!(world.digest(), before, "nothing of a refused operation is stored");
+    for id in sent {
+        assert!(world.view(&record(id)).evidence.values().any(|files| !files.is_empty()), "{id} keeps its photo");
+    }
+    // A draft and a returned evaluation let the officer remove it.
+    assert_eq!(answers_to(&world, Role::Collaborator, vec![detach("dg-nhap"), detach("dg-tra")]), ["ok", "ok"]);
+    for id in ["dg-nhap", "dg-tra"] {
+        assert!(world.view(&record(id)).evidence.values().all(Vec::is_empty), "{id} has no photo left");
+    }
+}
+
+#[test]
 fn issue_15_leaving_the_register_is_checked_by_the_server() {
     let world = World::new();
     let (a, a2) = (world.units.a.clone(), world.units.a2.clone());
