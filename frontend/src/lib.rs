@@ -27,6 +27,7 @@ pub mod recognition;
 pub mod records;
 pub mod replica;
 pub mod reports;
+pub mod review_table;
 pub(crate) mod screens;
 pub mod storage;
 pub mod sync;

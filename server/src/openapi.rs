@@ -86,6 +86,7 @@ impl Modify for BearerAuth {
         sync::sync_pull,
         sync::records_show,
         sync::records_history,
+        sync::records_origins,
         evidence::evidence_get,
         evidence::evidence_put,
         consolidation::consolidation_show,

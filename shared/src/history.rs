@@ -76,6 +76,48 @@ pub struct HistoryEvent {
     pub refused: Option<HistoryRefusal>,
 }
 
+/// The most operations one [`OriginsRequest`] may ask about.
+pub const MAX_ORIGINS: usize = 1000;
+
+/// Asking who sent some operations and when the server took them (the review table's
+/// "Người gửi" and "Ngày gửi"): each operation names its record, so that the server
+/// answers only for records the caller may read and operations that are the record's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginsRequest {
+    /// At most [`MAX_ORIGINS`].
+    pub ops: Vec<OpOfRecord>,
+}
+
+/// An operation's id and the record it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpOfRecord {
+    pub record: RecordId,
+    pub op: String,
+}
+
+/// What the server knows of the operations asked about; an operation it cannot tell
+/// of (unknown, not the record's, a record outside the scope, or accepted before the
+/// server kept origins) is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginsResponse {
+    pub origins: Vec<OpOrigin>,
+}
+
+/// Who sent an operation and when the server took it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpOrigin {
+    pub op: String,
+    /// The account, when it still exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<Actor>,
+    /// When the server accepted it (ms since the epoch).
+    pub server_ms: i64,
+}
+
 /// Who did something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -98,6 +98,17 @@ export async function scoreAll(page, points) {
 }
 
 /** A PNG photo of `width`×`height` pixels (a gradient, so it does not compress to nothing). */
+/// Opens an evaluation from the review table (`#duyet`) as a reviewer does — its row's
+/// name — and returns the review section of its page.
+export async function openForReview(page, base, evaluationId) {
+  await page.goto(`${base}/#duyet`);
+  await page.locator(`tr[data-record="${evaluationId}"] td.name a`).click();
+  await page.waitForURL(new RegExp(`#danh-gia/${evaluationId}$`));
+  const actions = page.locator(".review-actions");
+  await actions.waitFor();
+  return actions;
+}
+
 export function png(width, height) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 
-import { acceptInBrowser, addRecord, device, hamletWithPeople, pullAll, scoreAll, startEvaluation, syncNow } from "./app.mjs";
+import { acceptInBrowser, addRecord, device, hamletWithPeople, openForReview, pullAll, scoreAll, startEvaluation, syncNow } from "./app.mjs";
 import { COMMUNE, acceptInvitation, api, apiOk, pushOps, screenshot, serverWithAdmin } from "./lib.mjs";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -123,10 +123,9 @@ test("(b) recognising what the rules do not recognise needs a written reason, sh
   t.after(() => context.close());
   await acceptInBrowser(page, server.base, links.binh, "binh.xa");
   await page.goto(`${server.base}/#duyet`);
-  const item = page.locator(`[data-record="${evaluationId}"]`);
-  await item.getByText("Xét duyệt phiếu này").click();
   // Complete, so it may be approved; the row says what the rules decide.
-  await item.getByText(/Chưa đủ điều kiện/).first().waitFor();
+  await page.locator(`tr[data-record="${evaluationId}"]`).getByText(/Chưa đủ điều kiện/).first().waitFor();
+  const item = await openForReview(page, server.base, evaluationId);
   await item.getByRole("button", { name: "Duyệt", exact: true }).click();
   await item.getByLabel("Số quyết định").fill("21/QĐ-UBND");
   await item.getByLabel("Ngày quyết định (ngày/tháng/năm)").fill("25/11/2026");
@@ -150,7 +149,7 @@ test("(b) recognising what the rules do not recognise needs a written reason, sh
   const reason = "Thương binh, tự học vượt khó, là tấm gương của thôn";
   await item.getByLabel("Lý do công nhận ngoại lệ (bắt buộc)").fill(reason);
   await item.getByRole("button", { name: "Công nhận", exact: true }).click();
-  await page.getByText("Không có phiếu nào đang chờ.").waitFor();
+  await page.locator('[data-status="recognised"]').waitFor();
   await syncNow(page);
   view = await apiOk(server.base, `/records/evaluation/${evaluationId}`, { token: admin.token });
   assert.equal(view.status, "recognised");

@@ -53,7 +53,7 @@ test("a commune approver approves and recognises many evaluations under one deci
   t.after(() => context.close());
   await acceptInBrowser(page, server.base, links.binh, "binh.xa");
   await page.goto(`${server.base}/#duyet`);
-  await page.getByText("Chờ xét duyệt và công nhận (6)").waitFor();
+  await page.locator(".review-count").getByText("6 phiếu").waitFor();
 
   // Approve all six at once: the one that fails the rules is still approvable (its score is complete).
   await page.getByLabel(/Chọn tất cả \(6\)/).check();

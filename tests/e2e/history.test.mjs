@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { acceptInBrowser, addRecord, device, hamletWithPeople, scoreAll, startEvaluation, syncNow, waitSynced } from "./app.mjs";
+import { acceptInBrowser, addRecord, device, hamletWithPeople, openForReview, scoreAll, startEvaluation, syncNow, waitSynced } from "./app.mjs";
 import { apiOk, screenshot, serverWithAdmin, setOffline, waitForServiceWorker } from "./lib.mjs";
 
 const PHONE = { width: 360, height: 740 };
@@ -55,13 +55,15 @@ test("a record is returned, recognised, reopened with a reason, and its history 
   await waiting.getByText("Thôn Đông Hạ").click();
   await p.waitForURL(/#duyet\?thon=/);
   assert.ok(p.url().endsWith(`#duyet?thon=${hamlet.recordId}`), p.url());
-  await p.getByText("Chỉ phiếu của Thôn Đông Hạ.").waitFor();
-  const item = p.locator(`[data-record="${evaluationId}"]`);
-  await item.getByText("Đủ điều kiện công nhận", { exact: false }).waitFor();
-  await item.getByText("Xét duyệt phiếu này").click();
-  await item.getByLabel("Lý do trả lại").fill(COMMENT);
+  // The table is filtered to that hamlet.
+  assert.equal(await p.locator("#review-hamlet option:checked").innerText(), "Thôn Đông Hạ");
+  const row = p.locator(`tr[data-record="${evaluationId}"]`);
+  await row.getByText("Đủ điều kiện công nhận", { exact: false }).waitFor();
+  await row.locator("td.name a").click();
+  const item = p.locator(".review-actions");
+  await item.getByLabel(/Lý do trả lại/).fill(COMMENT);
   await item.getByRole("button", { name: "Trả lại để sửa" }).click();
-  await p.getByText("Phiếu bị trả lại (1)").waitFor();
+  await p.locator('[data-status="returned"]').waitFor();
   await syncNow(p);
 
   // The officer's home lists the returned record, with why and a link to it.
@@ -80,14 +82,13 @@ test("a record is returned, recognised, reopened with a reason, and its history 
 
   // Approved, recognised under a decision.
   await syncNow(p);
-  await p.goto(`${server.base}/#duyet`);
-  await item.getByText("Xét duyệt phiếu này").click();
+  await openForReview(p, server.base, evaluationId);
   await item.getByRole("button", { name: "Duyệt", exact: true }).click();
   await item.getByLabel("Số quyết định").fill("15/QĐ-UBND");
   await item.getByLabel("Ngày quyết định (ngày/tháng/năm)").fill("20/11/2026");
   await item.getByLabel("Cơ quan ban hành").fill("Ủy ban nhân dân xã");
   await item.getByRole("button", { name: "Công nhận" }).click();
-  await p.getByText("Không có phiếu nào đang chờ.").waitFor();
+  await p.locator('[data-status="recognised"]').waitFor();
   await syncNow(p);
 
   // Reopened from the record's page: the reason is required.

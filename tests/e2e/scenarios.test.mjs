@@ -17,6 +17,7 @@ import {
   addRecord,
   device,
   hamletWithPeople,
+  openForReview,
   png,
   pullAll,
   scoreAll,
@@ -197,12 +198,12 @@ test("(c) returned with a comment, corrected, resubmitted and recognised", async
   const p = approver.page;
   await syncNow(p);
   await p.goto(`${server.base}/#duyet`);
-  const item = p.locator(`[data-record="${evaluationId}"]`);
-  await item.getByText("Xét duyệt phiếu này").click();
+  await p.locator(`tr[data-record="${evaluationId}"]`).waitFor();
   await screenshot(p, "review-desktop");
-  await item.getByLabel("Lý do trả lại").fill("Thiếu ảnh minh chứng lớp học; chỉ số 1.1 cần chấm lại.");
+  const item = await openForReview(p, server.base, evaluationId);
+  await item.getByLabel(/Lý do trả lại/).fill("Thiếu ảnh minh chứng lớp học; chỉ số 1.1 cần chấm lại.");
   await item.getByRole("button", { name: "Trả lại để sửa" }).click();
-  await p.getByText("Phiếu bị trả lại (1)").waitFor();
+  await p.locator('[data-status="returned"]').waitFor();
   await syncNow(p);
 
   // The officer sees it after the next sync, corrects and resubmits.
@@ -218,14 +219,13 @@ test("(c) returned with a comment, corrected, resubmitted and recognised", async
 
   // Approved, then recognised with the decision.
   await syncNow(p);
-  await p.goto(`${server.base}/#duyet`);
-  await item.getByText("Xét duyệt phiếu này").click();
+  await openForReview(p, server.base, evaluationId);
   await item.getByRole("button", { name: "Duyệt", exact: true }).click();
   await item.getByLabel("Số quyết định").fill("15/QĐ-UBND");
   await item.getByLabel("Ngày quyết định (ngày/tháng/năm)").fill("20/11/2026");
   await item.getByLabel("Cơ quan ban hành").fill("Ủy ban nhân dân xã");
   await item.getByRole("button", { name: "Công nhận" }).click();
-  await p.getByText("Không có phiếu nào đang chờ.").waitFor();
+  await p.locator('[data-status="recognised"]').waitFor();
   await syncNow(p);
 
   await syncNow(o);

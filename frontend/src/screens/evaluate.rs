@@ -170,8 +170,10 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     let history = use_record_history(props.record.clone(), view.as_ref().map_or(0, |v| version(&v.last)));
     let Some(view) = view else { return Html::default() };
     let deleted = is_deleted(&view);
-    let locked = view.is_locked() || deleted;
     let can_submit = matches!(view.status, Status::Draft | Status::Returned);
+    // Sent for review, it stays as it was sent (the server refuses changes): the commune
+    // returns it for correction.
+    let locked = !can_submit || deleted;
     // Deleted once, not now: reopened.
     let reopened = can_submit && !deleted && view.fields.contains_key(DELETED_FIELD);
     let on_delete = {
@@ -321,7 +323,9 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     html! {
         <>
             <main class="app with-summary">
-                if let Some((name, subject)) = &subject {
+                if let Some(place) = crate::review_table::remembered_place(&props.record.id) {
+                    { queue_nav(&place) }
+                } else if let Some((name, subject)) = &subject {
                     <a class="back" href={Route::Record(subject.clone()).href()}>{ format!("← {name}") }</a>
                 }
                 <p class="set-model">{ format!("{} · năm {year}", set.model.title()) }</p>
@@ -350,11 +354,16 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 { history }
                 if deleted {
                     <p class="app-warning" role="alert">{ "Phiếu này đã bị xóa nên không được tính. Muốn dùng lại, bấm “Bắt đầu đánh giá” cùng năm trên trang hồ sơ." }</p>
-                } else if locked {
+                } else if view.status == Status::Recognised {
                     <p class="hint">{ "Phiếu đã được công nhận nên bị khóa. Lãnh đạo xã có thể mở lại nếu cần sửa." }</p>
-                    if reviewer && view.status == Status::Recognised {
+                    if reviewer {
                         { reopen_button(&ctx, &view) }
                     }
+                } else if locked {
+                    <p class="hint">{ "Phiếu đã gửi xã xét duyệt nên không sửa được. Nếu cần sửa, xã trả lại phiếu kèm lý do." }</p>
+                }
+                if reviewer && !deleted {
+                    <super::review::ReviewActions view={view.clone()} />
                 }
                 if reopened { <p class="hint" role="status">{ "Đã mở lại phiếu đã xóa; các điểm đã chấm vẫn được giữ." }</p> }
                 if let Some(message) = &*evidence_error {
@@ -380,6 +389,26 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 { evidence_viewer(&files, index, &loads, &Callback::from(move |to| viewing.set(to))) }
             }
         </>
+    }
+}
+
+/// Where the evaluation stands in the queue the review table showed: back to it, and
+/// the previous and next evaluation of the same filtered list.
+fn queue_nav(place: &crate::review_table::Place) -> Html {
+    let link = |to: &Option<String>, label: &str, class: &str| match to {
+        Some(id) => {
+            html! { <a class={classes!("queue-step", class.to_string())} href={Route::Evaluation(id.clone()).href()}>{ label.to_string() }</a> }
+        }
+        None => {
+            html! { <span class={classes!("queue-step", "disabled", class.to_string())} aria-disabled="true">{ label.to_string() }</span> }
+        }
+    };
+    html! {
+        <nav class="queue-nav" aria-label="Danh sách xét duyệt">
+            <a class="back" href={Route::Review.href()}>{ format!("← Danh sách duyệt ({}/{})", place.position, place.of) }</a>
+            { link(&place.previous, "‹ Phiếu trước", "previous") }
+            { link(&place.next, "Phiếu sau ›", "next") }
+        </nav>
     }
 }
 

@@ -6,21 +6,28 @@
 //! them, with the comment, to correct and send again. `#duyet?thon=<id>` shows one
 //! hamlet's.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use hoctap_shared::accounts::Action;
+use hoctap_shared::archive::is_deleted;
+use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::date::Date;
+use hoctap_shared::history::{OpOfRecord, OriginsRequest, OriginsResponse, MAX_ORIGINS};
 use hoctap_shared::merge::{RecordView, Status};
-use hoctap_shared::protocol::{Decision, OpBody, RecordId, Transition};
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use hoctap_shared::protocol::{Decision, OpBody, RecordId, RecordKind, Transition};
+use hoctap_shared::scoring::Decision as ScoreDecision;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::StateBadge;
+use crate::api::Body;
 use crate::app::{date_vi, AppContext};
 use crate::evaluation::decision_words;
 use crate::page::Route;
 use crate::recognition::{bulk_split, eligibility, override_reason, Bulk, Eligibility};
-use crate::replica::{display_name, outcome, unit_name, RecordState};
+use crate::replica::{display_name, outcome, unit_name, RecordState, Replica};
+use crate::review_table::{self, Column, Filter, Row, StateFilter};
+use crate::storage::Storage;
 
 #[derive(Properties, PartialEq)]
 pub struct ReviewProps {
@@ -29,32 +36,107 @@ pub struct ReviewProps {
     pub hamlet: Option<String>,
 }
 
+/// The review table's rows, built from the replica once per change of it.
+fn rows(replica: &Replica, sets: &[CriteriaSet]) -> Vec<Row> {
+    replica
+        .records(RecordKind::Evaluation)
+        .filter(|v| v.status != Status::Draft && !is_deleted(v))
+        .map(|view| {
+            let subject = view
+                .value("subject")
+                .and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok())
+                .and_then(|s| replica.view(&s));
+            let set = view.value("set").and_then(|s| s.as_str()).and_then(|id| sets.iter().find(|s| s.id == id));
+            let scored = outcome(view, sets);
+            let (score, score_key) = match &scored {
+                Some(o) => match (o.total, o.max_total, &o.decision) {
+                    (Some(total), Some(max), _) => (format!("{total}/{max} điểm"), total.hundredths()),
+                    (_, _, ScoreDecision::Level { level, .. }) => (format!("Mức {level}"), i64::from(*level)),
+                    _ => ("Chưa đạt mức nào".to_string(), 0),
+                },
+                None => (hoctap_shared::scoring::UNFINISHED.to_string(), -1),
+            };
+            let submitted = view.history.iter().rev().find(|h| h.transition == Transition::Submit);
+            Row {
+                id: view.record.id.clone(),
+                unit: view.unit.clone(),
+                hamlet: unit_name(replica, &view.unit).unwrap_or_else(|| "—".to_string()),
+                name: subject.map(display_name).unwrap_or_else(|| "(hồ sơ chưa có trên máy)".to_string()),
+                birth_year: subject
+                    .and_then(|s| s.value("birth_year"))
+                    .and_then(|y| y.as_i64().or_else(|| y.as_str().and_then(|t| t.trim().parse().ok()))),
+                model: set.map(|s| s.model),
+                year: view.value("year").and_then(|y| y.as_i64()).unwrap_or_default(),
+                score,
+                score_key,
+                result: scored.map_or_else(|| "—".to_string(), |o| decision_words(&o.decision)),
+                submitted_by: submitted.map(|h| h.op.clone()),
+                submitted_ms: submitted.map(|h| h.hlc.wall_ms),
+                evidence: view.evidence.values().map(Vec::len).sum(),
+                status: view.status,
+                conflict: replica.state(&view.record) == RecordState::Conflict,
+            }
+        })
+        .collect()
+}
+
 #[function_component(ReviewScreen)]
 pub fn review_screen(props: &ReviewProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let reviewer = ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(Action::Review));
+    let account = ctx.model.session.as_ref().map(|s| s.account.id.clone()).unwrap_or_default();
+    let built = {
+        let (replica, sets) = (ctx.model.replica.clone(), ctx.model.sets.clone());
+        use_memo(ctx.model.version, move |_| rows(&replica.borrow(), &sets))
+    };
+    // Who sent each (the server's answer, kept on the device): `submitted_by` holds the
+    // submission's operation id until then.
+    let asked: Vec<(String, String)> =
+        built.iter().filter_map(|r| r.submitted_by.clone().map(|op| (r.id.clone(), op))).collect();
+    let origins = use_origins(account, asked);
+    let all: Vec<Row> = built
+        .iter()
+        .map(|r| {
+            let origin = r.submitted_by.as_ref().and_then(|op| origins.get(op));
+            Row {
+                submitted_by: origin.map(|(name, _)| name.clone()),
+                submitted_ms: origin.map(|(_, ms)| *ms).or(r.submitted_ms),
+                ..r.clone()
+            }
+        })
+        .collect();
+    let filter = {
+        let (all, hamlet) = (all.clone(), props.hamlet.clone());
+        use_state(move || {
+            let mut filter = review_table::remembered_filter().unwrap_or_else(|| Filter {
+                year: review_table::default_year(&all),
+                state: if reviewer { StateFilter::Waiting } else { StateFilter::All },
+                ..Filter::default()
+            });
+            if let Some(hamlet) = hamlet {
+                filter.hamlet = Some(format!("hamlet:{hamlet}"));
+            }
+            filter
+        })
+    };
     let selected = use_state(BTreeSet::<String>::new);
     let report = use_state(|| None::<(String, Vec<String>)>);
-    let reviewer = ctx.model.session.as_ref().is_some_and(|s| s.account.role.allows(Action::Review));
-    let replica = ctx.model.replica.borrow();
-    let unit = props.hamlet.as_ref().map(|id| format!("hamlet:{id}"));
-    let shown = |v: &&RecordView| unit.as_ref().is_none_or(|unit| v.unit == *unit);
-    let queue: Vec<RecordView> = replica.review_queue().into_iter().filter(shown).cloned().collect();
+    let shown = review_table::visible(&all, &filter);
+    review_table::remember(shown.iter().map(|r| r.id.clone()).collect(), (*filter).clone());
     // Only what can be decided now can be chosen (not a record two devices disagree on).
-    let choosable: BTreeSet<String> = queue
+    let choosable: BTreeSet<String> = shown
         .iter()
-        .filter(|v| reviewer && replica.state(&v.record) != RecordState::Conflict)
-        .map(|v| v.record.id.clone())
+        .filter(|r| reviewer && !r.conflict && matches!(r.status, Status::Submitted | Status::Approved))
+        .map(|r| r.id.clone())
         .collect();
-    let returned: Vec<RecordView> = replica
-        .records(hoctap_shared::protocol::RecordKind::Evaluation)
-        .filter(|v| v.status == Status::Returned)
-        .filter(shown)
-        .cloned()
-        .collect();
-    let hamlet = unit.as_ref().map(|unit| unit_name(&replica, unit).unwrap_or_else(|| "Thôn".to_string()));
-    drop(replica);
-    let chosen: Vec<&RecordView> =
-        queue.iter().filter(|v| selected.contains(&v.record.id) && choosable.contains(&v.record.id)).collect();
+    let chosen: Vec<RecordView> = {
+        let replica = ctx.model.replica.borrow();
+        selected
+            .iter()
+            .filter(|id| choosable.contains(*id))
+            .filter_map(|id| replica.view(&RecordId { kind: RecordKind::Evaluation, id: id.clone() }).cloned())
+            .collect()
+    };
     let on_toggle = {
         let selected = selected.clone();
         Callback::from(move |id: String| {
@@ -70,30 +152,102 @@ pub fn review_screen(props: &ReviewProps) -> Html {
         let (selected, choosable) = (selected.clone(), choosable.clone());
         Callback::from(move |_: Event| selected.set(if all_chosen { BTreeSet::new() } else { choosable.clone() }))
     };
+    let set_filter = {
+        let filter = filter.clone();
+        move |change: fn(&mut Filter, String)| {
+            let filter = filter.clone();
+            Callback::from(move |e: Event| {
+                let mut next = (*filter).clone();
+                change(&mut next, e.target_unchecked_into::<HtmlSelectElement>().value());
+                filter.set(next);
+            })
+        }
+    };
+    let on_search = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            let query = e.target_unchecked_into::<HtmlInputElement>().value();
+            filter.set(Filter { query, ..(*filter).clone() });
+        })
+    };
+    let sort_by = |column: Column| {
+        let filter = filter.clone();
+        Callback::from(move |_: MouseEvent| filter.set(filter.sorted_by(column)))
+    };
+    let header = |column: Column| {
+        let sorted = filter.sort == column;
+        let order = match (sorted, filter.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
+        let arrow = match order {
+            "ascending" => " ▲",
+            "descending" => " ▼",
+            _ => "",
+        };
+        html! {
+            <th scope="col" aria-sort={order}>
+                <button type="button" class="sort" onclick={sort_by(column)}>{ format!("{}{arrow}", column.title()) }</button>
+            </th>
+        }
+    };
+    let hamlets = review_table::hamlets(&all);
+    let models = review_table::models(&all);
+    let years = review_table::years(&all);
+    let option = |value: String, label: String, selected: bool| html! { <option {value} {selected}>{ label }</option> };
     html! {
-        <main class="app">
+        <main class="app review-table-screen">
             <h1 class="form-title">{ "Xét duyệt" }</h1>
-            if let Some(hamlet) = hamlet {
-                <p class="hint">{ format!("Chỉ phiếu của {hamlet}. ") }<a href={Route::Review.href()}>{ "Xem mọi thôn" }</a></p>
-            }
             if !reviewer {
-                <p class="hint">{ "Tài khoản của bạn gửi phiếu để xã xét duyệt; lãnh đạo xã phê duyệt và công nhận." }</p>
+                <p class="hint">{ "Tài khoản của bạn gửi phiếu để xã xét duyệt; lãnh đạo xã phê duyệt và công nhận. Phiếu bị trả lại có lý do ở cột Trạng thái." }</p>
             }
-            <h2 class="section-title">{ format!("Phiếu bị trả lại ({})", returned.len()) }</h2>
-            if returned.is_empty() { <p class="hint">{ "Không có phiếu nào bị trả lại." }</p> }
-            <ul class="rows">
-                { for returned.iter().map(|v| html! { <ReviewItem view={v.clone()} reviewer={false} /> }) }
-            </ul>
-            <h2 class="section-title">{ format!("Chờ xét duyệt và công nhận ({})", queue.len()) }</h2>
-            if queue.is_empty() { <p class="hint">{ "Không có phiếu nào đang chờ." }</p> }
-            if !choosable.is_empty() {
-                <label class="check choose-all">
-                    <input type="checkbox" checked={all_chosen} onchange={on_all} />
-                    { format!(" Chọn tất cả ({})", choosable.len()) }
-                </label>
-            }
+            <div class="filters" role="search">
+                <label class="field" for="review-search">{ "Tìm theo tên" }</label>
+                <input id="review-search" class="text" type="search" value={filter.query.clone()} oninput={on_search}
+                    placeholder="Gõ tên, không dấu cũng được" />
+                <label class="field" for="review-hamlet">{ "Thôn" }</label>
+                <select id="review-hamlet" class="select" onchange={set_filter(|f, v| f.hamlet = Some(v).filter(|v| !v.is_empty()))}>
+                    { option(String::new(), "Mọi thôn".to_string(), filter.hamlet.is_none()) }
+                    { for hamlets.iter().map(|(unit, name)| option(unit.clone(), name.clone(), filter.hamlet.as_ref() == Some(unit))) }
+                </select>
+                <label class="field" for="review-model">{ "Mô hình" }</label>
+                <select id="review-model" class="select" onchange={set_filter(|f, v| f.model = review_table::model_of(&v))}>
+                    { option(String::new(), "Mọi mô hình".to_string(), filter.model.is_none()) }
+                    { for models.iter().map(|m| option(review_table::model_key(*m), m.title().to_string(), filter.model == Some(*m))) }
+                </select>
+                <label class="field" for="review-year">{ "Năm" }</label>
+                <select id="review-year" class="select" onchange={set_filter(|f, v| f.year = v.parse().ok())}>
+                    { option(String::new(), "Mọi năm".to_string(), filter.year.is_none()) }
+                    { for years.iter().map(|y| option(y.to_string(), y.to_string(), filter.year == Some(*y))) }
+                </select>
+                <label class="field" for="review-state">{ "Trạng thái" }</label>
+                <select id="review-state" class="select" onchange={set_filter(|f, v| f.state = StateFilter::from_key(&v))}>
+                    { for StateFilter::ALL.iter().map(|s| option(s.key().to_string(), s.label().to_string(), filter.state == *s)) }
+                </select>
+                // A phone shows no column headers to tap: the order is chosen here.
+                <label class="field phone-only" for="review-sort">{ "Sắp xếp theo" }</label>
+                <select id="review-sort" class="select phone-only" onchange={set_filter(|f, v| {
+                    let (column, descending) = v.split_once(':').unwrap_or((&v, ""));
+                    f.sort = column.parse().ok().and_then(|i: usize| Column::ALL.get(i).copied()).unwrap_or_default();
+                    f.descending = descending == "giam";
+                })}>
+                    { for Column::ALL.iter().enumerate().flat_map(|(i, c)| [(false, "tăng dần"), (true, "giảm dần")].map(|(down, words)| {
+                        let key = format!("{i}:{}", if down { "giam" } else { "tang" });
+                        option(key, format!("{} ({words})", c.title()), filter.sort == *c && filter.descending == down)
+                    })) }
+                </select>
+            </div>
+            <p class="review-count" role="status">{ format!("{} phiếu", shown.len()) }
+                if !choosable.is_empty() {
+                    <label class="check choose-all">
+                        <input type="checkbox" checked={all_chosen} onchange={on_all} />
+                        { format!(" Chọn tất cả ({})", choosable.len()) }
+                    </label>
+                }
+            </p>
             if !chosen.is_empty() {
-                <BulkBar chosen={chosen.iter().map(|v| (*v).clone()).collect::<Vec<_>>()}
+                <BulkBar chosen={chosen}
                     on_done={let (s, r) = (selected.clone(), report.clone()); Callback::from(move |done| {
                         s.set(BTreeSet::new());
                         r.set(Some(done));
@@ -109,18 +263,139 @@ pub fn review_screen(props: &ReviewProps) -> Html {
                     }
                 </div>
             }
-            <ul class="rows">
-                { for queue.iter().map(|v| {
-                    let id = v.record.id.clone();
-                    let choosable = choosable.contains(&id);
-                    html! {
-                        <ReviewItem key={id.clone()} view={v.clone()} {reviewer} {choosable}
-                            chosen={selected.contains(&id)} on_toggle={on_toggle.clone()} />
-                    }
-                }) }
-            </ul>
+            if shown.is_empty() {
+                <p class="hint">{ if all.is_empty() { "Chưa có phiếu nào được gửi xét duyệt." } else { "Không có phiếu nào khớp bộ lọc." } }</p>
+            } else {
+                <table class="review-table">
+                    <thead><tr>
+                        <th scope="col"><span class="visually-hidden">{ "Chọn" }</span></th>
+                        { for Column::ALL.into_iter().map(header) }
+                    </tr></thead>
+                    <tbody>
+                        { for shown.iter().map(|r| table_row(r, &choosable, &selected, &on_toggle, &ctx)) }
+                    </tbody>
+                </table>
+            }
         </main>
     }
+}
+
+/// One evaluation's row: a card on a phone (each cell with its column's name).
+fn table_row(
+    r: &Row,
+    choosable: &BTreeSet<String>,
+    selected: &BTreeSet<String>,
+    on_toggle: &Callback<String>,
+    ctx: &AppContext,
+) -> Html {
+    let comment = (r.status == Status::Returned)
+        .then(|| {
+            ctx.model
+                .replica
+                .borrow()
+                .view(&RecordId { kind: RecordKind::Evaluation, id: r.id.clone() })
+                .and_then(|v| v.comment.clone())
+        })
+        .flatten();
+    let cell = |column: Column, text: String| html! { <td data-label={column.title()}>{ text }</td> };
+    let id = r.id.clone();
+    html! {
+        <tr key={r.id.clone()} data-record={r.id.clone()} class={classes!(format!("{:?}", r.status).to_lowercase())}>
+            <td class="choose">
+                if choosable.contains(&r.id) {
+                    <input type="checkbox" aria-label={format!("Chọn {}", r.name)} checked={selected.contains(&r.id)}
+                        onchange={let t = on_toggle.clone(); Callback::from(move |_: Event| t.emit(id.clone()))} />
+                }
+            </td>
+            { cell(Column::Hamlet, r.hamlet.clone()) }
+            <td data-label={Column::Name.title()} class="name">
+                <a href={Route::Evaluation(r.id.clone()).href()}>{ &r.name }</a>
+            </td>
+            { cell(Column::BirthYear, r.birth_year.map_or_else(|| "—".to_string(), |y| y.to_string())) }
+            { cell(Column::Model, r.model.map_or("—", |m| m.title()).to_string()) }
+            { cell(Column::Year, r.year.to_string()) }
+            { cell(Column::Score, r.score.clone()) }
+            { cell(Column::Result, r.result.clone()) }
+            { cell(Column::SubmittedBy, r.submitted_by.clone().unwrap_or_else(|| "—".to_string())) }
+            { cell(Column::SubmittedOn, r.submitted_ms.map_or_else(|| "—".to_string(), |ms| date_vi(ms as f64))) }
+            { cell(Column::Evidence, r.evidence.to_string()) }
+            <td data-label={Column::State.title()} class="state-cell">
+                { capitalised(r.status.title()) }
+                if r.conflict { <span class="state conflict">{ " · xung đột" }</span> }
+                if let Some(comment) = comment { <span class="returned-comment">{ format!(" — {comment}") }</span> }
+            </td>
+        </tr>
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Who sent each submission, by operation id: the name and the server's time, read from
+/// the copy kept on the device and asked of the server for the ones it lacks.
+#[hook]
+fn use_origins(account: String, asked: Vec<(String, String)>) -> Rc<BTreeMap<String, (String, i64)>> {
+    let known = use_state(|| Rc::new(BTreeMap::<String, (String, i64)>::new()));
+    let token = super::remote::use_token();
+    {
+        let known = known.clone();
+        use_effect_with(asked, move |asked| {
+            let asked = asked.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let key = format!("origins:{account}");
+                let storage = Storage::open().await.ok();
+                let mut map: BTreeMap<String, (String, i64)> = match &storage {
+                    Some(storage) => storage
+                        .cached_page(&key)
+                        .await
+                        .ok()
+                        .flatten()
+                        .and_then(|json| serde_json::from_str(&json).ok())
+                        .unwrap_or_default(),
+                    None => BTreeMap::new(),
+                };
+                let missing: Vec<OpOfRecord> = asked
+                    .iter()
+                    .filter(|(_, op)| !map.contains_key(op))
+                    .map(|(id, op)| OpOfRecord {
+                        record: RecordId { kind: RecordKind::Evaluation, id: id.clone() },
+                        op: op.clone(),
+                    })
+                    .collect();
+                known.set(Rc::new(map.clone()));
+                if missing.is_empty() || token.is_none() || !crate::api::online() {
+                    return;
+                }
+                for chunk in missing.chunks(MAX_ORIGINS) {
+                    let request = OriginsRequest { ops: chunk.to_vec() };
+                    let Ok(answer) = crate::api::call::<OriginsResponse>(
+                        "POST",
+                        "/records/origins",
+                        token.as_deref(),
+                        Body::json(&request),
+                    )
+                    .await
+                    else {
+                        break;
+                    };
+                    for origin in answer.origins {
+                        let name = origin.who.map_or_else(|| "(tài khoản đã xóa)".to_string(), |w| w.name);
+                        map.insert(origin.op, (name, origin.server_ms));
+                    }
+                }
+                if let (Some(storage), Ok(json)) = (&storage, serde_json::to_string(&map)) {
+                    let _ = storage.cache_page(&key, &json).await;
+                }
+                known.set(Rc::new(map));
+                if let Some(storage) = storage {
+                    storage.close();
+                }
+            });
+        });
+    }
+    (*known).clone()
 }
 
 #[derive(Properties, PartialEq)]
@@ -239,20 +514,15 @@ fn bulk_bar(props: &BulkBarProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct ReviewItemProps {
-    view: RecordView,
-    reviewer: bool,
-    /// It can be chosen for a decision taken for many at once.
-    #[prop_or_default]
-    choosable: bool,
-    #[prop_or_default]
-    chosen: bool,
-    #[prop_or_default]
-    on_toggle: Callback<String>,
+pub struct ReviewActionsProps {
+    pub view: RecordView,
 }
 
-#[function_component(ReviewItem)]
-fn review_item(props: &ReviewItemProps) -> Html {
+/// The review of one evaluation, on its page: approve (only a complete one), return with
+/// a required comment, recognise with the decision's number, date and authority (and
+/// the written reason of an exception). Drawn for reviewers while it is sent or approved.
+#[function_component(ReviewActions)]
+pub fn review_actions(props: &ReviewActionsProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let comment = use_state(String::new);
     let number = use_state(String::new);
@@ -261,19 +531,7 @@ fn review_item(props: &ReviewItemProps) -> Html {
     let reason = use_state(String::new);
     let error = use_state(|| None::<String>);
     let view = &props.view;
-    let replica = ctx.model.replica.borrow();
-    let subject = view.value("subject").and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok());
-    let name = subject
-        .as_ref()
-        .and_then(|s| replica.view(s))
-        .map(display_name)
-        .unwrap_or_else(|| "(hồ sơ chưa có trên máy)".to_string());
-    let state = replica.state(&view.record);
-    drop(replica);
-    let year = view.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
-    let set = view.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id));
-    let result = outcome(view, &ctx.model.sets)
-        .map_or_else(|| hoctap_shared::scoring::UNFINISHED.to_string(), |o| decision_words(&o.decision));
+    let state = ctx.model.replica.borrow().state(&view.record);
     let rules = eligibility(view, &ctx.model.sets);
 
     let act = {
@@ -348,52 +606,36 @@ fn review_item(props: &ReviewItemProps) -> Html {
         }
     };
     let id = &view.record.id;
+    if state == RecordState::Conflict || !matches!(view.status, Status::Submitted | Status::Approved) {
+        return Html::default();
+    }
     html! {
-        <li class="card review-item" data-record={id.clone()}>
-            if props.choosable {
-                <label class="check choose">
-                    <input type="checkbox" checked={props.chosen}
-                        onchange={let (t, id) = (props.on_toggle.clone(), id.clone()); Callback::from(move |_: Event| t.emit(id.clone()))} />
-                    { " Chọn" }
-                </label>
+        <section class="card review-actions" aria-label="Xét duyệt phiếu này">
+            <h2 class="section-title">{ "Xét duyệt phiếu này" }</h2>
+            if let Eligibility::Incomplete(why) = &rules {
+                <p class="app-warning incomplete">{ format!("Chưa duyệt, công nhận được: {why}. Hãy trả lại để người chấm chấm đủ.") }</p>
+            } else if view.status == Status::Submitted {
+                <button type="button" class="primary" onclick={on_approve}>{ "Duyệt" }</button>
             }
-            <a class="row" href={Route::Evaluation(id.clone()).href()}>
-                <span class="row-name">{ name }</span>
-                <span class="row-meta">{ format!("{} · năm {year} · {result} · {}", set.map(|s| s.model.title()).unwrap_or_default(), view.status.title()) }</span>
-                <StateBadge {state} />
-            </a>
-            if let (Status::Returned, Some(comment)) = (view.status, &view.comment) {
-                <p class="app-warning returned">{ format!("Lý do trả lại: {comment}") }</p>
-            }
-            if props.reviewer && state != RecordState::Conflict && matches!(view.status, Status::Submitted | Status::Approved) {
-                <details class="review-actions">
-                    <summary>{ "Xét duyệt phiếu này" }</summary>
-                    if let Eligibility::Incomplete(why) = &rules {
-                        <p class="app-warning incomplete">{ format!("Chưa duyệt, công nhận được: {why}. Hãy trả lại để người chấm chấm đủ.") }</p>
-                    } else if view.status == Status::Submitted {
-                        <button type="button" class="primary" onclick={on_approve}>{ "Duyệt" }</button>
-                    }
-                    { text_input(format!("comment-{id}"), "Lý do trả lại", &comment, "Ví dụ: thiếu ảnh minh chứng chỉ số 2.1") }
-                    <button type="button" class="secondary" onclick={on_return}>{ "Trả lại để sửa" }</button>
-                    if view.status == Status::Approved && rules.can_approve() {
-                        { text_input(format!("number-{id}"), "Số quyết định", &number, "Ví dụ: 15/QĐ-UBND") }
-                        { text_input(format!("date-{id}"), "Ngày quyết định (ngày/tháng/năm)", &date, "15/11/2026") }
-                        { text_input(format!("authority-{id}"), "Cơ quan ban hành", &authority, "Ủy ban nhân dân xã …") }
-                        if let Eligibility::NotRecognised(reasons) = &rules {
-                            <div class="app-warning not-eligible">
-                                <p>{ "Theo bộ tiêu chí, phiếu này chưa đủ điều kiện công nhận:" }</p>
-                                <ul>{ for reasons.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
-                                <p>{ "Chỉ công nhận khi có lý do ngoại lệ; lý do được ghi vào hồ sơ và danh sách kèm quyết định." }</p>
-                            </div>
-                            <label class="field" for={format!("reason-{id}")}>{ "Lý do công nhận ngoại lệ (bắt buộc)" }</label>
-                            <textarea id={format!("reason-{id}")} class="text" rows="3" value={(*reason).clone()}
-                                oninput={let s = reason.clone(); Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
-                        }
-                        <button type="button" class="primary" onclick={on_recognise}>{ "Công nhận" }</button>
-                    }
-                </details>
+            { text_input(format!("comment-{id}"), "Lý do trả lại (bắt buộc khi trả lại)", &comment, "Ví dụ: thiếu ảnh minh chứng chỉ số 2.1") }
+            <button type="button" class="secondary" onclick={on_return}>{ "Trả lại để sửa" }</button>
+            if view.status == Status::Approved && rules.can_approve() {
+                { text_input(format!("number-{id}"), "Số quyết định", &number, "Ví dụ: 15/QĐ-UBND") }
+                { text_input(format!("date-{id}"), "Ngày quyết định (ngày/tháng/năm)", &date, "15/11/2026") }
+                { text_input(format!("authority-{id}"), "Cơ quan ban hành", &authority, "Ủy ban nhân dân xã …") }
+                if let Eligibility::NotRecognised(reasons) = &rules {
+                    <div class="app-warning not-eligible">
+                        <p>{ "Theo bộ tiêu chí, phiếu này chưa đủ điều kiện công nhận:" }</p>
+                        <ul>{ for reasons.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
+                        <p>{ "Chỉ công nhận khi có lý do ngoại lệ; lý do được ghi vào hồ sơ và danh sách kèm quyết định." }</p>
+                    </div>
+                    <label class="field" for={format!("reason-{id}")}>{ "Lý do công nhận ngoại lệ (bắt buộc)" }</label>
+                    <textarea id={format!("reason-{id}")} class="text" rows="3" value={(*reason).clone()}
+                        oninput={let s = reason.clone(); Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
+                }
+                <button type="button" class="primary" onclick={on_recognise}>{ "Công nhận" }</button>
             }
             if let Some(message) = &*error { <p class="form-error" role="alert">{ message }</p> }
-        </li>
+        </section>
     }
 }

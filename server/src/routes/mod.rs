@@ -82,6 +82,7 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Get, "/sync/pull", sync::sync_pull),
         route(Get, "/records/{kind}/{id}", sync::records_show),
         route(Get, "/records/{kind}/{id}/history", sync::records_history),
+        route(Post, "/records/origins", sync::records_origins),
         route(Get, "/evidence/{sha256}", evidence::evidence_get).limit(max_evidence_bytes + 1),
         route(Put, "/evidence/{sha256}", evidence::evidence_put).limit(max_evidence_bytes + 1),
         route(Get, "/consolidation/{unit}", consolidation::consolidation_show),

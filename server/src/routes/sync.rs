@@ -6,7 +6,7 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use hoctap_shared::accounts::Action;
-use hoctap_shared::history::{RecordHistory, DEFAULT_PAGE};
+use hoctap_shared::history::{OriginsRequest, OriginsResponse, RecordHistory, DEFAULT_PAGE, MAX_ORIGINS};
 use hoctap_shared::merge::RecordView;
 use hoctap_shared::protocol::{
     PullResponse, PushRequest, PushResponse, RecordId, RecordKind, MAX_OPS_PER_PUSH, PROTOCOL_VERSION,
@@ -215,4 +215,41 @@ pub async fn records_history(
     })
     .await?;
     Ok(Json(page))
+}
+
+/// Who sent some operations and when the server took them: the review table's "Người
+/// gửi" and "Ngày gửi" for the steps a device holds. Only operations of records the
+/// caller may read, each on the record it names; the others are left out.
+#[utoipa::path(
+    post,
+    path = "/api/v1/records/origins",
+    tag = "sync",
+    operation_id = "records_origins",
+    summary = "Tell who sent some operations, and when",
+    security(("bearer" = [])),
+    request_body(content = OriginsRequest, description = "At most 1,000 operations, each with its record."),
+    responses(
+        (status = 200, description = "The operations the server can tell of; unknown ones, ones not on the record named, and records outside the caller's scope are left out", body = OriginsResponse),
+        (status = 400, description = "Not such a request, or more than 1,000 operations (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 500, description = "Storage failed (`storage_failed`)", body = ErrorBody),
+    )
+)]
+pub async fn records_origins(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    RawBody(body): RawBody,
+) -> Result<Json<OriginsResponse>, ApiError> {
+    let request: OriginsRequest = decode(&body)?;
+    if request.ops.len() > MAX_ORIGINS {
+        return Err(ApiError::BadRequest {
+            detail: format!("Hỏi tối đa {MAX_ORIGINS} thao tác một lần; yêu cầu có {}", request.ops.len()),
+        });
+    }
+    let origins = crate::blocking(move || {
+        let may_read = |unit: &str| current.may(&state, Action::Read, unit).unwrap_or(false);
+        sync::history::origins(&state, &request.ops, &may_read)
+    })
+    .await?;
+    Ok(Json(OriginsResponse { origins }))
 }

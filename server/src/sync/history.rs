@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use hoctap_shared::history::{self, Actor, RecordHistory, Refused};
+use std::collections::BTreeSet;
+
+use hoctap_shared::history::{self, Actor, OpOfRecord, OpOrigin, RecordHistory, Refused};
 use hoctap_shared::protocol::RecordId;
 
 use crate::store::history::{self as kept, Origin};
@@ -65,4 +67,43 @@ pub fn record_history(
     let unit = |id: &str| state.unit(id).ok().flatten().map(|unit| unit.full_name());
     let names = history::Names { set: &set, record: &linked, unit: &unit };
     Ok(history::page(record, history::events(record, &logged, &refused, &names), before, limit))
+}
+
+/// Who sent each of `asked` and when the server took it: only operations that are their
+/// record's, of records that exist and that `may_read` lets the caller read. The caller
+/// has bounded `asked` ([`history::MAX_ORIGINS`]).
+pub fn origins(
+    state: &AppState,
+    asked: &[OpOfRecord],
+    may_read: &dyn Fn(&str) -> bool,
+) -> Result<Vec<OpOrigin>, ApiError> {
+    let mut by_record: BTreeMap<&RecordId, BTreeSet<&str>> = BTreeMap::new();
+    for ask in asked {
+        by_record.entry(&ask.record).or_default().insert(ask.op.as_str());
+    }
+    let mut actors: BTreeMap<String, Option<Actor>> = BTreeMap::new();
+    let mut found = Vec::new();
+    for (record, ops) in by_record {
+        let Some(view) = super::record_view(state, record)? else { continue };
+        if !may_read(&view.unit) {
+            continue;
+        }
+        for op in super::record_ops(state, record)?.into_iter().filter(|op| ops.contains(op.id.as_str())) {
+            let Some(origin) = kept::origin(state.store.as_ref(), &op.id)? else { continue };
+            let who = match actors.get(&origin.account) {
+                Some(actor) => actor.clone(),
+                None => {
+                    let actor = crate::auth::account(state, &origin.account)?.map(|account| Actor {
+                        account: account.id,
+                        name: account.display_name,
+                        role: account.role,
+                    });
+                    actors.insert(origin.account.clone(), actor.clone());
+                    actor
+                }
+            };
+            found.push(OpOrigin { op: op.id, who, server_ms: origin.at_ms });
+        }
+    }
+    Ok(found)
 }

@@ -299,6 +299,55 @@ fn history_shows_each_step_with_who_when_and_device() {
     }
 }
 
+/// Who sent each step and when the server took it (the review table's "Người gửi" and
+/// "Ngày gửi"), for operations of records the caller may read, each on its own record.
+#[test]
+fn origins_tell_who_sent_each_step_within_the_scope() {
+    let Review { world, lan, binh, evaluation, .. } = review("memory", Arc::new(MemoryStore::default()));
+    let (_, page) = history(&world, &binh, &evaluation, "");
+    let events = page["events"].as_array().expect("events").clone();
+    let logged: Vec<&Value> = events.iter().filter(|e| !e["refused"].is_object()).collect();
+    let person = RecordId { kind: RecordKind::Person, id: "nguoi-hoa".to_string() };
+    let person_op = "op-may-lan-1";
+    let mut asked: Vec<Value> = logged.iter().map(|e| json!({"record": evaluation, "op": e["op"]})).collect();
+    // Unknown, and an operation of another record named under this one: left out.
+    asked.push(json!({"record": evaluation, "op": "khong-co"}));
+    asked.push(json!({"record": evaluation, "op": person_op}));
+    let ask = |who: &Officer, ops: &[Value]| {
+        world.call("POST", "/records/origins", Some(&who.token), Some(json!({"ops": ops})))
+    };
+
+    let (status, reply) = ask(&binh, &asked);
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let origins = reply["origins"].as_array().expect("origins");
+    assert_eq!(origins.len(), logged.len(), "{reply}");
+    for (origin, event) in origins.iter().zip(&logged) {
+        assert_eq!(origin["op"], event["op"]);
+        assert_eq!(origin["who"], event["who"]);
+        assert_eq!(origin["server_ms"], event["server_ms"]);
+    }
+    let submit = logged.iter().rev().find(|e| e["changes"][0]["transition"]["action"] == "submit").expect("a submit");
+    let said = origins.iter().find(|o| o["op"] == submit["op"]).expect("the submit's origin");
+    assert_eq!(
+        (said["who"]["name"].as_str(), said["who"]["role"].as_str()),
+        (Some("Nguyễn Thị Lan"), Some("collaborator"))
+    );
+    // The person's operation, on its own record.
+    let (_, reply) = ask(&lan, &[json!({"record": person, "op": person_op})]);
+    assert_eq!(reply["origins"][0]["op"], person_op, "{reply}");
+
+    // Outside the scope: nothing, as for an unknown record.
+    let other = officer(&world, Role::Collaborator, &world.units.b.clone(), "Lê Thị Bé", "be.binh", "may-be");
+    let (status, reply) = ask(&other, &asked);
+    assert_eq!((status, reply), (StatusCode::OK, json!({"origins": []})));
+    // Bounded, and a session is needed.
+    let many: Vec<Value> = (0..1001).map(|i| json!({"record": evaluation, "op": format!("op-{i}")})).collect();
+    let (status, body) = ask(&binh, &many);
+    assert_eq!((status, code_of(&body)), (StatusCode::BAD_REQUEST, "bad_request"), "{body}");
+    let (status, _) = world.call("POST", "/records/origins", None, Some(json!({"ops": []})));
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
 #[test]
 fn history_comes_in_pages_latest_first() {
     let Review { world, binh, evaluation, .. } = review("memory", Arc::new(MemoryStore::default()));
