@@ -362,9 +362,6 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 } else if locked {
                     <p class="hint">{ "Phiếu đã gửi xã xét duyệt nên không sửa được. Nếu cần sửa, xã trả lại phiếu kèm lý do." }</p>
                 }
-                if reviewer && !deleted {
-                    <super::review::ReviewActions view={view.clone()} />
-                }
                 if reopened { <p class="hint" role="status">{ "Đã mở lại phiếu đã xóa; các điểm đã chấm vẫn được giữ." }</p> }
                 if let Some(message) = &*evidence_error {
                     <p class="hint" role="status">{ message }</p>
@@ -373,6 +370,14 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 <div onfocusout={draft.flush.reform(|_: FocusEvent| ())}>
                     <EvaluationFormView form={(*form).clone()} {on_change} indicator_extra={Some(indicator_extra)} read_only={locked} />
                 </div>
+                // The review comes after the scores and the evidence it judges, with the
+                // way on through the queue.
+                if reviewer && !deleted {
+                    <super::review::ReviewActions view={view.clone()} />
+                    if let Some(place) = crate::review_table::remembered_place(&props.record.id) {
+                        { queue_nav(&place) }
+                    }
+                }
                 if !locked {
                     <SaveBar state={(*save_state).clone()} {on_save} unsaved={draft.status.kept()} />
                     if can_submit {

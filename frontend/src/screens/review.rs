@@ -203,40 +203,52 @@ pub fn review_screen(props: &ReviewProps) -> Html {
                 <p class="hint">{ "Tài khoản của bạn gửi phiếu để xã xét duyệt; lãnh đạo xã phê duyệt và công nhận. Phiếu bị trả lại có lý do ở cột Trạng thái." }</p>
             }
             <div class="filters" role="search">
-                <label class="field" for="review-search">{ "Tìm theo tên" }</label>
-                <input id="review-search" class="text" type="search" value={filter.query.clone()} oninput={on_search}
-                    placeholder="Gõ tên, không dấu cũng được" />
-                <label class="field" for="review-hamlet">{ "Thôn" }</label>
-                <select id="review-hamlet" class="select" onchange={set_filter(|f, v| f.hamlet = Some(v).filter(|v| !v.is_empty()))}>
-                    { option(String::new(), "Mọi thôn".to_string(), filter.hamlet.is_none()) }
-                    { for hamlets.iter().map(|(unit, name)| option(unit.clone(), name.clone(), filter.hamlet.as_ref() == Some(unit))) }
-                </select>
-                <label class="field" for="review-model">{ "Mô hình" }</label>
-                <select id="review-model" class="select" onchange={set_filter(|f, v| f.model = review_table::model_of(&v))}>
-                    { option(String::new(), "Mọi mô hình".to_string(), filter.model.is_none()) }
-                    { for models.iter().map(|m| option(review_table::model_key(*m), m.title().to_string(), filter.model == Some(*m))) }
-                </select>
-                <label class="field" for="review-year">{ "Năm" }</label>
-                <select id="review-year" class="select" onchange={set_filter(|f, v| f.year = v.parse().ok())}>
-                    { option(String::new(), "Mọi năm".to_string(), filter.year.is_none()) }
-                    { for years.iter().map(|y| option(y.to_string(), y.to_string(), filter.year == Some(*y))) }
-                </select>
-                <label class="field" for="review-state">{ "Trạng thái" }</label>
-                <select id="review-state" class="select" onchange={set_filter(|f, v| f.state = StateFilter::from_key(&v))}>
-                    { for StateFilter::ALL.iter().map(|s| option(s.key().to_string(), s.label().to_string(), filter.state == *s)) }
-                </select>
+                <div class="filter search">
+                    <label class="field" for="review-search">{ "Tìm theo tên" }</label>
+                    <input id="review-search" class="text" type="search" value={filter.query.clone()} oninput={on_search}
+                        placeholder="Gõ tên, không dấu cũng được" />
+                </div>
+                <div class="filter">
+                    <label class="field" for="review-hamlet">{ "Thôn" }</label>
+                    <select id="review-hamlet" class="select" onchange={set_filter(|f, v| f.hamlet = Some(v).filter(|v| !v.is_empty()))}>
+                        { option(String::new(), "Mọi thôn".to_string(), filter.hamlet.is_none()) }
+                        { for hamlets.iter().map(|(unit, name)| option(unit.clone(), name.clone(), filter.hamlet.as_ref() == Some(unit))) }
+                    </select>
+                </div>
+                <div class="filter">
+                    <label class="field" for="review-model">{ "Mô hình" }</label>
+                    <select id="review-model" class="select" onchange={set_filter(|f, v| f.model = review_table::model_of(&v))}>
+                        { option(String::new(), "Mọi mô hình".to_string(), filter.model.is_none()) }
+                        { for models.iter().map(|m| option(review_table::model_key(*m), m.title().to_string(), filter.model == Some(*m))) }
+                    </select>
+                </div>
+                <div class="filter">
+                    <label class="field" for="review-year">{ "Năm" }</label>
+                    <select id="review-year" class="select" onchange={set_filter(|f, v| f.year = v.parse().ok())}>
+                        { option(String::new(), "Mọi năm".to_string(), filter.year.is_none()) }
+                        { for years.iter().map(|y| option(y.to_string(), y.to_string(), filter.year == Some(*y))) }
+                    </select>
+                </div>
+                <div class="filter">
+                    <label class="field" for="review-state">{ "Trạng thái" }</label>
+                    <select id="review-state" class="select" onchange={set_filter(|f, v| f.state = StateFilter::from_key(&v))}>
+                        { for StateFilter::ALL.iter().map(|s| option(s.key().to_string(), s.label().to_string(), filter.state == *s)) }
+                    </select>
+                </div>
                 // A phone shows no column headers to tap: the order is chosen here.
-                <label class="field phone-only" for="review-sort">{ "Sắp xếp theo" }</label>
-                <select id="review-sort" class="select phone-only" onchange={set_filter(|f, v| {
-                    let (column, descending) = v.split_once(':').unwrap_or((&v, ""));
-                    f.sort = column.parse().ok().and_then(|i: usize| Column::ALL.get(i).copied()).unwrap_or_default();
-                    f.descending = descending == "giam";
-                })}>
-                    { for Column::ALL.iter().enumerate().flat_map(|(i, c)| [(false, "tăng dần"), (true, "giảm dần")].map(|(down, words)| {
-                        let key = format!("{i}:{}", if down { "giam" } else { "tang" });
-                        option(key, format!("{} ({words})", c.title()), filter.sort == *c && filter.descending == down)
-                    })) }
-                </select>
+                <div class="filter phone-only">
+                    <label class="field" for="review-sort">{ "Sắp xếp theo" }</label>
+                    <select id="review-sort" class="select" onchange={set_filter(|f, v| {
+                        let (column, descending) = v.split_once(':').unwrap_or((&v, ""));
+                        f.sort = column.parse().ok().and_then(|i: usize| Column::ALL.get(i).copied()).unwrap_or_default();
+                        f.descending = descending == "giam";
+                    })}>
+                        { for Column::ALL.iter().enumerate().flat_map(|(i, c)| [(false, "tăng dần"), (true, "giảm dần")].map(|(down, words)| {
+                            let key = format!("{i}:{}", if down { "giam" } else { "tang" });
+                            option(key, format!("{} ({words})", c.title()), filter.sort == *c && filter.descending == down)
+                        })) }
+                    </select>
+                </div>
             </div>
             <p class="review-count" role="status">{ format!("{} phiếu", shown.len()) }
                 if !choosable.is_empty() {
