@@ -14,6 +14,8 @@ cargo build --locked --release -q -p hoctap-server
 [[ -f frontend/dist/index.html ]] || "$ROOT/scripts/build-frontend.sh"
 npm ci --prefix "$ROOT/tests/e2e" --no-audit --no-fund --silent
 node "$ROOT/tests/e2e/measure.mjs"
+echo "==> Review: the table's first render with 1,000 evaluations; 500 recognised at once on the slow network"
+node "$ROOT/tests/e2e/measure-review.mjs"
 echo "==> A generated province: ingest, pull and consolidation against plain sled (release build)"
 BENCH_DIR="${BENCH_DIR:-$(mktemp -d)/province}"
 mkdir -p "$(dirname "$BENCH_DIR")"

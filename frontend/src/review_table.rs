@@ -38,6 +38,9 @@ pub struct Row {
     pub status: Status,
     /// Two devices disagree on it: it cannot be decided from the table.
     pub conflict: bool,
+    /// Why the server refused a step of it (the last refusal's words): a recognition
+    /// taken for many at once that the server did not accept shows here, the rest went.
+    pub refused: Option<String>,
 }
 
 /// Which states the table shows.
@@ -331,6 +334,7 @@ mod tests {
             evidence: 0,
             status,
             conflict: false,
+            refused: None,
         }
     }
 

@@ -66,6 +66,17 @@ test("a commune approver approves and recognises many evaluations under one deci
     assert.equal(view.status, "approved", p.name);
   }
 
+  // Meanwhile another reviewer returns one of them; this device has not seen it yet, so
+  // the server will refuse its recognition and take the others.
+  const overtaken = people[3];
+  await pushOps(server.base, admin.token, [
+    {
+      record: { kind: "evaluation", id: overtaken.evaluation },
+      unit: hamlet.unit,
+      body: { type: "transition", transition: { action: "return", comment: "Cần bổ sung ảnh minh chứng." } },
+    },
+  ]);
+
   // Recognise the approved ones under one decision, typed once.
   await page.getByLabel(/Chọn tất cả \(6\)/).check();
   await page.locator("summary", { hasText: "Công nhận theo quyết định (5 phiếu đủ điều kiện)" }).click();
@@ -80,10 +91,18 @@ test("a commune approver approves and recognises many evaluations under one deci
   await page.getByText(/Đỗ Văn Kém: theo bộ tiêu chí chưa đủ điều kiện/).waitFor();
   await syncNow(page);
 
-  const recognised = people.filter((p) => p.points >= 8);
+  const recognised = people.filter((p) => p.points >= 8 && p !== overtaken);
+  // The refused one says why, in the table; the rest went through.
+  await page.getByLabel("Trạng thái").selectOption({ label: "Mọi trạng thái" });
+  await page
+    .locator(`tr[data-record="${overtaken.evaluation}"] .refused`)
+    .getByText(/Máy chủ không nhận: .+/)
+    .waitFor();
   for (const p of people) {
     const view = await apiOk(server.base, `/records/evaluation/${p.evaluation}`, { token: admin.token });
-    if (p.points >= 8) {
+    if (p === overtaken) {
+      assert.equal(view.status, "returned", "returned on the server before the recognition arrived");
+    } else if (p.points >= 8) {
       assert.equal(view.status, "recognised", p.name);
       assert.equal(view.decision.number, "27/QĐ-UBND");
       assert.equal(view.decision.proposer, "Hội Khuyến học xã Cửu An");

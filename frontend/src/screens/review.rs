@@ -75,6 +75,7 @@ fn rows(replica: &Replica, sets: &[CriteriaSet]) -> Vec<Row> {
                 evidence: view.evidence.values().map(Vec::len).sum(),
                 status: view.status,
                 conflict: replica.state(&view.record) == RecordState::Conflict,
+                refused: replica.refusals_of(&view.record).last().map(|r| r.message.clone()),
             }
         })
         .collect()
@@ -334,6 +335,7 @@ fn table_row(
             <td data-label={Column::State.title()} class="state-cell">
                 { capitalised(r.status.title()) }
                 if r.conflict { <span class="state conflict">{ " · xung đột" }</span> }
+                if let Some(why) = &r.refused { <span class="refused" role="note">{ format!(" · Máy chủ không nhận: {why}") }</span> }
                 if let Some(comment) = comment { <span class="returned-comment">{ format!(" — {comment}") }</span> }
             </td>
         </tr>
