@@ -170,7 +170,10 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     let history = use_record_history(props.record.clone(), view.as_ref().map_or(0, |v| version(&v.last)));
     let Some(view) = view else { return Html::default() };
     let deleted = is_deleted(&view);
-    let locked = view.is_locked() || deleted;
+    // Sent for review, it stays as it was sent until the commune returns it (the server
+    // refuses any change meanwhile).
+    let sent = matches!(view.status, Status::Submitted | Status::Approved);
+    let locked = view.is_locked() || deleted || sent;
     let can_submit = matches!(view.status, Status::Draft | Status::Returned);
     // Deleted once, not now: reopened.
     let reopened = can_submit && !deleted && view.fields.contains_key(DELETED_FIELD);
@@ -341,8 +344,10 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                     <p class="app-warning returned" role="alert">{ returned_words(&view.history, comment) }</p>
                 }
                 if let Some(decision) = view.decision.as_ref().filter(|_| view.status == Status::Recognised) {
-                    <p class="decision">{ format!("Đã công nhận: Quyết định số {} ngày {} của {}", decision.number,
-                        decision.date.to_string(), decision.authority) }</p>
+                    <p class="decision">{ "Đã công nhận: " }
+                        <a class="decision-link" href={page::decision_href(i32::try_from(year).unwrap_or_default(), &decision.number, decision.date)}>
+                            { format!("Quyết định số {}", decision.number) }</a>
+                        { format!(" ngày {} của {}", decision.date, decision.authority) }</p>
                     if let Some(note) = override_note(decision) {
                         <p class="app-warning override" data-override="true">{ note }</p>
                     }
@@ -350,6 +355,8 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 { history }
                 if deleted {
                     <p class="app-warning" role="alert">{ "Phiếu này đã bị xóa nên không được tính. Muốn dùng lại, bấm “Bắt đầu đánh giá” cùng năm trên trang hồ sơ." }</p>
+                } else if sent {
+                    <p class="hint">{ "Phiếu đã gửi xét duyệt nên không sửa được. Nếu cần sửa, xã trả lại phiếu để thôn sửa rồi gửi lại." }</p>
                 } else if locked {
                     <p class="hint">{ "Phiếu đã được công nhận nên bị khóa. Lãnh đạo xã có thể mở lại nếu cần sửa." }</p>
                     if reviewer && view.status == Status::Recognised {
