@@ -119,7 +119,10 @@ fn office_app() -> Html {
             if !*online
                 && !matches!(
                     *route,
-                    OfficeRoute::Lineage | OfficeRoute::Report(_) | OfficeRoute::Decisions(_) | OfficeRoute::Decision { .. }
+                    OfficeRoute::Lineage
+                        | OfficeRoute::Report(_)
+                        | OfficeRoute::Decisions(_)
+                        | OfficeRoute::Decision { .. }
                 ) =>
         {
             html! {

@@ -161,7 +161,12 @@ mod tests {
         // Typed by hand: the slash and the letters as they are, the fields in any order.
         assert_eq!(OfficeRoute::parse("#quyet-dinh/2026?ngay=2026-11-03&so=15/QĐ-UBND"), one("15/QĐ-UBND"));
         // Without a number or a real date: the year's list; without a year: this year's.
-        for list in ["#quyet-dinh/2026?so=15", "#quyet-dinh/2026?so=&ngay=2026-11-03", "#quyet-dinh/2026?so=%zz&ngay=2026-11-03", "#quyet-dinh/2026?so=1&ngay=2026-02-30"] {
+        for list in [
+            "#quyet-dinh/2026?so=15",
+            "#quyet-dinh/2026?so=&ngay=2026-11-03",
+            "#quyet-dinh/2026?so=%zz&ngay=2026-11-03",
+            "#quyet-dinh/2026?so=1&ngay=2026-02-30",
+        ] {
             assert_eq!(OfficeRoute::parse(list), OfficeRoute::Decisions(Some(2026)), "{list}");
         }
         for other in ["#quyet-dinh/20266", "#quyet-dinh/x?so=1&ngay=2026-11-03"] {

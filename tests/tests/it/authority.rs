@@ -1222,9 +1222,14 @@ fn issue_16_an_evaluation_sent_for_review_is_frozen_as_sent() {
         };
         vec![
             op("may-a", &a, &record(id), set(&[("ghi_chu", json!("Sửa sau khi gửi"))])),
-            op("may-a", &a, &record(id), OpBody::SetScore { indicator: indicator.clone(), answer: answer.clone(), base }),
+            op("may-a", &a, &record(id), OpBody::SetScore { indicator: indicator.clone(), answer, base }),
             op("may-a", &a, &record(id), attach_other),
-            op("may-a", &a, &record(id), OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() }),
+            op(
+                "may-a",
+                &a,
+                &record(id),
+                OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() },
+            ),
         ]
     };
     let before = world.digest();
