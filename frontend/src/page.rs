@@ -78,7 +78,7 @@ fn kind_of(slug: &str) -> Option<RecordKind> {
 /// A report year in an address: four digits from 2000 to 2100 (the years an evaluation
 /// may carry), so a mistyped address opens the home screen instead of asking the server
 /// for year 20266.
-fn year_of(text: &str) -> Option<i32> {
+pub(crate) fn year_of(text: &str) -> Option<i32> {
     let year: i32 = text.parse().ok().filter(|_| text.len() == 4)?;
     (2000..=2100).contains(&year).then_some(year)
 }
@@ -181,6 +181,19 @@ impl Route {
             _ => None,
         }
     }
+}
+
+/// The office app's hash (without `#`) of a recognition decision listed in the report
+/// of `year`: `quyet-dinh/2026?so=15%2FQ%C4%90-UBND&ngay=2026-11-03`. The number is
+/// percent-encoded, as it holds `/` and Vietnamese letters.
+pub fn decision_hash(year: i32, number: &str, date: hoctap_shared::date::Date) -> String {
+    format!("quyet-dinh/{year}?so={}&ngay={}", crate::reports::encode_component(number), date.iso())
+}
+
+/// The address of a recognition decision's page, in the office app (see
+/// [`decision_hash`]): `/office.html#quyet-dinh/2026?so=15%2FQ%C4%90-UBND&ngay=2026-11-03`.
+pub fn decision_href(year: i32, number: &str, date: hoctap_shared::date::Date) -> String {
+    format!("/office.html#{}", decision_hash(year, number, date))
 }
 
 /// Opens another page of the site (the office app), adding a history entry.
@@ -327,6 +340,22 @@ mod tests {
         assert_eq!(Route::parse("#duyet?thon="), Route::Review);
         assert_eq!(Route::parse("#duyet?nam=2026"), Route::Review);
         assert_eq!(Route::parse(""), Route::Home);
+    }
+
+    #[test]
+    fn a_decision_link_opens_that_decision_in_the_office_app() {
+        use crate::office::route::OfficeRoute;
+        use hoctap_shared::date::Date;
+        let day = Date::new(2026, 11, 3).expect("a date");
+        let href = decision_href(2026, "15/QĐ-UBND", day);
+        assert_eq!(href, "/office.html#quyet-dinh/2026?so=15%2FQ%C4%90-UBND&ngay=2026-11-03");
+        for number in ["15/QĐ-UBND", "07/2026/QĐ-HKH xã Đông Hạ", "12 & 13", "Số 3?"] {
+            let href = decision_href(2027, number, day);
+            let hash = href.strip_prefix("/office.html").expect("an office address");
+            let route = OfficeRoute::Decision { year: 2027, number: number.to_string(), date: day };
+            assert_eq!(OfficeRoute::parse(hash), route, "{href}");
+            assert_eq!(route.href(), hash);
+        }
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! Reports are computed on the server (it holds every device's work), so every screen
 //! that shows one needs the network; [`NEEDS_NETWORK`] says so in one sentence.
 
-use hoctap_shared::annual::{ReportRow, RowStatus};
+use hoctap_shared::annual::{DecisionDocument, ReportRow, RowStatus};
+use hoctap_shared::consolidation::RecognisedSubject;
+use hoctap_shared::criteria::Model;
 use hoctap_shared::date::Date;
 use hoctap_shared::diagnostic::Diagnostic;
 use hoctap_shared::number::Percent;
@@ -101,6 +103,21 @@ pub fn decision_print_path(unit: &str, year: i32, number: &str, date: Date) -> S
     )
 }
 
+/// How many subjects a decision recognises under each title it confers, in its order.
+pub fn decision_counts(decision: &DecisionDocument) -> Vec<(Model, usize)> {
+    decision.models.iter().map(|m| (*m, decision.subjects.iter().filter(|s| s.model == *m).count())).collect()
+}
+
+/// The hamlet (or unit below) a subject of a decision belongs to, as the decision's
+/// list names it: the report's own unit for a hamlet's report; `None` when the list
+/// does not name it.
+pub fn subject_place<'a>(decision: &'a DecisionDocument, subject: &RecognisedSubject) -> Option<&'a str> {
+    if subject.unit == decision.unit {
+        return Some(&decision.unit_name);
+    }
+    decision.unit_names.get(&subject.unit).map(String::as_str)
+}
+
 /// The five-year review (`None`) or one of its files (`review.xlsx`, `review.csv`,
 /// `print`) over `from..=to`.
 pub fn review_path(unit: &str, from: i32, to: i32, file: Option<&str>) -> String {
@@ -153,6 +170,27 @@ pub fn encode_component(text: &str) -> String {
         }
     }
     out
+}
+
+/// The text [`encode_component`] wrote (or one typed with its letters as they are):
+/// `%XX` bytes decoded as UTF-8; `None` for a broken escape or bytes that are not UTF-8.
+pub fn decode_component(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+            let high = (hex[0] as char).to_digit(16)?;
+            let low = (hex[1] as char).to_digit(16)?;
+            out.push((high * 16 + low) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// "đúng hạn", "trễ hạn", or nothing without a deadline.
@@ -448,6 +486,54 @@ mod tests {
             "/reviews/province:64:2025/review.xlsx?from=2021&to=2025"
         );
         assert_eq!(encode_component("a b&c=d?#"), "a%20b%26c%3Dd%3F%23");
+    }
+
+    #[test]
+    fn a_decision_counts_its_titles_and_names_each_subjects_hamlet() {
+        use hoctap_shared::protocol::{RecordId, RecordKind};
+        let subject = |id: &str, unit: &str, model: Model| RecognisedSubject {
+            subject: RecordId { kind: RecordKind::Person, id: id.into() },
+            unit: unit.into(),
+            model,
+            set: "cdht-244-2022".into(),
+            evaluation: RecordId { kind: RecordKind::Evaluation, id: format!("dg-{id}") },
+            decision: None,
+            name: Some(id.into()),
+            birth_year: Some(1980),
+            household: None,
+        };
+        let decision = DecisionDocument {
+            number: "15/QĐ-UBND".into(),
+            date: Date::new(2026, 11, 3).expect("a date"),
+            authority: "Ủy ban nhân dân xã Cửu An".into(),
+            unit: "commune:1".into(),
+            unit_name: "Xã Cửu An".into(),
+            year: 2026,
+            models: vec![Model::LearningCitizen, Model::LearningFamily],
+            subjects: vec![
+                subject("an", "hamlet:a", Model::LearningCitizen),
+                subject("binh", "hamlet:b", Model::LearningCitizen),
+                subject("ho-chi", "commune:1", Model::LearningFamily),
+            ],
+            unit_names: [("hamlet:a".to_string(), "Thôn An".to_string())].into_iter().collect(),
+            proposer: None,
+        };
+        assert_eq!(decision_counts(&decision), [(Model::LearningCitizen, 2), (Model::LearningFamily, 1)]);
+        let places: Vec<Option<&str>> = decision.subjects.iter().map(|s| subject_place(&decision, s)).collect();
+        assert_eq!(places, [Some("Thôn An"), None, Some("Xã Cửu An")]);
+    }
+
+    #[test]
+    fn decoding_reads_back_what_encoding_wrote() {
+        for text in ["15/QĐ-UBND", "a b&c=d?#%", "Số 07/2026/QĐ-HKH", "", "100%"] {
+            assert_eq!(decode_component(&encode_component(text)).as_deref(), Some(text), "{text}");
+        }
+        // Typed with its letters as they are, or with lower-case escapes.
+        assert_eq!(decode_component("15/QĐ-UBND").as_deref(), Some("15/QĐ-UBND"));
+        assert_eq!(decode_component("15%2fQ%c4%90").as_deref(), Some("15/QĐ"));
+        for broken in ["%", "%2", "%zz", "%+1", "%C4", "a%E"] {
+            assert_eq!(decode_component(broken), None, "{broken}");
+        }
     }
 
     #[test]

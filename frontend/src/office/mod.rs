@@ -1,6 +1,7 @@
 //! The office app (`office.html`): the screens of the commune and province offices —
 //! the staff page, "Cán bộ", the register import, "Nhập sổ từ Excel", the lineage and
-//! the report screens (annual report, plan, five-year review) — as a second
+//! the report screens (annual report, plan, five-year review), the recognition
+//! decisions, "Quyết định" — as a second
 //! Yew app built from this library as its
 //! own binary (`src/bin/office.rs`). The main app never refers to this module, so link-
 //! time optimisation leaves all of it (and its QR encoder) out of the phone app's wasm:
@@ -15,7 +16,7 @@ mod hamlet_page;
 mod import;
 mod import_page;
 mod qr;
-mod route;
+pub(crate) mod route;
 mod staff;
 mod staff_page;
 mod upload;
@@ -114,12 +115,23 @@ fn office_app() -> Html {
         Session::Failed(message) => html! { <p class="app-warning" role="alert">{ message }</p> },
         // The lineage and report screens show the copy kept on the device and say what
         // needs the server; the other office screens work only online.
-        Session::SignedIn(_) if !*online && !matches!(*route, OfficeRoute::Lineage | OfficeRoute::Report(_)) => html! {
+        Session::SignedIn(_)
+            if !*online
+                && !matches!(
+                    *route,
+                    OfficeRoute::Lineage
+                        | OfficeRoute::Report(_)
+                        | OfficeRoute::Decisions(_)
+                        | OfficeRoute::Decision { .. }
+                ) =>
+        {
+            html! {
             <p class="app-warning offline" role="alert">
                 { "Máy đang không có mạng. Trang văn phòng làm việc trực tiếp với máy chủ nên cần có mạng; \
                    hãy kết nối rồi thử lại. Việc nhập liệu trong ứng dụng vẫn làm được khi không có mạng." }
             </p>
-        },
+            }
+        }
         Session::SignedIn(session) => match &*route {
             OfficeRoute::Staff(unit) => html! {
                 <staff_page::StaffScreen session={Rc::clone(session)} unit={unit.clone()} />
@@ -148,6 +160,18 @@ fn office_app() -> Html {
                     { report_screen(report) }
                 </ContextProvider<Rc<LoginResponse>>>
             },
+            // A year's decisions and one decision, keyed by address so that each starts afresh.
+            OfficeRoute::Decisions(year) => html! {
+                <ContextProvider<Rc<LoginResponse>> context={Rc::clone(session)}>
+                    <crate::screens::decisions::DecisionsScreen key={route.hash()} year={*year} />
+                </ContextProvider<Rc<LoginResponse>>>
+            },
+            OfficeRoute::Decision { year, number, date } => html! {
+                <ContextProvider<Rc<LoginResponse>> context={Rc::clone(session)}>
+                    <crate::screens::decisions::DecisionsScreen key={route.hash()} year={Some(*year)}
+                        decision={Some((number.clone(), *date))} />
+                </ContextProvider<Rc<LoginResponse>>>
+            },
             OfficeRoute::Hamlet(hamlet) => html! {
                 <hamlet_page::HamletScreen key={hamlet.clone()} session={Rc::clone(session)} hamlet={hamlet.clone()} />
             },
@@ -170,6 +194,8 @@ fn office_app() -> Html {
                         }
                         { nav_link(OfficeRoute::Report(Route::AnnualReport(None)), "Báo cáo",
                             matches!(*route, OfficeRoute::Report(Route::AnnualReport(_) | Route::ReportVersion { .. }))) }
+                        { nav_link(OfficeRoute::Decisions(None), "Quyết định",
+                            matches!(*route, OfficeRoute::Decisions(_) | OfficeRoute::Decision { .. })) }
                         { nav_link(OfficeRoute::Report(Route::Plan), "Kế hoạch", *route == OfficeRoute::Report(Route::Plan)) }
                         { nav_link(OfficeRoute::Report(Route::YearsReview), "Sơ kết",
                             *route == OfficeRoute::Report(Route::YearsReview)) }

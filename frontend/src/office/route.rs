@@ -3,11 +3,17 @@
 //! of another unit in its scope (a province administrator's commune); `#nhap-so` is the
 //! register import of the account's commune, `#nhap-so/<commune id>` that of a commune
 //! a province administrator chose; `#sap-nhap` the lineage screen; `#thiet-bi` the
-//! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet; the report screens keep the
+//! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet;
+//! `#quyet-dinh/<year>` the recognition decisions of the account's unit for that year,
+//! `#quyet-dinh/<year>?so=<number, percent-encoded>&ngay=<yyyy-mm-dd>` one of them (see
+//! [`crate::page::decision_href`]); the report screens keep the
 //! main app's addresses (`#bao-cao/2026`, `#ke-hoach`, `#so-ket`), so a report link is
 //! the same hash on `office.html`. Anything else opens the account's own staff page.
 
-use crate::page::Route;
+use hoctap_shared::date::Date;
+
+use crate::page::{decision_hash, year_of, Route};
+use crate::reports::decode_component;
 
 /// A screen of the office app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +29,11 @@ pub enum OfficeRoute {
     Devices,
     /// Merging or archiving a hamlet (its unit id).
     Hamlet(String),
+    /// The recognition decisions of the account's unit in a report year ("Quyết định");
+    /// `None` for this year.
+    Decisions(Option<i32>),
+    /// One recognition decision, by the report year that lists it, its number and date.
+    Decision { year: i32, number: String, date: Date },
     /// A report screen of the main app's addresses (`#bao-cao`, `#bao-cao/<year>`,
     /// `#bao-cao/<year>/ban/<n>`, `#ke-hoach`, `#so-ket`), which lives here.
     Report(Route),
@@ -32,6 +43,9 @@ impl OfficeRoute {
     /// The route a hash names.
     pub fn parse(hash: &str) -> OfficeRoute {
         let path = hash.trim_start_matches('#').trim();
+        if let Some(rest) = path.strip_prefix("quyet-dinh").filter(|r| r.is_empty() || r.starts_with('/')) {
+            return decision_route(rest.trim_start_matches('/'));
+        }
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             ["can-bo", unit] => OfficeRoute::Staff(Some(decode(unit))),
@@ -59,6 +73,9 @@ impl OfficeRoute {
             OfficeRoute::Import(None) => "nhap-so".to_string(),
             OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
             OfficeRoute::Hamlet(unit) => format!("thon/{unit}"),
+            OfficeRoute::Decisions(None) => "quyet-dinh".to_string(),
+            OfficeRoute::Decisions(Some(year)) => format!("quyet-dinh/{year}"),
+            OfficeRoute::Decision { year, number, date } => decision_hash(*year, number, *date),
             OfficeRoute::Report(route) => route.hash(),
         }
     }
@@ -66,6 +83,25 @@ impl OfficeRoute {
     /// A link to this route, for `href` on the office page.
     pub fn href(&self) -> String {
         format!("#{}", self.hash())
+    }
+}
+
+/// `#quyet-dinh/…` after its first `/`: a year, then maybe `?so=…&ngay=…`. A year
+/// without a readable number and date is that year's list; anything else this year's.
+fn decision_route(rest: &str) -> OfficeRoute {
+    let (year, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let Some(year) = year_of(year.trim_end_matches('/')) else { return OfficeRoute::Decisions(None) };
+    let (mut number, mut date) = (None, None);
+    for pair in query.split('&').take(8) {
+        match pair.split_once('=') {
+            Some(("so", value)) => number = decode_component(value).filter(|n| !n.trim().is_empty()),
+            Some(("ngay", value)) => date = Date::parse_iso(value),
+            _ => {}
+        }
+    }
+    match (number, date) {
+        (Some(number), Some(date)) => OfficeRoute::Decision { year, number, date },
+        _ => OfficeRoute::Decisions(Some(year)),
     }
 }
 
@@ -95,6 +131,13 @@ mod tests {
             OfficeRoute::Report(Route::ReportVersion { year: 2026, version: 2 }),
             OfficeRoute::Report(Route::Plan),
             OfficeRoute::Report(Route::YearsReview),
+            OfficeRoute::Decisions(None),
+            OfficeRoute::Decisions(Some(2026)),
+            OfficeRoute::Decision {
+                year: 2026,
+                number: "15/QĐ-UBND".to_string(),
+                date: hoctap_shared::date::Date::new(2026, 11, 3).expect("a date"),
+            },
         ] {
             assert_eq!(OfficeRoute::parse(&route.href()), route);
         }
@@ -106,5 +149,29 @@ mod tests {
         );
         assert_eq!(OfficeRoute::parse("#nhap-so"), OfficeRoute::Import(None));
         assert_eq!(OfficeRoute::Import(None).href(), "#nhap-so");
+    }
+
+    #[test]
+    fn decision_addresses() {
+        let day = hoctap_shared::date::Date::new(2026, 11, 3).expect("a date");
+        let one = |number: &str| OfficeRoute::Decision { year: 2026, number: number.to_string(), date: day };
+        assert_eq!(OfficeRoute::parse("#quyet-dinh"), OfficeRoute::Decisions(None));
+        assert_eq!(OfficeRoute::parse("#quyet-dinh/2026"), OfficeRoute::Decisions(Some(2026)));
+        assert_eq!(OfficeRoute::parse("#quyet-dinh/2026?so=15%2FQ%C4%90-UBND&ngay=2026-11-03"), one("15/QĐ-UBND"));
+        // Typed by hand: the slash and the letters as they are, the fields in any order.
+        assert_eq!(OfficeRoute::parse("#quyet-dinh/2026?ngay=2026-11-03&so=15/QĐ-UBND"), one("15/QĐ-UBND"));
+        // Without a number or a real date: the year's list; without a year: this year's.
+        for list in [
+            "#quyet-dinh/2026?so=15",
+            "#quyet-dinh/2026?so=&ngay=2026-11-03",
+            "#quyet-dinh/2026?so=%zz&ngay=2026-11-03",
+            "#quyet-dinh/2026?so=1&ngay=2026-02-30",
+        ] {
+            assert_eq!(OfficeRoute::parse(list), OfficeRoute::Decisions(Some(2026)), "{list}");
+        }
+        for other in ["#quyet-dinh/20266", "#quyet-dinh/x?so=1&ngay=2026-11-03"] {
+            assert_eq!(OfficeRoute::parse(other), OfficeRoute::Decisions(None), "{other}");
+        }
+        assert_eq!(OfficeRoute::parse("#quyet-dinhx"), OfficeRoute::Staff(None));
     }
 }

@@ -729,7 +729,9 @@ fn decisions(page: &ServerPage<Vec<DecisionDocument>>, unit: &str, year: i32) ->
                 <ul class="rows">
                     { for decisions.iter().map(|d| html! {
                         <li class="decision">
-                            <p class="row-name">{ format!("Quyết định số {} ngày {}", d.number, d.date) }</p>
+                            <p class="row-name"><a href={crate::office::route::OfficeRoute::Decision {
+                                year, number: d.number.clone(), date: d.date }.href()}>
+                                { format!("Quyết định số {} ngày {}", d.number, d.date) }</a></p>
                             <p class="row-meta">{ format!("{} · {} đối tượng được công nhận", d.authority, count_text(d.subjects.len() as u64)) }</p>
                             <ExportButton label={format!("In quyết định {}", d.number)} export={Export::Print}
                                 path={decision_print_path(unit, year, &d.number, d.date)} />

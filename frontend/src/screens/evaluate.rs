@@ -345,8 +345,10 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                     <p class="app-warning returned" role="alert">{ returned_words(&view.history, comment) }</p>
                 }
                 if let Some(decision) = view.decision.as_ref().filter(|_| view.status == Status::Recognised) {
-                    <p class="decision">{ format!("Đã công nhận: Quyết định số {} ngày {} của {}", decision.number,
-                        decision.date.to_string(), decision.authority) }</p>
+                    <p class="decision">{ "Đã công nhận: " }
+                        <a class="decision-link" href={page::decision_href(i32::try_from(year).unwrap_or_default(), &decision.number, decision.date)}>
+                            { format!("Quyết định số {}", decision.number) }</a>
+                        { format!(" ngày {} của {}", decision.date, decision.authority) }</p>
                     if let Some(note) = override_note(decision) {
                         <p class="app-warning override" data-override="true">{ note }</p>
                     }

@@ -6,6 +6,7 @@
 
 pub(crate) mod annual;
 mod conflicts;
+pub(crate) mod decisions;
 mod device;
 mod evaluate;
 mod export;

@@ -36,7 +36,7 @@ use crate::{sync, ApiError, AppState};
     security(("bearer" = [])),
     request_body(content = PushRequest, description = "At most 1,000 operations from one device, protocol 1."),
     responses(
-        (status = 200, description = "What happened to each operation; a rejection carries a stable code: `forbidden` (the record belongs to a unit outside the scope), `clock_skew`, `record_locked`, `not_draft` (deleting an evaluation or detaching evidence once it was submitted), `invalid_transition`, `incomplete_evaluation`, `not_eligible`, `invalid_operation`, `unknown_unit`, `op_id_reused`, `evidence_missing`", body = PushResponse),
+        (status = 200, description = "What happened to each operation; a rejection carries a stable code: `forbidden` (the record belongs to a unit outside the scope), `clock_skew`, `record_locked`, `not_draft` (changing an evaluation's fields, scores or evidence once it was submitted or approved), `invalid_transition`, `incomplete_evaluation`, `not_eligible`, `invalid_operation`, `unknown_unit`, `op_id_reused`, `evidence_missing`", body = PushResponse),
         (status = 400, description = "Not a push request (`bad_request`), more than 1,000 operations, or another protocol version (`unsupported_protocol`)", body = ErrorBody),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
         (status = 403, description = "An operation lies outside the caller's scope or rights (`forbidden`); nothing was stored", body = ErrorBody),

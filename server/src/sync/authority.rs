@@ -3,8 +3,9 @@
 //! own unit (not only the one the operation names), its lock and workflow in the
 //! server's order (not the operation's clock), a clock within bounds, a recognition
 //! only of what the criteria set's rules recognise, and the register's `left` and
-//! `deleted` fields only as [`hoctap_shared::archive`] describes them (a deletion, and
-//! detaching evidence, only while the evaluation is a draft or returned).
+//! `deleted` fields only as [`hoctap_shared::archive`] describes them, and an
+//! evaluation's content (fields, scores, evidence) only while it is a draft or returned:
+//! what was sent for review stays as it was sent.
 //!
 //! Each check returns the rejection's stable code and a Vietnamese message; nothing of
 //! a refused operation enters the log (the record's history keeps the refusal, see
@@ -148,18 +149,22 @@ fn archive_fields(
     Ok(None)
 }
 
-/// Deleting an evaluation (or undoing it) and detaching evidence, only while the
-/// evaluation is a draft or returned for correction: what was sent for review stays as
-/// it was sent.
+/// An evaluation's content — its fields (deleting it, or undoing that, included), scores
+/// and evidence — changes only while it is a draft or returned for correction: what was
+/// sent for review (submitted or approved) is frozen as it was sent, until the commune
+/// returns it. Its workflow steps and moves are checked elsewhere; a recognised record
+/// is locked before this.
 fn draft_only(before: &RecordView, op: &Operation) -> Option<Refusal> {
-    let what = match &op.body {
-        OpBody::SetFields { fields } if fields.iter().any(|f| f.field == DELETED_FIELD) => "xóa phiếu",
-        OpBody::DetachEvidence { .. } => "gỡ minh chứng",
-        _ => return None,
-    };
     if before.record.kind != RecordKind::Evaluation || matches!(before.status, Status::Draft | Status::Returned) {
         return None;
     }
+    let what = match &op.body {
+        OpBody::SetFields { fields } if fields.iter().any(|f| f.field == DELETED_FIELD) => "xóa phiếu",
+        OpBody::SetFields { .. } | OpBody::SetScore { .. } => "sửa phiếu",
+        OpBody::AttachEvidence { .. } => "thêm minh chứng",
+        OpBody::DetachEvidence { .. } => "gỡ minh chứng",
+        OpBody::Transition { .. } => return None,
+    };
     Some((
         "not_draft",
         format!(

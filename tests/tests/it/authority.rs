@@ -1187,6 +1187,97 @@ fn issue_16_evidence_is_removed_only_while_a_draft_or_returned() {
 }
 
 #[test]
+fn issue_16_an_evaluation_sent_for_review_is_frozen_as_sent() {
+    let world = World::new();
+    let a = world.units.a.clone();
+    let (person, seed) = adult(&a, "p-dong-bang");
+    world.seed(&[seed]);
+    let record = |id: &str| RecordId { kind: RecordKind::Evaluation, id: id.into() };
+    let states = [
+        ("dg-da-gui", vec![Transition::Submit]),
+        ("dg-da-duyet", vec![Transition::Submit, Transition::Approve]),
+        ("dg-bi-tra", vec![Transition::Submit, Transition::Return { comment: "Thiếu minh chứng".into() }]),
+    ];
+    for (year, (id, steps)) in (2023..).zip(&states) {
+        let mut seed = evaluation(&a, id, &person, year, &[]);
+        seed.push(op("may-seed", &a, &record(id), attach(&world.photo)));
+        seed.extend(steps.iter().map(|t| op("may-seed", &a, &record(id), step(t.clone()))));
+        world.seed(&seed);
+    }
+    // Every op body that changes an evaluation's content: a field, a score (to nothing,
+    // from full marks), a file attached to another indicator, a file detached.
+    let (indicator, answer) = answers(false).remove(0);
+    let changes = |id: &str| {
+        let scored = world.view(&record(id));
+        let base: Vec<String> = scored
+            .fields
+            .get(&format!("{}{indicator}", hoctap_shared::merge::SCORE_FIELD_PREFIX))
+            .map(|f| f.candidates.iter().map(|c| c.op.clone()).collect())
+            .unwrap_or_default();
+        let attach_other = match attach(&world.photo) {
+            OpBody::AttachEvidence { sha256, media_type, size, name, .. } => {
+                OpBody::AttachEvidence { indicator: "1.2".into(), sha256, media_type, size, name }
+            }
+            other => other,
+        };
+        vec![
+            op("may-a", &a, &record(id), set(&[("ghi_chu", json!("Sửa sau khi gửi"))])),
+            op("may-a", &a, &record(id), OpBody::SetScore { indicator: indicator.clone(), answer, base }),
+            op("may-a", &a, &record(id), attach_other),
+            op(
+                "may-a",
+                &a,
+                &record(id),
+                OpBody::DetachEvidence { indicator: "1.1".into(), sha256: world.photo.clone() },
+            ),
+        ]
+    };
+    let before = world.digest();
+    for id in ["dg-da-gui", "dg-da-duyet"] {
+        let sent = world.view(&record(id));
+        for role in [Role::Collaborator, Role::CommuneOfficer, Role::CommuneApprover] {
+            let (status, reply) = world.push(role, changes(id));
+            assert_eq!(status, StatusCode::OK, "{reply}");
+            let rejected = reply["rejected"].as_array().expect("rejected");
+            assert_eq!(rejected.len(), 4, "{id} {role:?}: {reply}");
+            for r in rejected {
+                assert_eq!(r["code"], "not_draft", "{id} {role:?}: {r}");
+                let message = r["message"].as_str().unwrap_or_default();
+                assert!(message.contains("bản nháp hoặc bị trả lại"), "{message}");
+                assert!(message.contains(sent.status.title()), "{message}");
+            }
+        }
+        assert_eq!(world.view(&record(id)), sent, "{id} stays as it was sent");
+    }
+    assert_eq!(world.digest(), before, "nothing of a refused operation is stored");
+    let first = world.push(Role::Collaborator, changes("dg-da-gui")).1;
+    assert!(
+        first["rejected"][0]["message"].as_str().unwrap_or_default().starts_with("Chỉ sửa phiếu được khi phiếu"),
+        "{first}"
+    );
+
+    // Returned for correction, the same changes go through.
+    let returned = answers_to(&world, Role::Collaborator, changes("dg-bi-tra"));
+    assert_eq!(returned, ["ok", "ok", "ok", "ok"]);
+    let view = world.view(&record("dg-bi-tra"));
+    assert_eq!(view.value("ghi_chu"), Some(&json!("Sửa sau khi gửi")));
+    assert!(view.evidence.get("1.1").is_none_or(Vec::is_empty), "{:?}", view.evidence);
+    assert!(view.evidence.get("1.2").is_some_and(|files| !files.is_empty()), "{:?}", view.evidence);
+
+    // The workflow goes on: the approver still approves, returns and recognises what is
+    // frozen.
+    let steps = answers_to(
+        &world,
+        Role::CommuneApprover,
+        vec![
+            op("may-c", &a, &record("dg-da-gui"), step(Transition::Approve)),
+            op("may-c", &a, &record("dg-da-duyet"), step(Transition::Return { comment: "Xem lại".into() })),
+        ],
+    );
+    assert_eq!(steps, ["ok", "ok"]);
+}
+
+#[test]
 fn issue_15_leaving_the_register_is_checked_by_the_server() {
     let world = World::new();
     let (a, a2) = (world.units.a.clone(), world.units.a2.clone());

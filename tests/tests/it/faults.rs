@@ -860,17 +860,18 @@ async fn clocks_a_day_wrong_converge_whatever_the_push_order() {
     let by_behind = behind.edit(20, &home, &[("ten_chu_ho", json!("Lê Văn Tấm"))], &[&created]);
     let address = behind.edit(21, &home, &[("dia_chi", json!("Xóm 2"))], &[]);
     let members = right.edit(22, &home, &[("so_thanh_vien", json!(6))], &[&created]);
-    // A review across the skew: submitted by the fast device, approved by the right one
-    // after it pulled the submission.
+    // A review across the skew: scored and submitted by the fast device (a submission
+    // leaves after the scores it sends, from the same outbox: once sent, the evaluation
+    // is frozen), approved by the right one after it pulled the submission.
     let eval = evaluation("dg-lech");
-    let scored = right.scored(25, &eval);
+    let scored = ahead.scored(25, &eval);
     let submit = ahead.step(30, &eval, Transition::Submit);
     right.saw(40, std::slice::from_ref(&submit));
     let approve = right.step(40, &eval, Transition::Approve);
     assert!(approve.hlc > submit.hlc, "the approval sorts after what it saw, though its clock is a day behind");
 
-    let first: Vec<Operation> = [created, members].into_iter().chain(scored).collect();
-    let outboxes = [first, vec![by_ahead.clone(), submit], vec![by_behind.clone(), address]];
+    let sent: Vec<Operation> = [by_ahead.clone()].into_iter().chain(scored).chain([submit]).collect();
+    let outboxes = [vec![created, members], sent, vec![by_behind.clone(), address]];
     let all: Vec<Operation> = outboxes.iter().flatten().cloned().chain([approve.clone()]).collect();
     let mut views = Vec::new();
     for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
