@@ -15,7 +15,6 @@ import { test } from "node:test";
 import { acceptInBrowser, device, png, syncNow } from "./app.mjs";
 import {
   acceptInvitation,
-  api,
   apiOk,
   COMMUNE,
   createHamlet,
@@ -222,19 +221,23 @@ test("a commune reviews three hamlets' thirty evaluations from the table in one 
     assert.equal(view.status, expected, x.name);
   }
 
-  // The decision as printed: exactly those twenty, each with birth year.
-  const printed = await api(base, `/reports/${COMMUNE}/2026/decisions/print?number=${encodeURIComponent(DECISION)}&date=2026-11-25`, {
-    token: binh.token,
-  });
-  assert.equal(printed.status, 200);
-  const html = typeof printed.body === "string" ? printed.body : printed.text;
-  const listed = [...html.matchAll(/<tr><td class="c">\d+<\/td><td>([^<]+)<\/td><td class="c">(\d{4})<\/td>/g)].map((m) => `${m[1]} ${m[2]}`);
-  assert.deepEqual(listed.sort(), recognised.map((x) => `${x.name} ${x.year}`).sort());
-  const a4 = await pc.context.newPage();
-  await a4.setViewportSize({ width: 794, height: 1123 });
-  await a4.setContent(html);
-  await screenshot(a4, "review-decision-a4");
-  await a4.close();
+  // The decision is a record of its own: its page (office app) and its printout list
+  // exactly those twenty, each with birth year.
+  await p.getByRole("link", { name: "Xem, in quyết định và danh sách kèm theo" }).click();
+  await p.waitForURL(/office\.html#quyet-dinh\/2026\?/);
+  await p.getByRole("heading", { name: `Quyết định số ${DECISION}` }).waitFor();
+  assert.equal(await p.locator(".decision-count").getAttribute("data-count"), "20");
+  const expected = recognised.map((x) => `${x.name} ${x.year}`).sort();
+  const [tab] = await Promise.all([pc.context.waitForEvent("page"), p.getByRole("button", { name: "In quyết định (A4)" }).click()]);
+  await tab.locator("table.annex-list").waitFor();
+  const printed = await tab
+    .locator("table.annex-list tbody tr")
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+  assert.deepEqual(printed.map((cells) => `${cells[1]} ${cells[2]}`).sort(), expected);
+  assert.match(await tab.content(), /Theo đề nghị của Hội Khuyến học xã Cửu An\./);
+  await tab.setViewportSize({ width: 794, height: 1123 });
+  await screenshot(tab, "review-decision-a4");
+  await tab.close();
 
   // Reopen one of Đông Hạ's, with a reason.
   const reopened = recognised.find((x) => x.hamlet === 0);

@@ -121,7 +121,7 @@ pub fn review_screen(props: &ReviewProps) -> Html {
         })
     };
     let selected = use_state(BTreeSet::<String>::new);
-    let report = use_state(|| None::<(String, Vec<String>)>);
+    let report = use_state(|| None::<BulkReport>);
     let shown = review_table::visible(&all, &filter);
     review_table::remember(shown.iter().map(|r| r.id.clone()).collect(), (*filter).clone());
     // Only what can be decided now can be chosen (not a record two devices disagree on).
@@ -267,9 +267,12 @@ pub fn review_screen(props: &ReviewProps) -> Html {
                     })}
                     on_problem={let r = report.clone(); Callback::from(move |p| r.set(Some(p)))} />
             }
-            if let Some((message, skipped)) = &*report {
+            if let Some((message, skipped, decision)) = &*report {
                 <div class="card bulk-report">
                     <p class="app-notice" role="status">{ message }</p>
+                    if let Some(href) = decision {
+                        <p><a href={href.clone()}>{ "Xem, in quyết định và danh sách kèm theo" }</a></p>
+                    }
                     if !skipped.is_empty() {
                         <p class="hint">{ format!("Bỏ qua {} phiếu:", skipped.len()) }</p>
                         <ul class="skipped">{ for skipped.iter().map(|s| html! { <li>{ s }</li> }) }</ul>
@@ -412,13 +415,17 @@ fn use_origins(account: String, asked: Vec<(String, String)>) -> Rc<BTreeMap<Str
     (*known).clone()
 }
 
+/// What a decision for many did: in words, what was left out and why, and the
+/// decision's page when it recognised.
+type BulkReport = (String, Vec<String>, Option<String>);
+
 #[derive(Properties, PartialEq)]
 struct BulkBarProps {
     chosen: Vec<RecordView>,
     /// Saved: what was done, and what was left out and why.
-    on_done: Callback<(String, Vec<String>)>,
+    on_done: Callback<BulkReport>,
     /// Not saved: why, and what would have been left out.
-    on_problem: Callback<(String, Vec<String>)>,
+    on_problem: Callback<BulkReport>,
 }
 
 /// The decisions taken for every chosen evaluation at once: approve the submitted ones,
@@ -455,6 +462,15 @@ fn bulk_bar(props: &BulkBarProps) -> Html {
             let (taken, left) = bulk_split(&chosen, &ctx.model.sets, step);
             let skipped: Vec<String> = left.iter().map(|(v, why)| format!("{}: {why}", name_of(v))).collect();
             let records: Vec<(RecordId, String)> = taken.iter().map(|v| (v.record.clone(), v.unit.clone())).collect();
+            // The decision's own page (in the office app), for the year of what it recognises.
+            let decision = match &transition {
+                Transition::Recognise { decision } => taken
+                    .first()
+                    .and_then(|v| v.value("year"))
+                    .and_then(|y| y.as_i64())
+                    .map(|year| crate::page::decision_href(year as i32, &decision.number, decision.date)),
+                _ => None,
+            };
             let (ctx, report, on_done, transition) = (ctx.clone(), report.clone(), on_done.clone(), transition.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
@@ -470,8 +486,9 @@ fn bulk_bar(props: &BulkBarProps) -> Html {
                     Ok(()) => on_done.emit((
                         format!("Đã {what} {} phiếu trên máy; máy sẽ gửi lên máy chủ một lần.", records.len()),
                         skipped,
+                        decision,
                     )),
-                    Err(err) => report.emit((err.to_string(), skipped)),
+                    Err(err) => report.emit((err.to_string(), skipped, None)),
                 }
             });
         })
@@ -483,7 +500,11 @@ fn bulk_bar(props: &BulkBarProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let Some(day) = Date::parse_vi(&date).filter(|_| !number.trim().is_empty() && !authority.trim().is_empty())
             else {
-                report.emit(("Cần số quyết định, ngày (ngày/tháng/năm) và cơ quan ban hành.".to_string(), Vec::new()));
+                report.emit((
+                    "Cần số quyết định, ngày (ngày/tháng/năm) và cơ quan ban hành.".to_string(),
+                    Vec::new(),
+                    None,
+                ));
                 return;
             };
             let proposer = Some(proposer.trim().to_string()).filter(|p| !p.is_empty());
