@@ -7,7 +7,6 @@
 //! out (a table on a PC, cards on a phone).
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 
 use hoctap_shared::criteria::Model;
 use hoctap_shared::merge::Status;
@@ -153,22 +152,25 @@ impl Column {
         }
     }
 
-    fn compare(self, a: &Row, b: &Row) -> Ordering {
-        let text = |x: &str, y: &str| fold(x).cmp(&fold(y));
+    /// What `row` sorts by in this column: a number, or text folded without
+    /// diacritics (computed once per row, not once per comparison).
+    fn key(self, row: &Row) -> (i64, String) {
+        let number = |n: i64| (n, String::new());
+        let text = |t: &str| (0, fold(t));
         match self {
-            Column::Hamlet => text(&a.hamlet, &b.hamlet),
-            Column::Name => text(&a.name, &b.name),
-            Column::BirthYear => a.birth_year.cmp(&b.birth_year),
-            Column::Model => a.model.cmp(&b.model),
-            Column::Year => a.year.cmp(&b.year),
-            Column::Score => a.score_key.cmp(&b.score_key),
-            Column::Result => text(&a.result, &b.result),
-            Column::SubmittedBy => {
-                text(a.submitted_by.as_deref().unwrap_or(""), b.submitted_by.as_deref().unwrap_or(""))
+            Column::Hamlet => text(&row.hamlet),
+            Column::Name => text(&row.name),
+            Column::BirthYear => number(row.birth_year.unwrap_or(i64::MIN)),
+            Column::Model => {
+                number(row.model.map_or(-1, |m| Model::ALL.iter().position(|x| *x == m).unwrap_or(0) as i64))
             }
-            Column::SubmittedOn => a.submitted_ms.cmp(&b.submitted_ms),
-            Column::Evidence => a.evidence.cmp(&b.evidence),
-            Column::State => status_rank(a.status).cmp(&status_rank(b.status)),
+            Column::Year => number(row.year),
+            Column::Score => number(row.score_key),
+            Column::Result => text(&row.result),
+            Column::SubmittedBy => text(row.submitted_by.as_deref().unwrap_or("")),
+            Column::SubmittedOn => number(row.submitted_ms.unwrap_or(i64::MIN)),
+            Column::Evidence => number(row.evidence as i64),
+            Column::State => number(i64::from(status_rank(row.status))),
         }
     }
 }
@@ -210,24 +212,23 @@ impl Filter {
 /// that the order never depends on how the rows came).
 pub fn visible<'a>(rows: &'a [Row], filter: &Filter) -> Vec<&'a Row> {
     let words: Vec<String> = fold(&filter.query).split_whitespace().map(str::to_string).collect();
-    let mut shown: Vec<(&Row, String)> = rows
+    // Each row with its keys: the chosen column's, then hamlet and name (folded once).
+    type Keyed<'a> = (&'a Row, (i64, String), String, String);
+    let mut shown: Vec<Keyed> = rows
         .iter()
         .filter(|r| filter.state.admits(r.status))
         .filter(|r| filter.hamlet.as_ref().is_none_or(|h| *h == r.unit))
         .filter(|r| filter.model.is_none_or(|m| r.model == Some(m)))
         .filter(|r| filter.year.is_none_or(|y| r.year == y))
-        .map(|r| (r, fold(&format!("{} {}", r.name, r.hamlet))))
-        .filter(|(_, folded)| words.iter().all(|w| folded.contains(w.as_str())))
+        .map(|r| (r, filter.sort.key(r), fold(&r.hamlet), fold(&r.name)))
+        .filter(|(_, _, hamlet, name)| words.iter().all(|w| name.contains(w.as_str()) || hamlet.contains(w.as_str())))
         .collect();
-    shown.sort_by(|(a, _), (b, _)| {
-        let first = filter.sort.compare(a, b);
+    shown.sort_by(|a, b| {
+        let first = a.1.cmp(&b.1);
         let first = if filter.descending { first.reverse() } else { first };
-        first
-            .then_with(|| Column::Hamlet.compare(a, b))
-            .then_with(|| Column::Name.compare(a, b))
-            .then_with(|| a.id.cmp(&b.id))
+        first.then_with(|| a.2.cmp(&b.2)).then_with(|| a.3.cmp(&b.3)).then_with(|| a.0.id.cmp(&b.0.id))
     });
-    shown.into_iter().map(|(r, _)| r).collect()
+    shown.into_iter().map(|(r, ..)| r).collect()
 }
 
 /// The distinct values of a column among `rows`, for a filter's select: hamlets by

@@ -36,6 +36,9 @@ pub struct ReviewProps {
     pub hamlet: Option<String>,
 }
 
+/// How many rows the table draws at first, and adds each time more are asked for.
+const PAGE: usize = 100;
+
 /// The review table's rows, built from the replica once per change of it.
 fn rows(replica: &Replica, sets: &[CriteriaSet]) -> Vec<Row> {
     replica
@@ -122,6 +125,8 @@ pub fn review_screen(props: &ReviewProps) -> Html {
     };
     let selected = use_state(BTreeSet::<String>::new);
     let report = use_state(|| None::<BulkReport>);
+    // Rows drawn: a page at a time (a commune's year is a thousand), more on request.
+    let drawn = use_state(|| PAGE);
     let shown = review_table::visible(&all, &filter);
     review_table::remember(shown.iter().map(|r| r.id.clone()).collect(), (*filter).clone());
     // Only what can be decided now can be chosen (not a record two devices disagree on).
@@ -288,9 +293,15 @@ pub fn review_screen(props: &ReviewProps) -> Html {
                         { for Column::ALL.into_iter().map(header) }
                     </tr></thead>
                     <tbody>
-                        { for shown.iter().map(|r| table_row(r, &choosable, &selected, &on_toggle, &ctx)) }
+                        { for shown.iter().take(*drawn).map(|r| table_row(r, &choosable, &selected, &on_toggle, &ctx)) }
                     </tbody>
                 </table>
+                if shown.len() > *drawn {
+                    <button type="button" class="secondary more-rows"
+                        onclick={let drawn = drawn.clone(); Callback::from(move |_: MouseEvent| drawn.set(*drawn + PAGE))}>
+                        { format!("Hiện thêm {} phiếu (còn {} phiếu chưa hiện)", PAGE.min(shown.len() - *drawn), shown.len() - *drawn) }
+                    </button>
+                }
             }
         </main>
     }
