@@ -102,7 +102,7 @@ test("a commune reviews three hamlets' thirty evaluations from the table in one 
       for (const indicator of CITIZEN_INDICATORS) {
         ops.push({ record: evaluation, unit: hamlet.unit, body: { type: "set_score", indicator, answer: person.points, base: [] } });
       }
-      const attach = await photo(base, hamlet.token, png(40 + n, 30), CITIZEN_INDICATORS[0], `lop-hoc-${n + 1}.png`);
+      const attach = await photo(base, hamlet.token, png(320 + n, 240), CITIZEN_INDICATORS[0], `lop-hoc-${n + 1}.png`);
       ops.push({ record: evaluation, unit: hamlet.unit, body: attach });
       ops.push({ record: evaluation, unit: hamlet.unit, body: { type: "transition", transition: { action: "submit" } } });
     }
