@@ -23,6 +23,7 @@ import {
   pushOps,
   screenshot,
   serverWithAdmin,
+  setOffline,
 } from "./lib.mjs";
 import { CITIZEN_INDICATORS } from "./throttle.mjs";
 
@@ -177,7 +178,9 @@ test("a commune reviews three hamlets' thirty evaluations from the table in one 
   assert.equal(await p.locator("#review-hamlet option:checked").innerText(), "Thôn Đông Hạ");
   await syncNow(p);
 
-  // Approve 25 at once: every waiting one but three.
+  // Approve 25 at once — with no network (the commune hall's signal): every waiting one
+  // but three. The 25 steps wait on the device and leave as one batch once online.
+  await setOffline(pc.context, true);
   await p.getByLabel("Thôn", { exact: true }).selectOption({ label: "Mọi thôn" });
   await p.getByLabel("Trạng thái").selectOption({ label: "Chờ duyệt" });
   await count.getByText("28 phiếu").waitFor();
@@ -189,7 +192,12 @@ test("a commune reviews three hamlets' thirty evaluations from the table in one 
   await p.getByText("Đã chọn 25 phiếu").waitFor();
   await p.getByRole("button", { name: "Duyệt 25 phiếu" }).click();
   await p.getByText("Đã duyệt 25 phiếu trên máy; máy sẽ gửi lên máy chủ một lần.").waitFor();
+  await p.locator('.sync-waiting[data-waiting="25"]').waitFor();
+  let pushes = 0;
+  p.on("request", (request) => request.url().includes("/sync/push") && (pushes += 1));
+  await setOffline(pc.context, false);
   await syncNow(p);
+  assert.equal(pushes, 1, "the 25 approvals left as one batch (one push)");
 
   // Recognise the twenty the rules grant, under one decision typed once.
   await p.getByLabel("Trạng thái").selectOption({ label: "Đã duyệt, chờ công nhận" });
