@@ -429,7 +429,7 @@ fn returned_words(steps: &[HistoryEntry], comment: &str) -> String {
 }
 
 /// `text` with its first letter in upper case ("nháp" → "Nháp").
-fn capitalised(text: &str) -> String {
+pub(super) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

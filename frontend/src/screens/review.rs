@@ -347,18 +347,13 @@ fn table_row(
             { cell(Column::SubmittedOn, r.submitted_ms.map_or_else(|| "—".to_string(), |ms| date_vi(ms as f64))) }
             { cell(Column::Evidence, r.evidence.to_string()) }
             <td data-label={Column::State.title()} class="state-cell">
-                { capitalised(r.status.title()) }
+                { super::evaluate::capitalised(r.status.title()) }
                 if r.conflict { <span class="state conflict">{ " · xung đột" }</span> }
                 if let Some(why) = &r.refused { <span class="refused" role="note">{ format!(" · Máy chủ không nhận: {why}") }</span> }
                 if let Some(comment) = comment { <span class="returned-comment">{ format!(" — {comment}") }</span> }
             </td>
         </tr>
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Who sent each submission, by operation id: the name and the server's time, read from

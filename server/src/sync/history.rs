@@ -27,18 +27,7 @@ pub fn record_history(
     let mut actors: BTreeMap<String, Option<Actor>> = BTreeMap::new();
     let mut known = |origin: Option<Origin>| -> Result<history::Origin, ApiError> {
         let Some(origin) = origin else { return Ok(history::Origin::default()) };
-        let who = match actors.get(&origin.account) {
-            Some(actor) => actor.clone(),
-            None => {
-                let actor = crate::auth::account(state, &origin.account)?.map(|account| Actor {
-                    account: account.id,
-                    name: account.display_name,
-                    role: account.role,
-                });
-                actors.insert(origin.account.clone(), actor.clone());
-                actor
-            }
-        };
+        let who = actor(state, &mut actors, &origin.account)?;
         Ok(history::Origin { who, device_label: origin.device_label, server_ms: Some(origin.at_ms) })
     };
     let mut logged = Vec::new();
@@ -90,20 +79,24 @@ pub fn origins(
         }
         for op in super::record_ops(state, record)?.into_iter().filter(|op| ops.contains(op.id.as_str())) {
             let Some(origin) = kept::origin(state.store.as_ref(), &op.id)? else { continue };
-            let who = match actors.get(&origin.account) {
-                Some(actor) => actor.clone(),
-                None => {
-                    let actor = crate::auth::account(state, &origin.account)?.map(|account| Actor {
-                        account: account.id,
-                        name: account.display_name,
-                        role: account.role,
-                    });
-                    actors.insert(origin.account.clone(), actor.clone());
-                    actor
-                }
-            };
+            let who = actor(state, &mut actors, &origin.account)?;
             found.push(OpOrigin { op: op.id, who, server_ms: origin.at_ms });
         }
     }
     Ok(found)
+}
+
+/// The account `id` as history names it (as it is now; `None` once deleted), read once
+/// per request through `seen`.
+fn actor(state: &AppState, seen: &mut BTreeMap<String, Option<Actor>>, id: &str) -> Result<Option<Actor>, ApiError> {
+    if let Some(actor) = seen.get(id) {
+        return Ok(actor.clone());
+    }
+    let actor = crate::auth::account(state, id)?.map(|account| Actor {
+        account: account.id,
+        name: account.display_name,
+        role: account.role,
+    });
+    seen.insert(id.to_string(), actor.clone());
+    Ok(actor)
 }
