@@ -227,7 +227,7 @@ fn report_header(report: &AnnualReport, versions: &[VersionInfo], frozen: Option
                 words => format!(" — {words}"),
             }
         ),
-        None => state_words(versions),
+        None => state_words(versions, &report.draft_words()),
     };
     let late = match frozen {
         Some(s) => s.on_time == Some(false),
@@ -436,7 +436,7 @@ fn children_table(report: &AnnualReport) -> Html {
                     <tbody>
                         { for report.children.iter().map(|c| html! {
                             <tr>
-                                <th scope="row" title={c.unit.clone()}>{ &c.name }</th>
+                                <th scope="row">{ &c.name }</th>
                                 <td class="number">{ count_text(c.evaluated) }</td>
                                 { for models.iter().map(|m| html! {
                                     <td class="number">{ count_text(c.recognised.get(m).copied().unwrap_or(0)) }</td>
@@ -482,7 +482,7 @@ fn children_status(page: &ServerPage<Vec<ChildReportStatus>>) -> Html {
                                     let status = ChildStatus::of(&c.status);
                                     html! {
                                         <tr data-status={status.class()}>
-                                            <th scope="row" title={c.unit.clone()}>{ &c.name }</th>
+                                            <th scope="row">{ &c.name }</th>
                                             <td><span class={classes!("badge", "status-badge", status.class())}>{ status.label() }</span></td>
                                             <td>{ c.deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".to_string()) }</td>
                                             <td>{ c.latest.as_ref().map(|v| format!("Bản {} ngày {}", v.version, v.submitted_on)).unwrap_or_else(|| "—".to_string()) }</td>
