@@ -117,6 +117,10 @@ pub struct AuthoritiesView {
     pub province_name: String,
     pub recipients: Vec<RecipientRow>,
     pub authorities: Vec<AuthorityRow>,
+    /// The commune of the unit asked about (`Xã Cửu An`), which fills `{xã}`; absent
+    /// for a province.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune_name: Option<String>,
     /// When and by whom the province last changed them; absent while all are defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at_ms: Option<i64>,
@@ -225,6 +229,7 @@ pub fn view(province: &str, province_name: &str, stored: Option<&StoredAuthoriti
         province_name: province_name.to_string(),
         recipients,
         authorities,
+        commune_name: None,
         updated_at_ms: stored.map(|s| s.updated_at_ms),
         updated_by: stored.map(|s| s.updated_by.clone()),
     }

@@ -43,7 +43,9 @@ pub async fn unit_authorities_show(
     let unit = reports::known_unit(&state, &id)?;
     let province = reports::province_of(&state, &unit)?
         .ok_or_else(|| ApiError::NotFound { what: format!("tỉnh của {id}") })?;
-    Ok(Json(reports::authorities(&state, &province)?))
+    let mut view = reports::authorities(&state, &province)?;
+    view.commune_name = Some(reports::places(&state, &unit)?.commune).filter(|c| !c.is_empty());
+    Ok(Json(view))
 }
 
 #[utoipa::path(
