@@ -159,22 +159,34 @@ pub fn plan_chain(state: &AppState, unit: &str) -> Result<Vec<Plan>, StoreError>
 ///
 /// A unit of today sends its report to the recipients its province set for its level
 /// (or their defaults): a plan made before 1 July 2025 keeps its day but not its
-/// recipient, which may be a district body. A unit before the reform keeps its plan's.
+/// recipient, which may be a district body. A plan made since keeps its recipient
+/// unless it names a district body. A unit before the reform keeps its plan's.
 pub fn deadline(state: &AppState, unit: &OrgUnit) -> Result<DeadlineView, StoreError> {
     let mut candidates = vec![unit.id.clone()];
     candidates.extend(unit.predecessors.iter().map(|p| p.unit.clone()));
     let mut found = None;
+    let mut after_reform = false;
     for id in candidates {
-        if let Some(d) = own_plan(state, &id)?.and_then(|p| p.deadline) {
-            found = Some(DeadlineView { day: d.day, month: d.month, to: d.to, source: "plan".to_string() });
-            break;
+        if let Some(plan) = own_plan(state, &id)? {
+            if let Some(d) = plan.deadline {
+                // `YYYY-MM` or `YYYY-MM-DD`: the month decides, the reform took effect on the 1st.
+                after_reform =
+                    plan.document.date.as_deref().and_then(|date| date.get(..7)).is_some_and(|m| m >= "2025-07");
+                found = Some(DeadlineView { day: d.day, month: d.month, to: d.to, source: "plan".to_string() });
+                break;
+            }
         }
     }
     let mut view = found.unwrap_or_else(|| {
         let (day, month) = state.config.deadline(unit.kind);
         DeadlineView { day, month, to: None, source: "level".to_string() }
     });
-    if unit.valid_to.is_none() {
+    let plan_names_its_own = after_reform
+        && view
+            .to
+            .as_deref()
+            .is_some_and(|to| !to.trim().is_empty() && !hoctap_shared::authorities::names_district_body(to));
+    if unit.valid_to.is_none() && !plan_names_its_own {
         let recipients = report_recipients(state, unit)?;
         view.to = (!recipients.is_empty()).then(|| recipients.join("; "));
     }

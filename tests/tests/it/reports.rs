@@ -315,7 +315,10 @@ fn plans_are_inherited_entered_and_imported_with_diagnostics() {
     assert_eq!(target(&saved, "cdht_digital_skills")["inherited"], false);
     assert_eq!(target(&saved, "cdht_digital_proficient")["plan"], "cuu-an", "what the unit sets not, it inherits");
     assert_eq!(saved["deadline"]["day"], 15);
+    // A plan made since the reform keeps the recipient it names.
+    assert_eq!(saved["deadline"]["to"], "Ủy ban nhân dân tỉnh Gia Lai");
     let report = world.ok("GET", &format!("/reports/{CUU_AN}/2026"), &officer, None)["report"].clone();
+    assert_eq!(report["deadline_to"], "Ủy ban nhân dân tỉnh Gia Lai");
     let row =
         report["rows"].as_array().expect("rows").iter().find(|r| r["indicator"] == "cdht_digital_skills").cloned();
     assert_eq!(
