@@ -366,7 +366,9 @@ pub fn report_html(report: &AnnualReport, version: Option<&VersionInfo>) -> Stri
     out.push_str(&title("BÁO CÁO", &format!("Kết quả xây dựng mô hình học tập năm {}", report.year)));
 
     let mut meta = Vec::new();
-    meta.push(match (report.deadline, &report.deadline_to) {
+    // The meta line is itself separated by semicolons: the recipients are joined by "và".
+    let to = Some(recipients(report.deadline_to.as_deref()).join(" và ")).filter(|t| !t.is_empty());
+    meta.push(match (report.deadline, &to) {
         (Some(d), Some(to)) => format!("Hạn gửi báo cáo: {d}, gửi {to}"),
         (Some(d), None) => format!("Hạn gửi báo cáo: {d}"),
         (None, _) => "Không có hạn gửi báo cáo".to_string(),

@@ -750,7 +750,7 @@ fn issue_17_cuu_an_2026_names_no_abolished_body_nor_any_internal_id() {
     }
     let text = |name: &str| documents.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone()).expect(name);
     assert!(text("print").contains("<li>- Ủy ban nhân dân tỉnh Gia Lai;</li><li>- Hội Khuyến học tỉnh Gia Lai;</li>"));
-    assert!(text("print").contains("gửi Ủy ban nhân dân tỉnh Gia Lai; Hội Khuyến học tỉnh Gia Lai"));
+    assert!(text("print").contains("gửi Ủy ban nhân dân tỉnh Gia Lai và Hội Khuyến học tỉnh Gia Lai"));
     assert!(text("report.xlsx").contains("gửi Ủy ban nhân dân tỉnh Gia Lai; Hội Khuyến học tỉnh Gia Lai"));
     let decision = text("quyết định 11/QĐ-UBND");
     assert!(decision.contains("<li>- Ủy ban nhân dân tỉnh Gia Lai (để báo cáo);</li>"), "{decision}");
