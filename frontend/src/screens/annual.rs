@@ -128,6 +128,7 @@ pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
         Callback::from(move |d: bool| dirty.set(d))
     };
 
+    let latest_version = page.value().and_then(|p| p.versions.iter().map(|v| v.version).max());
     html! {
         <div class="report-screen">
             <div class="toolbar">
@@ -166,8 +167,10 @@ pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
                 </section>
                 <section class="report-section" aria-labelledby="files-title">
                     <h2 id="files-title" class="section-title">{ "Tải về và in" }</h2>
-                    <p class="hint">{ "Báo cáo đang soạn, tính theo số liệu hiện tại. Bản đã nộp có nút tải riêng trong trang của bản đó." }</p>
-                    { report_downloads(&unit, &report_page.report.name, year, None) }
+                    // After a submission what is downloaded and printed is the latest
+                    // version as it was handed in; before it, the draft.
+                    <p class="hint">{ files_hint(latest_version) }</p>
+                    { report_downloads(&unit, &report_page.report.name, year, latest_version) }
                     if !report_page.report.recognised.is_empty() {
                         { decisions(&decision_list, &unit, year) }
                     }
@@ -716,6 +719,14 @@ fn report_downloads(unit: &str, name: &str, year: i32, version: Option<u32>) -> 
     }
 }
 
+/// What the files of the report screen are: the draft, or the latest submitted version.
+fn files_hint(latest_version: Option<u32>) -> String {
+    match latest_version {
+        Some(n) => format!("Tải về và in bản đã nộp số {n}, đúng như khi nộp. Sửa nội dung rồi nộp lại để có bản mới."),
+        None => "Bản nháp, tính theo số liệu hiện tại. Sau khi nộp, tải về và in là bản đã nộp.".to_string(),
+    }
+}
+
 /// The recognition decisions behind the year's titles, each with its printable page.
 fn decisions(page: &ServerPage<Vec<DecisionDocument>>, unit: &str, year: i32) -> Html {
     html! {
@@ -733,6 +744,9 @@ fn decisions(page: &ServerPage<Vec<DecisionDocument>>, unit: &str, year: i32) ->
                                 year, number: d.number.clone(), date: d.date }.href()}>
                                 { format!("Quyết định số {} ngày {}", d.number, d.date) }</a></p>
                             <p class="row-meta">{ format!("{} · {} đối tượng được công nhận", d.authority, count_text(d.subjects.len() as u64)) }</p>
+                            if let Some(proposer) = d.proposer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                                <p class="row-meta">{ format!("Theo đề nghị của {proposer}") }</p>
+                            }
                             <ExportButton label={format!("In quyết định {}", d.number)} export={Export::Print}
                                 path={decision_print_path(unit, year, &d.number, d.date)} />
                         </li>
