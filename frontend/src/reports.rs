@@ -213,16 +213,17 @@ pub fn version_words(version: &VersionInfo) -> String {
     text
 }
 
-/// Where the report stands: "Bản nháp" before any submission, then the latest one:
-/// "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn".
-pub fn state_words(versions: &[VersionInfo]) -> String {
+/// Where the report stands: before any submission what the draft says of itself
+/// (`AnnualReport::draft_words`: "Bản nháp (chưa nộp) — đã quá hạn 17 ngày"), then the
+/// latest one: "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn".
+pub fn state_words(versions: &[VersionInfo], draft: &str) -> String {
     versions
         .iter()
         .max_by_key(|v| v.version)
-        .map_or_else(|| "Bản nháp (chưa nộp)".to_string(), |latest| format!("Đã nộp {}", version_words(latest)))
+        .map_or_else(|| draft.to_string(), |latest| format!("Đã nộp {}", version_words(latest)))
 }
 
-/// "Hạn nộp: 15/11/2026 — gửi Ủy ban nhân dân huyện …", or that there is none.
+/// "Hạn nộp: 15/11/2026 — gửi Sở Giáo dục và Đào tạo tỉnh …", or that there is none.
 pub fn deadline_words(deadline: Option<Date>, to: Option<&str>) -> String {
     match (deadline, to.map(str::trim).filter(|t| !t.is_empty())) {
         (Some(day), Some(to)) => format!("Hạn nộp: {day} — gửi {to}"),
@@ -538,11 +539,11 @@ mod tests {
 
     #[test]
     fn the_state_names_the_latest_version() {
-        assert_eq!(state_words(&[]), "Bản nháp (chưa nộp)");
+        assert_eq!(state_words(&[], "Bản nháp (chưa nộp)"), "Bản nháp (chưa nộp)");
         let versions = [version(1, "10/11/2026", Some(true)), version(2, "14/11/2026", Some(true))];
-        assert_eq!(state_words(&versions), "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn");
-        assert_eq!(state_words(&[version(3, "16/11/2026", Some(false))]), "Đã nộp lần 3 ngày 16/11/2026 — trễ hạn");
-        assert_eq!(state_words(&[version(1, "16/11/2026", None)]), "Đã nộp lần 1 ngày 16/11/2026");
+        assert_eq!(state_words(&versions, ""), "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn");
+        assert_eq!(state_words(&[version(3, "16/11/2026", Some(false))], ""), "Đã nộp lần 3 ngày 16/11/2026 — trễ hạn");
+        assert_eq!(state_words(&[version(1, "16/11/2026", None)], ""), "Đã nộp lần 1 ngày 16/11/2026");
         assert_eq!((next_version(&[]), next_version(&versions)), (1, 3));
         assert!(submit_question(2026, 3).starts_with("Nộp báo cáo năm 2026 — bản số 3?"));
         assert!(submit_question(2026, 3).contains("không sửa được nữa"));
@@ -552,8 +553,8 @@ mod tests {
     fn deadlines_in_words() {
         let day = Date::new(2026, 11, 15);
         assert_eq!(
-            deadline_words(day, Some("Ủy ban nhân dân thị xã An Khê")),
-            "Hạn nộp: 15/11/2026 — gửi Ủy ban nhân dân thị xã An Khê"
+            deadline_words(day, Some("Sở Giáo dục và Đào tạo tỉnh Gia Lai")),
+            "Hạn nộp: 15/11/2026 — gửi Sở Giáo dục và Đào tạo tỉnh Gia Lai"
         );
         assert_eq!(deadline_words(day, Some(" ")), "Hạn nộp: 15/11/2026");
         assert_eq!(deadline_words(None, None), "Chưa có hạn nộp cho năm này.");

@@ -193,7 +193,8 @@ pub fn operations(catalog: &Catalog) -> Vec<Operation> {
         date: Date::new(year, 11, 20).unwrap_or(hoctap_shared::units::REFORM_DATE),
         authority: authority.to_string(),
         override_reason: None,
-        proposer: None,
+        // Proposed by the commune's Hội Khuyến học, as the sample plans describe.
+        proposer: authority.strip_prefix("Ủy ban nhân dân ").map(|place| format!("Hội Khuyến học {place}")),
     };
     let mut d = Device::new("cuu-an");
     let mut ops = Vec::new();
