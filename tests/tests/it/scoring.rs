@@ -237,6 +237,6 @@ fn level_sets_use_share_thresholds_from_members() {
             _ => None,
         })
         .collect();
-    assert!(shares.contains(&("3.1".to_string(), vec!["1:90%".to_string(), "2:95%".to_string()])), "{shares:?}");
-    assert!(shares.contains(&("3.2".to_string(), vec!["1:95%".to_string(), "2:97%".to_string()])), "{shares:?}");
+    assert!(shares.contains(&("3.1".to_string(), vec!["1:90 %".to_string(), "2:95 %".to_string()])), "{shares:?}");
+    assert!(shares.contains(&("3.2".to_string(), vec!["1:95 %".to_string(), "2:97 %".to_string()])), "{shares:?}");
 }
