@@ -372,10 +372,14 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 }
                 <p class="set-model">{ format!("{} · năm {year}", set.model.title()) }</p>
                 <h1 class="form-title">{ subject.as_ref().map(|(n, _)| n.clone()).unwrap_or_else(|| set.name.clone()) }</h1>
-                <p class="set-meta">
-                    { format!("{} · {} ngày {}", set.name, set.legal_basis.number, set.legal_basis.date) }
-                </p>
-                { provisional_line(set) }
+                if set.status == hoctap_shared::criteria::SetStatus::Provisional {
+                    <p class="set-meta">{ &set.name }</p>
+                    { provisional_line(set) }
+                } else {
+                    <p class="set-meta">
+                        { format!("{} · {} ngày {}", set.name, set.legal_basis.number, set.legal_basis.date) }
+                    </p>
+                }
                 <p class="workflow">
                     <span class={classes!("status", format!("{:?}", view.status).to_lowercase())} data-status={format!("{:?}", view.status).to_lowercase()}>
                         { capitalised(view.status.title()) }
