@@ -388,7 +388,7 @@ fn sets_for_new_evaluation(
     year: i32,
 ) -> Vec<(String, String)> {
     let mut offered: Vec<_> = sets.iter().filter(|s| Some(s.model) == model && s.in_force_during(year)).collect();
-    offered.sort_by(|a, b| b.effective_from.cmp(&a.effective_from));
+    offered.sort_by_key(|s| std::cmp::Reverse(s.effective_from));
     offered
         .into_iter()
         .map(|s| (s.id.clone(), format!("{} ({} {})", s.name, s.legal_basis.number, s.legal_basis.date)))
