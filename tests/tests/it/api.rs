@@ -77,6 +77,22 @@ async fn scoring_returns_outcome_or_a_clear_error() {
     assert!(body["error"]["message_en"].is_string());
 }
 
+/// Issue 17: an evaluation of QĐ 324 names its subject group; the server refuses one
+/// that does not, in Vietnamese, and still scores QĐ 244 (no groups) as before.
+#[tokio::test]
+async fn issue_17_a_set_with_subject_groups_needs_the_group() {
+    let scores = r#""scores":{"1.1":8,"1.2":8,"1.3":8,"1.4":8,"2.1":8,"2.2":8,"2.3":8,"2.4":8,"3.1":8,"3.2":8}"#;
+    let without = format!(r#"{{"set":"cdht-324-2023",{scores}}}"#);
+    let (status, body) = call("POST", "/api/v1/evaluations/score", without).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "missing_subject_group");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Cần chọn nhóm đối tượng") && message.contains("Người lao động"), "{message}");
+    let old = format!(r#"{{"set":"cdht-244-2022",{scores}}}"#);
+    let (status, body) = call("POST", "/api/v1/evaluations/score", old).await;
+    assert_eq!((status, &body["recognised"]), (StatusCode::OK, &serde_json::json!(true)), "{body}");
+}
+
 #[tokio::test]
 async fn malformed_and_oversized_bodies_get_json_errors() {
     let (status, body) = call("POST", "/api/v1/evaluations/score", "{\"set\": 12").await;
