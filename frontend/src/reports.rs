@@ -12,7 +12,7 @@ use hoctap_shared::consolidation::RecognisedSubject;
 use hoctap_shared::criteria::Model;
 use hoctap_shared::date::Date;
 use hoctap_shared::diagnostic::Diagnostic;
-use hoctap_shared::number::Percent;
+use hoctap_shared::number::{percent_number, percentage_points, Percent};
 use hoctap_shared::report::{ChildReportStatus, IndicatorRow, ReadingRow, VersionInfo};
 use hoctap_shared::text::fold;
 use hoctap_shared::units::MergeKind;
@@ -251,22 +251,24 @@ pub fn percent_or_dash(percent: Option<Percent>) -> String {
 }
 
 /// How far a share is from the target it is measured against, in percentage points:
-/// "thiếu 6,5 %", "vượt 5 %", "đạt" — or "—" without a target or data.
+/// "thiếu 6,5 điểm phần trăm", "vượt 5 điểm phần trăm", "đạt" — or "—" without a
+/// target or data.
 pub fn gap_words(gap: Option<Percent>) -> String {
-    match gap.map(Percent::hundredths) {
+    match gap {
         None => "—".to_string(),
-        Some(0) => "đạt".to_string(),
-        Some(h) if h > 0 => format!("thiếu {}", percent_text(Percent::from_hundredths(h))),
-        Some(h) => format!("vượt {}", percent_text(Percent::from_hundredths(-h))),
+        Some(g) if g.hundredths() == 0 => "đạt".to_string(),
+        Some(g) if g.hundredths() > 0 => format!("thiếu {}", percentage_points(g)),
+        Some(g) => format!("vượt {}", percentage_points(g.abs())),
     }
 }
 
-/// A change over years in percentage points: "+12,5 %", "-3 %", "0 %", or "—".
+/// A change over years in percentage points: "+12,5 điểm phần trăm", "-3 điểm phần
+/// trăm", "0 điểm phần trăm", or "—".
 pub fn change_words(change: Option<Percent>) -> String {
     match change {
         None => "—".to_string(),
-        Some(c) if c.hundredths() > 0 => format!("+{}", percent_text(c)),
-        Some(c) => percent_text(c),
+        Some(c) if c.hundredths() > 0 => format!("+{}", percentage_points(c)),
+        Some(c) => percentage_points(c),
     }
 }
 
@@ -417,7 +419,7 @@ pub fn parse_percent(text: &str) -> Result<Option<Percent>, String> {
 
 /// A percentage as the plan editor shows it for editing: "72,5" (no sign).
 pub fn percent_input(percent: Option<Percent>) -> String {
-    percent.map(|p| p.to_string().trim_end_matches('%').to_string()).unwrap_or_default()
+    percent.map(percent_number).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -564,9 +566,9 @@ mod tests {
     fn gaps_and_changes_in_words() {
         let p = |h| Some(Percent::from_hundredths(h));
         let gaps: Vec<String> = [None, p(650), p(0), p(-500)].into_iter().map(gap_words).collect();
-        assert_eq!(gaps, ["—", "thiếu 6,5 %", "đạt", "vượt 5 %"]);
+        assert_eq!(gaps, ["—", "thiếu 6,5 điểm phần trăm", "đạt", "vượt 5 điểm phần trăm"]);
         let changes: Vec<String> = [None, p(1250), p(0), p(-300)].into_iter().map(change_words).collect();
-        assert_eq!(changes, ["—", "+12,5 %", "0 %", "-3 %"]);
+        assert_eq!(changes, ["—", "+12,5 điểm phần trăm", "0 điểm phần trăm", "-3 điểm phần trăm"]);
         assert_eq!(percent_or_dash(None), "—");
     }
 

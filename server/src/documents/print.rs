@@ -11,7 +11,7 @@
 use hoctap_shared::annual::{AnnualReport, DecisionDocument, ReportRow, Review, ReviewRow, SourceNote};
 use hoctap_shared::criteria::Model;
 use hoctap_shared::date::Date;
-use hoctap_shared::number::Percent;
+use hoctap_shared::number::{percent_number, Percent};
 use hoctap_shared::protocol::RecordKind;
 use hoctap_shared::report::VersionInfo;
 use hoctap_shared::scoring::result_words;
@@ -95,8 +95,7 @@ fn percent_or_dash(p: Option<Percent>) -> String {
 
 /// Percentage points without the `%` sign, signed: `+12,5`, `-3`, `0`.
 fn points(p: Percent) -> String {
-    let text = p.to_string();
-    let text = text.trim_end_matches('%');
+    let text = percent_number(p);
     if p.hundredths() > 0 {
         format!("+{text}")
     } else {
@@ -504,7 +503,7 @@ fn report_rows_table(rows: &[ReportRow]) -> String {
 
 /// Percentage points without sign or `%`: `12,5`.
 fn unsigned_points(p: Percent) -> String {
-    Percent::from_hundredths(p.hundredths().abs()).to_string().trim_end_matches('%').to_string()
+    percent_number(p.abs())
 }
 
 fn hand_targets_table(report: &AnnualReport) -> String {
