@@ -321,12 +321,10 @@ pub fn reading_text(reading: &ReadingRow) -> String {
     format!("{}: {share} ({}/{})", reading.label, count_text(reading.numerator), count_text(reading.denominator))
 }
 
-/// A percentage the Vietnamese way, with a decimal comma and a space before the sign:
-/// "63,5 %", "70 %", "69,99 %".
+/// A percentage the Vietnamese way: "63,5 %", "70 %", "66,67 %" — the shared format of
+/// every screen and document ([`Percent`]'s `Display`), named here for the charts.
 pub fn percent_text(percent: Percent) -> String {
-    // `Percent` writes "63,5%"; only the space is added here.
-    let text = percent.to_string();
-    format!("{} %", text.strip_suffix('%').unwrap_or(&text))
+    percent.to_string()
 }
 
 /// A count with "." between thousands, as Vietnamese documents write it: "12.345".

@@ -42,6 +42,8 @@ pub enum Action {
     SetShare(String, String, String),
     /// The area (vùng); `None` is an ordinary area.
     SetArea(Option<String>),
+    /// The subject group (nhóm đối tượng) of a set that has groups.
+    SetGroup(Option<String>),
     /// Adds or removes a context tag such as `school`.
     ToggleTag(String),
     /// Clears every answer and the context.
@@ -61,6 +63,8 @@ pub enum Action {
 const DRAFT_AREA: &str = "@area";
 /// The key of the context tags, comma-separated.
 const DRAFT_TAGS: &str = "@tags";
+/// The key of the subject group.
+const DRAFT_GROUP: &str = "@group";
 
 /// What the entered answers amount to, recomputed after every change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +90,9 @@ pub struct EvaluationForm {
     /// `disadvantaged`, `ethnic_minority`, … or `None` for an ordinary area.
     pub area: Option<String>,
     pub tags: BTreeSet<String>,
+    /// The subject group's code, in a set with groups (asked first: it decides which
+    /// indicators the form shows).
+    pub subject_group: Option<String>,
     /// Derived from the fields above by [`EvaluationForm::refresh`]; never set directly.
     pub status: Status,
     /// Problems by indicator code, to show beside the input (derived).
@@ -107,6 +114,7 @@ impl EvaluationForm {
             entries: BTreeMap::new(),
             area: None,
             tags: BTreeSet::new(),
+            subject_group: None,
             status: Status::Incomplete { missing: Vec::new(), problems: Vec::new() },
             errors: BTreeMap::new(),
             partial_total: Points::ZERO,
@@ -125,6 +133,7 @@ impl EvaluationForm {
         if let Some(context) = view.value("context").and_then(|c| serde_json::from_value::<Context>(c.clone()).ok()) {
             form.area = context.area.filter(|a| a != "normal");
             form.tags = context.tags.into_iter().collect();
+            form.subject_group = context.subject_group;
         }
         for (name, field) in &view.fields {
             let Some(code) = name.strip_prefix(SCORE_FIELD_PREFIX) else { continue };
@@ -146,12 +155,22 @@ impl EvaluationForm {
 
     /// The context passed to the engine.
     pub fn context(&self) -> Context {
-        Context { area: self.area.clone(), tags: self.tags.iter().cloned().collect(), subject_group: None }
+        Context {
+            area: self.area.clone(),
+            tags: self.tags.iter().cloned().collect(),
+            subject_group: self.subject_group.clone(),
+        }
     }
 
-    /// Whether `indicator` applies with the current context tags.
+    /// Whether `indicator` applies with the current context: the subject group's list
+    /// and the context tags, as the engine decides it.
     pub fn applies(&self, indicator: &Indicator) -> bool {
-        indicator.only_for.is_empty() || indicator.only_for.iter().any(|t| self.tags.contains(t))
+        scoring::applies(indicator, &self.context())
+    }
+
+    /// Whether the form still needs its subject group before anything else.
+    pub fn needs_group(&self) -> bool {
+        self.set.has_groups() && self.subject_group.is_none()
     }
 
     /// The answers worth saving: applicable indicators whose entry parses and that the
@@ -201,6 +220,9 @@ impl EvaluationForm {
             changes.insert(DRAFT_AREA.to_string(), self.area.clone().unwrap_or_default());
             changes.insert(DRAFT_TAGS.to_string(), self.tags.iter().cloned().collect::<Vec<_>>().join(","));
         }
+        if self.subject_group != stored.subject_group {
+            changes.insert(DRAFT_GROUP.to_string(), self.subject_group.clone().unwrap_or_default());
+        }
         changes
     }
 
@@ -217,6 +239,7 @@ impl EvaluationForm {
                 self.entries.insert(code, Entry::Share { numerator, denominator });
             }
             Action::SetArea(area) => self.area = area.filter(|a| a != "normal"),
+            Action::SetGroup(group) => self.subject_group = group.filter(|g| !g.is_empty()),
             Action::ToggleTag(tag) => {
                 if !self.tags.remove(&tag) {
                     self.tags.insert(tag);
@@ -240,6 +263,7 @@ impl EvaluationForm {
         self.entries.clear();
         self.area = None;
         self.tags.clear();
+        self.subject_group = None;
     }
 
     /// Lays a draft's answers over the form; what does not read as an answer is left out.
@@ -253,6 +277,10 @@ impl EvaluationForm {
                 }
                 (DRAFT_TAGS, _) => {
                     self.tags = text.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect();
+                    continue;
+                }
+                (DRAFT_GROUP, _) => {
+                    self.subject_group = Some(text).filter(|g| !g.is_empty());
                     continue;
                 }
                 (_, "p") => Entry::Points(typed.to_string()),
@@ -454,6 +482,12 @@ pub fn asks_area(set: &CriteriaSet) -> bool {
     matches!(&set.rule, Rule::PassMark { area_pass_marks, .. } if !area_pass_marks.is_empty())
 }
 
+/// The areas the form offers: the ordinary area, then only those the set gives a rule
+/// of its own (an option that changes nothing is never offered).
+pub fn area_choices(set: &CriteriaSet) -> Vec<(&'static str, &'static str)> {
+    AREAS.iter().copied().filter(|(key, _)| *key == "normal" || set.has_area_rule(key)).collect()
+}
+
 /// The context tags some indicator of the set is limited to, sorted.
 pub fn context_tags(set: &CriteriaSet) -> Vec<String> {
     set.indicators().flat_map(|i| i.only_for.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect()
@@ -463,6 +497,11 @@ pub fn context_tags(set: &CriteriaSet) -> Vec<String> {
 pub fn tag_label(tag: &str) -> String {
     match tag {
         "school" => "Đơn vị là nhà trường (cơ sở giáo dục)".to_string(),
+        "public" => "Cơ quan, đơn vị sự nghiệp công lập".to_string(),
+        "preschool" => "Nhà trẻ, trường mẫu giáo, trường mầm non công lập".to_string(),
+        "thpt_gdtx" => "Trường THPT (hoặc nhiều cấp học, cao nhất là THPT), trung tâm GDTX".to_string(),
+        "higher_education" => "Cơ sở giáo dục đại học".to_string(),
+        "vocational" => "Cơ sở giáo dục nghề nghiệp".to_string(),
         other => other.to_string(),
     }
 }
@@ -575,39 +614,73 @@ mod tests {
         let f = run(f, actions);
         check(
             &f,
-            "Chưa đủ điều kiện | Chưa đạt Mức độ 1 vì: / Chỉ số 2.1: 89,9% (899/1000), chưa đạt 90% của mức 1 / \
-             Chỉ số 2.2: 89,9% (899/1000), chưa đạt 90% của mức 1 / \
-             Chỉ số 3.1: 89,9% (899/1000), chưa đạt 90% của mức 1",
+            "Chưa đủ điều kiện | Chưa đạt Mức độ 1 vì: / Chỉ số 2.1: 89,9 % (899/1000), chưa đạt 90 % của mức 1 / \
+             Chỉ số 2.2: 89,9 % (899/1000), chưa đạt 90 % của mức 1 / \
+             Chỉ số 3.1: 89,9 % (899/1000), chưa đạt 90 % của mức 1",
         );
-        assert_eq!(f.applicable, 8, "3.2 applies only to schools");
-        assert_eq!(share_percent(f.entries.get("2.1")).map(|p| p.to_string()), Some("89,9%".to_string()));
+        assert_eq!(f.applicable, 10, "3.2 applies only to schools");
+        assert_eq!(share_percent(f.entries.get("2.1")).map(|p| p.to_string()), Some("89,9 %".to_string()));
 
         // Declaring the unit a school brings in 3.2 (95% for level 1); taking the tag
         // away again leaves it out.
         let f = run(f, [Action::ToggleTag("school".to_string())]);
-        assert_eq!(f.applicable, 9);
+        assert_eq!(f.applicable, 11);
         let Status::Complete(outcome) = &f.status else { panic!("complete") };
         assert_eq!(
             outcome.reasons.last().map(String::as_str),
-            Some("Chỉ số 3.2: 89,9% (899/1000), chưa đạt 95% của mức 1")
+            Some("Chỉ số 3.2: 89,9 % (899/1000), chưa đạt 95 % của mức 1")
         );
         let f = run(f, [Action::ToggleTag("school".to_string())]);
-        assert_eq!(f.applicable, 8);
+        assert_eq!(f.applicable, 10);
     }
 
     #[test]
-    fn disadvantaged_area_changes_the_result_at_72_points() {
-        let f = form("cdht-244-2022");
+    fn issue_17_the_area_changes_nothing_unless_the_set_gives_it_a_rule() {
+        let group = Action::SetGroup(Some("nguoi_dan".to_string()));
+        let f = run(form("cdht-324-2023"), [group.clone()]);
+        assert!(!asks_area(&f.set), "the shipped sets pass at 80 everywhere");
         // Eight indicators at 7 and two at 8: 72 points, none below the minimum of 5.
         let actions: Vec<Action> =
             codes(&f).iter().enumerate().map(|(n, c)| points(c, if n < 2 { "8" } else { "7" })).collect();
-        let f = run(f, actions);
+        let f = run(f, actions.clone());
         check(&f, "Chưa đủ điều kiện | Tổng điểm 72/100, dưới mức đạt 80");
-        let f = run(f, [Action::SetArea(Some("disadvantaged".to_string()))]);
-        check(&f, "Đủ điều kiện công nhận | Tổng điểm 72/100, đạt mức 70 (mức áp dụng cho vùng đặc biệt khó khăn)");
+        // A province's adaptation that gives remote areas 70 of its own.
+        let text = shipped::FILES.iter().find(|(name, _)| name.starts_with("cdht-324")).map(|(_, t)| *t);
+        let text = text.unwrap_or_default().replace(
+            "min_indicator = 5\n",
+            "min_indicator = 5\narea_pass_marks = [ { area = \"remote\", pass_mark = 70 } ]\n",
+        );
+        let adapted = hoctap_shared::criteria::parse(&text).set.expect("adapted set loads");
+        assert!(asks_area(&adapted));
+        let offered: Vec<&str> = area_choices(&adapted).iter().map(|(key, _)| *key).collect();
+        assert_eq!(offered, ["normal", "remote"]);
+        let f = run(EvaluationForm::new(Rc::new(adapted)), [group].into_iter().chain(actions));
+        check(&f, "Chưa đủ điều kiện | Tổng điểm 72/100, dưới mức đạt 80 (mức chung của bộ tiêu chí)");
+        let f = run(f, [Action::SetArea(Some("remote".to_string()))]);
+        check(
+            &f,
+            "Đủ điều kiện công nhận | Tổng điểm 72/100, đạt mức 70 (mức riêng của bộ tiêu chí cho vùng sâu, vùng xa)",
+        );
         let f = run(f, [Action::SetArea(Some("normal".to_string()))]);
         assert_eq!(f.area, None);
-        check(&f, "Chưa đủ điều kiện | Tổng điểm 72/100, dưới mức đạt 80");
+    }
+
+    #[test]
+    fn issue_17_a_set_with_groups_asks_the_group_first() {
+        let f = form("cdht-324-2023");
+        assert!(f.needs_group());
+        let Status::Incomplete { problems, .. } = &f.status else { panic!("complete when empty") };
+        assert!(problems.iter().any(|p| p.starts_with("Cần chọn nhóm đối tượng")), "{problems:?}");
+        let f = run(f, [Action::SetGroup(Some("hoc_sinh".to_string()))]);
+        assert!(!f.needs_group());
+        assert_eq!(f.context().subject_group.as_deref(), Some("hoc_sinh"));
+        // The group is kept in a draft like any answer.
+        let changes = f.changes_from(&form("cdht-324-2023"));
+        assert_eq!(changes.get("@group").map(String::as_str), Some("hoc_sinh"));
+        let back = run(form("cdht-324-2023"), [Action::Restore(changes)]);
+        assert_eq!(back.subject_group.as_deref(), Some("hoc_sinh"));
+        // QĐ 244 asks no group.
+        assert!(!form("cdht-244-2022").needs_group());
     }
 
     #[test]
@@ -686,6 +759,9 @@ mod tests {
             if asks_area(&empty.set) {
                 typed.apply(Action::SetArea(Some("ethnic_minority".to_string())));
             }
+            if let Some(group) = empty.set.subject_groups.last() {
+                typed.apply(Action::SetGroup(Some(group.code.clone())));
+            }
             let back = run(empty.clone(), [Action::Restore(typed.changes_from(&empty))]);
             assert_eq!(back, typed, "{}", empty.set.id);
         }
@@ -694,7 +770,8 @@ mod tests {
     #[test]
     fn every_shipped_set_opens_with_every_applicable_indicator_missing() {
         for set in shipped::all() {
-            let f = EvaluationForm::new(Rc::new(set));
+            let group = set.subject_groups.first().map(|g| g.code.clone());
+            let f = run(EvaluationForm::new(Rc::new(set)), [Action::SetGroup(group)]);
             match &f.status {
                 Status::Incomplete { missing, problems } => {
                     assert_eq!((missing.len(), problems.len()), (f.applicable, 0), "{}", f.set.id);

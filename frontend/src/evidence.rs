@@ -97,10 +97,10 @@ pub fn percent(done: u64, size: u64) -> u64 {
     (done.min(size) * 100).checked_div(size).unwrap_or(0)
 }
 
-/// `done` of `size` bytes in words: "Đang tải 120 KB / 0,3 MB (39%)".
+/// `done` of `size` bytes in words: "Đang tải 120 KB / 0,3 MB (39 %)".
 pub fn progress_words(done: u64, size: u64) -> String {
     let (done_words, size_words) = (crate::media::size_words(done), crate::media::size_words(size));
-    format!("Đang tải {done_words} / {size_words} ({}%)", percent(done, size))
+    format!("Đang tải {done_words} / {size_words} ({} %)", percent(done, size))
 }
 
 /// Reads or fetches every one of `files` (all at once) with the signed-in token, and
@@ -276,9 +276,9 @@ mod tests {
 
     #[test]
     fn progress_reads_in_sizes_and_percent() {
-        assert_eq!(progress_words(0, 314_572), "Đang tải 0 KB / 0,3 MB (0%)");
-        assert_eq!(progress_words(122_880, 314_572), "Đang tải 0,2 MB / 0,3 MB (39%)");
-        assert_eq!(progress_words(50 * 1024, 0), "Đang tải 50 KB / 0 KB (0%)");
-        assert_eq!(progress_words(400_000, 314_572), "Đang tải 0,4 MB / 0,3 MB (100%)");
+        assert_eq!(progress_words(0, 314_572), "Đang tải 0 KB / 0,3 MB (0 %)");
+        assert_eq!(progress_words(122_880, 314_572), "Đang tải 0,2 MB / 0,3 MB (39 %)");
+        assert_eq!(progress_words(50 * 1024, 0), "Đang tải 50 KB / 0 KB (0 %)");
+        assert_eq!(progress_words(400_000, 314_572), "Đang tải 0,4 MB / 0,3 MB (100 %)");
     }
 }

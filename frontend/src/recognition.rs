@@ -4,6 +4,7 @@
 //! lệ), which the record, its history and the decision's list then show. Pure, tested
 //! natively.
 
+use hoctap_shared::authorities::{fill, Places};
 use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
 use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::merge::{RecordView, Status};
@@ -40,6 +41,41 @@ pub fn eligibility(view: &RecordView, sets: &[CriteriaSet]) -> Eligibility {
         Err(err) => Eligibility::Incomplete(err.to_string()),
         Ok(outcome) if outcome.recognised => Eligibility::Recognised,
         Ok(outcome) => Eligibility::NotRecognised(outcome.reasons),
+    }
+}
+
+/// What the bulk recognition form needs of `GET /units/{unit}/authorities` (the rest
+/// of the answer is not decoded): the authority the province set for each title, and
+/// the names that fill `{xã}` and `{tỉnh}`. Kept on the device like other pages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct AuthorityPrefill {
+    province_name: String,
+    #[serde(default)]
+    commune_name: Option<String>,
+    authorities: Vec<PrefillRow>,
+}
+
+/// Model and level are read as their wire keys (`learning_family`, `commune`), which
+/// costs the phone app less than decoding the enums.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+struct PrefillRow {
+    model: String,
+    level: String,
+    authority: String,
+}
+
+impl AuthorityPrefill {
+    /// The body that recognises the first evaluation's title, its names filled:
+    /// `Ủy ban nhân dân xã Cửu An`. A commune decides at its level; a province
+    /// account decides for its own learning units.
+    pub fn authority_for(&self, chosen: &[&RecordView], sets: &[CriteriaSet], province: bool) -> Option<String> {
+        let set_id = chosen.iter().find_map(|v| evaluation_facts(v))?.set;
+        let model = sets.iter().find(|s| s.id == set_id)?.model.key();
+        let level = if province { "province" } else { "commune" };
+        let row = self.authorities.iter().find(|r| r.model == model && r.level == level)?;
+        let places =
+            Places { commune: self.commune_name.clone().unwrap_or_default(), province: self.province_name.clone() };
+        Some(fill(&row.authority, &places)).filter(|a| !a.is_empty() && !a.contains('{'))
     }
 }
 
@@ -118,6 +154,20 @@ mod tests {
     use hoctap_shared::scoring::Answer;
 
     const SET: &str = "cdht-244-2022";
+
+    #[test]
+    fn issue_17_the_bulk_form_is_prefilled_from_the_provinces_authority() {
+        let mut view = hoctap_shared::authorities::view("province:52:2025", "Tỉnh Gia Lai", None);
+        view.commune_name = Some("Xã Cửu An".to_string());
+        let json = serde_json::to_string(&view).unwrap_or_default();
+        let prefill: AuthorityPrefill = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        let sets = crate::catalog::sets();
+        let chosen = evaluation(10, false);
+        assert_eq!(prefill.authority_for(&[&chosen], &sets, false).as_deref(), Some("Ủy ban nhân dân xã Cửu An"));
+        // No learning citizen is recognised at the province; nothing chosen, nothing filled.
+        assert_eq!(prefill.authority_for(&[&chosen], &sets, true), None);
+        assert_eq!(prefill.authority_for(&[], &sets, false), None);
+    }
 
     /// An evaluation of the Learning Citizen set with `points` on every indicator, or on
     /// all but the last when `leave_one` is set.

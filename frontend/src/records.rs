@@ -38,6 +38,14 @@ const fn field(key: &'static str, label: &'static str, input: Input, required: b
 }
 
 const DIGITAL: &[(&str, &str)] = &[("none", "Chưa có"), ("basic", "Cơ bản"), ("proficient", "Thành thạo")];
+/// Nhóm đối tượng Công dân học tập: the subject groups of QĐ 324/QĐ-KHVN
+/// (`cdht-324-2023`), remembered per person so their evaluation starts with it.
+const SUBJECT_GROUP: &[(&str, &str)] = &[
+    ("nguoi_dan", "Người dân trong xã"),
+    ("nguoi_lao_dong", "Người lao động"),
+    ("can_bo", "Cán bộ, công nhân viên, doanh nhân"),
+    ("hoc_sinh", "Học sinh, sinh viên, học viên"),
+];
 const GENDER: &[(&str, &str)] = &[("nam", "Nam"), ("nu", "Nữ")];
 /// Quan hệ với chủ hộ: the import's list (`hoctap_shared::import::RELATION`).
 const RELATION: &[(&str, &str)] = &[
@@ -67,6 +75,7 @@ const PERSON: &[Field] = &[
     field("member_of", "Đơn vị công tác", Input::Ref(RecordKind::Unit), false),
     field("digital_skill", "Kỹ năng số", Input::Choice(DIGITAL), false),
     field("learner", "Đang đi học", Input::YesNo, false),
+    field("subject_group", "Nhóm đối tượng", Input::Choice(SUBJECT_GROUP), false),
 ];
 const HOUSEHOLD: &[Field] = &[
     field("ten_chu_ho", "Tên chủ hộ", Input::Text, true),

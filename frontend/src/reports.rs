@@ -12,7 +12,7 @@ use hoctap_shared::consolidation::RecognisedSubject;
 use hoctap_shared::criteria::Model;
 use hoctap_shared::date::Date;
 use hoctap_shared::diagnostic::Diagnostic;
-use hoctap_shared::number::Percent;
+use hoctap_shared::number::{percent_number, percentage_points, Percent};
 use hoctap_shared::report::{ChildReportStatus, IndicatorRow, ReadingRow, VersionInfo};
 use hoctap_shared::text::fold;
 use hoctap_shared::units::MergeKind;
@@ -213,16 +213,17 @@ pub fn version_words(version: &VersionInfo) -> String {
     text
 }
 
-/// Where the report stands: "Bản nháp" before any submission, then the latest one:
-/// "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn".
-pub fn state_words(versions: &[VersionInfo]) -> String {
+/// Where the report stands: before any submission what the draft says of itself
+/// (`AnnualReport::draft_words`: "Bản nháp (chưa nộp) — đã quá hạn 17 ngày"), then the
+/// latest one: "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn".
+pub fn state_words(versions: &[VersionInfo], draft: &str) -> String {
     versions
         .iter()
         .max_by_key(|v| v.version)
-        .map_or_else(|| "Bản nháp (chưa nộp)".to_string(), |latest| format!("Đã nộp {}", version_words(latest)))
+        .map_or_else(|| draft.to_string(), |latest| format!("Đã nộp {}", version_words(latest)))
 }
 
-/// "Hạn nộp: 15/11/2026 — gửi Ủy ban nhân dân huyện …", or that there is none.
+/// "Hạn nộp: 15/11/2026 — gửi Sở Giáo dục và Đào tạo tỉnh …", or that there is none.
 pub fn deadline_words(deadline: Option<Date>, to: Option<&str>) -> String {
     match (deadline, to.map(str::trim).filter(|t| !t.is_empty())) {
         (Some(day), Some(to)) => format!("Hạn nộp: {day} — gửi {to}"),
@@ -250,22 +251,24 @@ pub fn percent_or_dash(percent: Option<Percent>) -> String {
 }
 
 /// How far a share is from the target it is measured against, in percentage points:
-/// "thiếu 6,5 %", "vượt 5 %", "đạt" — or "—" without a target or data.
+/// "thiếu 6,5 điểm phần trăm", "vượt 5 điểm phần trăm", "đạt" — or "—" without a
+/// target or data.
 pub fn gap_words(gap: Option<Percent>) -> String {
-    match gap.map(Percent::hundredths) {
+    match gap {
         None => "—".to_string(),
-        Some(0) => "đạt".to_string(),
-        Some(h) if h > 0 => format!("thiếu {}", percent_text(Percent::from_hundredths(h))),
-        Some(h) => format!("vượt {}", percent_text(Percent::from_hundredths(-h))),
+        Some(g) if g.hundredths() == 0 => "đạt".to_string(),
+        Some(g) if g.hundredths() > 0 => format!("thiếu {}", percentage_points(g)),
+        Some(g) => format!("vượt {}", percentage_points(g.abs())),
     }
 }
 
-/// A change over years in percentage points: "+12,5 %", "-3 %", "0 %", or "—".
+/// A change over years in percentage points: "+12,5 điểm phần trăm", "-3 điểm phần
+/// trăm", "0 điểm phần trăm", or "—".
 pub fn change_words(change: Option<Percent>) -> String {
     match change {
         None => "—".to_string(),
-        Some(c) if c.hundredths() > 0 => format!("+{}", percent_text(c)),
-        Some(c) => percent_text(c),
+        Some(c) if c.hundredths() > 0 => format!("+{}", percentage_points(c)),
+        Some(c) => percentage_points(c),
     }
 }
 
@@ -416,7 +419,7 @@ pub fn parse_percent(text: &str) -> Result<Option<Percent>, String> {
 
 /// A percentage as the plan editor shows it for editing: "72,5" (no sign).
 pub fn percent_input(percent: Option<Percent>) -> String {
-    percent.map(|p| p.to_string().trim_end_matches('%').to_string()).unwrap_or_default()
+    percent.map(percent_number).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -538,11 +541,11 @@ mod tests {
 
     #[test]
     fn the_state_names_the_latest_version() {
-        assert_eq!(state_words(&[]), "Bản nháp (chưa nộp)");
+        assert_eq!(state_words(&[], "Bản nháp (chưa nộp)"), "Bản nháp (chưa nộp)");
         let versions = [version(1, "10/11/2026", Some(true)), version(2, "14/11/2026", Some(true))];
-        assert_eq!(state_words(&versions), "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn");
-        assert_eq!(state_words(&[version(3, "16/11/2026", Some(false))]), "Đã nộp lần 3 ngày 16/11/2026 — trễ hạn");
-        assert_eq!(state_words(&[version(1, "16/11/2026", None)]), "Đã nộp lần 1 ngày 16/11/2026");
+        assert_eq!(state_words(&versions, ""), "Đã nộp lần 2 ngày 14/11/2026 — đúng hạn");
+        assert_eq!(state_words(&[version(3, "16/11/2026", Some(false))], ""), "Đã nộp lần 3 ngày 16/11/2026 — trễ hạn");
+        assert_eq!(state_words(&[version(1, "16/11/2026", None)], ""), "Đã nộp lần 1 ngày 16/11/2026");
         assert_eq!((next_version(&[]), next_version(&versions)), (1, 3));
         assert!(submit_question(2026, 3).starts_with("Nộp báo cáo năm 2026 — bản số 3?"));
         assert!(submit_question(2026, 3).contains("không sửa được nữa"));
@@ -552,8 +555,8 @@ mod tests {
     fn deadlines_in_words() {
         let day = Date::new(2026, 11, 15);
         assert_eq!(
-            deadline_words(day, Some("Ủy ban nhân dân thị xã An Khê")),
-            "Hạn nộp: 15/11/2026 — gửi Ủy ban nhân dân thị xã An Khê"
+            deadline_words(day, Some("Sở Giáo dục và Đào tạo tỉnh Gia Lai")),
+            "Hạn nộp: 15/11/2026 — gửi Sở Giáo dục và Đào tạo tỉnh Gia Lai"
         );
         assert_eq!(deadline_words(day, Some(" ")), "Hạn nộp: 15/11/2026");
         assert_eq!(deadline_words(None, None), "Chưa có hạn nộp cho năm này.");
@@ -563,9 +566,9 @@ mod tests {
     fn gaps_and_changes_in_words() {
         let p = |h| Some(Percent::from_hundredths(h));
         let gaps: Vec<String> = [None, p(650), p(0), p(-500)].into_iter().map(gap_words).collect();
-        assert_eq!(gaps, ["—", "thiếu 6,5 %", "đạt", "vượt 5 %"]);
+        assert_eq!(gaps, ["—", "thiếu 6,5 điểm phần trăm", "đạt", "vượt 5 điểm phần trăm"]);
         let changes: Vec<String> = [None, p(1250), p(0), p(-300)].into_iter().map(change_words).collect();
-        assert_eq!(changes, ["—", "+12,5 %", "0 %", "-3 %"]);
+        assert_eq!(changes, ["—", "+12,5 điểm phần trăm", "0 điểm phần trăm", "-3 điểm phần trăm"]);
         assert_eq!(percent_or_dash(None), "—");
     }
 

@@ -2,7 +2,8 @@
 //! of the log in sequence order, then the entries of the keyspaces the log does not
 //! derive (accounts, sessions, invitations, evidence files, units registered by hand,
 //! plans entered for units, report narratives, submitted reports, hamlet assignments,
-//! districts' communes, who sent each operation and the refused ones),
+//! districts' communes, who sent each operation and the refused ones, each province's
+//! report recipients and recognising authorities),
 //! and a closing line with the counts, so a truncated file is detected.
 //!
 //! Restore fills an empty data directory: the plain entries first (so evidence and
@@ -20,7 +21,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 19] = [
+pub const PLAIN_KEYSPACES: [&str; 20] = [
     "accounts",
     "usernames",
     "sessions",
@@ -40,6 +41,7 @@ pub const PLAIN_KEYSPACES: [&str; 19] = [
     crate::districts::DISTRICT_OF,
     crate::store::history::OP_ORIGINS,
     crate::store::history::REFUSALS,
+    crate::store::authorities::PROVINCE_AUTHORITIES,
 ];
 
 /// Keyspaces older builds backed up and this one derives or no longer keeps: their lines

@@ -43,6 +43,11 @@ pub enum ApiError {
     #[error("district refused: {problems:?}")]
     BadDistrict { problems: Vec<String> },
 
+    /// A province's report recipients or recognising authorities with problems, each
+    /// in Vietnamese.
+    #[error("invalid authorities: {} problem(s)", problems.len())]
+    InvalidAuthorities { problems: Vec<String> },
+
     /// Storage failed. Logged in full; the client only learns that it failed, or that
     /// the disk is full (507 `storage_full`: nothing of the request was acknowledged, so
     /// the device keeps it and retries).
@@ -181,6 +186,7 @@ impl ApiError {
             ApiError::Document { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "document_failed"),
             ApiError::BadAssignment { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_assignment"),
             ApiError::BadDistrict { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_district"),
+            ApiError::InvalidAuthorities { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_authorities"),
             ApiError::Store(crate::store::StoreError::Full(_)) => (StatusCode::INSUFFICIENT_STORAGE, "storage_full"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
@@ -240,6 +246,10 @@ impl ApiError {
             ApiError::BadDistrict { problems } => (
                 format!("Không đăng ký được huyện: {}.", problems.join("; ")),
                 format!("The district cannot be registered: {} problem(s), listed in Vietnamese.", problems.len()),
+            ),
+            ApiError::InvalidAuthorities { problems } => (
+                format!("Chưa lưu nơi nhận và cơ quan công nhận: {}.", problems.join("; ")),
+                format!("Recipients and authorities not saved: {} problem(s), listed in Vietnamese.", problems.len()),
             ),
             ApiError::InvalidCriteria { diagnostics } => (
                 format!(

@@ -13,7 +13,7 @@ use hoctap_shared::protocol::{Decision, Operation, RecordId, RecordKind};
 use hoctap_shared::units::{OrgUnit, UnitKind};
 use serde_json::json;
 
-use crate::sample::{evaluation, id, Device, Stage};
+use crate::sample::{evaluation, id, CitizenSets, Device, Stage};
 use crate::Catalog;
 
 /// The sizes and shares of a generated province.
@@ -129,7 +129,7 @@ pub fn communes<'a>(catalog: &'a Catalog, size: &Size) -> Result<(&'a OrgUnit, V
 
 /// The criteria sets the generator scores with, by model.
 struct Sets<'a> {
-    citizen: &'a CriteriaSet,
+    citizen: CitizenSets<'a>,
     family: &'a CriteriaSet,
     clan: &'a CriteriaSet,
     unit: &'a CriteriaSet,
@@ -142,7 +142,7 @@ impl<'a> Sets<'a> {
         let set =
             |id: &str| catalog.criteria.iter().find(|s| s.id == id).ok_or_else(|| format!("thiếu bộ tiêu chí {id}"));
         Ok(Sets {
-            citizen: set("cdht-244-2022")?,
+            citizen: CitizenSets::of(catalog).ok_or_else(|| "thiếu bộ tiêu chí Công dân học tập".to_string())?,
             family: set("gdht-448-2016")?,
             clan: set("dhht-448-2016")?,
             unit: set("dvht-tt24-2023")?,
@@ -260,7 +260,7 @@ pub fn commune_ops(catalog: &Catalog, size: &Size, commune: &OrgUnit, index: usi
                             &mut rng,
                             &unit,
                             format!("cd-{hh}-{p}-{h}"),
-                            sets.citizen,
+                            sets.citizen.for_year(year),
                             &person,
                             year,
                         ));

@@ -13,7 +13,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    accounts, consolidation, criteria, evidence, health, plans, registers, reports, sessions, staff, sync, units,
+    accounts, authorities, consolidation, criteria, evidence, health, plans, registers, reports, sessions, staff, sync,
+    units,
 };
 
 // Mirrors the private body that `ApiError::into_response` builds in `crate::error`. The
@@ -117,6 +118,8 @@ impl Modify for BearerAuth {
         reports::unit_plan_show,
         reports::unit_plan_update,
         reports::unit_plan_import,
+        authorities::unit_authorities_show,
+        authorities::unit_authorities_update,
         reports::unit_lineage_show,
         reports::lineage_assignments_update,
         reports::lineage_districts_list,

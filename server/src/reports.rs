@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hoctap_shared::annual::{self, AnnualReport, Narrative, ReportInput, SourceNote, Submission};
+use hoctap_shared::authorities::{AuthoritiesView, Places};
 use hoctap_shared::consolidation::{consolidate, Consolidation, UnitFigures};
 use hoctap_shared::date::Date;
 use hoctap_shared::indicators::Settings;
@@ -155,16 +156,89 @@ pub fn plan_chain(state: &AppState, unit: &str) -> Result<Vec<Plan>, StoreError>
 }
 
 /// A unit's annual deadline: its own plan's (or a predecessor's), else its level's.
+///
+/// A unit of today sends its report to the recipients its province set for its level
+/// (or their defaults): a plan made before 1 July 2025 keeps its day but not its
+/// recipient, which may be a district body. A plan made since keeps its recipient
+/// unless it names a district body. A unit before the reform keeps its plan's.
 pub fn deadline(state: &AppState, unit: &OrgUnit) -> Result<DeadlineView, StoreError> {
     let mut candidates = vec![unit.id.clone()];
     candidates.extend(unit.predecessors.iter().map(|p| p.unit.clone()));
+    let mut found = None;
+    let mut after_reform = false;
     for id in candidates {
-        if let Some(d) = own_plan(state, &id)?.and_then(|p| p.deadline) {
-            return Ok(DeadlineView { day: d.day, month: d.month, to: d.to, source: "plan".to_string() });
+        if let Some(plan) = own_plan(state, &id)? {
+            if let Some(d) = plan.deadline {
+                // `YYYY-MM` or `YYYY-MM-DD`: the month decides, the reform took effect on the 1st.
+                after_reform =
+                    plan.document.date.as_deref().and_then(|date| date.get(..7)).is_some_and(|m| m >= "2025-07");
+                found = Some(DeadlineView { day: d.day, month: d.month, to: d.to, source: "plan".to_string() });
+                break;
+            }
         }
     }
-    let (day, month) = state.config.deadline(unit.kind);
-    Ok(DeadlineView { day, month, to: None, source: "level".to_string() })
+    let mut view = found.unwrap_or_else(|| {
+        let (day, month) = state.config.deadline(unit.kind);
+        DeadlineView { day, month, to: None, source: "level".to_string() }
+    });
+    let plan_names_its_own = after_reform
+        && view
+            .to
+            .as_deref()
+            .is_some_and(|to| !to.trim().is_empty() && !hoctap_shared::authorities::names_district_body(to));
+    if unit.valid_to.is_none() && !plan_names_its_own {
+        let recipients = report_recipients(state, unit)?;
+        view.to = (!recipients.is_empty()).then(|| recipients.join("; "));
+    }
+    Ok(view)
+}
+
+/// The province a unit lies in (itself for a province), by its parents; `None` above
+/// or outside any province.
+pub fn province_of(state: &AppState, unit: &OrgUnit) -> Result<Option<OrgUnit>, StoreError> {
+    let mut current = Some(unit.clone());
+    for _ in 0..16 {
+        let Some(u) = current else { return Ok(None) };
+        if u.kind == UnitKind::Province {
+            return Ok(Some(u));
+        }
+        current = match state.parent_of(&u.id)? {
+            Some(parent) => state.unit(&parent)?,
+            None => None,
+        };
+    }
+    Ok(None)
+}
+
+/// The recipients and authorities as they apply in a province.
+pub fn authorities(state: &AppState, province: &OrgUnit) -> Result<AuthoritiesView, StoreError> {
+    let stored = crate::store::authorities::get(state.store.as_ref(), &province.id)?;
+    Ok(hoctap_shared::authorities::view(&province.id, &province.full_name(), stored.as_ref()))
+}
+
+/// The names that fill `{xã}` and `{tỉnh}` for a unit's documents: its commune (itself,
+/// or a hamlet's parent) and its province.
+pub fn places(state: &AppState, unit: &OrgUnit) -> Result<Places, StoreError> {
+    let commune = match unit.kind {
+        UnitKind::Commune => Some(unit.clone()),
+        UnitKind::Hamlet => match unit.parent.as_deref() {
+            Some(parent) => state.unit(parent)?,
+            None => None,
+        },
+        _ => None,
+    };
+    let province = province_of(state, unit)?;
+    Ok(Places {
+        commune: commune.map(|c| c.full_name()).unwrap_or_default(),
+        province: province.map(|p| p.full_name()).unwrap_or_default(),
+    })
+}
+
+/// Whom a unit of today's report goes to: its province's recipients for its level.
+pub fn report_recipients(state: &AppState, unit: &OrgUnit) -> Result<Vec<String>, StoreError> {
+    let Some(province) = province_of(state, unit)? else { return Ok(Vec::new()) };
+    let view = authorities(state, &province)?;
+    Ok(view.recipients_of(unit.kind, &places(state, unit)?))
 }
 
 /// The plan as it applies to a unit.
@@ -487,4 +561,35 @@ pub fn check_plan(state: &AppState, plan: &Plan) -> Result<(), ApiError> {
         return Err(ApiError::InvalidPlan { diagnostics });
     }
     Ok(())
+}
+
+/// The report's recognition decisions as the documents show them. A decision dated
+/// from 1 July 2025 cannot have been signed by a district body (they were abolished):
+/// one that names one (copied from an earlier year's decision) is shown under the
+/// authority the province set for its first title.
+pub fn decisions(
+    state: &AppState,
+    unit: &OrgUnit,
+    report: &AnnualReport,
+) -> Result<Vec<annual::DecisionDocument>, StoreError> {
+    let mut out = annual::decisions(report);
+    if !out.iter().any(|d| {
+        d.date >= hoctap_shared::units::REFORM_DATE && hoctap_shared::authorities::names_district_body(&d.authority)
+    }) {
+        return Ok(out);
+    }
+    let Some(province) = province_of(state, unit)? else { return Ok(out) };
+    let view = authorities(state, &province)?;
+    let places = places(state, unit)?;
+    let level = if unit.kind == UnitKind::Province { UnitKind::Province } else { UnitKind::Commune };
+    for d in &mut out {
+        if d.date < hoctap_shared::units::REFORM_DATE || !hoctap_shared::authorities::names_district_body(&d.authority)
+        {
+            continue;
+        }
+        if let Some(authority) = d.models.first().and_then(|m| view.authority_of(*m, level, &places)) {
+            d.authority = authority;
+        }
+    }
+    Ok(out)
 }

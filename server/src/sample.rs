@@ -97,7 +97,13 @@ pub(crate) fn evaluation(
 ) -> Vec<Operation> {
     let e = id(RecordKind::Evaluation, eval_id);
     let subject_json = serde_json::to_value(subject).unwrap_or_default();
-    let mut ops = vec![d.fields(unit, &e, &[("set", json!(set.id)), ("subject", subject_json), ("year", json!(year))])];
+    let mut fields = vec![("set", json!(set.id)), ("subject", subject_json), ("year", json!(year))];
+    // A set with subject groups is scored on one group's list: the sample's people are
+    // villagers (người dân trong xã, the first group of QĐ 324).
+    if let Some(group) = set.subject_groups.first() {
+        fields.push(("context", json!({ "area": null, "tags": [], "subject_group": group.code })));
+    }
+    let mut ops = vec![d.fields(unit, &e, &fields)];
     for (i, indicator) in set.indicators().enumerate() {
         let short = weak && i % 2 == 0;
         let answer = match &indicator.measure {
@@ -122,11 +128,34 @@ const FAMILY_NAMES: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Đinh", 
 const GIVEN_NAMES: &[&str] =
     &["Văn Hùng", "Thị Hằng", "Văn Lực", "Thị Mai", "Đức Anh", "Thị Ánh", "Văn Ơn", "Thị Hương", "H'Bia", "Minh Tâm"];
 
+/// The Learning Citizen sets: QĐ 324 for the years it is in force, QĐ 244 before.
+#[derive(Clone, Copy)]
+pub(crate) struct CitizenSets<'a> {
+    pub before: &'a CriteriaSet,
+    pub current: &'a CriteriaSet,
+}
+
+impl<'a> CitizenSets<'a> {
+    pub fn of(catalog: &'a Catalog) -> Option<CitizenSets<'a>> {
+        let set = |id: &str| catalog.criteria.iter().find(|s| s.id == id);
+        Some(CitizenSets { before: set("cdht-244-2022")?, current: set("cdht-324-2023")? })
+    }
+
+    /// The set an evaluation of `year` is made with.
+    pub fn for_year(self, year: i32) -> &'a CriteriaSet {
+        if self.current.in_force_during(year) {
+            self.current
+        } else {
+            self.before
+        }
+    }
+}
+
 /// A hamlet with `households` households of four people each, evaluated in `years`.
 #[allow(clippy::too_many_arguments)]
 fn hamlet(
     d: &mut Device,
-    sets: (&CriteriaSet, &CriteriaSet),
+    sets: (CitizenSets, &CriteriaSet),
     commune: &str,
     key: &str,
     (unit_type, name): (&str, &str),
@@ -167,7 +196,8 @@ fn hamlet(
                 let stage = if (h + p) % 7 == 3 { Stage::Submitted } else { Stage::Recognised };
                 let eval_id = format!("{key}-cdht-{h:03}-{p}-{year}");
                 let decision = decision_of(year);
-                ops.extend(evaluation(d, &unit, eval_id, citizen_set, &person, year, false, stage, &decision));
+                let set = citizen_set.for_year(year);
+                ops.extend(evaluation(d, &unit, eval_id, set, &person, year, false, stage, &decision));
             }
         }
         for &year in years {
@@ -184,7 +214,7 @@ fn hamlet(
 /// Every sample operation, in an order a device could have pushed them.
 pub fn operations(catalog: &Catalog) -> Vec<Operation> {
     let set = |id: &str| catalog.criteria.iter().find(|s| s.id == id);
-    let (Some(citizen), Some(family)) = (set("cdht-244-2022"), set("gdht-448-2016")) else {
+    let (Some(citizen), Some(family)) = (CitizenSets::of(catalog), set("gdht-448-2016")) else {
         return Vec::new();
     };
     let sets = (citizen, family);
@@ -193,7 +223,8 @@ pub fn operations(catalog: &Catalog) -> Vec<Operation> {
         date: Date::new(year, 11, 20).unwrap_or(hoctap_shared::units::REFORM_DATE),
         authority: authority.to_string(),
         override_reason: None,
-        proposer: None,
+        // Proposed by the commune's Hội Khuyến học, as the sample plans describe.
+        proposer: authority.strip_prefix("Ủy ban nhân dân ").map(|place| format!("Hội Khuyến học {place}")),
     };
     let mut d = Device::new("cuu-an");
     let mut ops = Vec::new();

@@ -89,6 +89,9 @@ pub struct ReportRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandTarget {
     pub plan: String,
+    /// The plan's title, shown instead of its id.
+    #[serde(default)]
+    pub plan_title: String,
     pub text: String,
     pub target_2025: Option<Percent>,
     pub target_2030: Option<Percent>,
@@ -192,6 +195,22 @@ impl AnnualReport {
     pub fn primary_rows(&self) -> impl Iterator<Item = &ReportRow> {
         self.rows.iter().filter(|r| r.primary)
     }
+
+    /// How many days the deadline is past on `today`, for a report not yet submitted;
+    /// `None` on or before the deadline, or without one.
+    pub fn overdue_days(&self, today: Date) -> Option<i64> {
+        let days = today.days_since(self.deadline?);
+        (days > 0).then_some(days)
+    }
+
+    /// What a draft says of itself: "Bản nháp (chưa nộp)", and past its deadline on the
+    /// day its figures were taken, "Bản nháp (chưa nộp) — đã quá hạn 17 ngày".
+    pub fn draft_words(&self) -> String {
+        match self.overdue_days(self.as_of) {
+            Some(days) => format!("Bản nháp (chưa nộp) — đã quá hạn {days} ngày"),
+            None => "Bản nháp (chưa nộp)".to_string(),
+        }
+    }
 }
 
 /// What an annual report is built from.
@@ -251,6 +270,7 @@ pub fn build(input: ReportInput<'_>, definitions: &Definitions) -> AnnualReport 
         .flat_map(|plan| {
             plan.targets.iter().filter(|t| t.indicator.is_none()).map(|t| HandTarget {
                 plan: plan.id.clone(),
+                plan_title: plan.title.clone(),
                 text: t.text.clone(),
                 target_2025: t.target_2025,
                 target_2030: t.target_2030,
@@ -610,6 +630,15 @@ mod tests {
     }
 
     #[test]
+    fn days_between_dates() {
+        let day = |y, m, d| Date::new(y, m, d).expect("date");
+        assert_eq!(day(2026, 12, 7).days_since(day(2026, 11, 20)), 17);
+        assert_eq!(day(2025, 3, 1).days_since(day(2024, 2, 28)), 367);
+        assert_eq!(day(2026, 1, 1).days_since(day(2026, 1, 2)), -1);
+        assert_eq!(day(1970, 1, 1).days_since(day(1970, 1, 1)), 0);
+    }
+
+    #[test]
     fn on_time_is_decided_on_the_day_in_vietnam() {
         let report = AnnualReport {
             unit: "commune:1".into(),
@@ -632,6 +661,9 @@ mod tests {
         // 23:59:59 on the 15th in Hà Nội is on time; a second later is not.
         assert_eq!(Submission::new(report.clone(), 1, 1_763_225_999_000, "a").on_time, Some(true));
         assert_eq!(Submission::new(report.clone(), 1, 1_763_226_000_000, "a").on_time, Some(false));
+        assert_eq!(report.draft_words(), "Bản nháp (chưa nộp)");
+        let late = AnnualReport { as_of: Date::new(2025, 12, 2).expect("date"), ..report.clone() };
+        assert_eq!(late.draft_words(), "Bản nháp (chưa nộp) — đã quá hạn 17 ngày");
         let undated = AnnualReport { deadline: None, ..report };
         assert_eq!(Submission::new(undated, 1, 0, "a").on_time, None);
     }

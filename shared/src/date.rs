@@ -82,6 +82,22 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    fn days(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Days from `earlier` to this day: 1 from the 20th to the 21st, negative before.
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days() - earlier.days()
+    }
+
     /// The day before, used for "valid until the eve of the reform".
     pub fn pred(self) -> Date {
         if self.day > 1 {

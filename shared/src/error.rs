@@ -67,6 +67,11 @@ pub enum Error {
     #[error("Nhóm đối tượng {group:?} không có trong bộ tiêu chí; các nhóm: {}", known.join(", "))]
     UnknownSubjectGroup { group: String, known: Vec<String> },
 
+    /// An evaluation of a set with subject groups that names none: which indicators
+    /// apply depends on the group.
+    #[error("Cần chọn nhóm đối tượng trước khi chấm ({}): mỗi nhóm có danh sách chỉ số riêng", names.join("; "))]
+    MissingSubjectGroup { names: Vec<String> },
+
     /// A register file with no row of recognisable column headers.
     #[error(
         "Không tìm thấy dòng tiêu đề trong 20 dòng đầu: cần ít nhất các cột “Thôn, tổ dân phố” và “Họ và tên”; \
@@ -114,6 +119,7 @@ impl Error {
             Error::ImportUnreadable { .. } => "import_unreadable",
             Error::UnknownArea { .. } => "unknown_area",
             Error::UnknownSubjectGroup { .. } => "unknown_subject_group",
+            Error::MissingSubjectGroup { .. } => "missing_subject_group",
         }
     }
 }

@@ -397,6 +397,7 @@ pub fn field_label(kind: RecordKind, field: &str) -> String {
         (_, "member_of") => "Đơn vị công tác",
         (_, "digital_skill") => "Kỹ năng số",
         (_, "learner") => "Đang đi học",
+        (_, "subject_group") => "Nhóm đối tượng",
         (_, "ten_chu_ho") => "Tên chủ hộ",
         (_, "ma_ho") => "Mã hộ",
         (_, "dia_chi") => "Địa chỉ",
@@ -435,6 +436,10 @@ const CHOICES: &[(&str, &str)] = &[
     ("truong_hoc", "Trường học, cơ sở giáo dục"),
     ("doanh_nghiep", "Doanh nghiệp"),
     ("khac", "Khác"),
+    ("nguoi_dan", "Người dân trong xã"),
+    ("nguoi_lao_dong", "Người lao động"),
+    ("can_bo", "Cán bộ, công nhân viên, doanh nhân"),
+    ("hoc_sinh", "Học sinh, sinh viên, học viên"),
 ];
 
 /// A field's value in words.
@@ -481,7 +486,7 @@ fn value_words(field: &str, value: &serde_json::Value, names: &Names) -> String 
             let on = deleted["on"].as_str().and_then(Date::parse_iso).map(|d| d.to_string()).unwrap_or_default();
             format!("ngày {on}: {}", deleted["reason"].as_str().unwrap_or_default())
         }
-        ("gender" | "relation" | "digital_skill" | "loai", Value::String(code)) => {
+        ("gender" | "relation" | "digital_skill" | "loai" | "subject_group", Value::String(code)) => {
             CHOICES.iter().find(|(c, _)| c == code).map_or_else(|| code.clone(), |(_, label)| label.to_string())
         }
         (_, Value::String(text)) => text.clone(),

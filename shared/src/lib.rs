@@ -5,6 +5,7 @@
 
 pub mod annual;
 pub mod archive;
+pub mod authorities;
 pub mod consolidation;
 pub mod criteria;
 pub mod date;

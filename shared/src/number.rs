@@ -1,6 +1,10 @@
 //! Exact numbers for points and percentages. Scores like 84,5 and shares like 89,9 %
 //! decide titles, so they are fixed-point integers, never floats that round near a
-//! threshold. Display follows the Vietnamese convention (decimal comma).
+//! threshold. Display follows the Vietnamese convention (decimal comma), and
+//! [`Percent`]'s `Display` is the one percentage format of every screen and document:
+//! rounded half-up to two decimals, no trailing zeros, a space before the sign
+//! ("66,67 %", "63,5 %", "70 %"). A difference between two percentages is written in
+//! percentage points by [`percentage_points`] ("6,5 điểm phần trăm").
 
 use std::fmt;
 use std::ops::{Add, Sub};
@@ -67,15 +71,22 @@ impl Percent {
         self.0 as f64 / SCALE as f64
     }
 
-    /// The share `numerator / denominator`, truncated to hundredths of a percent, for
-    /// display. Decisions use [`Percent::reached_by`] instead, which is exact.
+    /// The share `numerator / denominator`, rounded half-up to hundredths of a percent
+    /// (2/3 is 66,67 %), for display. Decisions use [`Percent::reached_by`] instead,
+    /// which is exact: 69,996 % shows as "70 %" yet does not reach 70 %.
     /// `None` when the denominator is zero.
     pub fn of(numerator: u64, denominator: u64) -> Option<Percent> {
         if denominator == 0 {
             return None;
         }
-        let hundredths = (numerator as u128 * 100 * SCALE as u128) / denominator as u128;
+        let (numerator, denominator) = (numerator as u128, denominator as u128);
+        let hundredths = (numerator * 100 * SCALE as u128 * 2 + denominator) / (2 * denominator);
         Some(Percent(hundredths.min(i64::MAX as u128) as i64))
+    }
+
+    /// The size of the percentage, without its sign.
+    pub fn abs(self) -> Percent {
+        Percent(self.0.abs())
     }
 
     /// Whether `numerator / denominator ≥ self`, compared exactly on integers so that
@@ -119,11 +130,23 @@ impl fmt::Display for Points {
     }
 }
 
+/// "66,67 %": see the module comment.
 impl fmt::Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_hundredths(f, self.0)?;
-        f.write_str("%")
+        f.write_str(" %")
     }
+}
+
+/// A difference between two percentages, in percentage points: "6,5 điểm phần trăm",
+/// "-3 điểm phần trăm". Never written with "%", which would read as a relative change.
+pub fn percentage_points(difference: Percent) -> String {
+    format!("{} điểm phần trăm", Points(difference.0))
+}
+
+/// The number of a percentage without its sign, as typed into a form: "72,5".
+pub fn percent_number(percent: Percent) -> String {
+    Points(percent.0).to_string()
 }
 
 impl Add for Points {
@@ -215,7 +238,23 @@ mod tests {
     fn display_uses_decimal_comma() {
         let shown: Vec<String> = [8450, 8500, 8425, 0, -50].into_iter().map(|h| Points(h).to_string()).collect();
         assert_eq!(shown, ["84,5", "85", "84,25", "0", "-0,5"]);
-        assert_eq!(Percent::of(899, 1000).map(|p| p.to_string()), Some("89,9%".to_string()));
+        assert_eq!(Percent::of(899, 1000).map(|p| p.to_string()), Some("89,9 %".to_string()));
+    }
+
+    #[test]
+    fn percentages_round_half_up_to_two_decimals() {
+        let shown = |n, d| Percent::of(n, d).map(|p| p.to_string()).unwrap_or_default();
+        assert_eq!(shown(2, 3), "66,67 %");
+        assert_eq!(shown(1, 3), "33,33 %");
+        assert_eq!(shown(1, 8), "12,5 %");
+        assert_eq!(shown(1, 40_000), "0 %");
+        // 1/20000 is 0,005 %: the half rounds up.
+        assert_eq!(shown(1, 20_000), "0,01 %");
+        assert_eq!(shown(7, 7), "100 %");
+        assert_eq!(Percent::of(1, 0), None);
+        assert_eq!(super::percentage_points(Percent::from_hundredths(650)), "6,5 điểm phần trăm");
+        assert_eq!(super::percentage_points(Percent::from_hundredths(-300)), "-3 điểm phần trăm");
+        assert_eq!(super::percent_number(Percent::from_hundredths(7250)), "72,5");
     }
 
     #[test]

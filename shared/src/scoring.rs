@@ -343,9 +343,11 @@ pub struct ShareValue {
     pub percent: Option<Percent>,
 }
 
-/// Whether `indicator` applies to a subject with this context.
+/// Whether `indicator` applies to a subject with this context: it is in the list of
+/// the evaluation's subject group, and its `only_for` tags (if any) meet the context's.
 pub fn applies(indicator: &Indicator, context: &Context) -> bool {
-    indicator.only_for.is_empty() || indicator.only_for.iter().any(|t| context.tags.contains(t))
+    indicator.in_group(context.subject_group.as_deref())
+        && (indicator.only_for.is_empty() || indicator.only_for.iter().any(|t| context.tags.contains(t)))
 }
 
 /// The problems found in an evaluation: the first [`MAX_PROBLEMS_LISTED`] kept, the
@@ -395,11 +397,16 @@ pub fn score(set: &CriteriaSet, evaluation: &Evaluation) -> Result<Outcome, Erro
             problems.push(Error::UnknownArea { area: area.clone() });
         }
     }
-    if let Some(group) = &evaluation.context.subject_group {
-        if !set.subject_groups.iter().any(|g| &g.code == group) {
+    match &evaluation.context.subject_group {
+        Some(group) if set.group(group).is_none() => {
             let known = set.subject_groups.iter().map(|g| g.code.clone()).collect();
             problems.push(Error::UnknownSubjectGroup { group: group.clone(), known });
         }
+        None if set.has_groups() => {
+            let names = set.subject_groups.iter().map(|g| g.name.clone()).collect();
+            problems.push(Error::MissingSubjectGroup { names });
+        }
+        _ => {}
     }
     for code in evaluation.scores.keys() {
         if set.indicator(code).is_none() {
@@ -435,7 +442,7 @@ pub fn score(set: &CriteriaSet, evaluation: &Evaluation) -> Result<Outcome, Erro
                 code: criterion.code.clone(),
                 name: criterion.name.clone(),
                 points,
-                max: criterion.points,
+                max: set.criterion_points(criterion, evaluation.context.subject_group.as_deref()),
                 met,
                 applicable: outcomes.iter().filter(|o| o.applicable).count(),
             }
@@ -520,7 +527,12 @@ fn decide(
                 evaluation.context.area.as_ref().and_then(|area| area_pass_marks.iter().find(|a| &a.area == area));
             let mark = area_mark.map_or(*pass_mark, |a| a.pass_mark);
             let mut passed = total >= mark;
-            let area_note = area_mark.map(|a| format!(" (mức áp dụng cho {})", area_vi(&a.area))).unwrap_or_default();
+            // The reason names the rule applied when the set has more than one.
+            let area_note = match area_mark {
+                Some(a) => format!(" (mức riêng của bộ tiêu chí cho {})", area_vi(&a.area)),
+                None if !area_pass_marks.is_empty() => " (mức chung của bộ tiêu chí)".to_string(),
+                None => String::new(),
+            };
             if passed {
                 reasons.push(format!("Tổng điểm {total}/{scale}, đạt mức {mark}{area_note}"));
             } else {

@@ -20,6 +20,19 @@ pub const REFORM_DATE: Date = match Date::new(2025, 7, 1) {
     None => panic!("valid date"),
 };
 
+/// The official code in a unit's id, shown on paper and screen instead of the id:
+/// `commune:23629:2025` → `23629`. Hamlets and other units minted at run time have
+/// none (`hamlet:cuu-an-thon-1` → `None`).
+pub fn official_code(id: &str) -> Option<&str> {
+    let mut parts = id.split(':');
+    let kind = parts.next()?;
+    let code = parts.next()?;
+    let official = matches!(kind, "province" | "district" | "commune")
+        && !code.is_empty()
+        && code.bytes().all(|b| b.is_ascii_digit());
+    official.then_some(code)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -87,8 +87,15 @@ export async function startEvaluation(page) {
   return page.url().split("/").pop();
 }
 
-/** Gives every points indicator `points` and every met/not-met indicator "Đạt". */
+/**
+ * Gives every points indicator `points` and every met/not-met indicator "Đạt" — after
+ * choosing the first subject group when the set asks one and none is chosen yet.
+ */
 export async function scoreAll(page, points) {
+  const groups = page.locator(".subject-group input[type=radio]");
+  if ((await groups.count()) > 0 && (await page.locator(".subject-group input:checked").count()) === 0) {
+    await groups.first().check();
+  }
   const inputs = page.locator("input.points[inputmode=decimal]");
   const count = await inputs.count();
   for (let i = 0; i < count; i += 1) await inputs.nth(i).fill(String(points));

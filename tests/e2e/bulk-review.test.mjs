@@ -83,7 +83,8 @@ test("a commune approver approves and recognises many evaluations under one deci
   const bar = page.locator(".bulk-bar");
   await bar.getByLabel("Số quyết định", { exact: true }).fill("27/QĐ-UBND");
   await bar.getByLabel("Ngày quyết định (ngày/tháng/năm)", { exact: true }).fill("20/11/2026");
-  await bar.getByLabel("Cơ quan ban hành", { exact: true }).fill("Ủy ban nhân dân xã Cửu An");
+  // Issue 17: the authority is prefilled from the province's settings (their default here).
+  await page.waitForFunction(() => document.querySelector("#bulk-authority")?.value === "Ủy ban nhân dân xã Cửu An");
   await bar.getByLabel("Theo đề nghị của", { exact: true }).fill("Hội Khuyến học xã Cửu An");
   await screenshot(page, "bulk-recognise-pc");
   await page.getByRole("button", { name: "Công nhận 5 phiếu" }).click();

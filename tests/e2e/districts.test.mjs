@@ -133,7 +133,7 @@ test("a province administrator registers an old district, opens its report, and 
   await page.goto(`${server.base}/#ke-hoach`);
   const editor = page.locator("section.plan-editor");
   await editor.getByRole("heading", { name: "Sửa kế hoạch của đơn vị" }).waitFor();
-  await page.getByText(/Hạn báo cáo hằng năm: ngày \d\d\/\d\d \(mặc định theo cấp đơn vị\)/).waitFor();
+  await page.getByText(/Hạn báo cáo hằng năm: ngày \d\d\/\d\d — gửi .* \(mặc định theo cấp đơn vị\)/).waitFor();
   await editor.getByLabel("Tên kế hoạch", { exact: true }).fill("Kế hoạch xây dựng xã hội học tập tỉnh Gia Lai");
   await editor.getByLabel("Số hiệu văn bản", { exact: true }).fill("45/KH-UBND");
   await editor.getByLabel("Ngày ban hành", { exact: true }).fill("03/2022");
@@ -144,12 +144,17 @@ test("a province administrator registers an old district, opens its report, and 
   await editor.getByLabel("Ngày/tháng nộp báo cáo", { exact: true }).fill("15/12");
   await editor.getByRole("button", { name: "Lưu kế hoạch" }).click();
   await editor.getByText("Đã lưu kế hoạch.").waitFor();
-  await page.getByText("Hạn báo cáo hằng năm: ngày 15/12 — gửi Bộ Giáo dục và Đào tạo (theo kế hoạch)").waitFor();
+  // A plan of 2022 keeps its day, not its recipient: the province's (issue 17).
+  await page
+    .getByText("Hạn báo cáo hằng năm: ngày 15/12 — gửi Bộ Giáo dục và Đào tạo; Hội Khuyến học Việt Nam (theo kế hoạch)")
+    .waitFor();
   await page.getByText("Văn bản số 45/KH-UBND tháng 03/2022 của Tỉnh Gia Lai · Giai đoạn 2021–2030").waitFor();
   assert.equal(await editor.getByLabel("Ngày/tháng nộp báo cáo", { exact: true }).inputValue(), "15/12");
 
   await page.goto(`${server.base}/#bao-cao/2026`);
-  await page.locator(".report-deadline", { hasText: "Hạn nộp: 15/12/2026 — gửi Bộ Giáo dục và Đào tạo" }).waitFor();
+  await page
+    .locator(".report-deadline", { hasText: "Hạn nộp: 15/12/2026 — gửi Bộ Giáo dục và Đào tạo; Hội Khuyến học Việt Nam" })
+    .waitFor();
   const plan = await apiOk(server.base, `/units/${PROVINCE}/plan`, { token: admin.token });
   assert.deepEqual(plan.own.deadline, { day: 15, month: 12, to: "Bộ Giáo dục và Đào tạo" });
   assert.deepEqual(plan.own.document, { number: "45/KH-UBND", date: "2022-03", issuer: "Tỉnh Gia Lai" });

@@ -2,7 +2,10 @@
 // officer submits the annual report and downloads its XLSX; the printable A4 pages of the
 // report, the recognition decision and the five-year review are rendered by headless
 // Chromium to PDF and PNG; a province sees its communes' reports with on-time status; the
-// 2024 report of the merged commune comes from its predecessors.
+// 2024 report of the merged commune comes from its predecessors. Issue 17: the province
+// administrator sets whom reports go to in the office app, and the commune's 2026
+// documents name it — never the abolished town of An Khê — and, once submitted, are the
+// submitted version.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -25,6 +28,7 @@ import {
   startServer,
   tempDir,
 } from "./lib.mjs";
+import { acceptInBrowser, device } from "./app.mjs";
 
 const PASSWORD = "mat-khau-dai-du";
 const cleanup = [];
@@ -137,4 +141,59 @@ test("a commune's report, decision and review as files and printed pages; the pr
   const missing = await api(server.base, `${base}/versions/9`, { token: officer.token });
   assert.equal(missing.status, 404);
   assert.match(missing.body.error.message, /Không tìm thấy/);
+});
+
+test("issue 17: the province sets whom reports go to; the commune's documents name it, as submitted", async (t) => {
+  const dataDir = await tempDir("hoctap-e2e-authorities-");
+  await promisify(execFile)(BIN, ["sample", "--data-dir", dataDir], { cwd: ROOT });
+  const adminInvitation = await adminInvite(dataDir, { unit: PROVINCE, displayName: "Quản trị tỉnh Gia Lai" });
+  const officerInvite = await adminInvite(dataDir, { unit: COMMUNE, role: "commune_officer", displayName: "Cán bộ xã" });
+  const server = await startServer({ dataDir });
+  t.after(() => server.stop());
+  const officer = await acceptInvitation(server.base, officerInvite.token, "canbo.cuuan", PASSWORD);
+
+  // The office screen: every row beside its default, the unconfirmed ones marked.
+  const { context, page, errors } = await device({ width: 360, height: 640 });
+  t.after(() => context.close());
+  await acceptInBrowser(page, server.base, adminInvitation, "quantri.gialai");
+  await page.goto(`${server.base}/office.html#co-quan`);
+  await page.getByRole("heading", { name: "Nơi nhận báo cáo, cơ quan công nhận" }).waitFor();
+  await page.getByText("Mặc định (chưa xác nhận): Sở Giáo dục và Đào tạo {tỉnh}; Hội Khuyến học {tỉnh}").waitFor();
+  assert.ok((await page.getByText("Đang dùng mặc định").count()) >= 10, "three levels and seven titles, all defaults");
+  await page.locator("#recipient-1").fill("Ủy ban nhân dân thị xã An Khê");
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await page.getByText(/là cơ quan cấp huyện, đã bỏ từ ngày 01\/07\/2025/).waitFor();
+  await page.locator("#recipient-1").fill("Ủy ban nhân dân {tỉnh}\nHội Khuyến học {tỉnh}");
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await page.getByText("Đã lưu. Báo cáo và quyết định làm từ nay dùng các cơ quan này.").waitFor();
+  assert.equal(await page.getByText("Tỉnh đã đặt").count(), 1);
+  console.log(`screenshot: ${await screenshot(page, "authorities-phone", { fullPage: true })}`);
+  assert.deepEqual(errors, []);
+
+  // The commune's draft names them, says it is a draft, and no abolished body.
+  const base = `/reports/${encodeURIComponent(COMMUNE)}/2026`;
+  const draft = await fetchText(server.base, `${base}/print`, officer.token);
+  assert.match(draft.text, /<li>- Ủy ban nhân dân tỉnh Gia Lai;<\/li><li>- Hội Khuyến học tỉnh Gia Lai;<\/li>/);
+  assert.match(draft.text, /Bản nháp \(chưa nộp\)/);
+  // Submitted: what is printed and downloaded without naming a version is version 1.
+  await apiOk(server.base, `${base}/submit`, { token: officer.token, method: "POST" });
+  const printed = await fetchText(server.base, `${base}/print`, officer.token);
+  assert.match(printed.text, /Bản nộp lần 1, ngày \d\d\/\d\d\/\d{4}/);
+  assert.doesNotMatch(printed.text, /Bản nháp/);
+  const decisions = await apiOk(server.base, `${base}/decisions`, { token: officer.token });
+  const decision = await fetchText(
+    server.base,
+    `${base}/decisions/print?number=${encodeURIComponent(decisions[0].number)}&date=${decisions[0].date}`,
+    officer.token,
+  );
+  assert.match(decision.text, /<li>- Ủy ban nhân dân tỉnh Gia Lai \(để báo cáo\);<\/li>/);
+  assert.match(decision.text, /<p>Theo đề nghị của Hội Khuyến học xã Cửu An\.<\/p>/);
+  for (const text of [printed.text, decision.text]) {
+    assert.doesNotMatch(text, /thị xã An Khê|Ủy ban nhân dân thị xã|huyện/i);
+    assert.doesNotMatch(text, /(hamlet|commune|province|district):[\w-]+/);
+  }
+  const a4 = await launchBrowser(undefined, { viewport: { width: 794, height: 1123 } });
+  t.after(() => a4.close());
+  await render(a4, printed.text, "report-a4-submitted");
+  await render(a4, decision.text, "decision-a4-authorities");
 });

@@ -116,8 +116,8 @@ test("evidence: thumbnails, the full-screen viewer, fetched once and kept offlin
   await p.locator(".thumb").first().click();
   const progress = p.locator('.viewer [role="status"]');
   await progress.waitFor();
-  assert.match(await progress.innerText(), /^Đang tải \d+ KB \/ \d+(,\d)? (KB|MB) \(\d+%\)$/);
-  await p.waitForFunction(() => /\([1-9]\d?%\)$/.test(document.querySelector('.viewer [role="status"]')?.textContent ?? ""));
+  assert.match(await progress.innerText(), /^Đang tải \d+ KB \/ \d+(,\d)? (KB|MB) \(\d+ %\)$/);
+  await p.waitForFunction(() => /\([1-9]\d? %\)$/.test(document.querySelector('.viewer [role="status"]')?.textContent ?? ""));
   await screenshot(p, "evidence-progress-desktop");
   await p.locator(".viewer img").waitFor({ timeout: 60_000 });
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });

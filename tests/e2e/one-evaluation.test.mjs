@@ -23,7 +23,7 @@ test("starting an evaluation twice for one person and year opens the same one", 
   const recordPage = page.url();
   const year = Number(await page.getByLabel("Năm đánh giá").inputValue());
   const first = await startEvaluation(page);
-  assert.equal(first, `cdht-244-2022:${year}:person:${person}`, "the id of person, set and year");
+  assert.equal(first, `cdht-324-2023:${year}:person:${person}`, "the id of person, set (QĐ 324, in force) and year");
 
   // Tapped again before anything was scored, and again after scoring: the same one.
   await page.goto(recordPage);
@@ -38,6 +38,8 @@ test("starting an evaluation twice for one person and year opens the same one", 
   await page.goto(recordPage);
   await page.getByLabel("Năm đánh giá").fill(String(year - 1));
   assert.notEqual(await startEvaluation(page), first);
+  // Issue 17: the subject group chosen in the first is remembered on the person.
+  assert.ok(await page.getByLabel("Người dân trong xã").isChecked(), "the person's group is filled in");
 
   await syncNow(page);
   const evaluations = new Set(
@@ -45,7 +47,7 @@ test("starting an evaluation twice for one person and year opens the same one", 
       .filter((op) => op.record.kind === "evaluation")
       .map((op) => op.record.id),
   );
-  assert.deepEqual([...evaluations].sort(), [`cdht-244-2022:${year - 1}:person:${person}`, first].sort());
+  assert.deepEqual([...evaluations].sort(), [`cdht-324-2023:${year - 1}:person:${person}`, first].sort());
   assert.deepEqual(errors, []);
 });
 

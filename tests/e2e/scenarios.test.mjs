@@ -85,7 +85,8 @@ test("(a) scored offline with a photo, kept through an offline reload, synced ex
   const ids = ops.map((op) => op.id);
   assert.equal(new Set(ids).size, ids.length, "no operation twice in the log");
   const evaluationOps = ops.filter((op) => op.record.id === evaluationId);
-  assert.equal(evaluationOps.length, waiting - 1, "every operation of the evaluation arrived (the person's is the other)");
+  // The person's two are the others: the record, and the subject group it remembers.
+  assert.equal(evaluationOps.length, waiting - 2, "every operation of the evaluation arrived");
   const attached = evaluationOps.filter((op) => op.body.type === "attach_evidence");
   assert.equal(attached.length, 1, "the photo was attached once");
   const view = await apiOk(server.base, `/records/evaluation/${evaluationId}`, { token: admin.token });

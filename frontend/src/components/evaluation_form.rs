@@ -1,12 +1,17 @@
-//! The evaluation form of any criteria set, laid out from the set's data: the subject's
-//! context (area, kind of subject) when the set depends on it, then each criterion with
-//! its points and each indicator with an input suited to how it is measured.
+//! The evaluation form of any criteria set, laid out from the set's data: the subject
+//! group first when the set has groups (it decides which indicators there are), the
+//! subject's context (area, kind of subject) when the set depends on it, then each
+//! criterion with its points and each indicator with an input suited to how it is
+//! measured. Indicators' verification notes are caveats for administrators: the form
+//! shows them only when asked (`caveats`, on the criteria screen), never to an officer.
 
 use hoctap_shared::criteria::{Criterion, Indicator, Measure};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::evaluation::{asks_area, context_tags, share_percent, tag_label, Action, Entry, EvaluationForm, AREAS};
+use crate::evaluation::{
+    area_choices, asks_area, context_tags, share_percent, tag_label, Action, Entry, EvaluationForm,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct EvaluationFormViewProps {
@@ -18,6 +23,10 @@ pub struct EvaluationFormViewProps {
     /// Shows the answers without letting them change (a recognised record).
     #[prop_or_default]
     pub read_only: bool,
+    /// Shows each indicator's verification note ("Cần đối chiếu: …"): for the criteria
+    /// screen that administrators read, never on an officer's form.
+    #[prop_or_default]
+    pub caveats: bool,
 }
 
 #[function_component(EvaluationFormView)]
@@ -28,8 +37,11 @@ pub fn evaluation_form_view(props: &EvaluationFormViewProps) -> Html {
     html! {
         <form class="evaluation" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <fieldset class="plain" disabled={props.read_only}>
-                { context_section(form, &props.on_change) }
-                { for form.set.criteria.iter().map(|c| criterion_section(form, c, &props.on_change, &extra)) }
+                { group_section(form, &props.on_change) }
+                if !form.needs_group() {
+                    { context_section(form, &props.on_change) }
+                    { for form.set.criteria.iter().map(|c| criterion_section(form, c, &props.on_change, &extra, props.caveats)) }
+                }
                 if !props.read_only {
                     <div class="form-end">
                         <button type="button" class="reset" onclick={reset}>{ "Xóa hết, nhập lại từ đầu" }</button>
@@ -37,6 +49,33 @@ pub fn evaluation_form_view(props: &EvaluationFormViewProps) -> Html {
                 }
             </fieldset>
         </form>
+    }
+}
+
+/// The subject group, asked first in a set with groups: one choice per group, and until
+/// it is chosen nothing else (the indicators depend on it).
+fn group_section(form: &EvaluationForm, on_change: &Callback<Action>) -> Html {
+    if !form.set.has_groups() {
+        return Html::default();
+    }
+    html! {
+        <fieldset class="context subject-group">
+            <legend>{ "Nhóm đối tượng" }</legend>
+            if form.needs_group() {
+                <p class="hint">{ "Chọn nhóm đối tượng trước: mỗi nhóm có danh sách chỉ số riêng." }</p>
+            }
+            { for form.set.subject_groups.iter().map(|group| {
+                let id = format!("group-{}", group.code);
+                let onchange = { let code = group.code.clone(); on_change.reform(move |_: Event| Action::SetGroup(Some(code.clone()))) };
+                html! {
+                    <label class="choice group" for={id.clone()}>
+                        <input type="radio" id={id} name="subject-group"
+                            checked={form.subject_group.as_deref() == Some(group.code.as_str())} {onchange} />
+                        <span>{ &group.name }</span>
+                    </label>
+                }
+            }) }
+        </fieldset>
     }
 }
 
@@ -57,8 +96,8 @@ fn context_section(form: &EvaluationForm, on_change: &Callback<Action>) -> Html 
             if asks_area(&form.set) {
                 <label class="field" for="area">{ "Vùng" }</label>
                 <select id="area" class="select" onchange={on_area}>
-                    { for AREAS.iter().map(|(key, name)| html! {
-                        <option value={*key} selected={*key == current_area}>{ *name }</option>
+                    { for area_choices(&form.set).into_iter().map(|(key, name)| html! {
+                        <option value={key} selected={key == current_area}>{ name }</option>
                     }) }
                 </select>
             }
@@ -81,8 +120,10 @@ fn criterion_section(
     criterion: &Criterion,
     on_change: &Callback<Action>,
     extra: &Option<Callback<String, Html>>,
+    caveats: bool,
 ) -> Html {
-    let points = match (criterion.points, form.criterion_totals.get(&criterion.code)) {
+    let max = form.set.criterion_points(criterion, form.subject_group.as_deref());
+    let points = match (max, form.criterion_totals.get(&criterion.code)) {
         (Some(max), Some(got)) => format!("{got}/{max} điểm"),
         (Some(max), None) => format!("{max} điểm"),
         _ => String::new(),
@@ -93,7 +134,7 @@ fn criterion_section(
                 <span>{ format!("Tiêu chí {}. {}", criterion.code, criterion.name) }</span>
                 if !points.is_empty() { <span class="criterion-points">{ points }</span> }
             </h2>
-            { for criterion.indicators.iter().filter(|i| form.applies(i)).map(|i| indicator_row(form, i, on_change, extra)) }
+            { for criterion.indicators.iter().filter(|i| form.applies(i)).map(|i| indicator_row(form, i, on_change, extra, caveats)) }
         </section>
     }
 }
@@ -103,6 +144,7 @@ fn indicator_row(
     indicator: &Indicator,
     on_change: &Callback<Action>,
     extra: &Option<Callback<String, Html>>,
+    caveats: bool,
 ) -> Html {
     let code = indicator.code.clone();
     let input_id = format!("ind-{code}");
@@ -205,7 +247,7 @@ fn indicator_row(
             if let Some(hint) = &indicator.hint {
                 <p class="indicator-hint">{ format!("Minh chứng: {hint}") }</p>
             }
-            if let Some(note) = &indicator.note {
+            if let Some(note) = indicator.note.as_ref().filter(|_| caveats) {
                 <p class="indicator-note">{ format!("Cần đối chiếu: {note}") }</p>
             }
             { input }

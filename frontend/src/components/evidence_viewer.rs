@@ -37,7 +37,7 @@ pub fn evidence_thumb(file: &EvidenceRef, load: &Load, on_open: Callback<()>) ->
         Load::Ready(url) => {
             return html! { <a class="thumb pdf" href={url.clone()} target="_blank" {title}>{ "PDF" }</a> }
         }
-        Load::Loading(done) => ("#".to_string(), html! { format!("{}%", percent(*done, file.size)) }),
+        Load::Loading(done) => ("#".to_string(), html! { format!("{} %", percent(*done, file.size)) }),
         Load::Failed(_) => ("#".to_string(), html! { "!" }),
     };
     html! { <a class="thumb" {href} {title} onclick={on_open.reform(|e: MouseEvent| e.prevent_default())}>{ inner }</a> }

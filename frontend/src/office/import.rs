@@ -106,7 +106,12 @@ pub fn percent(job: &ImportJob) -> u32 {
 
 /// The progress line under the bar.
 pub fn progress_words(job: &ImportJob) -> String {
-    format!("Đã ghi {} / {} ({}%)", rows_words(job.done_rows.min(job.total_rows)), number(job.total_rows), percent(job))
+    format!(
+        "Đã ghi {} / {} ({} %)",
+        rows_words(job.done_rows.min(job.total_rows)),
+        number(job.total_rows),
+        percent(job)
+    )
 }
 
 /// An import's result in one sentence.
@@ -199,7 +204,7 @@ mod tests {
         assert_eq!(percent(&job(JobState::Running, 50, 200)), 25);
         assert_eq!(percent(&job(JobState::Running, 0, 0)), 0);
         assert_eq!(percent(&job(JobState::Done, 0, 0)), 100);
-        assert_eq!(progress_words(&job(JobState::Running, 1_500, 30_000)), "Đã ghi 1.500 dòng / 30.000 (5%)");
+        assert_eq!(progress_words(&job(JobState::Running, 1_500, 30_000)), "Đã ghi 1.500 dòng / 30.000 (5 %)");
         assert_eq!(
             result_headline(&job(JobState::Done, 10, 10)),
             "Đã nhập xong: không có thay đổi — sổ đã có đúng như tệp."

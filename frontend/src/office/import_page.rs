@@ -329,7 +329,7 @@ fn busy_html(busy: Busy, confirm: bool) -> Html {
             html! {
                 <div class="upload-progress" role="status">
                     <progress max="100" value={percent.to_string()}></progress>
-                    <p class="hint">{ format!("Đang gửi tệp… {percent}%") }</p>
+                    <p class="hint">{ format!("Đang gửi tệp… {percent} %") }</p>
                 </div>
             }
         }

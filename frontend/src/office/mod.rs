@@ -1,7 +1,8 @@
 //! The office app (`office.html`): the screens of the commune and province offices —
 //! the staff page, "Cán bộ", the register import, "Nhập sổ từ Excel", the lineage and
 //! the report screens (annual report, plan, five-year review), the recognition
-//! decisions, "Quyết định" — as a second
+//! decisions, "Quyết định", a province's report recipients and recognising authorities,
+//! "Cơ quan nhận, công nhận" — as a second
 //! Yew app built from this library as its
 //! own binary (`src/bin/office.rs`). The main app never refers to this module, so link-
 //! time optimisation leaves all of it (and its QR encoder) out of the phone app's wasm:
@@ -11,6 +12,8 @@
 //! in the main app is read from IndexedDB, and signing in happens there. Office screens
 //! work on the server's current data, so they need the network and say so without it.
 
+mod authorities;
+mod authorities_page;
 mod browser;
 mod hamlet_page;
 mod import;
@@ -172,6 +175,9 @@ fn office_app() -> Html {
                         decision={Some((number.clone(), *date))} />
                 </ContextProvider<Rc<LoginResponse>>>
             },
+            OfficeRoute::Authorities => html! {
+                <authorities_page::AuthoritiesScreen session={Rc::clone(session)} />
+            },
             OfficeRoute::Hamlet(hamlet) => html! {
                 <hamlet_page::HamletScreen key={hamlet.clone()} session={Rc::clone(session)} hamlet={hamlet.clone()} />
             },
@@ -199,6 +205,10 @@ fn office_app() -> Html {
                         { nav_link(OfficeRoute::Report(Route::Plan), "Kế hoạch", *route == OfficeRoute::Report(Route::Plan)) }
                         { nav_link(OfficeRoute::Report(Route::YearsReview), "Sơ kết",
                             *route == OfficeRoute::Report(Route::YearsReview)) }
+                        if account.role == hoctap_shared::accounts::Role::ProvinceAdmin {
+                            { nav_link(OfficeRoute::Authorities, "Cơ quan nhận, công nhận",
+                                *route == OfficeRoute::Authorities) }
+                        }
                         { nav_link(OfficeRoute::Devices, "Thiết bị", *route == OfficeRoute::Devices) }
                     </nav>
                 }

@@ -4,6 +4,7 @@
 //! register import of the account's commune, `#nhap-so/<commune id>` that of a commune
 //! a province administrator chose; `#sap-nhap` the lineage screen; `#thiet-bi` the
 //! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet;
+//! `#co-quan` the province's report recipients and recognising authorities;
 //! `#quyet-dinh/<year>` the recognition decisions of the account's unit for that year,
 //! `#quyet-dinh/<year>?so=<number, percent-encoded>&ngay=<yyyy-mm-dd>` one of them (see
 //! [`crate::page::decision_href`]); the report screens keep the
@@ -29,6 +30,8 @@ pub enum OfficeRoute {
     Devices,
     /// Merging or archiving a hamlet (its unit id).
     Hamlet(String),
+    /// The report recipients and recognising authorities of the account's province.
+    Authorities,
     /// The recognition decisions of the account's unit in a report year ("Quyết định");
     /// `None` for this year.
     Decisions(Option<i32>),
@@ -51,6 +54,7 @@ impl OfficeRoute {
             ["can-bo", unit] => OfficeRoute::Staff(Some(decode(unit))),
             ["sap-nhap"] => OfficeRoute::Lineage,
             ["thiet-bi"] => OfficeRoute::Devices,
+            ["co-quan"] => OfficeRoute::Authorities,
             ["nhap-so"] => OfficeRoute::Import(None),
             ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
             ["thon", unit] => OfficeRoute::Hamlet(decode(unit)),
@@ -70,6 +74,7 @@ impl OfficeRoute {
             OfficeRoute::Staff(Some(unit)) => format!("can-bo/{unit}"),
             OfficeRoute::Lineage => "sap-nhap".to_string(),
             OfficeRoute::Devices => "thiet-bi".to_string(),
+            OfficeRoute::Authorities => "co-quan".to_string(),
             OfficeRoute::Import(None) => "nhap-so".to_string(),
             OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
             OfficeRoute::Hamlet(unit) => format!("thon/{unit}"),
@@ -125,6 +130,7 @@ mod tests {
             OfficeRoute::Import(Some("commune:23629:2025".to_string())),
             OfficeRoute::Lineage,
             OfficeRoute::Devices,
+            OfficeRoute::Authorities,
             OfficeRoute::Hamlet("hamlet:q-a".to_string()),
             OfficeRoute::Report(Route::AnnualReport(None)),
             OfficeRoute::Report(Route::AnnualReport(Some(2026))),

@@ -128,6 +128,7 @@ pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
         Callback::from(move |d: bool| dirty.set(d))
     };
 
+    let latest_version = page.value().and_then(|p| p.versions.iter().map(|v| v.version).max());
     html! {
         <div class="report-screen">
             <div class="toolbar">
@@ -166,8 +167,10 @@ pub fn annual_report_screen(props: &AnnualReportProps) -> Html {
                 </section>
                 <section class="report-section" aria-labelledby="files-title">
                     <h2 id="files-title" class="section-title">{ "Tải về và in" }</h2>
-                    <p class="hint">{ "Báo cáo đang soạn, tính theo số liệu hiện tại. Bản đã nộp có nút tải riêng trong trang của bản đó." }</p>
-                    { report_downloads(&unit, &report_page.report.name, year, None) }
+                    // After a submission what is downloaded and printed is the latest
+                    // version as it was handed in; before it, the draft.
+                    <p class="hint">{ files_hint(latest_version) }</p>
+                    { report_downloads(&unit, &report_page.report.name, year, latest_version) }
                     if !report_page.report.recognised.is_empty() {
                         { decisions(&decision_list, &unit, year) }
                     }
@@ -227,7 +230,7 @@ fn report_header(report: &AnnualReport, versions: &[VersionInfo], frozen: Option
                 words => format!(" — {words}"),
             }
         ),
-        None => state_words(versions),
+        None => state_words(versions, &report.draft_words()),
     };
     let late = match frozen {
         Some(s) => s.on_time == Some(false),
@@ -436,7 +439,7 @@ fn children_table(report: &AnnualReport) -> Html {
                     <tbody>
                         { for report.children.iter().map(|c| html! {
                             <tr>
-                                <th scope="row" title={c.unit.clone()}>{ &c.name }</th>
+                                <th scope="row">{ &c.name }</th>
                                 <td class="number">{ count_text(c.evaluated) }</td>
                                 { for models.iter().map(|m| html! {
                                     <td class="number">{ count_text(c.recognised.get(m).copied().unwrap_or(0)) }</td>
@@ -482,7 +485,7 @@ fn children_status(page: &ServerPage<Vec<ChildReportStatus>>) -> Html {
                                     let status = ChildStatus::of(&c.status);
                                     html! {
                                         <tr data-status={status.class()}>
-                                            <th scope="row" title={c.unit.clone()}>{ &c.name }</th>
+                                            <th scope="row">{ &c.name }</th>
                                             <td><span class={classes!("badge", "status-badge", status.class())}>{ status.label() }</span></td>
                                             <td>{ c.deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".to_string()) }</td>
                                             <td>{ c.latest.as_ref().map(|v| format!("Bản {} ngày {}", v.version, v.submitted_on)).unwrap_or_else(|| "—".to_string()) }</td>
@@ -716,6 +719,14 @@ fn report_downloads(unit: &str, name: &str, year: i32, version: Option<u32>) -> 
     }
 }
 
+/// What the files of the report screen are: the draft, or the latest submitted version.
+fn files_hint(latest_version: Option<u32>) -> String {
+    match latest_version {
+        Some(n) => format!("Tải về và in bản đã nộp số {n}, đúng như khi nộp. Sửa nội dung rồi nộp lại để có bản mới."),
+        None => "Bản nháp, tính theo số liệu hiện tại. Sau khi nộp, tải về và in là bản đã nộp.".to_string(),
+    }
+}
+
 /// The recognition decisions behind the year's titles, each with its printable page.
 fn decisions(page: &ServerPage<Vec<DecisionDocument>>, unit: &str, year: i32) -> Html {
     html! {
@@ -733,6 +744,9 @@ fn decisions(page: &ServerPage<Vec<DecisionDocument>>, unit: &str, year: i32) ->
                                 year, number: d.number.clone(), date: d.date }.href()}>
                                 { format!("Quyết định số {} ngày {}", d.number, d.date) }</a></p>
                             <p class="row-meta">{ format!("{} · {} đối tượng được công nhận", d.authority, count_text(d.subjects.len() as u64)) }</p>
+                            if let Some(proposer) = d.proposer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                                <p class="row-meta">{ format!("Theo đề nghị của {proposer}") }</p>
+                            }
                             <ExportButton label={format!("In quyết định {}", d.number)} export={Export::Print}
                                 path={decision_print_path(unit, year, &d.number, d.date)} />
                         </li>

@@ -102,7 +102,41 @@ async fn save_form(ctx: &AppContext, record: &RecordId, form: &EvaluationForm) -
     if count > 0 {
         ctx.save(save.ops).await?;
     }
+    remember_group(ctx, &view, form).await?;
     Ok(count)
+}
+
+/// The subject group is remembered on the person (`subject_group`), so their next
+/// evaluation starts with it.
+async fn remember_group(
+    ctx: &AppContext,
+    evaluation: &hoctap_shared::merge::RecordView,
+    form: &EvaluationForm,
+) -> Result<(), StorageError> {
+    let Some(group) = &form.subject_group else { return Ok(()) };
+    let person = evaluation
+        .value("subject")
+        .and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok())
+        .filter(|s| s.kind == RecordKind::Person)
+        .and_then(|s| ctx.model.replica.borrow().view(&s).cloned());
+    let Some(person) = person else { return Ok(()) };
+    if person.value("subject_group").and_then(|v| v.as_str()) == Some(group.as_str()) {
+        return Ok(());
+    }
+    let fields = vec![edit(Some(&person), "subject_group", group.clone().into())];
+    ctx.write(&person.record, &person.unit, vec![OpBody::SetFields { fields }]).await
+}
+
+/// The subject group remembered on the evaluation's person, if the set has it.
+fn remembered_group(
+    ctx: &AppContext,
+    evaluation: Option<&hoctap_shared::merge::RecordView>,
+    set: &CriteriaSet,
+) -> Option<String> {
+    let subject = evaluation?.value("subject").and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok())?;
+    let replica = ctx.model.replica.borrow();
+    let group = replica.view(&subject)?.value("subject_group")?.as_str()?.to_string();
+    set.group(&group).is_some().then_some(group)
 }
 
 #[function_component(EvaluationEditor)]
@@ -110,9 +144,17 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let form = {
         let (set, view) = (Rc::clone(&props.set), ctx.model.replica.borrow().view(&props.record).cloned());
-        use_reducer(move || match view {
-            Some(view) => EvaluationForm::from_view(set, &view),
-            None => EvaluationForm::new(set),
+        let remembered = remembered_group(&ctx, view.as_ref(), &set);
+        use_reducer(move || {
+            let mut form = match view {
+                Some(view) => EvaluationForm::from_view(set, &view),
+                None => EvaluationForm::new(set),
+            };
+            // The person's group is filled in; the officer can change it.
+            if form.needs_group() && remembered.is_some() {
+                form.apply(Action::SetGroup(remembered));
+            }
+            form
         })
     };
     let save_state = use_state(|| SaveState::Idle);
@@ -330,10 +372,14 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 }
                 <p class="set-model">{ format!("{} · năm {year}", set.model.title()) }</p>
                 <h1 class="form-title">{ subject.as_ref().map(|(n, _)| n.clone()).unwrap_or_else(|| set.name.clone()) }</h1>
-                <p class="set-meta">
-                    { format!("{} · {} ngày {} ", set.name, set.legal_basis.number, set.legal_basis.date) }
-                    <StatusBadge status={set.status} />
-                </p>
+                if set.status == hoctap_shared::criteria::SetStatus::Provisional {
+                    <p class="set-meta">{ &set.name }</p>
+                    { provisional_line(set) }
+                } else {
+                    <p class="set-meta">
+                        { format!("{} · {} ngày {}", set.name, set.legal_basis.number, set.legal_basis.date) }
+                    </p>
+                }
                 <p class="workflow">
                     <span class={classes!("status", format!("{:?}", view.status).to_lowercase())} data-status={format!("{:?}", view.status).to_lowercase()}>
                         { capitalised(view.status.title()) }
@@ -396,6 +442,20 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                 { evidence_viewer(&files, index, &loads, &Callback::from(move |to| viewing.set(to))) }
             }
         </>
+    }
+}
+
+/// What an officer is told of a provisional set: one plain line with its basis, not
+/// the caveats (administrators read those on the criteria screen).
+fn provisional_line(set: &CriteriaSet) -> Html {
+    if set.status != hoctap_shared::criteria::SetStatus::Provisional {
+        return Html::default();
+    }
+    let basis = &set.legal_basis;
+    html! {
+        <p class="hint provisional-basis">
+            { format!("Bộ tiêu chí đang áp dụng tạm theo {} ngày {} của {}.", basis.number, basis.date, basis.issuer) }
+        </p>
     }
 }
 
@@ -467,8 +527,14 @@ struct PracticeFormProps {
     set: Rc<CriteriaSet>,
 }
 
+/// The criteria screen: a set's form to try. A province administrator also reads the
+/// set's caveats there (its status note, each indicator's verification note); anyone
+/// else sees what an officer's form shows.
 #[function_component(PracticeForm)]
 fn practice_form(props: &PracticeFormProps) -> Html {
+    let caveats = use_context::<AppContext>()
+        .and_then(|ctx| ctx.model.session.as_ref().map(|s| s.account.role))
+        .is_some_and(|role| role == hoctap_shared::accounts::Role::ProvinceAdmin);
     let form = {
         let set = Rc::clone(&props.set);
         use_reducer(move || EvaluationForm::new(set))
@@ -486,16 +552,17 @@ fn practice_form(props: &PracticeFormProps) -> Html {
                 <h1 class="form-title">{ &set.name }</h1>
                 <p class="set-meta">
                     { format!("{} ngày {} · {} ", set.legal_basis.number, set.legal_basis.date, set.legal_basis.issuer) }
-                    <StatusBadge status={set.status} />
+                    if caveats { <StatusBadge status={set.status} /> }
                 </p>
-                if let Some(note) = &set.status_note {
+                if !caveats { { provisional_line(set) } }
+                if let Some(note) = set.status_note.as_ref().filter(|_| caveats) {
                     <details class="status-note">
                         <summary>{ "Những điểm chưa được xác nhận" }</summary>
                         <p>{ note }</p>
                     </details>
                 }
                 <p class="hint">{ "Chấm thử: phiếu này không được lưu." }</p>
-                <EvaluationFormView form={(*form).clone()} {on_change} />
+                <EvaluationFormView form={(*form).clone()} {on_change} {caveats} />
             </main>
             <SummaryBar form={(*form).clone()} />
         </>

@@ -380,21 +380,35 @@ pub struct RecordProps {
     pub record: RecordId,
 }
 
+/// The sets a new evaluation of `model` for `year` may use, `(id, label)`: those in force
+/// during the year, the newest first.
+fn sets_for_new_evaluation(
+    sets: &[hoctap_shared::criteria::CriteriaSet],
+    model: Option<hoctap_shared::criteria::Model>,
+    year: i32,
+) -> Vec<(String, String)> {
+    let mut offered: Vec<_> = sets.iter().filter(|s| Some(s.model) == model && s.in_force_during(year)).collect();
+    offered.sort_by_key(|s| std::cmp::Reverse(s.effective_from));
+    offered
+        .into_iter()
+        .map(|s| (s.id.clone(), format!("{} ({} {})", s.name, s.legal_basis.number, s.legal_basis.date)))
+        .collect()
+}
+
 #[function_component(RecordScreen)]
 pub fn record_screen(props: &RecordProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
     let kind = props.record.kind;
-    let sets: Vec<(String, String)> = ctx
-        .model
-        .sets
-        .iter()
-        .filter(|s| Some(s.model) == model_of(kind))
-        .map(|s| (s.id.clone(), format!("{} ({} {})", s.name, s.legal_basis.number, s.legal_basis.date)))
-        .collect();
-    let chosen_set = use_state(|| sets.first().map(|(id, _)| id.clone()).unwrap_or_default());
     // Next year's evaluation is never the default on a phone whose clock runs fast.
     let default_year = crate::app::trusted_year(&ctx.model.clock);
     let year = use_state(|| default_year.to_string());
+    // A new evaluation uses a set in force in its year, the newest first (QĐ 324 for
+    // 2024 on, QĐ 244 only for 2022–2023); evaluations already made keep their set.
+    let set_year = year.trim().parse::<i32>().unwrap_or(default_year);
+    let sets = sets_for_new_evaluation(&ctx.model.sets, model_of(kind), set_year);
+    let chosen_set = use_state(String::new);
+    let chosen =
+        sets.iter().find(|(id, _)| *id == *chosen_set).or(sets.first()).map(|(id, _)| id.clone()).unwrap_or_default();
     let error = use_state(|| None::<String>);
     // The record's details open when unsaved answers were put back in them.
     let restored = use_state_eq(|| false);
@@ -438,14 +452,14 @@ pub fn record_screen(props: &RecordProps) -> Html {
         if kind == RecordKind::Hamlet { hamlet_closing(&replica, &view, may_close) } else { Html::default() };
     drop(replica);
     let start = {
-        let (ctx, chosen_set, year, error, subject, unit) =
-            (ctx.clone(), chosen_set.clone(), year.clone(), error.clone(), view.record.clone(), view.unit.clone());
+        let (ctx, chosen, year, error, subject, unit) =
+            (ctx.clone(), chosen.clone(), year.clone(), error.clone(), view.record.clone(), view.unit.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(y) = year.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)) else {
                 error.set(Some("Năm đánh giá cần là một năm như 2026".to_string()));
                 return;
             };
-            let set = (*chosen_set).clone();
+            let set = chosen.clone();
             // One evaluation per subject, set and year: open the one the device knows; a
             // deleted one comes back with its scores.
             let replica = ctx.model.replica.borrow();
@@ -542,7 +556,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
                 <div class="card new-evaluation">
                     <label class="field" for="new-set">{ "Bộ tiêu chí" }</label>
                     <select id="new-set" class="select" onchange={let s = chosen_set.clone(); Callback::from(move |e: Event| s.set(e.target_unchecked_into::<HtmlSelectElement>().value()))}>
-                        { for sets.iter().map(|(id, name)| html! { <option value={id.clone()} selected={*id == *chosen_set}>{ name }</option> }) }
+                        { for sets.iter().map(|(id, name)| html! { <option value={id.clone()} selected={*id == chosen}>{ name }</option> }) }
                     </select>
                     <label class="field" for="new-year">{ "Năm đánh giá" }</label>
                     <input id="new-year" class="text" type="text" inputmode="numeric" value={(*year).clone()}

@@ -446,6 +446,27 @@ fn bulk_bar(props: &BulkBarProps) -> Html {
     let authority = use_state(String::new);
     let proposer = use_state(String::new);
     let chosen: Vec<&RecordView> = props.chosen.iter().collect();
+    // "Cơ quan ban hành" starts as the body the province set for the title (kept on the
+    // device like other pages, so it also fills in offline); what is typed stays.
+    let unit = ctx.model.session.as_ref().map(|s| s.account.unit.clone());
+    let prefill = super::remote::use_server_json(
+        unit.as_ref().map(|u| format!("/units/{}/authorities", crate::reports::encode_component(u))),
+        true,
+        0,
+    );
+    let suggested = prefill.value.as_ref().and_then(|(json, _)| {
+        let prefill: crate::recognition::AuthorityPrefill = serde_json::from_str(json.text()).ok()?;
+        let province = unit.as_deref().is_some_and(|u| u.starts_with("province:"));
+        prefill.authority_for(&chosen, &ctx.model.sets, province)
+    });
+    {
+        let authority = authority.clone();
+        use_effect_with(suggested, move |suggested| {
+            if let Some(suggested) = suggested.clone().filter(|_| authority.is_empty()) {
+                authority.set(suggested);
+            }
+        });
+    }
     let (to_approve, _) = bulk_split(&chosen, &ctx.model.sets, Bulk::Approve);
     let (to_recognise, _) = bulk_split(&chosen, &ctx.model.sets, Bulk::Recognise);
     let name_of = {

@@ -11,7 +11,7 @@
 use hoctap_shared::annual::{AnnualReport, DecisionDocument, ReportRow, Review, ReviewRow, SourceNote};
 use hoctap_shared::criteria::Model;
 use hoctap_shared::date::Date;
-use hoctap_shared::number::Percent;
+use hoctap_shared::number::{percent_number, Percent};
 use hoctap_shared::protocol::RecordKind;
 use hoctap_shared::report::VersionInfo;
 use hoctap_shared::scoring::result_words;
@@ -95,8 +95,7 @@ fn percent_or_dash(p: Option<Percent>) -> String {
 
 /// Percentage points without the `%` sign, signed: `+12,5`, `-3`, `0`.
 fn points(p: Percent) -> String {
-    let text = p.to_string();
-    let text = text.trim_end_matches('%');
+    let text = percent_number(p);
     if p.hundredths() > 0 {
         format!("+{text}")
     } else {
@@ -227,6 +226,12 @@ fn closing(issuer: &Issuer, recipients: &[String]) -> String {
          <div class=\"sign-space\"></div><div class=\"sign-name\"><span class=\"dots\"></span></div>\
          </td></tr></table>\n"
     )
+}
+
+/// The bodies a report goes to, as the plan or the province names them, one per line:
+/// `A; B` is two.
+fn recipients(to: Option<&str>) -> Vec<String> {
+    to.unwrap_or_default().split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
 }
 
 /// The last sections and the closing: the last non-empty section is kept on one page
@@ -360,7 +365,9 @@ pub fn report_html(report: &AnnualReport, version: Option<&VersionInfo>) -> Stri
     out.push_str(&title("BÁO CÁO", &format!("Kết quả xây dựng mô hình học tập năm {}", report.year)));
 
     let mut meta = Vec::new();
-    meta.push(match (report.deadline, &report.deadline_to) {
+    // The meta line is itself separated by semicolons: the recipients are joined by "và".
+    let to = Some(recipients(report.deadline_to.as_deref()).join(" và ")).filter(|t| !t.is_empty());
+    meta.push(match (report.deadline, &to) {
         (Some(d), Some(to)) => format!("Hạn gửi báo cáo: {d}, gửi {to}"),
         (Some(d), None) => format!("Hạn gửi báo cáo: {d}"),
         (None, _) => "Không có hạn gửi báo cáo".to_string(),
@@ -374,7 +381,7 @@ pub fn report_html(report: &AnnualReport, version: Option<&VersionInfo>) -> Stri
             };
             format!("Bản nộp lần {}, ngày {}{timing}", v.version, v.submitted_on)
         }
-        None => "Bản nháp, chưa nộp".to_string(),
+        None => report.draft_words(),
     });
     meta.push(format!("Số liệu tính đến ngày {}", report.as_of));
     out.push_str(&format!("<p class=\"meta\">{}.</p>\n", escape(&meta.join("; "))));
@@ -433,7 +440,7 @@ pub fn report_html(report: &AnnualReport, version: Option<&VersionInfo>) -> Stri
         })
         .collect();
     sections.push(source_notes("VIII", &report.sources, &report.unassigned));
-    let recipients: Vec<String> = report.deadline_to.iter().cloned().collect();
+    let recipients = recipients(report.deadline_to.as_deref());
     out.push_str(&ending(sections, &closing(&issuer, &recipients)));
     let doc_title = format!("Báo cáo kết quả xây dựng mô hình học tập năm {} - {}", report.year, report.name);
     document(&doc_title, &[out])
@@ -496,7 +503,7 @@ fn report_rows_table(rows: &[ReportRow]) -> String {
 
 /// Percentage points without sign or `%`: `12,5`.
 fn unsigned_points(p: Percent) -> String {
-    Percent::from_hundredths(p.hundredths().abs()).to_string().trim_end_matches('%').to_string()
+    percent_number(p.abs())
 }
 
 fn hand_targets_table(report: &AnnualReport) -> String {
@@ -770,7 +777,10 @@ fn quoted(model: Model) -> String {
 }
 
 /// The recognition decision and, on its own page, the attached list of the subjects.
-pub fn decision_html(decision: &DecisionDocument) -> String {
+///
+/// `report_to` are the bodies the deciding unit reports to: the decision is sent to
+/// them "để báo cáo" after those named in Điều 3.
+pub fn decision_html(decision: &DecisionDocument, report_to: &[String]) -> String {
     let issuer = Issuer::of_authority(&decision.authority);
     let number = escape(&decision.number);
     let mut out = header(&issuer, &number, place_of(&decision.unit_name), Some(decision.date), decision.date.year());
@@ -806,10 +816,12 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
     for basis in &bases {
         out.push_str(&format!("<p>{}</p>", escape(basis)));
     }
-    match decision.proposer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(proposer) => out.push_str(&format!("<p>Theo đề nghị của {}.</p></div>\n", escape(proposer))),
-        None => out.push_str("<p>Theo đề nghị của <span class=\"dots\"></span>.</p></div>\n"),
+    // "Theo đề nghị của" names the proposer recorded with the decision; without one the
+    // line is left out rather than printed as a blank to fill by hand.
+    if let Some(proposer) = decision.proposer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        out.push_str(&format!("<p>Theo đề nghị của {}.</p>", escape(proposer)));
     }
+    out.push_str("</div>\n");
     out.push_str("<p class=\"decides\">QUYẾT ĐỊNH:</p>\n");
 
     let counted: Vec<String> = decision
@@ -831,7 +843,10 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
     {
         out.push_str(&format!("<p class=\"para article\"><b>Điều {n}.</b> {}</p>\n", escape(text)));
     }
-    out.push_str(&closing(&issuer, &["Như Điều 3".to_string()]));
+    let recipients: Vec<String> = std::iter::once("Như Điều 3".to_string())
+        .chain(report_to.iter().map(|to| format!("{to} (để báo cáo)")))
+        .collect();
+    out.push_str(&closing(&issuer, &recipients));
 
     // The attached list, on its own page.
     let mut annex = format!(
@@ -872,11 +887,7 @@ pub fn decision_html(decision: &DecisionDocument) -> String {
         let unit = if s.unit == decision.unit {
             decision.unit_name.clone()
         } else {
-            decision
-                .unit_names
-                .get(&s.unit)
-                .cloned()
-                .unwrap_or_else(|| s.unit.rsplit(':').next().unwrap_or(&s.unit).to_string())
+            decision.unit_names.get(&s.unit).cloned().unwrap_or_else(|| "—".to_string())
         };
         let note = match (with_notes, &notes[i]) {
             (false, _) => String::new(),

@@ -48,7 +48,7 @@ pub fn report_xlsx(report: &AnnualReport, submission: Option<&VersionInfo>) -> R
         format!("Đơn vị: {}", report.name),
         format!("Số liệu đến ngày {}", report.as_of),
         deadline_line(report),
-        version_line(submission),
+        version_line(report, submission),
     ];
     if !report.plans.is_empty() {
         lines.push("Kế hoạch áp dụng:".to_string());
@@ -225,8 +225,8 @@ fn deadline_line(report: &AnnualReport) -> String {
     }
 }
 
-fn version_line(submission: Option<&VersionInfo>) -> String {
-    let Some(v) = submission else { return "Tình trạng: Bản nháp (chưa nộp)".to_string() };
+fn version_line(report: &AnnualReport, submission: Option<&VersionInfo>) -> String {
+    let Some(v) = submission else { return format!("Tình trạng: {}", report.draft_words()) };
     let timing = match v.on_time {
         Some(true) => ", đúng hạn",
         Some(false) => ", quá hạn",
@@ -301,7 +301,7 @@ fn hand_targets_table(report: &AnnualReport) -> Table {
             vec![
                 Cell::Count(n),
                 Cell::text(&t.text),
-                Cell::text(&t.plan),
+                Cell::text(&t.plan_title),
                 Cell::Empty,
                 Cell::Empty,
                 Cell::Empty,
@@ -360,12 +360,25 @@ fn children_table(report: &AnnualReport) -> Table {
         .zip(&report.children)
         .map(|(n, child)| {
             let mut cells =
-                vec![Cell::Count(n), Cell::text(&child.name), Cell::text(&child.unit), Cell::Count(child.evaluated)];
+                vec![Cell::Count(n), Cell::text(&child.name), code_cell(&child.unit), Cell::Count(child.evaluated)];
             cells.extend(Model::ALL.iter().map(|m| Cell::Count(child.recognised.get(m).copied().unwrap_or(0))));
             cells
         })
         .collect();
     Table { columns, rows }
+}
+
+/// `Xã Tú An (mã 23626)`, or the name alone for a unit without an official code.
+fn named_with_code(name: &str, unit: &str) -> String {
+    match hoctap_shared::units::official_code(unit) {
+        Some(code) => format!("{name} (mã {code})"),
+        None => name.to_string(),
+    }
+}
+
+/// A unit's official code; hamlets have none (their ids are internal, never shown).
+fn code_cell(unit: &str) -> Cell {
+    Cell::optional_text(hoctap_shared::units::official_code(unit))
 }
 
 fn narrative_table(report: &AnnualReport) -> Table {
@@ -406,7 +419,7 @@ fn recognised_table(report: &AnnualReport) -> Table {
                 Cell::Count(n),
                 Cell::text(s.name.as_deref().unwrap_or("—")),
                 Cell::text(s.model.title()),
-                Cell::text(names.get(s.unit.as_str()).copied().unwrap_or(&s.unit)),
+                Cell::text(names.get(s.unit.as_str()).copied().unwrap_or("—")),
                 Cell::optional_text(decision.map(|d| d.number.as_str())),
                 decision.map_or(Cell::Empty, |d| Cell::Date(d.date)),
                 Cell::optional_text(decision.map(|d| d.authority.as_str())),
@@ -491,11 +504,11 @@ fn report_notes(
     .to_vec();
     if !sources.is_empty() {
         notes.push("Số liệu gồm hồ sơ của các đơn vị trước ngày 01/07/2025:".to_string());
-        notes.extend(sources.iter().map(|s| format!("– {} ({}): {}", s.name, s.unit, s.how)));
+        notes.extend(sources.iter().map(|s| format!("– {}: {}", named_with_code(&s.name, &s.unit), s.how)));
     }
     if !unassigned.is_empty() {
         notes.push("Chưa tính hồ sơ của các thôn chưa được phân về xã mới:".to_string());
-        notes.extend(unassigned.iter().map(|s| format!("– {} ({}): {}", s.name, s.unit, s.how)));
+        notes.extend(unassigned.iter().map(|s| format!("– {}: {}", named_with_code(&s.name, &s.unit), s.how)));
     }
     notes
 }

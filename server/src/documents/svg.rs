@@ -114,7 +114,7 @@ pub fn progress_svg(row: &ReportRow) -> String {
             n(BAR_Y + BAR_H + 1.2),
             x = n(x)
         ));
-        out.push_str(&text(x, 20.5, 2.8, "middle", GREY, &format!("{}%", step * 25)));
+        out.push_str(&text(x, 20.5, 2.8, "middle", GREY, &format!("{} %", step * 25)));
     }
     // Target ticks above and through the bar; close labels are pushed apart.
     let ticks: Vec<(i32, Percent, f64)> = [(2025, row.target_2025), (2030, row.target_2030)]
@@ -179,7 +179,7 @@ pub fn trend_svg(row: &ReviewRow) -> String {
             n(RIGHT),
             y = n(y)
         ));
-        out.push_str(&text(LEFT - 1.5, y + 1.0, 2.8, "end", GREY, &format!("{}%", step * 25)));
+        out.push_str(&text(LEFT - 1.5, y + 1.0, 2.8, "end", GREY, &format!("{} %", step * 25)));
     }
     // Targets: dashed, labelled at the right; labels that would touch are pushed apart.
     let mut targets: Vec<(i32, Percent, f64)> = [(2025, row.target_2025), (2030, row.target_2030)]
@@ -279,8 +279,8 @@ mod tests {
         assert!(svg.contains("2023: —"));
         // Targets 2 points apart (70 % at y 16,2, 72 % at y 15,52) get their labels pushed
         // apart, to 17,66 and 14,06 (the text sits 1 lower).
-        assert!(svg.contains("y=\"18.66\" font-size=\"2.8\" text-anchor=\"start\" fill=\"#000000\">CT 2025: 70%"));
-        assert!(svg.contains("y=\"15.06\" font-size=\"2.8\" text-anchor=\"start\" fill=\"#000000\">CT 2030: 72%"));
+        assert!(svg.contains("y=\"18.66\" font-size=\"2.8\" text-anchor=\"start\" fill=\"#000000\">CT 2025: 70 %"));
+        assert!(svg.contains("y=\"15.06\" font-size=\"2.8\" text-anchor=\"start\" fill=\"#000000\">CT 2030: 72 %"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! route cannot be served without being documented.
 
 pub(crate) mod accounts;
+pub(crate) mod authorities;
 pub(crate) mod consolidation;
 pub(crate) mod criteria;
 pub(crate) mod evidence;
@@ -113,6 +114,8 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Get, "/units/{id}/plan", reports::unit_plan_show),
         route(Put, "/units/{id}/plan", reports::unit_plan_update),
         route(Post, "/units/{id}/plan/import", reports::unit_plan_import),
+        route(Get, "/units/{id}/authorities", authorities::unit_authorities_show),
+        route(Put, "/units/{id}/authorities", authorities::unit_authorities_update),
         route(Get, "/units/{id}/lineage", reports::unit_lineage_show),
         route(Put, "/lineage/assignments", reports::lineage_assignments_update),
         route(Get, "/lineage/districts", reports::lineage_districts_list),

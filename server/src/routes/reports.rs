@@ -238,7 +238,8 @@ pub async fn reports_decisions_list(
     Path((unit, year)): Path<(String, i32)>,
 ) -> Result<Json<Vec<DecisionDocument>>, ApiError> {
     current.require(&state, Action::Read, &unit)?;
-    Ok(Json(annual::decisions(&live_report(&state, &unit, year)?)))
+    let report = live_report(&state, &unit, year)?;
+    Ok(Json(reports::decisions(&state, &reports::known_unit(&state, &unit)?, &report)?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -572,12 +573,16 @@ pub async fn lineage_districts_list(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
-    /// A submitted version; the report as it stands now when absent.
+    /// A submitted version. When absent: the latest submitted version, or the draft
+    /// (the report as it stands now) while none was submitted.
     version: Option<u32>,
+    /// `true`: the draft as it stands now, even after a submission.
+    draft: Option<bool>,
 }
 
-/// The report to export, once the caller may read the unit: a frozen version, or the
-/// live report.
+/// The report to export, once the caller may read the unit: the version asked for; by
+/// default the latest submitted one (what was handed in is what is downloaded and
+/// printed), or the draft while nothing was submitted or when the draft is asked for.
 fn export_source(
     state: &AppState,
     current: &CurrentAccount,
@@ -586,9 +591,16 @@ fn export_source(
     query: &VersionQuery,
 ) -> Result<(AnnualReport, Option<VersionInfo>), ApiError> {
     current.require(state, Action::Read, unit)?;
-    match query.version {
-        Some(number) => {
-            let submission = version(state, unit, year, number)?;
+    let submission = match (query.version, query.draft) {
+        (Some(number), _) => Some(version(state, unit, year, number)?),
+        (None, Some(true)) => None,
+        (None, _) => {
+            reports::known_unit(state, unit)?;
+            reports::submissions(state, unit, year)?.into_iter().max_by_key(|s| s.version)
+        }
+    };
+    match submission {
+        Some(submission) => {
             let info = VersionInfo::from(&submission);
             Ok((submission.report, Some(info)))
         }
@@ -787,11 +799,16 @@ pub async fn reports_decision_print(
     Query(query): Query<DecisionQuery>,
 ) -> Result<Response, ApiError> {
     current.require(&state, Action::Read, &unit)?;
-    let decision = annual::decisions(&live_report(&state, &unit, year)?)
+    let report = live_report(&state, &unit, year)?;
+    let known = reports::known_unit(&state, &unit)?;
+    let decision = reports::decisions(&state, &known, &report)?
         .into_iter()
         .find(|d| d.number == query.number && query.date.is_none_or(|date| d.date == date))
         .ok_or_else(|| ApiError::NotFound { what: format!("quyết định {} năm {year}", query.number) })?;
-    Ok(html(print::decision_html(&decision)))
+    // A decision made in a unit of today is sent, for its information, where the
+    // unit's report goes.
+    let report_to = if known.valid_to.is_none() { reports::report_recipients(&state, &known)? } else { Vec::new() };
+    Ok(html(print::decision_html(&decision, &report_to)))
 }
 
 #[utoipa::path(

@@ -7,6 +7,7 @@
 //! once [`Store::flush`] returns. Everything above (the operation log, accounts,
 //! evidence) is built on these.
 
+pub mod authorities;
 pub mod history;
 mod memory;
 mod sled_store;

@@ -68,7 +68,7 @@ const TOP_KEYS: &[&str] = &[
     "criteria",
     "rule",
 ];
-const CRITERION_KEYS: &[&str] = &["code", "name", "points", "indicators"];
+const CRITERION_KEYS: &[&str] = &["code", "name", "points", "points_by_group", "indicators"];
 const INDICATOR_KEYS: &[&str] = &[
     "code",
     "text",
@@ -78,6 +78,7 @@ const INDICATOR_KEYS: &[&str] = &[
     "note",
     "tags",
     "only_for",
+    "groups",
     "levels",
     "min_percent",
     "points_by_percent",
@@ -412,7 +413,8 @@ impl Reader<'_> {
         };
 
         let criteria = self.criteria(top, set_kind, step);
-        self.check_points(scale, &criteria, set_kind);
+        self.check_groups(&subject_groups, &criteria);
+        self.check_points(scale, &subject_groups, &criteria, set_kind);
         let rule = match (rule_table, rule_kind.as_deref()) {
             (Some(t), Some(kind)) => self.rule(t, kind, scale, &criteria),
             _ => None,
@@ -515,6 +517,7 @@ impl Reader<'_> {
             }
             let name = self.text(table, "name", &path, line, true).unwrap_or_default();
             let points = self.points(table, "points", &path, line, false);
+            let points_by_group = self.points_by_group(table, &path, line);
             if set_kind == Some(SetKind::Points) && points.is_none() && !table.contains_key("points") {
                 self.error(
                     "missing-field",
@@ -523,7 +526,7 @@ impl Reader<'_> {
                     format!("tiêu chí {code} cần khai báo số điểm (points) trong bộ chấm điểm"),
                 );
             }
-            if set_kind == Some(SetKind::Levels) && table.contains_key("points") {
+            if set_kind == Some(SetKind::Levels) && (table.contains_key("points") || !points_by_group.is_empty()) {
                 self.error(
                     "kind-mismatch",
                     &join(&path, "points"),
@@ -549,7 +552,7 @@ impl Reader<'_> {
                     indicators.push(indicator);
                 }
             }
-            criteria.push(Criterion { code, name, points, indicators });
+            criteria.push(Criterion { code, name, points, points_by_group, indicators });
         }
         criteria
     }
@@ -599,6 +602,7 @@ impl Reader<'_> {
             );
         }
         let only_for = self.string_list(table, "only_for", path, line);
+        let groups = self.string_list(table, "groups", path, line);
         let kind = self.string(table, "kind", path, line, false).unwrap_or_else(|| "points".to_string());
         let levels = self.level_list(table, path, line);
         let measure = match (kind.as_str(), set_kind) {
@@ -663,7 +667,7 @@ impl Reader<'_> {
                 None
             }
         };
-        Some(Indicator { code, text: text?, hint, note, tags, only_for, measure: measure? })
+        Some(Indicator { code, text: text?, hint, note, tags, only_for, groups, measure: measure? })
     }
 
     fn level_list(&mut self, table: &Table, path: &str, line: Option<u32>) -> Vec<u8> {
@@ -790,7 +794,89 @@ impl Reader<'_> {
         Some(Measure::Share { numerator_label: numerator_label?, denominator_label: denominator_label?, scoring })
     }
 
-    fn check_points(&mut self, scale: Option<Points>, criteria: &[Criterion], set_kind: Option<SetKind>) {
+    /// `points_by_group = { nhom = 30, … }`: a criterion's points for some groups.
+    fn points_by_group(&mut self, table: &Table, path: &str, line: Option<u32>) -> BTreeMap<String, Points> {
+        let mut out = BTreeMap::new();
+        match table.get("points_by_group") {
+            None => {}
+            Some(Value::Table(groups)) => {
+                for (group, value) in groups {
+                    let item_path = format!("{}.{group}", join(path, "points_by_group"));
+                    let number = match value {
+                        Value::Integer(i) => Some(*i as f64),
+                        Value::Float(f) => Some(*f),
+                        other => {
+                            self.error(
+                                "syntax",
+                                &item_path,
+                                line,
+                                format!("số điểm của nhóm {group:?} phải là số, không phải {}", other.type_str()),
+                            );
+                            None
+                        }
+                    };
+                    if let Some(points) = number.and_then(|n| self.points_value(n, &item_path, line)) {
+                        out.insert(group.clone(), points);
+                    }
+                }
+            }
+            Some(other) => self.error(
+                "syntax",
+                &join(path, "points_by_group"),
+                line,
+                format!("points_by_group phải là bảng {{ mã nhóm = số điểm }}, không phải {}", other.type_str()),
+            ),
+        }
+        out
+    }
+
+    /// Indicators' `groups` and criteria's `points_by_group` name groups the set
+    /// declares, and every declared group has at least one indicator.
+    fn check_groups(&mut self, groups: &[SubjectGroup], criteria: &[Criterion]) {
+        let known: Vec<&str> = groups.iter().map(|g| g.code.as_str()).collect();
+        let unknown = |reader: &mut Self, group: &str, path: &str, line: Option<u32>, what: &str| {
+            let message = if known.is_empty() {
+                format!("{what} nhắc đến nhóm đối tượng {group:?} nhưng bộ tiêu chí không khai báo subject_groups")
+            } else {
+                format!("{what} nhắc đến nhóm đối tượng {group:?} không có trong subject_groups ({})", known.join(", "))
+            };
+            reader.error("unknown-group", path, line, message);
+        };
+        let mut seen = BTreeMap::new();
+        for (ci, criterion) in criteria.iter().enumerate() {
+            let line = self.code_line(&criterion.code, &mut seen);
+            for group in criterion.points_by_group.keys().filter(|g| !known.contains(&g.as_str())) {
+                let path = format!("criteria[{ci}].points_by_group.{group}");
+                unknown(self, group, &path, line, &format!("tiêu chí {}", criterion.code));
+            }
+            for (ii, indicator) in criterion.indicators.iter().enumerate() {
+                let line = self.code_line(&indicator.code, &mut seen);
+                for group in indicator.groups.iter().filter(|g| !known.contains(&g.as_str())) {
+                    let path = format!("criteria[{ci}].indicators[{ii}].groups");
+                    unknown(self, group, &path, line, &format!("chỉ số {}", indicator.code));
+                }
+            }
+        }
+        for (gi, group) in groups.iter().enumerate() {
+            if !criteria.iter().flat_map(|c| c.indicators.iter()).any(|i| i.in_group(Some(&group.code))) {
+                let line = line_of_assignment(self.source, "code", &group.code, 0);
+                self.error(
+                    "empty-group",
+                    &format!("subject_groups[{gi}]"),
+                    line,
+                    format!("nhóm đối tượng {:?} ({}) không có chỉ số nào", group.code, group.name),
+                );
+            }
+        }
+    }
+
+    fn check_points(
+        &mut self,
+        scale: Option<Points>,
+        groups: &[SubjectGroup],
+        criteria: &[Criterion],
+        set_kind: Option<SetKind>,
+    ) {
         if set_kind != Some(SetKind::Points) {
             if scale.is_some() && set_kind == Some(SetKind::Levels) {
                 self.error(
@@ -811,6 +897,15 @@ impl Reader<'_> {
             );
             return;
         };
+        // A set whose lists differ by group adds up once per group.
+        let by_group =
+            criteria.iter().any(|c| !c.points_by_group.is_empty() || c.indicators.iter().any(|i| !i.groups.is_empty()));
+        if by_group {
+            for group in groups {
+                self.check_group_points(scale, group, criteria);
+            }
+            return;
+        }
         let mut total = Points::ZERO;
         let mut seen = BTreeMap::new();
         for (ci, criterion) in criteria.iter().enumerate() {
@@ -840,6 +935,49 @@ impl Reader<'_> {
                 "scale",
                 self.key_line("scale"),
                 format!("các tiêu chí cộng lại {total} điểm, khác tổng {scale} điểm đã khai báo"),
+            );
+        }
+    }
+
+    /// The totals of one group's list: each criterion's indicators for the group add up
+    /// to the criterion's points for it, and those to `scale`.
+    fn check_group_points(&mut self, scale: Points, group: &SubjectGroup, criteria: &[Criterion]) {
+        let mut total = Points::ZERO;
+        let mut seen = BTreeMap::new();
+        for (ci, criterion) in criteria.iter().enumerate() {
+            let line = self.code_line(&criterion.code, &mut seen);
+            let sum: Points = criterion
+                .indicators
+                .iter()
+                .filter(|i| i.in_group(Some(&group.code)))
+                .filter_map(Indicator::max_points)
+                .sum();
+            let declared = criterion.points_by_group.get(&group.code).copied().or(criterion.points);
+            if let Some(points) = declared {
+                if sum != points {
+                    self.error(
+                        "points-mismatch",
+                        &format!("criteria[{ci}].points"),
+                        line,
+                        format!(
+                            "tiêu chí {}, nhóm {}: các chỉ số của nhóm cộng lại {sum} điểm, khác {points} điểm \
+                             đã khai báo (dùng points_by_group để khai báo điểm riêng của nhóm)",
+                            criterion.code, group.name
+                        ),
+                    );
+                }
+                total = total + points;
+            }
+            for indicator in &criterion.indicators {
+                self.code_line(&indicator.code, &mut seen);
+            }
+        }
+        if total != scale {
+            self.error(
+                "points-mismatch",
+                "scale",
+                self.key_line("scale"),
+                format!("nhóm {}: các tiêu chí cộng lại {total} điểm, khác tổng {scale} điểm đã khai báo", group.name),
             );
         }
     }

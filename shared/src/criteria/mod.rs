@@ -8,6 +8,8 @@ pub mod shipped;
 
 pub use load::{parse, Parsed};
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
@@ -93,7 +95,11 @@ pub struct LegalBasis {
     pub title: Option<String>,
 }
 
-/// A question form of Learning Citizen (farmers, workers, officials, learners).
+/// A subject group (nhóm đối tượng): one of the question forms of a set that issues a
+/// list of indicators per kind of person (QĐ 324/QĐ-KHVN: người dân trong xã, người lao
+/// động, cán bộ công nhân viên và doanh nhân, học sinh sinh viên học viên). An
+/// evaluation of a set with groups names its group and is scored on that group's
+/// indicators only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectGroup {
@@ -137,6 +143,33 @@ impl CriteriaSet {
     pub fn in_force_on(&self, day: Date) -> bool {
         self.effective_from <= day && self.effective_to.is_none_or(|to| day <= to)
     }
+
+    /// Whether the set is in force on some day of `year` (the year an evaluation is
+    /// for), so that a new evaluation of that year may use it.
+    pub fn in_force_during(&self, year: i32) -> bool {
+        self.effective_from.year() <= year && self.effective_to.is_none_or(|to| year <= to.year())
+    }
+
+    /// Whether evaluations of this set name a subject group.
+    pub fn has_groups(&self) -> bool {
+        !self.subject_groups.is_empty()
+    }
+
+    /// The subject group with this code.
+    pub fn group(&self, code: &str) -> Option<&SubjectGroup> {
+        self.subject_groups.iter().find(|g| g.code == code)
+    }
+
+    /// The points of `criterion` for an evaluation of `group` (its `points_by_group`
+    /// entry, else its `points`); `None` in level sets.
+    pub fn criterion_points(&self, criterion: &Criterion, group: Option<&str>) -> Option<Points> {
+        group.and_then(|g| criterion.points_by_group.get(g).copied()).or(criterion.points)
+    }
+
+    /// Whether the set's rule gives `area` a rule of its own (a lower pass mark).
+    pub fn has_area_rule(&self, area: &str) -> bool {
+        matches!(&self.rule, Rule::PassMark { area_pass_marks, .. } if area_pass_marks.iter().any(|a| a.area == area))
+    }
 }
 
 /// A criterion (tiêu chí): a group of indicators.
@@ -147,6 +180,10 @@ pub struct Criterion {
     pub name: String,
     /// Declared points of the criterion in a points set.
     pub points: Option<Points>,
+    /// Points of the criterion for some subject groups, when they differ from `points`
+    /// (its indicators for that group add up to another total).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub points_by_group: BTreeMap<String, Points>,
     pub indicators: Vec<Indicator>,
 }
 
@@ -165,12 +202,22 @@ pub struct Indicator {
     /// When not empty, the indicator applies only to evaluations carrying one of
     /// these context tags (e.g. `school`).
     pub only_for: Vec<String>,
+    /// When not empty, the indicator belongs only to these subject groups' lists (codes
+    /// of the set's `subject_groups`); empty means every group's list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
     pub measure: Measure,
 }
 
 impl Indicator {
     pub fn has_tag(&self, tag: &str) -> bool {
         self.tags.iter().any(|t| t == tag)
+    }
+
+    /// Whether the indicator is in the list of `group` (`None`: no group chosen, which
+    /// only sets without groups allow).
+    pub fn in_group(&self, group: Option<&str>) -> bool {
+        self.groups.is_empty() || group.is_some_and(|g| self.groups.iter().any(|c| c == g))
     }
 
     /// The most points this indicator can give (`None` in level sets).

@@ -6,6 +6,7 @@ use super::{parse, CriteriaSet, Parsed};
 
 /// `(file name, contents)` of every shipped set, in a stable order.
 pub const FILES: &[(&str, &str)] = &[
+    ("cdht-324-2023.toml", include_str!("../../data/criteria/cdht-324-2023.toml")),
     ("cdht-244-2022.toml", include_str!("../../data/criteria/cdht-244-2022.toml")),
     ("gdht-448-2016.toml", include_str!("../../data/criteria/gdht-448-2016.toml")),
     ("dhht-448-2016.toml", include_str!("../../data/criteria/dhht-448-2016.toml")),

@@ -45,14 +45,14 @@ async fn health_reports_schema_and_sets() {
     let (status, body) = call("GET", "/api/v1/health", Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["criteria_sets"], 7);
+    assert_eq!(body["criteria_sets"], 8);
 }
 
 #[tokio::test]
 async fn criteria_are_listed_and_shown() {
     let (status, body) = call("GET", "/api/v1/criteria", Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body.as_array().map(Vec::len), Some(7));
+    assert_eq!(body.as_array().map(Vec::len), Some(8));
     let (status, body) = call("GET", "/api/v1/criteria/cdht-244-2022", Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["legal_basis"]["number"], "244/QĐ-KHVN");
@@ -63,10 +63,10 @@ async fn criteria_are_listed_and_shown() {
 
 #[tokio::test]
 async fn scoring_returns_outcome_or_a_clear_error() {
-    let ok = r#"{"set":"cdht-244-2022","context":{"area":"disadvantaged"},"scores":{"1.1":8,"1.2":8,"1.3":7,"1.4":7,"2.1":7,"2.2":7,"2.3":7,"2.4":7,"3.1":7,"3.2":7}}"#;
+    let ok = r#"{"set":"cdht-324-2023","context":{"subject_group":"nguoi_dan"},"scores":{"1.1":8,"1.2":8,"1.3":8,"1.4":8,"2.1":8,"2.2":8,"2.3":8,"2.4":8,"3.1":8,"3.2":8}}"#;
     let (status, body) = call("POST", "/api/v1/evaluations/score", ok).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["total"], 72);
+    assert_eq!(body["total"], 80);
     assert_eq!(body["recognised"], true);
 
     let bad = r#"{"set":"cdht-244-2022","scores":{"1.1":-1}}"#;
@@ -75,6 +75,22 @@ async fn scoring_returns_outcome_or_a_clear_error() {
     assert_eq!(body["error"]["code"], "invalid_evaluation");
     assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("Chỉ số 1.1")), "{body}");
     assert!(body["error"]["message_en"].is_string());
+}
+
+/// Issue 17: an evaluation of QĐ 324 names its subject group; the server refuses one
+/// that does not, in Vietnamese, and still scores QĐ 244 (no groups) as before.
+#[tokio::test]
+async fn issue_17_a_set_with_subject_groups_needs_the_group() {
+    let scores = r#""scores":{"1.1":8,"1.2":8,"1.3":8,"1.4":8,"2.1":8,"2.2":8,"2.3":8,"2.4":8,"3.1":8,"3.2":8}"#;
+    let without = format!(r#"{{"set":"cdht-324-2023",{scores}}}"#);
+    let (status, body) = call("POST", "/api/v1/evaluations/score", without).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "missing_subject_group");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Cần chọn nhóm đối tượng") && message.contains("Người lao động"), "{message}");
+    let old = format!(r#"{{"set":"cdht-244-2022",{scores}}}"#);
+    let (status, body) = call("POST", "/api/v1/evaluations/score", old).await;
+    assert_eq!((status, &body["recognised"]), (StatusCode::OK, &serde_json::json!(true)), "{body}");
 }
 
 #[tokio::test]
@@ -125,9 +141,12 @@ async fn a_province_set_is_loaded_without_code_changes() {
     let example =
         std::fs::read_to_string(crate::golden::root().join("docs/examples/criteria-example.toml")).expect("example");
     // An amended shipped set: same id, new version, a lower pass mark.
-    let amended = hoctap_shared::criteria::shipped::FILES[1]
-        .1
-        .replacen("version = \"2016.1\"", "version = \"2022.1\"", 1)
+    let amended = hoctap_shared::criteria::shipped::FILES
+        .iter()
+        .find(|(name, _)| name.starts_with("gdht-448"))
+        .map(|(_, text)| *text)
+        .expect("the family set")
+        .replacen("version = \"2016.2\"", "version = \"2022.1\"", 1)
         .replacen("pass_mark = 80", "pass_mark = 75", 1);
     let broken = example.replace("pass_mark = 16", "pass_mark = 160");
     let report = catalog.add_local_sets(&[
@@ -228,7 +247,7 @@ async fn api_answers_are_gzipped_for_clients_that_accept_it() {
 /// server does not take, and a body that inflates past the limit get JSON errors.
 #[tokio::test]
 async fn gzipped_request_bodies_are_inflated_within_the_body_limit() {
-    let body = r#"{"set":"cdht-244-2022","context":{"area":"disadvantaged"},"scores":{"1.1":8,"1.2":8,"1.3":7,"1.4":7,"2.1":7,"2.2":7,"2.3":7,"2.4":7,"3.1":7,"3.2":7}}"#;
+    let body = r#"{"set":"cdht-324-2023","context":{"subject_group":"nguoi_dan"},"scores":{"1.1":8,"1.2":8,"1.3":8,"1.4":8,"2.1":8,"2.2":8,"2.3":8,"2.4":8,"3.1":8,"3.2":8}}"#;
     let post = |bytes: Vec<u8>, encoding: &str| {
         Request::builder()
             .method("POST")
@@ -241,7 +260,7 @@ async fn gzipped_request_bodies_are_inflated_within_the_body_limit() {
     let (status, _, reply) = send(post(gzip(body.as_bytes()), "gzip")).await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply));
     let reply: Value = serde_json::from_slice(&reply).expect("JSON");
-    assert_eq!(reply["total"], 72);
+    assert_eq!(reply["total"], 80);
 
     let (status, _, reply) = send(post(body.as_bytes().to_vec(), "gzip")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "not gzip at all");

@@ -11,19 +11,19 @@ fn check_exits_non_zero_on_errors_and_zero_on_a_good_file() {
     assert!(bad.stdout.contains("không hợp lệ"));
     let good = cli::criteria_check("cdht.toml", hoctap_shared::criteria::shipped::FILES[0].1);
     assert_eq!(good.code, 0, "{}", good.stdout);
-    assert!(good.stdout.contains("hợp lệ — cdht-244-2022"));
+    assert!(good.stdout.contains("hợp lệ — cdht-324-2023"));
 }
 
 #[test]
 fn list_names_every_shipped_set() {
     let report = cli::criteria_list();
-    assert_eq!(report.stdout.lines().count(), 7);
+    assert_eq!(report.stdout.lines().count(), 8);
     assert!(report.stdout.contains("dvht-tt24-2023\t"));
 }
 
 #[test]
 fn score_prints_the_outcome_as_json() {
-    let evaluation = r#"{"set":"dvht-tt22-2020","scores":{"1.1":10,"1.2":10,"1.3":10,"2.1":10,"2.2":5,"2.3":10,"2.4":5,"3.1":20,"3.2":4.5}}"#;
+    let evaluation = r#"{"set":"dvht-tt22-2020","scores":{"1.1":10,"1.2":10,"1.3":10,"2.1":10,"2.2":5,"2.3":10,"2.4":5,"3.1":20,"3.2":4.5,"3.3":0}}"#;
     let report = cli::score(&SetSource::Shipped("dvht-tt22-2020".into()), evaluation);
     assert_eq!(report.code, 0, "{}", report.stderr);
     let outcome: serde_json::Value = serde_json::from_str(&report.stdout).expect("json");

@@ -55,9 +55,37 @@ fn points_and_bands_problems() {
 }
 
 #[test]
+fn subject_group_problems() {
+    check("groups-problems.toml");
+}
+
+/// A set with one list per subject group (QĐ 324's shape): an indicator and points of
+/// one group only, and every group adding up to the scale.
+#[test]
+fn indicators_and_points_per_subject_group_load() {
+    let text = read(&data("criteria/groups-problems.toml"));
+    let fixed = text
+        .replace("groups = [\"giao_vien\"]", "groups = [\"hoc_sinh\"]")
+        .replace("points_by_group = { hoc_sinh = 30, cong_nhan = 5 }", "points_by_group = { hoc_sinh = 60 }")
+        .replace("[[subject_groups]]\ncode = \"khac\"\nname = \"Nhóm không có chỉ số\"\n", "");
+    let parsed = criteria::parse(&fixed);
+    let problems: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(parsed.set.is_some(), "{problems:#?}");
+    let set = parsed.set.expect("loads");
+    assert_eq!(
+        set.criterion_points(&set.criteria[0], Some("hoc_sinh")),
+        Some(hoctap_shared::number::Points::from_whole(60))
+    );
+    assert_eq!(
+        set.criterion_points(&set.criteria[0], Some("nong_dan")),
+        Some(hoctap_shared::number::Points::from_whole(50))
+    );
+}
+
+#[test]
 fn shipped_sets_load_without_errors_or_warnings() {
     let all = shipped::parse_all();
-    assert_eq!(all.len(), 7);
+    assert_eq!(all.len(), 8);
     for (file, parsed) in all {
         assert!(parsed.set.is_some(), "{file}: {:#?}", parsed.diagnostics);
         let problems: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
@@ -76,7 +104,7 @@ fn shipped_sets_record_basis_period_and_status() {
         ids.push(format!("{}:{}:{:?}", set.id, set.model.key(), set.status));
     }
     ids.sort();
-    assert_eq!(ids.len(), 7);
+    assert_eq!(ids.len(), 8);
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::report_fixture;
 
 /// A sheet read back: its name and its non-empty cells as (row, column, value), rows
 /// and columns counted from 0 like calamine.
-struct Sheet {
+pub(crate) struct Sheet {
     name: String,
     cells: Vec<(u32, u32, Data)>,
 }
@@ -40,7 +40,7 @@ impl Sheet {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Vec<Sheet> {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> Vec<Sheet> {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("a readable XLSX");
     workbook
         .worksheets()
@@ -78,7 +78,7 @@ fn show(data: &Data) -> String {
 }
 
 /// Every sheet's cells, one line each: `Báo cáo!D9 = Float(312)`.
-fn dump(sheets: &[Sheet]) -> String {
+pub(crate) fn dump(sheets: &[Sheet]) -> String {
     let mut out = String::new();
     for sheet in sheets {
         out.push_str(&format!("# {}\n", sheet.name));
@@ -92,7 +92,10 @@ fn dump(sheets: &[Sheet]) -> String {
 #[track_caller]
 fn check_xlsx(bytes: &[u8], golden: &str) -> Vec<Sheet> {
     let sheets = read_xlsx(bytes);
-    assert_golden(golden, &dump(&sheets));
+    let text = dump(&sheets);
+    let ids = crate::report_fixture::internal_ids(&text);
+    assert!(ids.is_empty(), "{golden} shows internal ids: {ids:?}");
+    assert_golden(golden, &text);
     sheets
 }
 
@@ -106,6 +109,8 @@ fn check_csv(csv: &str, golden: &str, expected_rows: usize) -> Vec<csv::StringRe
         .collect::<Result<_, _>>()
         .expect("well-formed CSV with one length for every record");
     assert_eq!(records.len(), expected_rows + 1, "the header and one line per row");
+    let ids = crate::report_fixture::internal_ids(csv);
+    assert!(ids.is_empty(), "{golden} shows internal ids: {ids:?}");
     assert_golden(golden, csv);
     records
 }
@@ -151,9 +156,13 @@ fn report_xlsx_cells() {
         &Data::String("Tình trạng: Bản nộp lần 2 ngày 19/11/2026, người nộp: canbo.cuuan, đúng hạn".to_string())
     );
 
-    // A draft says so; the same report gives the same bytes.
+    // A draft says so, and past its deadline by how many days (figures of 23/11, the
+    // deadline 20/11); the same report gives the same bytes.
     let draft = read_xlsx(&sheets::report_xlsx(&report, None).expect("an XLSX"));
-    assert_eq!(sheet(&draft, "Báo cáo").get(4, 0), &Data::String("Tình trạng: Bản nháp (chưa nộp)".to_string()));
+    assert_eq!(
+        sheet(&draft, "Báo cáo").get(4, 0),
+        &Data::String("Tình trạng: Bản nháp (chưa nộp) — đã quá hạn 3 ngày".to_string())
+    );
     assert_eq!(bytes, sheets::report_xlsx(&report, Some(&submitted())).expect("an XLSX"));
 }
 

@@ -95,7 +95,7 @@ fn roll_up_sums_counts_never_averages_percentages() {
     let totals = roll_up(&parents, &own);
     let counts = totals["commune"].get("households_learning_family", "of_households");
     assert_eq!((counts.numerator, counts.denominator), (2, 4));
-    assert_eq!(counts.percent().map(|p| p.to_string()), Some("50%".to_string()));
+    assert_eq!(counts.percent().map(|p| p.to_string()), Some("50 %".to_string()));
 }
 
 #[test]

@@ -257,7 +257,7 @@ async fn responses_validate_against_the_schemas_their_operations_declare() {
     check_response(doc, "GET", "/api/v1/plans", "/api/v1/plans", "").await;
     check_response(doc, "GET", "/api/v1/units/{id}", "/api/v1/units/province:01:2025", "").await;
 
-    let evaluation = r#"{"set":"cdht-244-2022","context":{"area":"disadvantaged"},"scores":{"1.1":8,"1.2":8,"1.3":7,"1.4":7,"2.1":7,"2.2":7,"2.3":7,"2.4":7,"3.1":7,"3.2":7}}"#;
+    let evaluation = r#"{"set":"cdht-324-2023","context":{"subject_group":"nguoi_dan"},"scores":{"1.1":8,"1.2":8,"1.3":8,"1.4":8,"2.1":8,"2.2":8,"2.3":8,"2.4":8,"3.1":8,"3.2":8}}"#;
     let score = "/api/v1/evaluations/score";
     let evaluation_schema = request_schema(doc, "POST", score);
     assert_valid("an evaluation", doc, &evaluation_schema, &serde_json::from_str(evaluation).expect("JSON"));

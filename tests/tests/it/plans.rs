@@ -50,10 +50,10 @@ fn cuu_an_has_its_own_numbers() {
     let all = plans::shipped(&definitions);
     let cuu_an = all.iter().find(|p| p.id == "cuu-an").expect("Cửu An plan");
     let get = |id: &str| cuu_an.target(id).and_then(|t| t.target_2025).map(|p| p.to_string());
-    assert_eq!(get("adults_cdht_in_learning_groups").as_deref(), Some("39%"));
-    assert_eq!(get("unit_members_cdht").as_deref(), Some("63%"));
-    assert_eq!(get("cdht_digital_skills").as_deref(), Some("68%"));
-    assert_eq!(get("cdht_digital_proficient").as_deref(), Some("60%"));
+    assert_eq!(get("adults_cdht_in_learning_groups").as_deref(), Some("39 %"));
+    assert_eq!(get("unit_members_cdht").as_deref(), Some("63 %"));
+    assert_eq!(get("cdht_digital_skills").as_deref(), Some("68 %"));
+    assert_eq!(get("cdht_digital_proficient").as_deref(), Some("60 %"));
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn a_unit_without_a_target_inherits_the_national_one() {
     let chain = [find("cuu-an"), find("national-677-2022"), find("national-387-2022")];
     let (plan, target) = effective_target(&chain, "households_learning_family").expect("national 387 target");
     assert_eq!(plan.id, "national-387-2022");
-    assert_eq!(target.target_2025.map(|p| p.to_string()).as_deref(), Some("70%"));
+    assert_eq!(target.target_2025.map(|p| p.to_string()).as_deref(), Some("70 %"));
     let (plan, _) = effective_target(&chain, "unit_members_cdht").expect("own target");
     assert_eq!(plan.id, "cuu-an");
 }

@@ -41,6 +41,8 @@ fn check(golden: &str, html: &str, facts: &[&str]) {
     for fact in facts {
         assert!(html.contains(fact), "{golden} lacks {fact:?}");
     }
+    let ids = report_fixture::internal_ids(html);
+    assert!(ids.is_empty(), "{golden} shows internal ids: {ids:?}");
     assert_golden(golden, html);
 }
 
@@ -56,7 +58,8 @@ fn submitted() -> VersionInfo {
 
 #[test]
 fn decision_of_2026() {
-    let html = decision_html(&report_fixture::decision());
+    let report_to = ["Sở Giáo dục và Đào tạo tỉnh Gia Lai".to_string()];
+    let html = decision_html(&report_fixture::decision(), &report_to);
     check(
         "print/decision-2026.html",
         &html,
@@ -66,7 +69,8 @@ fn decision_of_2026() {
             "Cửu An, ngày 20 tháng 11 năm 2026",
             "QUYẾT ĐỊNH:",
             "TM. ỦY BAN NHÂN DÂN",
-            "<li>- Như Điều 3;</li><li>- Lưu: VT.</li>",
+            "<li>- Như Điều 3;</li><li>- Sở Giáo dục và Đào tạo tỉnh Gia Lai (để báo cáo);</li><li>- Lưu: VT.</li>",
+            "<p>Theo đề nghị của Hội Khuyến học xã Cửu An.</p>",
             "Căn cứ Quyết định số 387/QĐ-TTg ngày 25 tháng 3 năm 2022",
             "Căn cứ Quyết định số 677/QĐ-TTg ngày 03 tháng 6 năm 2022",
             "<b>Điều 1.</b> Công nhận 2 công dân đạt danh hiệu “Công dân học tập”, 1 hộ gia đình",
@@ -91,7 +95,7 @@ fn report_of_2026_as_submitted() {
             "Cửu An, ngày 14 tháng 11 năm 2026",
             "Kết quả xây dựng mô hình học tập năm 2026",
             "Bản nộp lần 2, ngày 14/11/2026, đúng hạn",
-            "<li>- Ủy ban nhân dân thị xã An Khê;</li>",
+            "<li>- Sở Giáo dục và Đào tạo tỉnh Gia Lai;</li><li>- Hội Khuyến học tỉnh Gia Lai;</li>",
             "Số liệu gộp từ các đơn vị trước sắp xếp ngày 01/07/2025: Xã Tú An (sáp nhập toàn bộ).",
             "Chỉ tiêu báo cáo thủ công",
             "52 hộ đạt danh hiệu “Gia đình học tập”.",
@@ -104,7 +108,12 @@ fn draft_report_leaves_number_and_date_blank() {
     let mut report = report_fixture::report(2026);
     report.narrative.commendations = String::new();
     let html = report_html(&report, None);
-    assert!(html.contains("Bản nháp, chưa nộp"));
+    assert!(
+        html.contains("Bản nháp (chưa nộp) — đã quá hạn 3 ngày"),
+        "the fixture's figures are of 23/11, three days late"
+    );
+    report.as_of = report.deadline.expect("a deadline");
+    assert!(report_html(&report, None).contains("Bản nháp (chưa nộp); Số liệu"));
     assert!(html.contains("Cửu An, ngày <span class=\"blank\"></span> tháng <span class=\"blank\"></span> năm 2026"));
     // An empty section is named on screen and left to write on in print.
     assert!(html.contains("<p class=\"empty screen-only\">(Chưa nhập)</p>"));
@@ -125,7 +134,7 @@ fn names_are_escaped() {
     let mut decision = report_fixture::decision();
     decision.subjects[0].name = Some("Lê <b>&\"Tí'".to_string());
     decision.authority = "Ủy ban nhân dân xã <Cửu An>".to_string();
-    let html = decision_html(&decision);
+    let html = decision_html(&decision, &[]);
     assert!(html.contains("<td>Lê &lt;b&gt;&amp;&quot;Tí&#39;</td>"));
     assert!(html.contains("XÃ &lt;CỬU AN&gt;"));
     assert!(!html.contains("<b>&"));
@@ -134,14 +143,14 @@ fn names_are_escaped() {
 
 #[test]
 fn issue_14_an_exception_is_noted_in_the_decisions_list() {
-    let plain = decision_html(&report_fixture::decision());
+    let plain = decision_html(&report_fixture::decision(), &[]);
     assert!(!plain.contains("Ghi chú"), "a list without exceptions has no note column");
     let mut decision = report_fixture::decision();
     let reason = "Thương binh, tự học vượt khó <gương sáng>";
     if let Some(d) = decision.subjects[1].decision.as_mut() {
         d.override_reason = Some(reason.to_string());
     }
-    let html = decision_html(&decision);
+    let html = decision_html(&decision, &[]);
     assert!(html.contains("<th>Đơn vị (thôn)</th><th>Ghi chú</th></tr>"));
     assert!(html.contains("<td>Công nhận ngoại lệ: Thương binh, tự học vượt khó &lt;gương sáng&gt;</td></tr>"));
     // Every other row has its (empty) note cell.
@@ -150,11 +159,21 @@ fn issue_14_an_exception_is_noted_in_the_decisions_list() {
 }
 
 #[test]
+fn issue_17_without_a_recorded_proposer_the_line_is_left_out() {
+    let mut decision = report_fixture::decision();
+    decision.proposer = None;
+    let html = decision_html(&decision, &[]);
+    assert!(!html.contains("Theo đề nghị của"));
+    assert!(!html.contains("<p>Theo đề nghị của <span class=\"dots\">"));
+    assert!(html.contains("<p>Căn cứ kết quả đánh giá, xét công nhận danh hiệu học tập năm 2026;</p></div>"));
+}
+
+#[test]
 fn decision_of_an_association() {
     let mut decision = report_fixture::decision();
     decision.authority = "Hội Khuyến học xã Cửu An".to_string();
     decision.number = "03/QĐ-KH".to_string();
-    let html = decision_html(&decision);
+    let html = decision_html(&decision, &[]);
     for fact in [
         "<div class=\"org\">HỘI KHUYẾN HỌC XÃ CỬU AN</div>",
         "Số: 03/QĐ-KH",

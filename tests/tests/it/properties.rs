@@ -37,7 +37,9 @@ fn evaluation(set: &CriteriaSet, seeds: &[(u32, u32)], area: u8, school: bool) -
         _ => Some("ethnic_minority".to_string()),
     };
     let tags = if school { vec!["school".to_string()] } else { Vec::new() };
-    Evaluation { set: set.id.clone(), context: Context { area, tags, subject_group: None }, scores }
+    // A set with subject groups is scored on one group's list.
+    let subject_group = set.subject_groups.get(seeds.len() % set.subject_groups.len().max(1)).map(|g| g.code.clone());
+    Evaluation { set: set.id.clone(), context: Context { area, tags, subject_group }, scores }
 }
 
 /// Higher is better: recognition first, then level or band rank.
@@ -73,7 +75,7 @@ fn sets() -> &'static [CriteriaSet] {
 proptest! {
     #[test]
     fn prop_scoring_total_within_scale_and_deterministic(
-        set_index in 0usize..7,
+        set_index in 0usize..8,
         seeds in prop::collection::vec((any::<u32>(), any::<u32>()), 1..20),
         area in any::<u8>(),
         school in any::<bool>(),
@@ -97,7 +99,7 @@ proptest! {
 
     #[test]
     fn prop_scoring_raising_one_answer_never_loses(
-        set_index in 0usize..7,
+        set_index in 0usize..8,
         seeds in prop::collection::vec((any::<u32>(), any::<u32>()), 1..20),
         which in any::<usize>(),
         area in any::<u8>(),

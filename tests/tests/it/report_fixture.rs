@@ -98,7 +98,8 @@ pub fn report(year: i32) -> AnnualReport {
             ],
             plans: &chain,
             deadline: Date::new(year, 11, 20),
-            deadline_to: Some("Ủy ban nhân dân thị xã An Khê".to_string()),
+            // As the server names them for a commune of today: its province's recipients.
+            deadline_to: Some("Sở Giáo dục và Đào tạo tỉnh Gia Lai; Hội Khuyến học tỉnh Gia Lai".to_string()),
             narrative: Narrative {
                 achievements: "Hội Khuyến học xã phối hợp với các thôn tổ chức đánh giá đúng quy trình.\n52 hộ đạt danh hiệu “Gia đình học tập”.".to_string(),
                 difficulties: "Một số thôn ở xa, sóng điện thoại yếu; minh chứng còn thiếu.".to_string(),
@@ -125,6 +126,26 @@ pub fn review() -> Review {
 /// The recognition decision of the 2026 report.
 pub fn decision() -> DecisionDocument {
     annual::decisions(&report(2026)).into_iter().next().expect("one decision")
+}
+
+/// Every internal id in a rendered document (`hamlet:cuu-an-thon-1`,
+/// `commune:23629:2025`): a document shows names, or official codes where they exist.
+pub fn internal_ids(text: &str) -> Vec<String> {
+    const KINDS: [&str; 9] =
+        ["hamlet", "commune", "province", "district", "person", "household", "clan", "unit", "evaluation"];
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_')))
+        .filter(|token| token.split_once(':').is_some_and(|(kind, rest)| KINDS.contains(&kind) && !rest.is_empty()))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn internal_ids_are_found() {
+    assert_eq!(
+        internal_ids("Thôn 1 (hamlet:cuu-an-thon-1), mã commune:23629:2025."),
+        ["hamlet:cuu-an-thon-1", "commune:23629:2025"]
+    );
+    assert!(internal_ids("font-family: serif; Báo cáo!D9 = 12:30 Xã Cửu An (mã 23629)").is_empty());
 }
 
 #[test]

@@ -163,7 +163,8 @@ fn the_annual_report_of_a_commune_is_golden_and_its_history_adds_up() {
     let page = world.ok("GET", &format!("/reports/{CUU_AN}/2026"), &officer, None);
     crate::golden::assert_golden("reports/cuu-an-2026.summary.txt", &summary(&page["report"]));
     assert_eq!(page["versions"], json!([]));
-    // The deadline comes from the old Cửu An plan (20/11, to the town of An Khê).
+    // The day comes from the old Cửu An plan (20/11); the recipient from the province, not
+    // the town of An Khê, abolished on 1 July 2025.
     assert_eq!(page["report"]["deadline"], "2026-11-20");
 
     // 2024, before the merger: the commune of today counts its predecessors' records.
@@ -290,9 +291,12 @@ fn plans_are_inherited_entered_and_imported_with_diagnostics() {
     // Inherited from the old Cửu An's plan (a predecessor), then national.
     assert_eq!(target(&plan, "cdht_digital_skills")["plan"], "cuu-an");
     assert_eq!(target(&plan, "cdht_digital_skills")["inherited"], true);
+    // The old plan's day stays; its recipient, a district body abolished on 1 July 2025,
+    // gives way to the province's (issue 17).
     assert_eq!(
         plan["deadline"],
-        json!({"day": 20, "month": 11, "to": "Ủy ban nhân dân thị xã An Khê", "source": "plan"})
+        json!({"day": 20, "month": 11, "to": "Sở Giáo dục và Đào tạo tỉnh Gia Lai; Hội Khuyến học tỉnh Gia Lai",
+               "source": "plan"})
     );
 
     let own = json!({
@@ -311,7 +315,10 @@ fn plans_are_inherited_entered_and_imported_with_diagnostics() {
     assert_eq!(target(&saved, "cdht_digital_skills")["inherited"], false);
     assert_eq!(target(&saved, "cdht_digital_proficient")["plan"], "cuu-an", "what the unit sets not, it inherits");
     assert_eq!(saved["deadline"]["day"], 15);
+    // A plan made since the reform keeps the recipient it names.
+    assert_eq!(saved["deadline"]["to"], "Ủy ban nhân dân tỉnh Gia Lai");
     let report = world.ok("GET", &format!("/reports/{CUU_AN}/2026"), &officer, None)["report"].clone();
+    assert_eq!(report["deadline_to"], "Ủy ban nhân dân tỉnh Gia Lai");
     let row =
         report["rows"].as_array().expect("rows").iter().find(|r| r["indicator"] == "cdht_digital_skills").cloned();
     assert_eq!(
@@ -638,4 +645,149 @@ fn a_provinces_report_by_parts_equals_counting_its_records() {
             );
         }
     }
+}
+
+/// Every document of a unit's year as text: the printed report, the XLSX read back, the
+/// CSVs and every recognition decision printed, each with its name.
+fn documents(world: &World, token: &str, unit: &str, year: i32, query: &str) -> Vec<(String, String)> {
+    let base = format!("/reports/{unit}/{year}");
+    let mut out = Vec::new();
+    for path in ["print", "report.csv", "recognised.csv"] {
+        let (status, _, bytes) = world.raw("GET", &format!("{base}/{path}{query}"), Some(token), None);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        out.push((path.to_string(), String::from_utf8(bytes).expect("UTF-8")));
+    }
+    for path in ["report.xlsx", "recognised.xlsx"] {
+        let (status, _, bytes) = world.raw("GET", &format!("{base}/{path}{query}"), Some(token), None);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        out.push((path.to_string(), crate::exports::dump(&crate::exports::read_xlsx(&bytes))));
+    }
+    let decisions = world.ok("GET", &format!("{base}/decisions"), token, None);
+    for d in decisions.as_array().expect("decisions") {
+        let number = d["number"].as_str().expect("number");
+        let encoded: String = number.bytes().map(|b| format!("%{b:02X}")).collect();
+        let date = d["date"].as_str().expect("date");
+        let path = format!("{base}/decisions/print?number={encoded}&date={date}");
+        let (status, _, bytes) = world.raw("GET", &path, Some(token), None);
+        assert_eq!(status, StatusCode::OK, "{path}");
+        out.push((format!("quyết định {number}"), String::from_utf8(bytes).expect("UTF-8")));
+    }
+    out
+}
+
+/// Issue 17: from 1 July 2025 no document names a district body. Xã Cửu An's plan
+/// (2022) sends its report to "Ủy ban nhân dân thị xã An Khê"; its 2026 report — printed,
+/// as XLSX and CSV — and its decisions name what its province set (or the defaults), the
+/// proposer recorded with each decision, and no internal id.
+#[test]
+fn issue_17_cuu_an_2026_names_no_abolished_body_nor_any_internal_id() {
+    let world = World::with_sample();
+    let province = "province:52:2025";
+    let admin = world.account(Role::ProvinceAdmin, province, "quan-tri-gia-lai");
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo");
+    let approver = world.account(Role::CommuneApprover, CUU_AN, "lanh-dao");
+
+    // Read from the commune: the province's defaults, marked.
+    let view = world.ok("GET", &format!("/units/{CUU_AN}/authorities"), &officer, None);
+    assert_eq!((view["province"].as_str(), view["province_name"].as_str()), (Some(province), Some("Tỉnh Gia Lai")));
+    let commune_row = view["recipients"].as_array().expect("rows").iter().find(|r| r["level"] == "commune").cloned();
+    let commune_row = commune_row.expect("a commune row");
+    assert_eq!(commune_row["to"], json!(["Sở Giáo dục và Đào tạo {tỉnh}", "Hội Khuyến học {tỉnh}"]));
+    assert_eq!(
+        (commune_row["configured"].as_bool(), commune_row["default_confirmed"].as_bool()),
+        (Some(false), Some(false))
+    );
+    let page = world.ok("GET", &format!("/reports/{CUU_AN}/2026"), &officer, None);
+    assert_eq!(page["report"]["deadline_to"], "Sở Giáo dục và Đào tạo tỉnh Gia Lai; Hội Khuyến học tỉnh Gia Lai");
+
+    // Only the province's administrator writes, a province only, with every problem named.
+    let update = json!({
+        "recipients": [{"level": "commune", "to": ["Ủy ban nhân dân {tỉnh}", "Hội Khuyến học {tỉnh}"]}],
+        "authorities": [{"model": "learning_commune", "level": "commune", "authority": "Ủy ban nhân dân {tỉnh}"}]
+    });
+    for token in [&officer, &approver] {
+        let (status, body) =
+            world.call("PUT", &format!("/units/{province}/authorities"), Some(token), Some(update.to_string()));
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+    }
+    let (status, body) =
+        world.call("PUT", &format!("/units/{CUU_AN}/authorities"), Some(&admin), Some(update.to_string()));
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_unit_kind")));
+    let bad = json!({"recipients": [{"level": "commune", "to": ["Ủy ban nhân dân thị xã An Khê"]},
+                                    {"level": "district", "to": ["x"]}]});
+    let (status, body) =
+        world.call("PUT", &format!("/units/{province}/authorities"), Some(&admin), Some(bad.to_string()));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_authorities"))
+    );
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("“Ủy ban nhân dân thị xã An Khê” là cơ quan cấp huyện, đã bỏ từ ngày 01/07/2025"),
+        "{message}"
+    );
+    assert!(message.contains("cấp huyện đã bỏ từ ngày 01/07/2025, không có nơi nhận"), "{message}");
+    let (status, body) =
+        world.call("PUT", &format!("/units/{province}/authorities"), Some(&admin), Some(r#"{"recipient": []}"#.into()));
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
+    let saved = world.ok("PUT", &format!("/units/{province}/authorities"), &admin, Some(update));
+    assert_eq!(saved["updated_by"], "quan-tri-gia-lai");
+    let mut read = world.ok("GET", &format!("/units/{CUU_AN}/authorities"), &officer, None);
+    assert_eq!(read["commune_name"], "Xã Cửu An", "what fills {{xã}} for the commune asked about");
+    read.as_object_mut().map(|o| o.remove("commune_name"));
+    assert_eq!(read, saved);
+
+    // Every 2026 document: the configured recipients, no district body, no id.
+    let documents = documents(&world, &officer, CUU_AN, 2026, "");
+    assert!(documents.len() > 5, "the sample recognises titles in 2026 under decisions");
+    for (name, text) in &documents {
+        for abolished in ["thị xã An Khê", "Ủy ban nhân dân thị xã", "huyện", "Huyện", "HUYỆN"] {
+            assert!(!text.contains(abolished), "{name} names {abolished:?}");
+        }
+        let ids = crate::report_fixture::internal_ids(text);
+        assert!(ids.is_empty(), "{name} shows internal ids: {ids:?}");
+        assert!(!text.contains("class=\"dots\"></span>."), "{name} leaves a dotted line for the proposer");
+    }
+    let text = |name: &str| documents.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone()).expect(name);
+    assert!(text("print").contains("<li>- Ủy ban nhân dân tỉnh Gia Lai;</li><li>- Hội Khuyến học tỉnh Gia Lai;</li>"));
+    assert!(text("print").contains("gửi Ủy ban nhân dân tỉnh Gia Lai và Hội Khuyến học tỉnh Gia Lai"));
+    assert!(text("report.xlsx").contains("gửi Ủy ban nhân dân tỉnh Gia Lai; Hội Khuyến học tỉnh Gia Lai"));
+    let decision = text("quyết định 11/QĐ-UBND");
+    assert!(decision.contains("<li>- Ủy ban nhân dân tỉnh Gia Lai (để báo cáo);</li>"), "{decision}");
+    assert!(decision.contains("<p>Theo đề nghị của Hội Khuyến học xã Cửu An.</p>"));
+
+    // A backup keeps what the province set.
+    let mut backup = Vec::new();
+    hoctap_server::backup::write_backup(&world.state, &mut backup).expect("backup");
+    assert!(String::from_utf8_lossy(&backup).contains("\"keyspace\":\"province_authorities\""));
+}
+
+/// Issue 17: what is downloaded or printed after a submission is the submitted version;
+/// the draft says it is one, and past its deadline by how many days.
+#[test]
+fn issue_17_documents_after_submission_are_the_submitted_version() {
+    let world = World::with_sample();
+    let base = format!("/reports/{CUU_AN}/2026");
+    // 7 December: 17 days past the deadline of 20 November, nothing submitted.
+    world.clock.advance(23 * DAY_MS);
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo");
+    for (name, text) in documents(&world, &officer, CUU_AN, 2026, "") {
+        if name == "print" || name == "report.xlsx" {
+            assert!(text.contains("Bản nháp (chưa nộp) — đã quá hạn 17 ngày"), "{name}");
+        }
+    }
+    let submitted = world.ok("POST", &format!("{base}/submit"), &officer, None);
+    assert_eq!(submitted["version"], 1);
+    for (name, text) in documents(&world, &officer, CUU_AN, 2026, "") {
+        assert!(!text.contains("Bản nháp"), "{name} after the submission");
+        if name == "print" {
+            assert!(text.contains("Bản nộp lần 1, ngày 07/12/2026, quá hạn"), "{name}");
+        }
+        if name == "report.xlsx" {
+            assert!(text.contains("Tình trạng: Bản nộp lần 1 ngày 07/12/2026, người nộp: can-bo, quá hạn"), "{name}");
+        }
+    }
+    // The draft, asked for, still says it is one.
+    let (_, _, page) = world.raw("GET", &format!("{base}/print?draft=true"), Some(&officer), None);
+    assert!(String::from_utf8_lossy(&page).contains("Bản nháp (chưa nộp)"));
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use hoctap_shared::criteria::{shipped, CriteriaSet, Measure, ShareScoring};
+use hoctap_shared::criteria::{shipped, CriteriaSet, Measure, Rule, SetStatus, ShareScoring};
 use hoctap_shared::number::Points;
 use hoctap_shared::scoring::{score, Answer, Context, Evaluation};
 use serde::Deserialize;
@@ -86,6 +86,11 @@ fn check(set_id: &str) {
 }
 
 #[test]
+fn cdht_324_2023() {
+    check("cdht-324-2023");
+}
+
+#[test]
 fn cdht_244_2022() {
     check("cdht-244-2022");
 }
@@ -163,12 +168,61 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn learning_citizen_marks_digital_skills_and_subject_groups() {
-    let set = shipped::get("cdht-244-2022").expect("shipped");
+    let set = shipped::get("cdht-324-2023").expect("shipped");
     let digital: Vec<&str> =
         set.indicators().filter(|i| i.has_tag("digital_skills")).map(|i| i.code.as_str()).collect();
     assert_eq!(digital, ["2.1"]);
-    assert!(set.subject_groups.len() >= 3);
-    assert_eq!(set.legal_basis.number, "244/QĐ-KHVN");
+    let groups: Vec<&str> = set.subject_groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(
+        groups,
+        ["Người dân trong xã", "Người lao động", "Cán bộ, công nhân viên, doanh nhân", "Học sinh, sinh viên, học viên"]
+    );
+    // QĐ 244 stays for the evaluations made under it, without question forms.
+    assert!(shipped::get("cdht-244-2022").expect("shipped").subject_groups.is_empty());
+}
+
+/// Issue 17: every shipped set names its legal basis (number, date, issuer) and status
+/// as the texts say (`CRITERIA-SOURCES.md` §11), and its effective period.
+#[test]
+fn issue_17_each_set_names_its_legal_basis_and_status() {
+    let lines: Vec<String> = shipped::all()
+        .iter()
+        .map(|set| {
+            let status = match set.status {
+                SetStatus::Official => "official",
+                SetStatus::Provisional => "provisional",
+            };
+            let to = set.effective_to.map(|d| d.to_string()).unwrap_or_else(|| "…".to_string());
+            format!(
+                "{} v{}: {} {} {} | {} | {} → {}",
+                set.id,
+                set.version,
+                set.legal_basis.number,
+                set.legal_basis.date,
+                set.legal_basis.issuer,
+                status,
+                set.effective_from,
+                to
+            )
+        })
+        .collect();
+    expect_test::expect![[r#"
+        cdht-324-2023 v2023.1: 324/QĐ-KHVN 25/10/2023 Ban Chấp hành Trung ương Hội Khuyến học Việt Nam | provisional | 25/10/2023 → …
+        cdht-244-2022 v2022.2: 244/QĐ-KHVN 28/07/2022 Hội Khuyến học Việt Nam | provisional | 28/07/2022 → 24/10/2023
+        gdht-448-2016 v2016.2: 448/QĐ-KHVN 01/12/2015 Ban Chấp hành Trung ương Hội Khuyến học Việt Nam | provisional | 01/01/2016 → …
+        dhht-448-2016 v2016.2: 448/QĐ-KHVN 01/12/2015 Ban Chấp hành Trung ương Hội Khuyến học Việt Nam | provisional | 01/01/2016 → …
+        cdht-thon-448-2016 v2016.2: 448/QĐ-KHVN 01/12/2015 Ban Chấp hành Trung ương Hội Khuyến học Việt Nam | provisional | 01/01/2016 → …
+        dvht-tt22-2020 v2020.2: 22/2020/TT-BGDĐT 06/08/2020 Bộ Giáo dục và Đào tạo | official | 21/09/2020 → 31/12/2023
+        dvht-tt24-2023 v2023.2: 24/2023/TT-BGDĐT 11/12/2023 Bộ Giáo dục và Đào tạo | provisional | 01/01/2024 → …
+        xa-tt25-2023 v2023.2: 25/2023/TT-BGDĐT 27/12/2023 Bộ Giáo dục và Đào tạo | provisional | 01/01/2024 → …"#]].assert_eq(&lines.join("\n"));
+    for set in shipped::all() {
+        let note = set.status_note.as_deref().unwrap_or_default();
+        assert!(!note.contains("70 điểm áp dụng"), "{}: the 70-point area mark has no source", set.id);
+        assert!(!note.contains("28/7/2016"), "{}: QĐ 448 is dated 01/12/2015", set.id);
+        if let Rule::PassMark { area_pass_marks, .. } = &set.rule {
+            assert!(area_pass_marks.is_empty(), "{}: no shipped set has an area pass mark", set.id);
+        }
+    }
 }
 
 #[test]
@@ -183,6 +237,6 @@ fn level_sets_use_share_thresholds_from_members() {
             _ => None,
         })
         .collect();
-    assert!(shares.contains(&("3.1".to_string(), vec!["1:90%".to_string(), "2:95%".to_string()])), "{shares:?}");
-    assert!(shares.contains(&("3.2".to_string(), vec!["1:95%".to_string(), "2:97%".to_string()])), "{shares:?}");
+    assert!(shares.contains(&("3.1".to_string(), vec!["1:90 %".to_string(), "2:95 %".to_string()])), "{shares:?}");
+    assert!(shares.contains(&("3.2".to_string(), vec!["1:95 %".to_string(), "2:97 %".to_string()])), "{shares:?}");
 }
