@@ -1,4 +1,4 @@
-//! Loads the shipped criteria sets at build time, natively, with the same loader the
+//! Loads the shipped criteria sets, every version, at build time, natively, with the same loader the
 //! server uses, and writes them to `OUT_DIR/criteria.json` for `src/catalog.rs`. The
 //! browser then decodes JSON, which it does anyway, and carries no TOML parser (about
 //! 60 KB of gzipped wasm).
@@ -13,7 +13,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
 
     let mut sets = Vec::new();
-    for (file, parsed) in shipped::parse_all() {
+    for (file, parsed) in shipped::parse_every_version() {
         match parsed.set {
             Some(set) => sets.push(set),
             // Same as `shipped::all()`: a set that does not load is left out (the test

@@ -4,11 +4,12 @@
 
 use hoctap_shared::criteria::CriteriaSet;
 
-/// `OUT_DIR/criteria.json`, written by `build.rs` from `shipped::all()`.
+/// `OUT_DIR/criteria.json`, written by `build.rs` from every shipped version.
 const CRITERIA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/criteria.json"));
 
-/// Every shipped set that loads, in the shipped order — the same as
-/// `hoctap_shared::criteria::shipped::all()`.
+/// Every version of every shipped set that loads, in the shipped order — the same as
+/// `hoctap_shared::criteria::shipped::every_version()`: an evaluation is scored with the
+/// version it was made with.
 pub fn sets() -> Vec<CriteriaSet> {
     // build.rs checks that this JSON decodes to exactly the sets it was written from, so
     // decoding cannot fail here; an empty list (never a panic) would be the fallback.
@@ -22,7 +23,7 @@ mod tests {
     #[test]
     fn embedded_sets_equal_the_shipped_sets() {
         let sets = super::sets();
-        assert_eq!(sets.len(), shipped::FILES.len(), "every shipped set is embedded");
-        assert!(sets == shipped::all(), "the embedded JSON decodes to exactly the shipped sets");
+        assert_eq!(sets.len(), shipped::FILES.len() + shipped::ARCHIVE.len(), "every shipped version is embedded");
+        assert!(sets == shipped::every_version(), "the embedded JSON decodes to exactly the shipped sets");
     }
 }

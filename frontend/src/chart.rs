@@ -401,7 +401,6 @@ fn lower_first(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use hoctap_shared::criteria::Model;
@@ -580,7 +579,7 @@ mod tests {
         tally
             .counts
             .insert(indicators::key("households_learning_family", "of_households"), Counts { numerator, denominator });
-        let counts = ModelCounts { evaluated: 5, submitted: 4, recognised: 3, by_result: BTreeMap::new() };
+        let counts = ModelCounts { evaluated: 5, submitted: 4, recognised: 3, ..ModelCounts::default() };
         ChildFigures {
             unit: unit.into(),
             name: name.map(str::to_string),

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use hoctap_shared::consolidation::SET_VERSION_FIELD;
 use hoctap_shared::hlc::Hlc;
 use hoctap_shared::merge::{RecordView, SCORE_FIELD_PREFIX};
 use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId};
@@ -97,6 +98,7 @@ pub fn save_operations(
     let context = serde_json::to_value(form.context()).unwrap_or(serde_json::Value::Null);
     let mut wanted = vec![
         ("set", serde_json::Value::from(form.set.id.clone())),
+        (SET_VERSION_FIELD, serde_json::Value::from(form.set.version.clone())),
         ("year", serde_json::Value::from(ctx.year)),
         ("context", context),
     ];
@@ -201,7 +203,7 @@ mod tests {
         check(
             &save,
             &[
-                r#"op-1 1000.0 {"type":"set_fields","fields":[{"field":"set","value":"cdht-244-2022","base":[]},{"field":"year","value":2026,"base":[]},{"field":"context","value":{"area":null,"subject_group":null,"tags":[]},"base":[]}]}"#,
+                r#"op-1 1000.0 {"type":"set_fields","fields":[{"field":"set","value":"cdht-244-2022","base":[]},{"field":"set_version","value":"2022.2","base":[]},{"field":"year","value":2026,"base":[]},{"field":"context","value":{"area":null,"subject_group":null,"tags":[]},"base":[]}]}"#,
                 r#"op-2 1000.1 {"type":"set_score","indicator":"1.1","answer":8,"base":[]}"#,
                 r#"op-3 1000.2 {"type":"set_score","indicator":"2.1","answer":9,"base":[]}"#,
             ],

@@ -34,7 +34,7 @@ pub fn eligibility(view: &RecordView, sets: &[CriteriaSet]) -> Eligibility {
     let Some(facts) = evaluation_facts(view) else {
         return Eligibility::Incomplete("phiếu chưa có bộ tiêu chí hoặc năm đánh giá".to_string());
     };
-    let Some(set) = sets.iter().find(|s| s.id == facts.set) else {
+    let Some(set) = facts.criteria(sets) else {
         return Eligibility::Incomplete(format!("máy này không có bộ tiêu chí “{}”", facts.set));
     };
     match scoring::score(set, &evaluation_of(view, &facts.set)) {
@@ -69,8 +69,7 @@ impl AuthorityPrefill {
     /// `Ủy ban nhân dân xã Cửu An`. A commune decides at its level; a province
     /// account decides for its own learning units.
     pub fn authority_for(&self, chosen: &[&RecordView], sets: &[CriteriaSet], province: bool) -> Option<String> {
-        let set_id = chosen.iter().find_map(|v| evaluation_facts(v))?.set;
-        let model = sets.iter().find(|s| s.id == set_id)?.model.key();
+        let model = chosen.iter().find_map(|v| evaluation_facts(v)?.criteria(sets))?.model.key();
         let level = if province { "province" } else { "commune" };
         let row = self.authorities.iter().find(|r| r.model == model && r.level == level)?;
         let places =

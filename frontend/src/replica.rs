@@ -381,9 +381,8 @@ pub fn household_details(replica: &Replica, view: &RecordView, members: &[&Recor
 
 /// The outcome of an evaluation record under its set, when complete.
 pub fn outcome(view: &RecordView, sets: &[CriteriaSet]) -> Option<Outcome> {
-    let facts = evaluation_facts(view)?;
-    let set = sets.iter().find(|s| s.id == facts.set)?;
-    scoring::score(set, &evaluation_of(view, &facts.set)).ok()
+    let set = hoctap_shared::consolidation::criteria_of(view, sets)?;
+    scoring::score(set, &evaluation_of(view, &set.id)).ok()
 }
 
 /// A register's rows: the records of `kind` whose name matches `query` ignoring case and

@@ -499,6 +499,7 @@ mod tests {
             unit: unit.into(),
             model,
             set: "cdht-244-2022".into(),
+            set_version: "2022.2".into(),
             evaluation: RecordId { kind: RecordKind::Evaluation, id: format!("dg-{id}") },
             decision: None,
             name: Some(id.into()),

@@ -969,7 +969,7 @@ async fn run(options: Options) -> bool {
         .take(options.communes)
         .collect();
     assert!(!communes.is_empty(), "no current commune in {province}");
-    let set = catalog.criteria_set(CRITERIA_SET).expect("criteria set");
+    let set = catalog.criteria_set(CRITERIA_SET, None).expect("criteria set");
     let indicators: Arc<Vec<Indicator>> =
         Arc::new(set.indicators().map(|i| Indicator { code: i.code.clone(), measure: i.measure.clone() }).collect());
 

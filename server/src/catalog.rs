@@ -29,7 +29,8 @@ pub struct CatalogError {
 /// What happened to one administrator-supplied criteria file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LocalSet {
-    /// Loaded; `replaces` is true when it overrides a shipped set with the same id.
+    /// Loaded; `replaces` is true when a shipped set has the same id (the same version
+    /// is replaced; a newer one is what new evaluations use).
     Loaded { file: String, id: String, version: String, replaces: bool },
     /// Refused because of errors; the shipped catalogue is unchanged.
     Refused { file: String, diagnostics: Vec<Diagnostic> },
@@ -38,7 +39,8 @@ pub enum LocalSet {
 impl Catalog {
     /// Adds criteria sets supplied by a province administrator (file name, text), e.g.
     /// the province's own 2021–2030 Learning Family set. A set with a new id is added;
-    /// one with a shipped id replaces the shipped set (an amended text). A file with
+    /// one with a shipped id and version replaces that version (another version is an
+    /// amended text, kept beside the shipped ones). A file with
     /// errors is refused whole and reported. Files are taken in name order.
     pub fn add_local_sets(&mut self, files: &[(String, String)]) -> Vec<LocalSet> {
         let mut sorted: Vec<&(String, String)> = files.iter().collect();
@@ -50,12 +52,14 @@ impl Catalog {
                 report.push(LocalSet::Refused { file: file.clone(), diagnostics: parsed.diagnostics });
                 continue;
             };
-            let existing = self.criteria.iter().position(|s| s.id == set.id);
+            // The same version is replaced; another version is kept beside the others, so
+            // evaluations made with each keep their text.
+            let existing = self.criteria.iter().position(|s| s.id == set.id && s.version == set.version);
             report.push(LocalSet::Loaded {
                 file: file.clone(),
                 id: set.id.clone(),
                 version: set.version.clone(),
-                replaces: existing.is_some(),
+                replaces: self.criteria.iter().any(|s| s.id == set.id),
             });
             self.warnings.extend(parsed.diagnostics);
             match existing {
@@ -69,7 +73,7 @@ impl Catalog {
     pub fn load_shipped() -> Result<Catalog, CatalogError> {
         let mut warnings = Vec::new();
         let mut sets = Vec::new();
-        for (file, parsed) in criteria::shipped::parse_all() {
+        for (file, parsed) in criteria::shipped::parse_every_version() {
             match parsed.set {
                 Some(set) => sets.push(set),
                 None => return Err(CatalogError { file: file.to_string(), diagnostics: parsed.diagnostics }),
@@ -97,7 +101,14 @@ impl Catalog {
         Ok(Catalog { criteria: sets, definitions, plans: plan_list, units, warnings })
     }
 
-    pub fn criteria_set(&self, id: &str) -> Option<&CriteriaSet> {
-        self.criteria.iter().find(|s| s.id == id)
+    /// The set `id` at `version`, or with no version its earliest (see
+    /// [`criteria::resolve`]): what an evaluation naming them is scored with.
+    pub fn criteria_set(&self, id: &str, version: Option<&str>) -> Option<&CriteriaSet> {
+        criteria::resolve(&self.criteria, id, version)
+    }
+
+    /// The newest version of set `id`: the one a new evaluation uses.
+    pub fn newest_set(&self, id: &str) -> Option<&CriteriaSet> {
+        criteria::newest(&self.criteria).find(|s| s.id == id)
     }
 }

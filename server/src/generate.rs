@@ -139,8 +139,7 @@ struct Sets<'a> {
 
 impl<'a> Sets<'a> {
     fn of(catalog: &'a Catalog) -> Result<Sets<'a>, String> {
-        let set =
-            |id: &str| catalog.criteria.iter().find(|s| s.id == id).ok_or_else(|| format!("thiếu bộ tiêu chí {id}"));
+        let set = |id: &str| catalog.newest_set(id).ok_or_else(|| format!("thiếu bộ tiêu chí {id}"));
         Ok(Sets {
             citizen: CitizenSets::of(catalog).ok_or_else(|| "thiếu bộ tiêu chí Công dân học tập".to_string())?,
             family: set("gdht-448-2016")?,

@@ -374,7 +374,7 @@ async fn serve(
     tracing::info!(
         data_dir = %data_dir.display(),
         schema,
-        criteria_sets = catalog.criteria.len(),
+        criteria_sets = hoctap_shared::criteria::newest(&catalog.criteria).count(),
         plans = catalog.plans.len(),
         units = catalog.units.units.len(),
         "loaded"

@@ -549,6 +549,7 @@ fn build(
             narrative: narrative(state, &unit.id, year)?,
             sources,
             unassigned,
+            sets: &state.catalog.criteria,
         },
         &state.catalog.definitions,
     ))

@@ -8,6 +8,7 @@
 //! Everything is made of operations that go through [`crate::sync::push`], like a
 //! device's. Ids and clocks are derived from the names, so loading twice changes nothing.
 
+use hoctap_shared::consolidation::SET_VERSION_FIELD;
 use hoctap_shared::criteria::{CriteriaSet, Measure};
 use hoctap_shared::date::Date;
 use hoctap_shared::hlc::Hlc;
@@ -97,7 +98,12 @@ pub(crate) fn evaluation(
 ) -> Vec<Operation> {
     let e = id(RecordKind::Evaluation, eval_id);
     let subject_json = serde_json::to_value(subject).unwrap_or_default();
-    let mut fields = vec![("set", json!(set.id)), ("subject", subject_json), ("year", json!(year))];
+    let mut fields = vec![
+        ("set", json!(set.id)),
+        (SET_VERSION_FIELD, json!(set.version)),
+        ("subject", subject_json),
+        ("year", json!(year)),
+    ];
     // A set with subject groups is scored on one group's list: the sample's people are
     // villagers (người dân trong xã, the first group of QĐ 324).
     if let Some(group) = set.subject_groups.first() {
@@ -137,7 +143,7 @@ pub(crate) struct CitizenSets<'a> {
 
 impl<'a> CitizenSets<'a> {
     pub fn of(catalog: &'a Catalog) -> Option<CitizenSets<'a>> {
-        let set = |id: &str| catalog.criteria.iter().find(|s| s.id == id);
+        let set = |id: &str| catalog.newest_set(id);
         Some(CitizenSets { before: set("cdht-244-2022")?, current: set("cdht-324-2023")? })
     }
 
@@ -213,7 +219,7 @@ fn hamlet(
 
 /// Every sample operation, in an order a device could have pushed them.
 pub fn operations(catalog: &Catalog) -> Vec<Operation> {
-    let set = |id: &str| catalog.criteria.iter().find(|s| s.id == id);
+    let set = |id: &str| catalog.newest_set(id);
     let (Some(citizen), Some(family)) = (CitizenSets::of(catalog), set("gdht-448-2016")) else {
         return Vec::new();
     };

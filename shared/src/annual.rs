@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::consolidation::{ModelCounts, RecognisedSubject, UnitFigures};
-use crate::criteria::Model;
+use crate::criteria::{self, CriteriaSet, Model};
 use crate::date::Date;
 use crate::indicators::Definitions;
 use crate::number::Percent;
@@ -106,6 +106,38 @@ pub struct ModelRow {
     /// The title, `Gia đình học tập`.
     pub title: String,
     pub counts: ModelCounts,
+    /// Which criteria set, in which version, the evaluations were scored with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sets: Vec<SetUse>,
+}
+
+/// One criteria set and version the evaluations of a model were scored with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetUse {
+    /// The set as officers know it: its document, date and version
+    /// (`QĐ 324/QĐ-KHVN ngày 25/10/2023, bản 2023.1`).
+    pub label: String,
+    pub evaluations: u64,
+}
+
+impl SetUse {
+    /// The sets of `counts` (keyed `id@version`) named from `sets`; one not found keeps
+    /// its key.
+    fn of(counts: &ModelCounts, sets: &[CriteriaSet]) -> Vec<SetUse> {
+        counts
+            .by_set
+            .iter()
+            .map(|(key, n)| {
+                let (id, version) = key.split_once('@').unwrap_or((key, ""));
+                let label = criteria::resolve(sets, id, Some(version)).map_or_else(
+                    || key.clone(),
+                    |set| format!("{} ngày {}, bản {}", set.legal_basis.number, set.legal_basis.date, set.version),
+                );
+                SetUse { label, evaluations: *n }
+            })
+            .collect()
+    }
 }
 
 /// A unit directly below, in brief.
@@ -232,6 +264,8 @@ pub struct ReportInput<'a> {
     pub narrative: Narrative,
     pub sources: Vec<SourceNote>,
     pub unassigned: Vec<SourceNote>,
+    /// Every criteria set and version the server knows, to name those the counts used.
+    pub sets: &'a [CriteriaSet],
 }
 
 /// Builds the report.
@@ -280,10 +314,9 @@ pub fn build(input: ReportInput<'_>, definitions: &Definitions) -> AnnualReport 
         .collect();
     let models = Model::ALL
         .into_iter()
-        .map(|model| ModelRow {
-            model,
-            title: model.title().to_string(),
-            counts: input.figures.models.get(&model).cloned().unwrap_or_default(),
+        .map(|model| {
+            let counts = input.figures.models.get(&model).cloned().unwrap_or_default();
+            ModelRow { model, title: model.title().to_string(), sets: SetUse::of(&counts, input.sets), counts }
         })
         .collect();
     let mut children: Vec<ChildRow> = input

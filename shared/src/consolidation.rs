@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::archive::{in_register, is_deleted, kept_subject, left_of};
-use crate::criteria::{CriteriaSet, Model};
+use crate::criteria::{self, CriteriaSet, Model};
 use crate::indicators::{roll_up, Definitions, DigitalSkill, Flag, PersonFacts, Settings, Subject, SubjectKind, Tally};
 use crate::merge::{RecordView, Status, SCORE_FIELD_PREFIX};
 use crate::protocol::{Decision, RecordId, RecordKind};
@@ -27,27 +27,46 @@ use crate::scoring::{self, Answer, Evaluation};
 
 /// The version of the counting rules in this file. Figures kept by a server are
 /// counted again when it changes (as when a criteria set or a ratio does).
-pub const COUNTING_RULES: u32 = 4;
+pub const COUNTING_RULES: u32 = 5;
 
 /// What an evaluation record says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvaluationFacts {
     pub set: String,
+    /// The version of the set the evaluation was made with; `None` for evaluations
+    /// made before versions were kept, which resolve to the set's earliest version.
+    pub set_version: Option<String>,
     /// `None` while the officer has not yet linked the subject: the evaluation is still
     /// counted, but confers no title.
     pub subject: Option<RecordId>,
     pub year: i32,
 }
 
-/// Reads the `set`, `subject` and `year` fields of an evaluation record.
+impl EvaluationFacts {
+    /// The set and version this evaluation is scored with (see [`criteria::resolve`]).
+    pub fn criteria<'a>(&self, sets: &'a [CriteriaSet]) -> Option<&'a CriteriaSet> {
+        criteria::resolve(sets, &self.set, self.set_version.as_deref())
+    }
+}
+
+/// Reads the `set`, `set_version`, `subject` and `year` fields of an evaluation record.
 pub fn evaluation_facts(view: &RecordView) -> Option<EvaluationFacts> {
     if view.record.kind != RecordKind::Evaluation {
         return None;
     }
     let set = view.value("set")?.as_str()?.to_string();
+    let set_version = view.value(SET_VERSION_FIELD).and_then(|v| v.as_str()).map(str::to_string);
     let subject = view.value("subject").and_then(|v| serde_json::from_value::<RecordId>(v.clone()).ok());
     let year = i32::try_from(view.value("year")?.as_i64()?).ok()?;
-    Some(EvaluationFacts { set, subject, year })
+    Some(EvaluationFacts { set, set_version, subject, year })
+}
+
+/// The evaluation field naming the version of its set (beside `set`, the set's id).
+pub const SET_VERSION_FIELD: &str = "set_version";
+
+/// The criteria set an evaluation record is scored with, in its version.
+pub fn criteria_of<'a>(view: &RecordView, sets: &'a [CriteriaSet]) -> Option<&'a CriteriaSet> {
+    evaluation_facts(view)?.criteria(sets)
 }
 
 /// The name a subject record is known by: its `name` (a person, clan, unit or hamlet),
@@ -131,6 +150,9 @@ pub struct RecognisedSubject {
     pub unit: String,
     pub model: Model,
     pub set: String,
+    /// The version of `set` the evaluation was scored with.
+    #[serde(default)]
+    pub set_version: String,
     pub evaluation: RecordId,
     pub decision: Option<Decision>,
     /// Name of the subject, when its record has one.
@@ -153,6 +175,10 @@ pub struct ModelCounts {
     /// By the scoring result (`recognised`, `band:Khá`, `level:1`, …; `incomplete`
     /// while indicators are missing).
     pub by_result: BTreeMap<String, u64>,
+    /// The evaluations counted, by the set and version they were scored with
+    /// (`dvht-tt22-2020@2020.2`), so a report says which text each count used.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_set: BTreeMap<String, u64>,
 }
 
 impl ModelCounts {
@@ -162,6 +188,9 @@ impl ModelCounts {
         self.recognised += other.recognised;
         for (result, n) in &other.by_result {
             *self.by_result.entry(result.clone()).or_default() += n;
+        }
+        for (set, n) in &other.by_set {
+            *self.by_set.entry(set.clone()).or_default() += n;
         }
     }
 }
@@ -316,7 +345,6 @@ pub fn part(
 ) -> Part {
     let by_id: BTreeMap<&RecordId, &RecordView> = views.iter().map(|v| (&v.record, v)).collect();
     let view_of = |record: &RecordId| by_id.get(record).copied();
-    let set_model: BTreeMap<&str, (Model, &CriteriaSet)> = sets.iter().map(|s| (s.id.as_str(), (s.model, s))).collect();
 
     // Which subjects hold a title this year, and the per-model counts of each unit.
     let mut titled: BTreeMap<&RecordId, BTreeSet<Model>> = BTreeMap::new();
@@ -330,7 +358,7 @@ pub fn part(
     let mut by_subject: BTreeMap<(RecordId, String), Vec<&RecordView>> = BTreeMap::new();
     for view in views {
         let Some(facts) = evaluation_facts(view) else { continue };
-        if facts.year != year || !set_model.contains_key(facts.set.as_str()) || is_deleted(view) {
+        if facts.year != year || facts.criteria(sets).is_none() || is_deleted(view) {
             continue;
         }
         if view.status != Status::Recognised && score_count(view) == 0 {
@@ -352,13 +380,15 @@ pub fn part(
     }
     counted.sort_by(|a, b| a.0.record.cmp(&b.0.record));
     for (view, facts) in counted {
-        let Some((model, set)) = set_model.get(facts.set.as_str()) else { continue };
+        let Some(set) = facts.criteria(sets) else { continue };
+        let model = &set.model;
         // Another part may count an evaluation of a subject this part does not hold.
         if let Some(subject) = facts.subject.as_ref().filter(|s| !by_id.contains_key(s)) {
             outside_subjects.insert(subject.clone());
         }
         let counts = own_models.entry(view.unit.clone()).or_default().entry(*model).or_default();
         counts.evaluated += 1;
+        *counts.by_set.entry(format!("{}@{}", set.id, set.version)).or_default() += 1;
         if view.status != Status::Draft {
             counts.submitted += 1;
         }
@@ -383,6 +413,7 @@ pub fn part(
                 unit: view.unit.clone(),
                 model: *model,
                 set: facts.set.clone(),
+                set_version: set.version.clone(),
                 evaluation: view.record.clone(),
                 decision: view.decision.clone(),
                 name,

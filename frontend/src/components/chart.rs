@@ -159,7 +159,7 @@ pub fn consolidation_charts(props: &ConsolidationChartsProps) -> Html {
                                     evaluated: summary.evaluated,
                                     submitted: summary.submitted,
                                     recognised: summary.recognised,
-                                    by_result: Default::default(),
+                                    ..ModelCounts::default()
                                 };
                                 count_row(&summary.name, Some(&summary.unit), &counts)
                             }) }

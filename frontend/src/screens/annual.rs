@@ -352,6 +352,12 @@ fn report_body(report: &AnnualReport) -> Html {
                     </table>
                 </div>
                 <p class="charts-recognised">{ format!("Được công nhận trong năm: {}", count_text(recognised)) }</p>
+                // Which text each count used: an evaluation keeps its set's version.
+                { for report.models.iter().filter(|m| !m.sets.is_empty()).map(|m| html! {
+                    <p class="hint report-sets">{ format!("{} chấm theo bộ tiêu chí {}", m.title, m.sets.iter()
+                        .map(|s| format!("{} ({} phiếu)", s.label, count_text(s.evaluations)))
+                        .collect::<Vec<_>>().join("; ")) }</p>
+                }) }
             </section>
             if !report.children.is_empty() {
                 { children_table(report) }

@@ -48,11 +48,7 @@ pub fn evaluation_screen(props: &EvaluationProps) -> Html {
     let replica = ctx.model.replica.borrow();
     let view = replica.view(&record).cloned();
     drop(replica);
-    let set = view
-        .as_ref()
-        .and_then(|v| v.value("set"))
-        .and_then(|s| s.as_str())
-        .and_then(|id| ctx.model.sets.iter().find(|s| s.id == id));
+    let set = view.as_ref().and_then(|v| hoctap_shared::consolidation::criteria_of(v, &ctx.model.sets));
     match (view, set) {
         (Some(_), Some(set)) => {
             html! { <EvaluationEditor key={props.id.clone()} {record} set={Rc::new(set.clone())} /> }
@@ -380,6 +376,12 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                         { format!("{} · {} ngày {}", set.name, set.legal_basis.number, set.legal_basis.date) }
                     </p>
                 }
+                // An evaluation keeps the version it was made with, after the set is amended.
+                if !hoctap_shared::criteria::is_newest(&ctx.model.sets, set) {
+                    <p class="hint earlier-version">
+                        { format!("Phiếu này chấm theo bản {} của bộ tiêu chí, bản đang dùng khi lập phiếu; phiếu mới dùng bản đã sửa.", set.version) }
+                    </p>
+                }
                 <p class="workflow">
                     <span class={classes!("status", format!("{:?}", view.status).to_lowercase())} data-status={format!("{:?}", view.status).to_lowercase()}>
                         { capitalised(view.status.title()) }
@@ -503,7 +505,9 @@ pub struct PracticeProps {
 #[function_component(PracticeScreen)]
 pub fn practice_screen(props: &PracticeProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
-    let sets = Rc::clone(&ctx.model.sets);
+    // Only the newest version of each set is offered; older ones stay for the
+    // evaluations made with them.
+    let sets: Rc<Vec<CriteriaSet>> = Rc::new(hoctap_shared::criteria::newest(&ctx.model.sets).cloned().collect());
     let on_choose = Callback::from(|id: String| page::go(&Route::Sets(Some(id))));
     let chosen = props.set.as_ref().and_then(|id| sets.iter().find(|s| &s.id == id));
     match chosen {

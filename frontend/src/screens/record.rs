@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use hoctap_shared::archive::{has_left, is_deleted, left_of, Left, LeftReason, DELETED_FIELD, LEFT_FIELD};
+use hoctap_shared::consolidation::SET_VERSION_FIELD;
 use hoctap_shared::protocol::{FieldEdit, OpBody, RecordId, RecordKind, MOVED_FROM_FIELD};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -387,12 +388,18 @@ fn sets_for_new_evaluation(
     model: Option<hoctap_shared::criteria::Model>,
     year: i32,
 ) -> Vec<(String, String)> {
-    let mut offered: Vec<_> = sets.iter().filter(|s| Some(s.model) == model && s.in_force_during(year)).collect();
+    let mut offered: Vec<_> =
+        hoctap_shared::criteria::newest(sets).filter(|s| Some(s.model) == model && s.in_force_during(year)).collect();
     offered.sort_by_key(|s| std::cmp::Reverse(s.effective_from));
     offered
         .into_iter()
         .map(|s| (s.id.clone(), format!("{} ({} {})", s.name, s.legal_basis.number, s.legal_basis.date)))
         .collect()
+}
+
+/// The newest version of set `id` on the device: the one a new evaluation is made with.
+fn newest_version(sets: &[hoctap_shared::criteria::CriteriaSet], id: &str) -> String {
+    hoctap_shared::criteria::newest(sets).find(|s| s.id == id).map(|s| s.version.clone()).unwrap_or_default()
 }
 
 #[function_component(RecordScreen)]
@@ -473,8 +480,11 @@ pub fn record_screen(props: &RecordProps) -> Html {
             let (ctx, error, subject, unit) = (ctx.clone(), error.clone(), subject.clone(), unit.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
+                    // A new evaluation is made with the set's newest version, and keeps it.
+                    let version = newest_version(&ctx.model.sets, &set);
                     let mut fields = vec![
                         FieldEdit { field: "set".into(), value: set.into(), base: vec![] },
+                        FieldEdit { field: SET_VERSION_FIELD.into(), value: version.into(), base: vec![] },
                         FieldEdit { field: "year".into(), value: y.into(), base: vec![] },
                         FieldEdit {
                             field: "subject".into(),
@@ -536,7 +546,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
             <ul class="rows">
                 { for evaluations.iter().map(|e| {
                     let y = e.value("year").and_then(|y| y.as_i64()).unwrap_or_default();
-                    let set_name = e.value("set").and_then(|s| s.as_str()).and_then(|id| ctx.model.sets.iter().find(|s| s.id == id)).map(|s| s.name.clone()).unwrap_or_default();
+                    let set_name = hoctap_shared::consolidation::criteria_of(e, &ctx.model.sets).map(|s| s.name.clone()).unwrap_or_default();
                     let result = outcome(e, &ctx.model.sets).map_or_else(|| hoctap_shared::scoring::UNFINISHED.to_string(), |o| decision_words(&o.decision));
                     let note = e.decision.as_ref().filter(|_| e.status == hoctap_shared::merge::Status::Recognised).and_then(override_note).map(|n| format!(" · {n}")).unwrap_or_default();
                     html! {

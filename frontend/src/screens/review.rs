@@ -49,7 +49,7 @@ fn rows(replica: &Replica, sets: &[CriteriaSet]) -> Vec<Row> {
                 .value("subject")
                 .and_then(|s| serde_json::from_value::<RecordId>(s.clone()).ok())
                 .and_then(|s| replica.view(&s));
-            let set = view.value("set").and_then(|s| s.as_str()).and_then(|id| sets.iter().find(|s| s.id == id));
+            let set = hoctap_shared::consolidation::criteria_of(view, sets);
             let scored = outcome(view, sets);
             let (score, score_key) = match &scored {
                 Some(o) => match (o.total, o.max_total, &o.decision) {

@@ -551,8 +551,11 @@ fn models_table(report: &AnnualReport) -> String {
     for (i, row) in report.models.iter().enumerate() {
         let mut results: Vec<(&String, &u64)> = row.counts.by_result.iter().collect();
         results.sort_by_key(|(key, _)| result_rank(key));
-        let details: Vec<String> =
+        let mut details: Vec<String> =
             results.iter().map(|(key, n)| format!("{}: {}", result_words(key), count(**n))).collect();
+        if !row.sets.is_empty() {
+            details.push(format!("chấm theo bộ tiêu chí {}", sets_used(&row.sets)));
+        }
         out.push_str(&format!(
             "<tr><td class=\"c\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td>{}</td></tr>\n",
@@ -566,6 +569,13 @@ fn models_table(report: &AnnualReport) -> String {
     }
     out.push_str("</tbody></table>\n");
     out
+}
+
+/// The criteria sets and versions a model's evaluations were scored with:
+/// `QĐ 448/QĐ-KHVN ngày 04/10/2016, bản 2016.1 (12 phiếu)`.
+pub(crate) fn sets_used(sets: &[hoctap_shared::annual::SetUse]) -> String {
+    let each: Vec<String> = sets.iter().map(|s| format!("{} ({} phiếu)", s.label, count(s.evaluations))).collect();
+    each.join("; ")
 }
 
 fn children_table(report: &AnnualReport) -> String {

@@ -323,6 +323,7 @@ fn models_table(report: &AnnualReport) -> Table {
         column("Đã đánh giá", 26.0),
         column("Đã gửi duyệt", 12.0),
         column("Đã công nhận", 12.0),
+        column("Bộ tiêu chí đã dùng", 40.0),
     ];
     let rows = (1..)
         .zip(&report.models)
@@ -333,6 +334,7 @@ fn models_table(report: &AnnualReport) -> Table {
                 Cell::Count(m.counts.evaluated),
                 Cell::Count(m.counts.submitted),
                 Cell::Count(m.counts.recognised),
+                Cell::text(super::print::sets_used(&m.sets)),
             ]
         })
         .collect();

@@ -2,12 +2,12 @@
 //! score an evaluation against a shipped set.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
 use hoctap_shared::criteria::{self, CriteriaSet};
 use hoctap_shared::diagnostic::Diagnostic;
 use hoctap_shared::scoring::{self, Evaluation, Outcome};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::decode;
 use crate::openapi::ErrorBody;
@@ -25,6 +25,27 @@ pub struct SetSummary {
     status: hoctap_shared::criteria::SetStatus,
     /// The legal basis in one line (`244/QĐ-KHVN ngày 01/07/2022 của …`).
     legal_basis: String,
+    /// Whether this is the set's newest version, the one new evaluations use; older
+    /// versions are kept for the evaluations made with them.
+    current: bool,
+}
+
+/// Which version of a set.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// A version of the set (`2020.1`); without it, the newest.
+    version: Option<String>,
+}
+
+impl VersionQuery {
+    fn find<'a>(&self, state: &'a AppState, id: &str) -> Result<&'a CriteriaSet, ApiError> {
+        match &self.version {
+            Some(version) => state.catalog.criteria_set(id, Some(version)),
+            None => state.catalog.newest_set(id),
+        }
+        .ok_or_else(|| ApiError::Domain(hoctap_shared::Error::UnknownSet { id: id.to_string() }))
+    }
 }
 
 #[utoipa::path(
@@ -33,7 +54,7 @@ pub struct SetSummary {
     tag = "criteria",
     operation_id = "criteria_list",
     summary = "List the shipped criteria sets",
-    responses((status = 200, description = "Every shipped set", body = Vec<SetSummary>))
+    responses((status = 200, description = "Every shipped set, each version (`current` marks the newest)", body = Vec<SetSummary>))
 )]
 pub async fn criteria_list(State(state): State<AppState>) -> Json<Vec<SetSummary>> {
     Json(
@@ -52,6 +73,7 @@ pub async fn criteria_list(State(state): State<AppState>) -> Json<Vec<SetSummary
                     "{} ngày {} của {}",
                     s.legal_basis.number, s.legal_basis.date, s.legal_basis.issuer
                 ),
+                current: criteria::is_newest(&state.catalog.criteria, s),
             })
             .collect(),
     )
@@ -63,17 +85,18 @@ pub async fn criteria_list(State(state): State<AppState>) -> Json<Vec<SetSummary
     tag = "criteria",
     operation_id = "criteria_show",
     summary = "Show a criteria set",
-    params(("id" = String, Path, description = "The set's id, e.g. `cdht-244-2022`")),
+    params(("id" = String, Path, description = "The set's id, e.g. `cdht-244-2022`"), VersionQuery),
     responses(
         (status = 200, description = "The whole set: criteria, indicators, measures and rule", body = CriteriaSet),
-        (status = 404, description = "No such set (`unknown_criteria_set`)", body = ErrorBody),
+        (status = 404, description = "No such set or version (`unknown_criteria_set`)", body = ErrorBody),
     )
 )]
 pub async fn criteria_show(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(version): Query<VersionQuery>,
 ) -> Result<Json<CriteriaSet>, ApiError> {
-    state.catalog.criteria_set(&id).cloned().map(Json).ok_or(ApiError::Domain(hoctap_shared::Error::UnknownSet { id }))
+    version.find(&state, &id).cloned().map(Json)
 }
 
 /// What checking a criteria file found.
@@ -108,7 +131,8 @@ pub async fn criteria_check(body: Bytes) -> Result<Json<CheckReport>, ApiError> 
     Ok(Json(CheckReport { valid: parsed.set.is_some(), id: parsed.set.map(|s| s.id), diagnostics: parsed.diagnostics }))
 }
 
-/// Scores an evaluation against a shipped set: totals, the decision and the reasons.
+/// Scores an evaluation against a shipped set (its newest version, or `?version=`): totals,
+/// the decision and the reasons.
 /// Inputs are checked, never clamped.
 #[utoipa::path(
     post,
@@ -117,19 +141,21 @@ pub async fn criteria_check(body: Bytes) -> Result<Json<CheckReport>, ApiError> 
     operation_id = "evaluations_score",
     summary = "Score an evaluation",
     request_body(content = Evaluation, description = "The set, the subject's context and an answer per indicator."),
+    params(VersionQuery),
     responses(
         (status = 200, description = "The outcome with its reasons", body = Outcome),
         (status = 400, description = "Not an evaluation, a key given twice, or more than 1,000 answers, refused while reading with their number (`bad_request`)", body = ErrorBody),
-        (status = 404, description = "No such set (`unknown_criteria_set`)", body = ErrorBody),
+        (status = 404, description = "No such set or version (`unknown_criteria_set`)", body = ErrorBody),
         (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
         (status = 422, description = "A domain rule refused the evaluation (`score_out_of_range`, `missing_indicator`, `unknown_indicator`, `wrong_answer_kind` …); with several problems (`invalid_evaluation`) the first 20 are listed and the rest counted", body = ErrorBody),
     )
 )]
-pub async fn evaluations_score(State(state): State<AppState>, body: Bytes) -> Result<Json<Outcome>, ApiError> {
+pub async fn evaluations_score(
+    State(state): State<AppState>,
+    Query(version): Query<VersionQuery>,
+    body: Bytes,
+) -> Result<Json<Outcome>, ApiError> {
     let evaluation: Evaluation = decode(&body)?;
-    let set = state
-        .catalog
-        .criteria_set(&evaluation.set)
-        .ok_or_else(|| hoctap_shared::Error::UnknownSet { id: evaluation.set.clone() })?;
+    let set = version.find(&state, &evaluation.set)?;
     Ok(Json(scoring::score(set, &evaluation)?))
 }

@@ -40,6 +40,6 @@ pub async fn health_show(State(state): State<AppState>) -> Result<Json<Health>, 
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
         schema_version,
-        criteria_sets: state.catalog.criteria.len(),
+        criteria_sets: hoctap_shared::criteria::newest(&state.catalog.criteria).count(),
     }))
 }

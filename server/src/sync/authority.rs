@@ -13,7 +13,7 @@
 
 use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::archive::{self, DELETED_FIELD, LEFT_FIELD};
-use hoctap_shared::consolidation::{evaluation_facts, evaluation_of};
+use hoctap_shared::consolidation::{criteria_of, evaluation_facts, evaluation_of};
 use hoctap_shared::date::Date;
 use hoctap_shared::hamlets::{CLOSED_ON_FIELD, MERGED_INTO_FIELD};
 use hoctap_shared::merge::{RecordView, Status};
@@ -287,7 +287,7 @@ fn score_bounds(state: &AppState, op: &Operation, before: Option<&RecordView>) -
         return None;
     };
     let field = format!("{}{indicator}", hoctap_shared::merge::SCORE_FIELD_PREFIX);
-    let set = before.and_then(|view| view.value("set")?.as_str()).and_then(|id| state.catalog.criteria_set(id));
+    let set = before.and_then(|view| criteria_of(view, &state.catalog.criteria));
     if let Some(set) = set {
         if set.indicator(indicator).is_none() {
             let shown: String = indicator.chars().take(20).collect();
@@ -359,7 +359,7 @@ pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Tr
     let Some(facts) = evaluation_facts(view) else {
         return Some(("incomplete_evaluation", "Phiếu đánh giá chưa chọn bộ tiêu chí hoặc năm đánh giá".to_string()));
     };
-    let Some(set) = state.catalog.criteria_set(&facts.set) else {
+    let Some(set) = facts.criteria(&state.catalog.criteria) else {
         return Some(("incomplete_evaluation", "Máy chủ không có bộ tiêu chí của phiếu này".to_string()));
     };
     let outcome = match scoring::score(set, &evaluation_of(view, &set.id)) {

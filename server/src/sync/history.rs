@@ -47,7 +47,7 @@ pub fn record_history(
             message: stored.message,
         });
     }
-    let set = |id: &str| state.catalog.criteria_set(id).map(|set| set.name.clone());
+    let set = |id: &str| state.catalog.newest_set(id).map(|set| set.name.clone());
     // A linked record by its name, only for a reader who may see it.
     let linked = |record: &RecordId| {
         let view = super::record_view(state, record).ok()??;

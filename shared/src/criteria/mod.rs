@@ -327,3 +327,35 @@ pub struct Level {
     pub level: u8,
     pub name: String,
 }
+
+/// Orders two versions of a set by their dot-separated parts, numbers as numbers
+/// ("2020.10" after "2020.9"); a part that is not a number sorts after numbers, as text.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let part = |p: &str| match p.parse::<u64>() {
+        Ok(n) => (0, n, String::new()),
+        Err(_) => (1, 0, p.to_string()),
+    };
+    a.split('.').map(part).cmp(b.split('.').map(part))
+}
+
+/// The set an evaluation is scored with, for ever: `id` at `version`; with no version
+/// (an evaluation made before versions were kept), the earliest version of `id` — the
+/// text every such evaluation was made with.
+pub fn resolve<'a>(sets: &'a [CriteriaSet], id: &str, version: Option<&str>) -> Option<&'a CriteriaSet> {
+    let mut of_id = sets.iter().filter(|s| s.id == id);
+    match version {
+        Some(version) => of_id.find(|s| s.version == version),
+        None => of_id.min_by(|a, b| compare_versions(&a.version, &b.version)),
+    }
+}
+
+/// Whether `set` is the newest version of its id among `sets`: the one a new
+/// evaluation uses. Older versions stay only for the evaluations made with them.
+pub fn is_newest(sets: &[CriteriaSet], set: &CriteriaSet) -> bool {
+    !sets.iter().any(|s| s.id == set.id && compare_versions(&s.version, &set.version).is_gt())
+}
+
+/// The newest version of each set, in the order of `sets`.
+pub fn newest(sets: &[CriteriaSet]) -> impl Iterator<Item = &CriteriaSet> {
+    sets.iter().filter(|set| is_newest(sets, set))
+}

@@ -52,10 +52,20 @@ async fn health_reports_schema_and_sets() {
 async fn criteria_are_listed_and_shown() {
     let (status, body) = call("GET", "/api/v1/criteria", Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body.as_array().map(Vec::len), Some(8));
+    // Every version: the eight sets in use and the seven earlier versions kept for the
+    // evaluations made with them.
+    let sets = body.as_array().expect("a list");
+    assert_eq!(sets.len(), 15);
+    assert_eq!(sets.iter().filter(|s| s["current"] == true).count(), 8);
     let (status, body) = call("GET", "/api/v1/criteria/cdht-244-2022", Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["legal_basis"]["number"], "244/QĐ-KHVN");
+    assert_eq!(body["version"], "2022.2", "the newest version without ?version=");
+    let (status, body) = call("GET", "/api/v1/criteria/dvht-tt22-2020?version=2020.1", Body::empty()).await;
+    assert_eq!((status, body["version"].as_str()), (StatusCode::OK, Some("2020.1")));
+    assert_eq!(body["criteria"][2]["indicators"].as_array().map(Vec::len), Some(2), "3.1 and 3.2 out of 15");
+    let (status, _) = call("GET", "/api/v1/criteria/dvht-tt22-2020?version=1999.1", Body::empty()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, body) = call("GET", "/api/v1/criteria/khong-co", Body::empty()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "unknown_criteria_set");

@@ -503,7 +503,7 @@ fn decision(override_reason: Option<&str>) -> Decision {
 
 /// Every indicator of the set answered at full marks (`full`) or at nothing.
 pub(crate) fn answers(full: bool) -> Vec<(String, Answer)> {
-    let set = catalog().criteria_set(SET).expect("the set").clone();
+    let set = catalog().criteria_set(SET, None).expect("the set").clone();
     set.indicators()
         .map(|indicator| {
             let answer = match &indicator.measure {

@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use hoctap_shared::consolidation::{combine, consolidate, part, Part};
-use hoctap_shared::criteria::{shipped, Model};
+use hoctap_shared::consolidation::{combine, consolidate, evaluation_of, part, Part, SET_VERSION_FIELD};
+use hoctap_shared::criteria::{self, shipped, CriteriaSet, Model};
 use hoctap_shared::date::Date;
 use hoctap_shared::indicators::{self, Settings};
 use hoctap_shared::merge::OpSet;
@@ -90,6 +90,86 @@ fn recognised(d: &mut Device, unit: &str, id: &str, set: &str, subject: &RecordI
     ops.push(d.op(unit, e.clone(), step(Transition::Approve)));
     ops.push(d.op(unit, e, step(Transition::Recognise { decision })));
     ops
+}
+
+/// Ops of an evaluation of `set` at `version` (none: made before versions were kept)
+/// answered at full marks of that version, submitted, approved and recognised.
+fn recognised_with_version(d: &mut Device, id: &str, set: &CriteriaSet, version: Option<&str>) -> Vec<Operation> {
+    let (unit, e) = ("hamlet:a", record(RecordKind::Evaluation, id));
+    let subject = record(RecordKind::Unit, &format!("truong-{id}"));
+    let mut ops = vec![
+        d.set(unit, &subject, "name", json!(format!("Trường {id}"))),
+        d.set(unit, &e, "set", json!(set.id)),
+        d.set(unit, &e, "subject", serde_json::to_value(&subject).expect("json")),
+        d.set(unit, &e, "year", json!(2026)),
+    ];
+    if let Some(version) = version {
+        ops.push(d.set(unit, &e, SET_VERSION_FIELD, json!(version)));
+    }
+    for indicator in set.indicators() {
+        let answer = Answer::Points(indicator.max_points().expect("a points set"));
+        ops.push(d.op(unit, e.clone(), OpBody::SetScore { indicator: indicator.code.clone(), answer, base: vec![] }));
+    }
+    let decision = Decision {
+        number: "16/QĐ-UBND".into(),
+        date: Date::new(2026, 11, 20).expect("date"),
+        authority: "Ủy ban nhân dân xã".into(),
+        override_reason: None,
+        proposer: None,
+    };
+    for transition in [Transition::Submit, Transition::Approve, Transition::Recognise { decision }] {
+        ops.push(d.op(unit, e.clone(), OpBody::Transition { transition }));
+    }
+    ops
+}
+
+/// Issue 17: TT 22's last 15 points became two items (10 + 5) in version 2020.2. An
+/// evaluation made before (no version: the earliest, 2020.1, where 3.2 is out of 15)
+/// keeps scoring as it was scored; a new one uses the version it names; the counts say
+/// which version each used.
+#[test]
+fn an_evaluation_keeps_the_version_of_its_set_for_ever() {
+    let every = shipped::every_version();
+    let old = criteria::resolve(&every, "dvht-tt22-2020", None).expect("the earliest TT 22").clone();
+    let new = shipped::get("dvht-tt22-2020").expect("TT 22");
+    assert_eq!((old.version.as_str(), new.version.as_str()), ("2020.1", "2020.2"));
+    assert_eq!(old.indicator("3.2").and_then(|i| i.max_points()).map(|p| p.to_string()), Some("15".to_string()));
+    assert_eq!(criteria::newest(&every).filter(|s| s.id == "dvht-tt22-2020").count(), 1);
+
+    let mut d = Device::new("may-xa");
+    let mut ops = recognised_with_version(&mut d, "cu", &old, None);
+    ops.extend(recognised_with_version(&mut d, "moi", &new, Some(&new.version)));
+    let views: Vec<_> = ops.into_iter().collect::<OpSet>().views().into_values().collect();
+
+    // With the new text alone, the old evaluation's 15 points for 3.2 are out of range.
+    let old_view = views.iter().find(|v| v.record.id == "cu").expect("old evaluation");
+    let rescored = hoctap_shared::scoring::score(&new, &evaluation_of(old_view, &new.id));
+    assert!(rescored.is_err(), "the old answers do not fit the amended text: {rescored:?}");
+
+    let result = consolidate(&views, 2026, &every, &indicators::shipped(), &Settings::default(), &parent_of);
+    let units = &result.units[COMMUNE].models[&Model::LearningUnit];
+    assert_eq!((units.evaluated, units.recognised), (2, 2));
+    assert_eq!(units.by_result.get("band:Tốt"), Some(&2), "{:?}", units.by_result);
+    let by_set: Vec<(&str, u64)> = units.by_set.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(by_set, [("dvht-tt22-2020@2020.1", 1), ("dvht-tt22-2020@2020.2", 1)]);
+    let versions: BTreeSet<&str> = result.recognised.iter().map(|r| r.set_version.as_str()).collect();
+    assert_eq!(versions, BTreeSet::from(["2020.1", "2020.2"]));
+}
+
+/// Every earlier version shipped loads, keeps its id, is older than the current one and
+/// is never offered for a new evaluation.
+#[test]
+fn every_archived_version_loads_and_is_older_than_the_current_one() {
+    for (file, parsed) in shipped::parse_every_version() {
+        let set = parsed.set.unwrap_or_else(|| panic!("{file}: {:?}", parsed.diagnostics));
+        let current = shipped::get(&set.id).unwrap_or_else(|| panic!("{file}: no current version of {}", set.id));
+        if file.starts_with("archive/") {
+            assert_eq!(file, format!("archive/{}@{}.toml", set.id, set.version));
+            assert!(criteria::compare_versions(&set.version, &current.version).is_lt(), "{file}");
+        }
+    }
+    assert_eq!(criteria::compare_versions("2020.10", "2020.9"), std::cmp::Ordering::Greater);
+    assert_eq!(shipped::every_version().len(), shipped::FILES.len() + shipped::ARCHIVE.len());
 }
 
 #[test]

@@ -31,9 +31,11 @@ fn figures(scale: u64) -> UnitFigures {
         }},
         "models": {
             "learning_citizen": { "evaluated": 70, "submitted": 64, "recognised": 55,
-                                  "by_result": { "recognised": 58, "not_recognised": 9, "incomplete": 3 } },
+                                  "by_result": { "recognised": 58, "not_recognised": 9, "incomplete": 3 },
+                                  "by_set": { "cdht-324-2023@2023.1": 70 } },
             "learning_family": { "evaluated": 60, "submitted": 60, "recognised": 52,
-                                 "by_result": { "band:Tốt": 30, "band:Khá": 22, "band:Chưa đạt": 8 } },
+                                 "by_result": { "band:Tốt": 30, "band:Khá": 22, "band:Chưa đạt": 8 },
+                                 "by_set": { "gdht-448-2016@2016.1": 12, "gdht-448-2016@2016.2": 48 } },
             "learning_clan": { "evaluated": 3, "submitted": 3, "recognised": 2, "by_result": { "recognised": 2, "not_recognised": 1 } }
         }
     }))
@@ -46,6 +48,7 @@ fn subject(kind: RecordKind, id: &str, model: Model, name: &str, decision: &Deci
         unit: "hamlet:thon-1".to_string(),
         model,
         set: "gdht-448-2016".to_string(),
+        set_version: "2016.2".to_string(),
         evaluation: RecordId { kind: RecordKind::Evaluation, id: format!("e-{id}") },
         decision: Some(decision.clone()),
         name: Some(name.to_string()),
@@ -112,6 +115,7 @@ pub fn report(year: i32) -> AnnualReport {
                 how: "sáp nhập toàn bộ".to_string(),
             }],
             unassigned: vec![],
+            sets: &hoctap_shared::criteria::shipped::every_version(),
         },
         &definitions,
     )
