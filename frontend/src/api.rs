@@ -153,7 +153,7 @@ pub async fn call_empty(method: &str, path: &str, token: Option<&str>, body: Bod
 /// Calls `GET path` for a file (an export, a printable page) and returns it as a `Blob`
 /// with the type the server gave it. A refusal is read as the server's JSON error.
 pub async fn call_blob(path: &str, token: Option<&str>) -> Result<web_sys::Blob, ApiError> {
-    let (status, value) = send("GET", path, token, Body::None, Read::BlobIfOk, TIMEOUT_MS).await?;
+    let (status, value) = send("GET", path, token, Body::None, Read::BlobIfOk, TIMEOUT_MS, None).await?;
     if (200..300).contains(&status) {
         value.dyn_into::<web_sys::Blob>().map_err(|_| ApiError::Decode("tệp".to_string()))
     } else {
@@ -198,7 +198,7 @@ pub async fn download(
     on_progress: &dyn Fn(u64),
 ) -> Result<Vec<u8>, ApiError> {
     let timeout = TIMEOUT_MS.saturating_add(i32::try_from(size / 8).unwrap_or(i32::MAX));
-    let (status, value) = send("GET", path, token, Body::None, Read::BytesIfOk(on_progress), timeout).await?;
+    let (status, value) = send("GET", path, token, Body::None, Read::BytesIfOk(on_progress), timeout, None).await?;
     if (200..300).contains(&status) {
         Ok(js_sys::Uint8Array::new(&value).to_vec())
     } else {
@@ -218,7 +218,7 @@ enum Read<'a> {
 }
 
 async fn send_text(method: &str, path: &str, token: Option<&str>, body: Body<'_>) -> Result<(u16, String), ApiError> {
-    let (status, value) = send(method, path, token, body, Read::Text, TIMEOUT_MS).await?;
+    let (status, value) = send(method, path, token, body, Read::Text, TIMEOUT_MS, None).await?;
     Ok((status, value.as_string().unwrap_or_default()))
 }
 
@@ -239,7 +239,20 @@ async fn read_stream(response: &web_sys::Response, on_progress: &dyn Fn(u64)) ->
     }
 }
 
-/// Sends the request and reads the whole answer within `timeout_ms`.
+/// Calls `GET path` unless the answer is unchanged since the one tagged `etag`: `None`
+/// when the server says 304 Not Modified, else the answer's text.
+pub async fn get_if_changed(path: &str, token: Option<&str>, etag: Option<&str>) -> Result<Option<String>, ApiError> {
+    let (status, value) = send("GET", path, token, Body::None, Read::Text, TIMEOUT_MS, etag).await?;
+    let text = value.as_string().unwrap_or_default();
+    match status {
+        304 => Ok(None),
+        200..=299 => Ok(Some(text)),
+        _ => Err(server_error(status, &text)),
+    }
+}
+
+/// Sends the request and reads the whole answer within `timeout_ms`; with
+/// `if_none_match`, only if the answer changed since that entity tag.
 async fn send(
     method: &str,
     path: &str,
@@ -247,6 +260,7 @@ async fn send(
     body: Body<'_>,
     read: Read<'_>,
     timeout_ms: i32,
+    if_none_match: Option<&str>,
 ) -> Result<(u16, JsValue), ApiError> {
     let window = web_sys::window().ok_or(ApiError::Offline)?;
     let init = web_sys::RequestInit::new();
@@ -262,6 +276,9 @@ async fn send(
     );
     if let Some(token) = token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(etag) = if_none_match {
+        let _ = headers.set("If-None-Match", etag);
     }
     match body {
         Body::None => {}

@@ -53,7 +53,8 @@ pub struct AppModel {
     pub rounds: u64,
     /// The last storage failure, shown until the next successful write.
     pub storage_error: Option<String>,
-    /// The criteria sets the device carries.
+    /// The criteria sets the device scores with: every shipped version and the sets the
+    /// account's province published (see `province_sets`).
     pub sets: Rc<Vec<CriteriaSet>>,
     /// When a sync event last showed the replica's changes (ms): during a round the
     /// screens are redrawn from the replica at most once a second, and at its end.
@@ -74,6 +75,7 @@ impl PartialEq for AppModel {
             && self.rounds == other.rounds
             && self.storage_error == other.storage_error
             && self.clock == other.clock
+            && Rc::ptr_eq(&self.sets, &other.sets)
     }
 }
 
@@ -100,7 +102,11 @@ pub enum Msg {
     Loaded {
         session: Option<LoginResponse>,
         replica: Box<Replica>,
+        /// The province's published sets kept on the device.
+        province_sets: Vec<CriteriaSet>,
     },
+    /// The province's published sets changed (fetched after a sync round).
+    ProvinceSets(Vec<CriteriaSet>),
     StorageFailed(String),
     SignedOut,
     /// Operations saved on this device.
@@ -118,10 +124,17 @@ impl Reducible for AppModel {
         let mut next = (*self).clone();
         let mut touched = true;
         match msg {
-            Msg::Loaded { session, replica } => {
+            Msg::Loaded { session, replica, province_sets } => {
                 next.loaded = true;
                 next.session = session.map(Rc::new);
                 *next.replica.borrow_mut() = *replica;
+                if !province_sets.is_empty() {
+                    next.sets = Rc::new(crate::province_sets::with_shipped(province_sets));
+                }
+            }
+            Msg::ProvinceSets(sets) => {
+                next.sets = Rc::new(crate::province_sets::with_shipped(sets));
+                touched = false;
             }
             Msg::StorageFailed(message) => {
                 next.loaded = true;
@@ -285,11 +298,13 @@ pub async fn load(model: UseReducerHandle<AppModel>) {
         let ops = storage.all_ops().await?;
         let outbox = storage.outbox().await?.into_iter().map(|op| op.id);
         let refused = storage.refused().await?;
+        let province = storage.province_sets().await?.map(|json| crate::province_sets::Published::decode(&json));
         storage.close();
-        Ok::<_, StorageError>((session, Box::new(Replica::new(ops, outbox, refused))))
+        let province_sets = province.map(crate::province_sets::Published::sets).unwrap_or_default();
+        Ok::<_, StorageError>((session, Box::new(Replica::new(ops, outbox, refused)), province_sets))
     };
     match loaded.await {
-        Ok((session, replica)) => model.dispatch(Msg::Loaded { session, replica }),
+        Ok((session, replica, province_sets)) => model.dispatch(Msg::Loaded { session, replica, province_sets }),
         Err(err) => model.dispatch(Msg::StorageFailed(err.to_string())),
     }
 }
@@ -344,7 +359,17 @@ impl Driver {
             let storage = Storage::open().await?;
             let session = storage.session().await;
             let result = match session {
-                Ok(Some(session)) => sync::round(&storage, &session, &on_event).await.map(Some),
+                Ok(Some(session)) => {
+                    let result = sync::round(&storage, &session, &on_event).await.map(Some);
+                    // The province's own criteria sets, when they changed; a failure here
+                    // never fails the round.
+                    if result.is_ok() {
+                        if let Some(sets) = crate::province_sets::refresh(&storage, &session).await {
+                            self.model.dispatch(Msg::ProvinceSets(sets));
+                        }
+                    }
+                    result
+                }
                 Ok(None) => Ok(None),
                 Err(err) => Err(err.into()),
             };

@@ -23,6 +23,7 @@ pub mod office;
 pub mod outbox;
 pub mod page;
 pub mod plan_form;
+pub mod province_sets;
 pub mod recognition;
 pub mod records;
 pub mod replica;

@@ -88,14 +88,22 @@ export async function startEvaluation(page) {
 }
 
 /**
- * Gives every points indicator `points` and every met/not-met indicator "Đạt" — after
- * choosing the first subject group when the set asks one and none is chosen yet.
+ * Chooses the first subject group when the evaluation's set asks one (QĐ 324) and none
+ * is chosen yet; the indicators appear only then.
  */
-export async function scoreAll(page, points) {
+export async function chooseGroup(page) {
   const groups = page.locator(".subject-group input[type=radio]");
   if ((await groups.count()) > 0 && (await page.locator(".subject-group input:checked").count()) === 0) {
     await groups.first().check();
   }
+}
+
+/**
+ * Gives every points indicator `points` and every met/not-met indicator "Đạt" — after
+ * choosing the first subject group when the set asks one and none is chosen yet.
+ */
+export async function scoreAll(page, points) {
+  await chooseGroup(page);
   const inputs = page.locator("input.points[inputmode=decimal]");
   const count = await inputs.count();
   for (let i = 0; i < count; i += 1) await inputs.nth(i).fill(String(points));

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { acceptInBrowser, addRecord, device, hamletWithPeople, scoreAll, startEvaluation, syncNow } from "./app.mjs";
+import { acceptInBrowser, addRecord, chooseGroup, device, hamletWithPeople, scoreAll, startEvaluation, syncNow } from "./app.mjs";
 import { serverWithAdmin } from "./lib.mjs";
 
 test("bad input gets a clear message and stores nothing", async (t) => {
@@ -47,6 +47,7 @@ test("bad input gets a clear message and stores nothing", async (t) => {
   await shown("Năm đánh giá cần là một năm như 2026");
   await page.getByLabel("Năm đánh giá").fill("2026");
   await startEvaluation(page);
+  await chooseGroup(page);
   await page.locator("input.points[inputmode=decimal]").first().fill("11");
   await page.locator("input.points[inputmode=decimal]").nth(1).fill("7,5");
  

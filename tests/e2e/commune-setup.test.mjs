@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { acceptInBrowser, device, pullAll, syncNow, waitSynced } from "./app.mjs";
+import { acceptInBrowser, chooseGroup, device, pullAll, syncNow, waitSynced } from "./app.mjs";
 import { COMMUNE, api, invite, login, screenshot, serverWithAdmin } from "./lib.mjs";
 import { PROBLEMS, previewFile, registerCsv, tableRows } from "./registers.mjs";
 
@@ -114,6 +114,8 @@ test("a commune sets up from its Excel list to an officer scoring on a phone", a
   await p.getByRole("button", { name: "Bắt đầu đánh giá" }).click();
   await p.waitForURL(/#danh-gia\//);
   const evaluation = p.url();
+  await p.locator(".subject-group input[type=radio]").first().waitFor();
+  await chooseGroup(p);
   const inputs = p.locator("input.points[inputmode=decimal]");
   await inputs.first().waitFor();
   const typed = ["8", "7", "9"];

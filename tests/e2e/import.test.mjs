@@ -113,7 +113,7 @@ test("a commune officer imports the register from a spreadsheet, fixes the probl
   const bar = job.locator("progress");
   assert.equal(await bar.getAttribute("max"), "211");
   assert.equal(await bar.getAttribute("value"), "211");
-  await job.getByText("Đã ghi 211 dòng / 211 (100%)").waitFor();
+  await job.getByText("Đã ghi 211 dòng / 211 (100 %)").waitFor();
   await job.getByText("Đã nhập xong: thêm mới 250, cập nhật 0 bản ghi (hộ và người).").waitFor();
   const summary = async () =>
     Object.fromEntries(

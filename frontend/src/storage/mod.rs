@@ -66,6 +66,7 @@ const META_REPLICA_ACCOUNT: &str = "replica_account";
 const META_PAGES: &str = "pages";
 const META_DRAFTS: &str = "narrative_drafts";
 const META_KEPT: &str = "evidence_kept";
+const META_PROVINCE_SETS: &str = "province_sets";
 
 /// How many server pages (reports, plans, reviews) are kept to show offline.
 const PAGES_KEPT: usize = 8;
@@ -372,6 +373,17 @@ impl Storage {
     pub async fn own_since(&self) -> Result<u64, StorageError> {
         let value: Option<f64> = self.meta(META_OWN_SINCE).await?;
         Ok(value.map_or(0, |v| v as u64))
+    }
+
+    /// The criteria sets the account's province published, as the server last sent them
+    /// (`GET /units/{unit}/criteria`, JSON text): scored with offline like the shipped
+    /// ones. Replaced whole when the list changes; a published set is never withdrawn.
+    pub async fn province_sets(&self) -> Result<Option<String>, StorageError> {
+        self.meta(META_PROVINCE_SETS).await
+    }
+
+    pub async fn keep_province_sets(&self, json: &str) -> Result<(), StorageError> {
+        self.put_meta(META_PROVINCE_SETS, json).await
     }
 
     /// The last consolidated figures fetched from the server, to show offline.

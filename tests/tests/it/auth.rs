@@ -502,6 +502,10 @@ enum Resource {
     Record,
     /// `GET /consolidation/{u}?year=2026` (read).
     Consolidation,
+    /// `POST /records/origins` about an operation on the unit's household, which a
+    /// province administrator sent: `200:1` when told who sent it, `200:0` when left
+    /// out (outside the scope answers as an unknown operation would).
+    Origins,
 }
 
 /// Where the target lies relative to the caller's own unit.
@@ -533,6 +537,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::ReviewStep, ["403", "-", "403", "403"]),
     (Role::Collaborator, Resource::Record, ["200", "-", "404", "404"]),
     (Role::Collaborator, Resource::Consolidation, ["200", "-", "403", "403"]),
+    (Role::Collaborator, Resource::Origins, ["200:1", "-", "200:0", "200:0"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
     (Role::CommuneOfficer, Resource::Invite, ["201", "403", "403", "403"]),
@@ -541,6 +546,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::ReviewStep, ["403", "403", "403", "403"]),
     (Role::CommuneOfficer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneOfficer, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::CommuneOfficer, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
     (Role::CommuneApprover, Resource::Invite, ["201", "403", "403", "403"]),
@@ -549,6 +555,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::ReviewStep, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneApprover, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::CommuneApprover, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
@@ -557,6 +564,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::ProvinceAdmin, Resource::ReviewStep, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Record, ["200", "200", "404", "404"]),
     (Role::ProvinceAdmin, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
     (Role::Viewer, Resource::Invite, ["403", "403", "403", "403"]),
@@ -565,6 +573,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::ReviewStep, ["403", "403", "403", "403"]),
     (Role::Viewer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::Viewer, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::Viewer, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
 ];
 
 /// The caller of each role: its unit, and the target unit of each scope.
@@ -611,6 +620,14 @@ impl Matrix<'_> {
             }
             Resource::Record => ("GET", format!("/records/household/{}", household_id(unit)), None),
             Resource::Consolidation => ("GET", format!("/consolidation/{unit}?year=2026"), None),
+            Resource::Origins => {
+                let record = json!({"kind": "household", "id": household_id(unit)});
+                (
+                    "POST",
+                    "/records/origins".to_string(),
+                    Some(json!({"ops": [{"record": record, "op": origin_op(unit)}]})),
+                )
+            }
         };
         let before = world.snapshot();
         let (status, reply) = world.call(method, &uri, token, body);
@@ -624,6 +641,11 @@ impl Matrix<'_> {
                 .map(|(action, letter)| if granted.contains(&action) { letter } else { '.' })
                 .collect();
             assert_eq!(letters, expect, "{context}");
+            return;
+        }
+        if resource == Resource::Origins {
+            let told = reply["origins"].as_array().map_or(0, Vec::len);
+            assert_eq!(format!("{}:{told}", status.as_str()), expect, "{context}");
             return;
         }
         assert_eq!(status.as_str(), expect, "{context}");
@@ -679,6 +701,21 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 .expect("seed");
             assert_eq!(response.accepted.len(), ops.len(), "{backend}: seeding {unit}: {response:?}");
         }
+        // An operation on each household sent by its province's administrator, so that
+        // the server keeps who sent it (a replay keeps no origin).
+        for (province, units) in [(&u.p, vec![&u.p, &u.c, &u.c2, &u.a, &u.b]), (&u.q, vec![&u.q, &u.cq, &u.hq])] {
+            let (token, _) = world.account(Role::ProvinceAdmin, province, &format!("goc.{}", units.len()));
+            for unit in units {
+                let household = RecordId { kind: RecordKind::Household, id: household_id(unit) };
+                let body = OpBody::SetFields {
+                    fields: vec![FieldEdit { field: "so_thanh_vien".into(), value: json!(5), base: vec![] }],
+                };
+                let push = push_body(unit, op(unit, &origin_op(unit), household, body));
+                let (status, reply) = world.call("POST", "/sync/push", Some(&token), Some(push));
+                assert_eq!(status, StatusCode::OK, "{backend}: {reply}");
+                assert_eq!(reply["accepted"].as_array().map(Vec::len), Some(1), "{backend}: {reply}");
+            }
+        }
         let matrix = Matrix { world: &world, callers, targets };
         let mut checked = 0;
         for (role, resource, expected) in MATRIX {
@@ -693,7 +730,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 8 * SCOPES.len() - 8, "every role × resource × scope");
+        assert_eq!(checked, Role::ALL.len() * 9 * SCOPES.len() - 9, "every role × resource × scope");
 
         // Listing accounts is administration of one's own unit: the administrator of P
         // sees P's accounts and none of Q's; nobody else may list.
@@ -757,6 +794,11 @@ fn seed_records(unit: &str) -> Vec<Operation> {
         op(unit, &format!("seed-e-{unit}"), evaluation.clone(), set("year", json!(2026))),
         op(unit, &format!("seed-s-{unit}"), evaluation, OpBody::Transition { transition: Transition::Submit }),
     ]
+}
+
+/// The id of the operation a province administrator sent on the unit's household.
+fn origin_op(unit: &str) -> String {
+    format!("goc-{}", unit.replace(':', "-"))
 }
 
 fn household_edit(unit: &str, role: Role, scope: Scope) -> Operation {
