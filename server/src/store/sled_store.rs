@@ -58,6 +58,9 @@ fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
     }
 }
 
+/// Below this much free space a storage failure is taken for a full disk.
+const NEARLY_FULL_BYTES: u64 = 1024 * 1024;
+
 /// Sled's page cache is held to [`CACHE_BYTES`] (sled's default is 1 GiB, the whole
 /// memory budget of a province's server).
 pub const CACHE_BYTES: u64 = 256 * 1024 * 1024;
@@ -110,7 +113,7 @@ impl SledStore {
             call(db, tree)
         };
         result.map_err(|error| {
-            let error = StoreError::from(error);
+            let error = self.classify(StoreError::from(error));
             self.close(matches!(error, StoreError::Full(_)));
             error
         })
@@ -138,11 +141,27 @@ impl SledStore {
                         *state = open;
                     }
                     Err(error) => {
+                        let error = self.classify(error);
                         *state = State::Failed { full: matches!(error, StoreError::Full(_)) };
                         return Err(error);
                     }
                 }
             }
+        }
+    }
+
+    /// A failure on a disk with (almost) no space left is a full disk whatever sled made
+    /// of it: a write cut short by `ENOSPC` can surface later as a short read or a
+    /// damaged segment while reopening. The client is told to retry (507), not that
+    /// data is damaged; once space returns the store reopens from disk as usual.
+    fn classify(&self, error: StoreError) -> StoreError {
+        let nearly_full = |dir: &Path| fs2::available_space(dir).is_ok_and(|free| free < NEARLY_FULL_BYTES);
+        match (&error, &self.dir) {
+            (StoreError::Sled(_), Some(dir)) if nearly_full(dir) => {
+                tracing::warn!(%error, "a storage failure on a full disk, answered as the disk being full");
+                StoreError::io(std::io::Error::new(std::io::ErrorKind::StorageFull, error.to_string()))
+            }
+            _ => error,
         }
     }
 

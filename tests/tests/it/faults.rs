@@ -566,6 +566,10 @@ impl RealServer {
         std::thread::spawn(move || {
             // Read to the end so the server never blocks on a full pipe.
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                // A failed request's cause, shown with the test's output when it fails.
+                if line.contains("ERROR") || line.contains("storage failure") {
+                    println!("server: {line}");
+                }
                 if let Some(at) = line.find("http://127.0.0.1:") {
                     let addr: String = line[at + "http://".len()..].chars().take_while(|c| *c != '/').collect();
                     let _ = found.send(addr);
