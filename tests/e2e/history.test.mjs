@@ -87,8 +87,10 @@ test("a record is returned, recognised, reopened with a reason, and its history 
   await item.getByLabel("Số quyết định").fill("15/QĐ-UBND");
   await item.getByLabel("Ngày quyết định (ngày/tháng/năm)").fill("20/11/2026");
   await item.getByLabel("Cơ quan ban hành").fill("Ủy ban nhân dân xã");
+  await item.getByLabel("Theo đề nghị của").fill("Hội Khuyến học xã Đông Hà");
   await item.getByRole("button", { name: "Công nhận" }).click();
   await p.locator('[data-status="recognised"]').waitFor();
+  await p.getByText(/Đã công nhận: Quyết định số 15\/QĐ-UBND ngày 20\/11\/2026 của Ủy ban nhân dân xã, theo đề nghị của Hội Khuyến học xã Đông Hà/).waitFor();
   await syncNow(p);
 
   // Reopened from the record's page: the reason is required.

@@ -39,6 +39,8 @@ test("an evaluation's answers come back after the tab is closed or the page cras
   // question (no shipped set has an area rule).
   await page.locator(".subject-group .hint").getByText("Chọn nhóm đối tượng trước").waitFor();
   assert.equal(await page.locator("input.points").count(), 0, "no indicator before the group");
+  assert.equal(await page.locator(".summary-result").innerText(), "Chọn nhóm đối tượng để bắt đầu chấm");
+  assert.equal(await page.locator(".summary-reasons").count(), 0, "the bar does not repeat the groups");
   await page.getByText(/^Bộ tiêu chí đang áp dụng tạm theo 324\/QĐ-KHVN ngày 25\/10\/2023/).waitFor();
   await screenshot(page, "evaluation-group-first-phone");
   await page.getByLabel("Người lao động").check();

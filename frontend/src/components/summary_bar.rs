@@ -16,6 +16,10 @@ pub fn summary_bar(props: &SummaryBarProps) -> Html {
     let form = &props.form;
     let scale = form.set.scale;
     let (headline, state, reasons, total): (String, &str, Vec<String>, Option<Points>) = match &form.status {
+        // The form asks the group first and says why; the bar does not repeat the list.
+        Status::Incomplete { .. } if form.needs_group() => {
+            ("Chọn nhóm đối tượng để bắt đầu chấm".to_string(), "pending", Vec::new(), None)
+        }
         Status::Complete(outcome) => (
             decision_words(&outcome.decision),
             if outcome.recognised { "good" } else { "bad" },

@@ -396,7 +396,11 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                     <p class="decision">{ "Đã công nhận: " }
                         <a class="decision-link" href={page::decision_href(i32::try_from(year).unwrap_or_default(), &decision.number, decision.date)}>
                             { format!("Quyết định số {}", decision.number) }</a>
-                        { format!(" ngày {} của {}", decision.date, decision.authority) }</p>
+                        { format!(" ngày {} của {}", decision.date, decision.authority) }
+                        if let Some(proposer) = decision.proposer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                            { format!(", theo đề nghị của {proposer}") }
+                        }
+                    </p>
                     if let Some(note) = override_note(decision) {
                         <p class="app-warning override" data-override="true">{ note }</p>
                     }

@@ -438,16 +438,11 @@ struct BulkBarProps {
 /// or recognise the approved ones under one decision typed once. The operations of all
 /// of them are saved together and leave the device as one batch; what the rules leave
 /// out is listed with its reason, and the server's refusals show on each record.
-#[function_component(BulkBar)]
-fn bulk_bar(props: &BulkBarProps) -> Html {
-    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
-    let number = use_state(String::new);
-    let date = use_state(|| date_vi(js_sys::Date::now()));
-    let authority = use_state(String::new);
-    let proposer = use_state(String::new);
-    let chosen: Vec<&RecordView> = props.chosen.iter().collect();
-    // "Cơ quan ban hành" starts as the body the province set for the title (kept on the
-    // device like other pages, so it also fills in offline); what is typed stays.
+/// "Cơ quan ban hành" starts as the body the province set for the title of `chosen`
+/// (kept on the device like other pages, so it also fills in offline); what is typed
+/// stays.
+#[hook]
+fn use_prefilled_authority(ctx: &AppContext, chosen: &[&RecordView], authority: &UseStateHandle<String>) {
     let unit = ctx.model.session.as_ref().map(|s| s.account.unit.clone());
     let prefill = super::remote::use_server_json(
         unit.as_ref().map(|u| format!("/units/{}/authorities", crate::reports::encode_component(u))),
@@ -457,16 +452,25 @@ fn bulk_bar(props: &BulkBarProps) -> Html {
     let suggested = prefill.value.as_ref().and_then(|(json, _)| {
         let prefill: crate::recognition::AuthorityPrefill = serde_json::from_str(json.text()).ok()?;
         let province = unit.as_deref().is_some_and(|u| u.starts_with("province:"));
-        prefill.authority_for(&chosen, &ctx.model.sets, province)
+        prefill.authority_for(chosen, &ctx.model.sets, province)
     });
-    {
-        let authority = authority.clone();
-        use_effect_with(suggested, move |suggested| {
-            if let Some(suggested) = suggested.clone().filter(|_| authority.is_empty()) {
-                authority.set(suggested);
-            }
-        });
-    }
+    let authority = authority.clone();
+    use_effect_with(suggested, move |suggested| {
+        if let Some(suggested) = suggested.clone().filter(|_| authority.is_empty()) {
+            authority.set(suggested);
+        }
+    });
+}
+
+#[function_component(BulkBar)]
+fn bulk_bar(props: &BulkBarProps) -> Html {
+    let Some(ctx) = use_context::<AppContext>() else { return Html::default() };
+    let number = use_state(String::new);
+    let date = use_state(|| date_vi(js_sys::Date::now()));
+    let authority = use_state(String::new);
+    let proposer = use_state(String::new);
+    let chosen: Vec<&RecordView> = props.chosen.iter().collect();
+    use_prefilled_authority(&ctx, &chosen, &authority);
     let (to_approve, _) = bulk_split(&chosen, &ctx.model.sets, Bulk::Approve);
     let (to_recognise, _) = bulk_split(&chosen, &ctx.model.sets, Bulk::Recognise);
     let name_of = {
@@ -590,9 +594,11 @@ pub fn review_actions(props: &ReviewActionsProps) -> Html {
     let number = use_state(String::new);
     let date = use_state(|| date_vi(js_sys::Date::now()));
     let authority = use_state(String::new);
+    let proposer = use_state(String::new);
     let reason = use_state(String::new);
     let error = use_state(|| None::<String>);
     let view = &props.view;
+    use_prefilled_authority(&ctx, &[view], &authority);
     let state = ctx.model.replica.borrow().state(&view.record);
     let rules = eligibility(view, &ctx.model.sets);
 
@@ -621,11 +627,12 @@ pub fn review_actions(props: &ReviewActionsProps) -> Html {
     };
     let on_approve = act.reform(|_: MouseEvent| Transition::Approve);
     let on_recognise = {
-        let (act, number, date, authority, reason, error, rules) = (
+        let (act, number, date, authority, proposer, reason, error, rules) = (
             act.clone(),
             number.clone(),
             date.clone(),
             authority.clone(),
+            proposer.clone(),
             reason.clone(),
             error.clone(),
             rules.clone(),
@@ -652,7 +659,7 @@ pub fn review_actions(props: &ReviewActionsProps) -> Html {
                     date: day,
                     authority: authority.trim().to_string(),
                     override_reason,
-                    proposer: None,
+                    proposer: Some(proposer.trim().to_string()).filter(|p| !p.is_empty()),
                 },
             });
         })
@@ -685,6 +692,7 @@ pub fn review_actions(props: &ReviewActionsProps) -> Html {
                 { text_input(format!("number-{id}"), "Số quyết định", &number, "Ví dụ: 15/QĐ-UBND") }
                 { text_input(format!("date-{id}"), "Ngày quyết định (ngày/tháng/năm)", &date, "15/11/2026") }
                 { text_input(format!("authority-{id}"), "Cơ quan ban hành", &authority, "Ủy ban nhân dân xã …") }
+                { text_input(format!("proposer-{id}"), "Theo đề nghị của", &proposer, "Hội Khuyến học xã …") }
                 if let Eligibility::NotRecognised(reasons) = &rules {
                     <div class="app-warning not-eligible">
                         <p>{ "Theo bộ tiêu chí, phiếu này chưa đủ điều kiện công nhận:" }</p>
