@@ -5,8 +5,10 @@
 
 mod load;
 pub mod shipped;
+mod write;
 
 pub use load::{parse, Parsed};
+pub use write::to_toml;
 
 use std::collections::BTreeMap;
 
