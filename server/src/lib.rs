@@ -75,6 +75,8 @@ pub struct AppState {
     pub rules: Arc<str>,
     /// Register imports running or finished lately (see [`registers`]).
     pub imports: Arc<registers::Jobs>,
+    /// Bumped whenever a province publishes a criteria set.
+    pub criteria_generation: Arc<store::criteria::Generation>,
 }
 
 impl AppState {
@@ -94,6 +96,7 @@ impl AppState {
             figures: Arc::default(),
             rules,
             imports: Arc::default(),
+            criteria_generation: Arc::default(),
         }
     }
 

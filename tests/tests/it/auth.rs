@@ -502,6 +502,8 @@ enum Resource {
     Record,
     /// `GET /consolidation/{u}?year=2026` (read).
     Consolidation,
+    /// `GET /units/{u}/criteria`: the province's published criteria sets (read).
+    ProvinceCriteria,
 }
 
 /// Where the target lies relative to the caller's own unit.
@@ -533,6 +535,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::ReviewStep, ["403", "-", "403", "403"]),
     (Role::Collaborator, Resource::Record, ["200", "-", "404", "404"]),
     (Role::Collaborator, Resource::Consolidation, ["200", "-", "403", "403"]),
+    (Role::Collaborator, Resource::ProvinceCriteria, ["200", "-", "403", "403"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
     (Role::CommuneOfficer, Resource::Invite, ["201", "403", "403", "403"]),
@@ -541,6 +544,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::ReviewStep, ["403", "403", "403", "403"]),
     (Role::CommuneOfficer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneOfficer, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::CommuneOfficer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
     (Role::CommuneApprover, Resource::Invite, ["201", "403", "403", "403"]),
@@ -549,6 +553,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::ReviewStep, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneApprover, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::CommuneApprover, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
@@ -557,6 +562,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::ProvinceAdmin, Resource::ReviewStep, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Record, ["200", "200", "404", "404"]),
     (Role::ProvinceAdmin, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
     (Role::Viewer, Resource::Invite, ["403", "403", "403", "403"]),
@@ -565,6 +571,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::ReviewStep, ["403", "403", "403", "403"]),
     (Role::Viewer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::Viewer, Resource::Consolidation, ["200", "200", "403", "403"]),
+    (Role::Viewer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
 ];
 
 /// The caller of each role: its unit, and the target unit of each scope.
@@ -611,6 +618,7 @@ impl Matrix<'_> {
             }
             Resource::Record => ("GET", format!("/records/household/{}", household_id(unit)), None),
             Resource::Consolidation => ("GET", format!("/consolidation/{unit}?year=2026"), None),
+            Resource::ProvinceCriteria => ("GET", format!("/units/{unit}/criteria"), None),
         };
         let before = world.snapshot();
         let (status, reply) = world.call(method, &uri, token, body);
@@ -693,7 +701,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 8 * SCOPES.len() - 8, "every role × resource × scope");
+        assert_eq!(checked, Role::ALL.len() * 9 * SCOPES.len() - 9, "every role × resource × scope");
 
         // Listing accounts is administration of one's own unit: the administrator of P
         // sees P's accounts and none of Q's; nobody else may list.
