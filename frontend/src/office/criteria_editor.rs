@@ -7,9 +7,7 @@
 
 use std::rc::Rc;
 
-use hoctap_shared::criteria::{
-    self, Band, CriteriaSet, Criterion, Indicator, Level, Measure, Rule, SetStatus,
-};
+use hoctap_shared::criteria::{self, Band, CriteriaSet, Criterion, Indicator, Level, Measure, Rule, SetStatus};
 use hoctap_shared::date::Date;
 use hoctap_shared::diagnostic::{has_errors, Diagnostic, Severity};
 use hoctap_shared::number::Points;
@@ -166,31 +164,6 @@ impl Checked {
         let path = field.path();
         self.diagnostics.iter().filter(|d| d.path == path).collect()
     }
-
-    /// Whether a diagnostic is shown beside a field of the form (else only in the list).
-    pub fn placed(diagnostic: &Diagnostic) -> bool {
-        let p = diagnostic.path.as_str();
-        let top = [
-            "id",
-            "version",
-            "name",
-            "effective_from",
-            "status_note",
-            "legal_basis.number",
-            "legal_basis.date",
-            "legal_basis.issuer",
-            "legal_basis.title",
-            "scale",
-            "rule.pass_mark",
-            "rule.min_indicator",
-            "rule.below",
-        ];
-        let leaf = p.rsplit('.').next().unwrap_or_default();
-        top.contains(&p)
-            || (p.starts_with("criteria[") && ["code", "name", "points", "text", "hint", "note", "max", "levels"].contains(&leaf))
-            || (p.starts_with("rule.bands[") && ["name", "min"].contains(&leaf))
-            || (p.starts_with("rule.levels[") && leaf == "name")
-    }
 }
 
 fn text_of(option: &Option<String>) -> String {
@@ -225,9 +198,7 @@ impl Form {
                         note: text_of(&i.note),
                         max: number(i.max_points()),
                         levels: match &i.measure {
-                            Measure::Met { levels } => {
-                                levels.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
-                            }
+                            Measure::Met { levels } => levels.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
                             _ => String::new(),
                         },
                         required: required.contains(&i.code.as_str()),
@@ -248,9 +219,13 @@ impl Form {
                 below.clone(),
                 Vec::new(),
             ),
-            Rule::Levels { levels } => {
-                (String::new(), String::new(), Vec::new(), String::new(), levels.iter().map(|l| l.name.clone()).collect())
-            }
+            Rule::Levels { levels } => (
+                String::new(),
+                String::new(),
+                Vec::new(),
+                String::new(),
+                levels.iter().map(|l| l.name.clone()).collect(),
+            ),
         };
         Form {
             id: set.id.clone(),
@@ -459,7 +434,8 @@ impl Form {
             for (ii, i) in c.indicators.iter().enumerate() {
                 let measure = match &i.kept.measure {
                     Measure::Points { max } => {
-                        let max = read_points(&mut own, Field::IndicatorMax(ci, ii), &i.max, Some(*max)).unwrap_or(Points::ZERO);
+                        let max = read_points(&mut own, Field::IndicatorMax(ci, ii), &i.max, Some(*max))
+                            .unwrap_or(Points::ZERO);
                         Measure::Points { max }
                     }
                     Measure::Met { .. } => {
@@ -479,7 +455,8 @@ impl Form {
                     Measure::Share { numerator_label, denominator_label, scoring } => {
                         let scoring = match scoring {
                             criteria::ShareScoring::Points { max, rows } => criteria::ShareScoring::Points {
-                                max: read_points(&mut own, Field::IndicatorMax(ci, ii), &i.max, Some(*max)).unwrap_or(*max),
+                                max: read_points(&mut own, Field::IndicatorMax(ci, ii), &i.max, Some(*max))
+                                    .unwrap_or(*max),
                                 rows: rows.clone(),
                             },
                             other => other.clone(),
@@ -513,7 +490,8 @@ impl Form {
         }
         let rule = match &base.rule {
             Rule::PassMark { pass_mark, min_indicator, area_pass_marks, .. } => Rule::PassMark {
-                pass_mark: read_points(&mut own, Field::PassMark, &self.pass_mark, Some(*pass_mark)).unwrap_or(Points::ZERO),
+                pass_mark: read_points(&mut own, Field::PassMark, &self.pass_mark, Some(*pass_mark))
+                    .unwrap_or(Points::ZERO),
                 min_indicator: read_points(&mut own, Field::MinIndicator, &self.min_indicator, *min_indicator),
                 area_pass_marks: area_pass_marks.clone(),
                 required,
@@ -543,11 +521,7 @@ impl Form {
         let mut date = |field: Field, text: &str, fallback: Date| match Date::parse_iso(text.trim()) {
             Some(date) => date,
             None => {
-                own.push(Diagnostic::error(
-                    "bad-value",
-                    field.path(),
-                    format!("ngày “{}” không hợp lệ", text.trim()),
-                ));
+                own.push(Diagnostic::error("bad-value", field.path(), format!("ngày “{}” không hợp lệ", text.trim())));
                 fallback
             }
         };
@@ -590,7 +564,11 @@ fn read_points(own: &mut Vec<Diagnostic>, field: Field, text: &str, fallback: Op
     match text.replace(',', ".").parse::<f64>().ok().and_then(Points::from_f64) {
         Some(p) => Some(p),
         None => {
-            own.push(Diagnostic::error("bad-value", field.path(), format!("“{text}” không phải là số (ví dụ 10 hoặc 7,5)")));
+            own.push(Diagnostic::error(
+                "bad-value",
+                field.path(),
+                format!("“{text}” không phải là số (ví dụ 10 hoặc 7,5)"),
+            ));
             fallback
         }
     }
@@ -683,7 +661,10 @@ mod tests {
     #[test]
     fn a_wrong_total_is_placed_on_its_criterion_and_goes_when_fixed() {
         let form = Form::from_shipped(&gdht(), "province:52:2025", today());
-        assert_eq!((form.id.as_str(), form.version.as_str(), form.effective_from.as_str()), ("gdht-448-2016-t52", "2026.1", "2026-12-07"));
+        assert_eq!(
+            (form.id.as_str(), form.version.as_str(), form.effective_from.as_str()),
+            ("gdht-448-2016-t52", "2026.1", "2026-12-07")
+        );
         let form = form.apply(Edit::Set(Field::IndicatorText(0, 0), "Trẻ em đều được đến trường.".into()));
         let wrong = form.clone().apply(Edit::Set(Field::IndicatorMax(0, 0), "15".into()));
         let checked = wrong.check();
@@ -692,7 +673,6 @@ mod tests {
         assert_eq!(at.len(), 1, "{:?}", checked.diagnostics);
         assert_eq!(at[0].code, "points-mismatch");
         assert!(at[0].message.contains("35"), "{}", at[0].message);
-        assert!(Checked::placed(at[0]));
         assert_eq!(place(&wrong, at[0]), "Tiêu chí 1, số điểm");
         // Moving five points from 1.2 to 1.1 adds up again.
         let fixed = wrong.apply(Edit::Set(Field::IndicatorMax(0, 1), "5".into()));

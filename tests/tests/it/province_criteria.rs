@@ -211,7 +211,8 @@ fn a_province_publishes_its_set_and_every_unit_of_it_reads_the_list() {
             && d["message"].as_str().is_some_and(|m| m.contains("35"))),
         "{diagnostics}"
     );
-    let reply = world.publish(&admin, GIA_LAI, &criteria::to_toml(&criteria::shipped::get("gdht-448-2016").unwrap()));
+    let reply =
+        world.publish(&admin, GIA_LAI, &criteria::to_toml(&criteria::shipped::get("gdht-448-2016").expect("shipped")));
     assert_eq!((reply.status, reply.code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "criteria_id_shipped"));
     let reply = world.publish(&admin, GIA_LAI, &text);
     assert_eq!((reply.status, reply.code().as_str()), (StatusCode::CONFLICT, "criteria_version_exists"));
