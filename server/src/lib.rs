@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod criteria_sheet;
 pub mod districts;
 pub mod documents;
 pub mod error;

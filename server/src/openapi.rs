@@ -123,6 +123,8 @@ impl Modify for BearerAuth {
         province_criteria::unit_criteria_list,
         province_criteria::unit_criteria_source,
         province_criteria::unit_criteria_publish,
+        province_criteria::unit_criteria_template,
+        province_criteria::unit_criteria_from_xlsx,
         reports::unit_lineage_show,
         reports::lineage_assignments_update,
         reports::lineage_districts_list,

@@ -86,6 +86,7 @@ test("a province administrator adapts a shipped set, publishes it, and a commune
   await row.waitFor();
   assert.match(await row.innerText(), /phiên bản 2027\.1 · áp dụng từ 01\/01\/2027/);
   assert.match(await row.innerText(), /bởi Trần Thị Quản Trị/);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, "province-criteria-published-pc");
 
   // The same version again is refused by the server, in Vietnamese.
@@ -96,6 +97,24 @@ test("a province administrator adapts a shipped set, publishes it, and a commune
   await page.getByRole("button", { name: "Ban hành…" }).click();
   await page.getByRole("button", { name: "Xác nhận ban hành" }).click();
   await page.getByText(/Chưa ban hành được\. Phiên bản 2027\.1 của bộ gdht-448-2016-t52 đã được ban hành/).waitFor();
+
+  // The spreadsheet door: the set's XLSX template, filled (here unchanged) and uploaded,
+  // opens in the same form.
+  await page.getByRole("button", { name: "Bỏ, quay lại danh sách" }).click();
+  const template = await fetch(
+    `${server.base}/api/v1/units/${encodeURIComponent(COMMUNE)}/criteria/gdht-448-2016-t52/template.xlsx`,
+    { headers: { authorization: `Bearer ${officer.token}` } },
+  );
+  assert.equal(template.status, 200);
+  await page.locator("#criteria-file").setInputFiles({
+    name: "mau.xlsx",
+    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    buffer: Buffer.from(await template.arrayBuffer()),
+  });
+  await field("criteria[0].indicators[0].max").waitFor();
+  assert.equal(await field("criteria[0].indicators[0].max").inputValue(), "15");
+  assert.equal(await field("criteria[0].indicators[0].text").inputValue(), NEW_TEXT);
+  assert.equal(await field("version").inputValue(), "2027.1");
   assert.deepEqual(errors, []);
 
   // A commune officer's list includes it, named by who published it.

@@ -38,6 +38,13 @@ struct ProvinceSets {
     sets: Vec<ProvinceSet>,
 }
 
+/// `POST /units/{province}/criteria/from-xlsx`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct FromSheet {
+    set: CriteriaSet,
+    diagnostics: Vec<Diagnostic>,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Published {
     version: String,
@@ -133,12 +140,46 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
     };
     let on_file = {
         let (editor, file_problems, notice) = (editor.clone(), file_problems.clone(), notice.clone());
+        let (token, unit) = (Rc::clone(&token), unit.clone());
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
             input.set_value("");
             let (editor, file_problems, notice) = (editor.clone(), file_problems.clone(), notice.clone());
+            let (token, unit) = (Rc::clone(&token), unit.clone());
             notice.set(None);
+            if file.name().to_lowercase().ends_with(".xlsx") {
+                // A filled template: the server reads it into a set and its diagnostics;
+                // the form opens over the set and shows them on its fields.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
+                        notice.set(Some(Err("Không đọc được tệp.".to_string())));
+                        return;
+                    };
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    let path = format!("/units/{}/criteria/from-xlsx", segment(&unit));
+                    let body = Body::Bytes {
+                        bytes: &bytes,
+                        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    };
+                    match api::call::<FromSheet>("POST", &path, Some(&token), body).await {
+                        Ok(read) => {
+                            // Cells that could not be read are not on any field: listed
+                            // here, to fix in the spreadsheet.
+                            let cells: Vec<Diagnostic> =
+                                read.diagnostics.into_iter().filter(|d| d.path.starts_with("dòng")).collect();
+                            if cells.is_empty() {
+                                file_problems.set(Vec::new());
+                                editor.dispatch(EditorAction::Open(Box::new(Form::of(&read.set))));
+                            } else {
+                                file_problems.set(cells);
+                            }
+                        }
+                        Err(error) => notice.set(Some(Err(error_text(&error)))),
+                    }
+                });
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 let text = JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
                 let Some(text) = text else {
@@ -157,6 +198,22 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
         })
     };
 
+    // The XLSX template of a set, to fill in with a spreadsheet and upload back.
+    let template = {
+        let (notice, token, unit) = (notice.clone(), Rc::clone(&token), unit.clone());
+        Callback::from(move |id: String| {
+            let (notice, token) = (notice.clone(), Rc::clone(&token));
+            let path = format!("/units/{}/criteria/{}/template.xlsx", segment(&unit), segment(&id));
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = format!("mau-{id}.xlsx");
+                notice.set(Some(match api::call_blob(&path, Some(&token)).await {
+                    Ok(blob) if crate::files::save(&blob, &name) => Ok(format!("Đã tải tệp “{name}”.")),
+                    Ok(_) => Err("Trình duyệt không cho lưu tệp.".to_string()),
+                    Err(error) => Err(error_text(&error)),
+                }));
+            });
+        })
+    };
     let title = html! { <h1 class="form-title">{ "Bộ tiêu chí của tỉnh" }</h1> };
     let notice_html = match &*notice {
         Some(Ok(message)) => html! { <p class="save-status saved" role="status">{ message }</p> },
@@ -236,13 +293,17 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
                             <li class="card set-row" data-set={set.id.clone()}>
                                 <p class="set-name">{ &set.name }</p>
                                 <p class="hint">{ format!("{} · {} · phiên bản {}", set.model.title(), set.legal_basis.number, set.version) }</p>
-                                <button type="button" class="secondary start-from" {onclick}>{ "Soạn từ bộ này" }</button>
+                                <div class="actions">
+                                    <button type="button" class="secondary start-from" {onclick}>{ "Soạn từ bộ này" }</button>
+                                    <button type="button" class="secondary" onclick={template.reform({ let id = set.id.clone(); move |_: MouseEvent| id.clone() })}>
+                                        { "Tải mẫu Excel" }</button>
+                                </div>
                             </li>
                         }
                     }) }
                 </ul>
-                <label class="field" for="criteria-file">{ "Tải lên tệp TOML" }</label>
-                <input id="criteria-file" type="file" accept=".toml,text/plain" onchange={on_file} />
+                <label class="field" for="criteria-file">{ "Tải lên tệp TOML, hoặc mẫu Excel đã điền" }</label>
+                <input id="criteria-file" type="file" accept=".toml,.xlsx,text/plain" onchange={on_file} />
                 if !file_problems.is_empty() {
                     <div class="app-warning" role="alert">
                         <p>{ format!("Tệp có {} lỗi, chưa mở được:", file_problems.iter().filter(|d| d.is_error()).count()) }</p>

@@ -121,6 +121,9 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Post, "/units/{id}/criteria", province_criteria::unit_criteria_publish)
             .limit(province_criteria::MAX_CRITERIA_BYTES),
         route(Get, "/units/{id}/criteria/{set}/source", province_criteria::unit_criteria_source),
+        route(Get, "/units/{id}/criteria/{set}/template.xlsx", province_criteria::unit_criteria_template),
+        route(Post, "/units/{id}/criteria/from-xlsx", province_criteria::unit_criteria_from_xlsx)
+            .limit(province_criteria::MAX_CRITERIA_BYTES),
         route(Get, "/units/{id}/lineage", reports::unit_lineage_show),
         route(Put, "/lineage/assignments", reports::lineage_assignments_update),
         route(Get, "/lineage/districts", reports::lineage_districts_list),

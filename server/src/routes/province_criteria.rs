@@ -134,6 +134,27 @@ pub async fn unit_criteria_list(
     Ok(([(header::ETAG, etag_header)], Json(ProvinceSets { etag, sets })).into_response())
 }
 
+/// The file of `province`'s set `set` (its newest version unless `version` is given) or,
+/// when the province has none of that id, of the shipped set.
+fn source_text(state: &AppState, province: &str, set: &str, version: Option<&str>) -> Result<String, ApiError> {
+    let not_found = || ApiError::NotFound { what: format!("bộ tiêu chí {set}") };
+    let own: Vec<(String, String, PublishedSet)> =
+        stored::published(state.store.as_ref(), province)?.into_iter().filter(|(id, _, _)| id == set).collect();
+    if !own.is_empty() {
+        let chosen = match version {
+            Some(version) => own.into_iter().find(|(_, v, _)| v == version),
+            None => own.into_iter().max_by(|a, b| compare_versions(&a.1, &b.1)),
+        };
+        return Ok(chosen.ok_or_else(not_found)?.2.toml);
+    }
+    criteria::shipped::FILES
+        .iter()
+        .map(|(_, text)| *text)
+        .find(|text| criteria::parse(text).set.is_some_and(|s| s.id == set && version.is_none_or(|v| s.version == v)))
+        .map(str::to_string)
+        .ok_or_else(not_found)
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/units/{id}/criteria/{set}/source",
@@ -161,27 +182,7 @@ pub async fn unit_criteria_source(
 ) -> Result<Response, ApiError> {
     current.require(&state, Action::Read, &id)?;
     let province = province(&state, &id)?;
-    let not_found = || ApiError::NotFound { what: format!("bộ tiêu chí {set}") };
-    let own: Vec<(String, String, PublishedSet)> =
-        stored::published(state.store.as_ref(), &province.id)?.into_iter().filter(|(id, _, _)| *id == set).collect();
-    let text = if !own.is_empty() {
-        let chosen = match &query.version {
-            Some(version) => own.into_iter().find(|(_, v, _)| v == version),
-            None => own.into_iter().max_by(|a, b| compare_versions(&a.1, &b.1)),
-        };
-        chosen.ok_or_else(not_found)?.2.toml
-    } else {
-        let shipped = criteria::shipped::FILES
-            .iter()
-            .map(|(_, text)| *text)
-            .find(|text| {
-                criteria::parse(text)
-                    .set
-                    .is_some_and(|s| s.id == set && query.version.as_deref().is_none_or(|version| s.version == version))
-            })
-            .ok_or_else(not_found)?;
-        shipped.to_string()
-    };
+    let text = source_text(&state, &province.id, &set, query.version.as_deref())?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
@@ -261,4 +262,105 @@ mod tests {
         assert_eq!(compare_versions("2016", "2016.1"), Ordering::Less);
         assert_eq!(compare_versions("2017.1", "2016.9"), Ordering::Greater);
     }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{id}/criteria/{set}/template.xlsx",
+    tag = "criteria",
+    operation_id = "unit_criteria_template",
+    summary = "A criteria set as an XLSX template to fill in",
+    description = "Sheet “Chỉ số”: one row per indicator (criterion code, name and points, indicator code, \
+                   text, evidence hint, maximum, required). Sheet “Thông tin”: the set's id, version, name, \
+                   effective date and the set it was made from. Read back by `POST …/criteria/from-xlsx`.",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Any unit of the province"),
+        ("set" = String, Path, description = "The set's id"),
+        SourceQuery,
+    ),
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Outside the caller's scope (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such unit, set or version (`not_found`)", body = ErrorBody),
+    )
+)]
+pub async fn unit_criteria_template(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path((id, set)): Path<(String, String)>,
+    Query(query): Query<SourceQuery>,
+) -> Result<Response, ApiError> {
+    current.require(&state, Action::Read, &id)?;
+    let province = province(&state, &id)?;
+    let text = source_text(&state, &province.id, &set, query.version.as_deref())?;
+    let parsed =
+        criteria::parse(&text).set.ok_or_else(|| ApiError::NotFound { what: format!("bộ tiêu chí {set}") })?;
+    let bytes = crate::blocking(move || crate::criteria_sheet::template_xlsx(&parsed))
+        .await
+        .map_err(|err| ApiError::Document { detail: err.to_string() })?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"bo-tieu-chi.xlsx\""));
+    Ok(response)
+}
+
+/// A filled template read back: the criteria file and every diagnostic.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FromSheet {
+    /// The criteria file the sheet describes (to open in the editor, or publish).
+    pub toml: String,
+    /// The set as read, before the loader's checks (so that an editor can open a file
+    /// with errors and show them on its fields).
+    pub set: CriteriaSet,
+    /// The cells that could not be read, then the loader's diagnostics of the file.
+    pub diagnostics: Vec<hoctap_shared::diagnostic::Diagnostic>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/units/{id}/criteria/from-xlsx",
+    tag = "criteria",
+    operation_id = "unit_criteria_from_xlsx",
+    summary = "Read a filled XLSX template back into a criteria file",
+    description = "Publishes nothing: answers the file and its diagnostics, to check and publish as any file.",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "A province")),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "A filled template."),
+    responses(
+        (status = 200, description = "The file and every diagnostic", body = FromSheet),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Only the province's administrator (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "Unknown unit, or the set the template was made from (`not_found`)", body = ErrorBody),
+        (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
+        (status = 422, description = "Not a province (`wrong_unit_kind`); not a readable template \
+                                      (`import_unreadable`)", body = ErrorBody),
+    )
+)]
+pub async fn unit_criteria_from_xlsx(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+    RawBody(body): RawBody,
+) -> Result<Json<FromSheet>, ApiError> {
+    current.require(&state, Action::Administer, &id)?;
+    let unit = reports::known_unit(&state, &id)?;
+    if unit.kind != UnitKind::Province || unit.valid_to.is_some() {
+        return Err(ApiError::WrongUnitKind { unit: unit.id, expected: UnitKind::Province });
+    }
+    let (info, rows) = crate::blocking(move || crate::criteria_sheet::read_xlsx(&body)).await?;
+    let base_id = info.get(criteria::sheet::INFO[4]).map(|v| v.trim().to_string()).unwrap_or_default();
+    let base_text = source_text(&state, &unit.id, &base_id, None)?;
+    let base = criteria::parse(&base_text)
+        .set
+        .ok_or_else(|| ApiError::NotFound { what: format!("bộ tiêu chí {base_id}") })?;
+    let (set, mut diagnostics) = criteria::sheet::read(&base, &info, &rows);
+    let toml = criteria::to_toml(&set);
+    diagnostics.extend(criteria::parse(&toml).diagnostics);
+    Ok(Json(FromSheet { toml, set, diagnostics }))
 }

@@ -4,6 +4,7 @@
 //! no Rust. The file format is documented in `docs/criteria-format.md`.
 
 mod load;
+pub mod sheet;
 pub mod shipped;
 mod write;
 

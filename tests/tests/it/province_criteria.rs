@@ -298,3 +298,75 @@ fn a_province_publishes_its_set_and_every_unit_of_it_reads_the_list() {
     assert_eq!(relisted.status, StatusCode::OK, "{}", relisted.text);
     assert_eq!((relisted.json(), relisted.etag), (listed.json(), listed.etag));
 }
+
+/// Requirement 5's spreadsheet door: the template of a set lists its indicators, and a
+/// filled one reads back into a criteria file with the loader's diagnostics.
+#[test]
+fn an_xlsx_template_reads_back_into_a_criteria_file() {
+    let world = World::with_sample();
+    let admin = world.account(Role::ProvinceAdmin, GIA_LAI, "qt-gia-lai", "Trần Thị Quản Trị");
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo", "Nguyễn Văn Cán");
+    let shipped = criteria::shipped::get("gdht-448-2016").expect("shipped");
+    let from_xlsx = |token: &str, bytes: Vec<u8>| {
+        let request = Request::builder()
+            .method("POST")
+            .uri(format!("/api/v1/units/{GIA_LAI}/criteria/from-xlsx"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(bytes))
+            .expect("request");
+        world.runtime.block_on(async {
+            let response = world.router.clone().oneshot(request).await.expect("infallible");
+            let status = response.status();
+            let bytes = response.into_body().collect().await.expect("body").to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).expect("JSON"))
+        })
+    };
+
+    // The template, as a commune officer may read it too.
+    let request = Request::builder()
+        .uri(format!("/api/v1/units/{CUU_AN}/criteria/gdht-448-2016/template.xlsx"))
+        .header("authorization", format!("Bearer {officer}"))
+        .body(Body::empty())
+        .expect("request");
+    let (status, content_type, template) = world.runtime.block_on(async {
+        let response = world.router.clone().oneshot(request).await.expect("infallible");
+        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        (response.status(), content_type, response.into_body().collect().await.expect("body").to_bytes().to_vec())
+    });
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type.as_deref(), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    let (_, rows) = hoctap_server::criteria_sheet::read_xlsx(&template).expect("readable");
+    assert_eq!(rows.len(), shipped.indicators().count());
+    assert_eq!(rows[0].1[3], "1.1");
+    assert_eq!(rows[0].1[6], "10");
+
+    // Sent back unchanged: the same set, no diagnostic.
+    let (status, body) = from_xlsx(&admin, template);
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["diagnostics"], json!([]));
+    assert_eq!(criteria::parse(body["toml"].as_str().expect("toml")).set, Some(shipped.clone()));
+
+    // Filled with a wrong total: the file, and the loader's diagnostic on criterion 1.
+    let mut filled = shipped.clone();
+    filled.criteria[0].indicators[0].text = "Trẻ em đều được đến trường.".to_string();
+    filled.criteria[0].indicators[0].measure =
+        criteria::Measure::Points { max: hoctap_shared::number::Points::from_whole(15) };
+    let bytes = hoctap_server::criteria_sheet::template_xlsx(&filled).expect("xlsx");
+    let (status, body) = from_xlsx(&admin, bytes);
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["toml"].as_str().is_some_and(|t| t.contains("Trẻ em đều được đến trường.")));
+    assert!(
+        body["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .any(|d| d["code"] == "points-mismatch" && d["path"] == "criteria[0].points"),
+        "{body}"
+    );
+
+    // Refusals.
+    let (status, body) = from_xlsx(&admin, b"not a workbook".to_vec());
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("import_unreadable")));
+    let (status, body) = from_xlsx(&officer, b"PK".to_vec());
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+}
