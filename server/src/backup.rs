@@ -3,7 +3,8 @@
 //! derive (accounts, sessions, invitations, evidence files, units registered by hand,
 //! plans entered for units, report narratives, submitted reports, hamlet assignments,
 //! districts' communes, who sent each operation and the refused ones, each province's
-//! report recipients and recognising authorities),
+//! report recipients and recognising authorities, each province's published criteria
+//! sets),
 //! and a closing line with the counts, so a truncated file is detected.
 //!
 //! Restore fills an empty data directory: the plain entries first (so evidence and
@@ -21,7 +22,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 20] = [
+pub const PLAIN_KEYSPACES: [&str; 21] = [
     "accounts",
     "usernames",
     "sessions",
@@ -42,6 +43,7 @@ pub const PLAIN_KEYSPACES: [&str; 20] = [
     crate::store::history::OP_ORIGINS,
     crate::store::history::REFUSALS,
     crate::store::authorities::PROVINCE_AUTHORITIES,
+    crate::store::criteria::PROVINCE_CRITERIA,
 ];
 
 /// Keyspaces older builds backed up and this one derives or no longer keeps: their lines

@@ -27,6 +27,18 @@ pub enum ApiError {
     #[error("invalid criteria set")]
     InvalidCriteria { diagnostics: Vec<Diagnostic> },
 
+    /// A province publishing a set under the id of a shipped set.
+    #[error("criteria set id {id} is a shipped set's")]
+    CriteriaIdShipped { id: String },
+
+    /// A province publishing a version of its set that it already published.
+    #[error("criteria set {id} version {version} already published")]
+    CriteriaVersionExists { id: String, version: String },
+
+    /// A province publishing a version not above its newest of the same set.
+    #[error("criteria version {version} is not above {newest}")]
+    CriteriaVersionNotNewer { version: String, newest: String },
+
     /// A plan with errors; every diagnostic is returned.
     #[error("invalid plan")]
     InvalidPlan { diagnostics: Vec<Diagnostic> },
@@ -183,6 +195,11 @@ impl ApiError {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::InvalidCriteria { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_criteria_set"),
             ApiError::InvalidPlan { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan"),
+            ApiError::CriteriaIdShipped { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "criteria_id_shipped"),
+            ApiError::CriteriaVersionExists { .. } => (StatusCode::CONFLICT, "criteria_version_exists"),
+            ApiError::CriteriaVersionNotNewer { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "criteria_version_not_newer")
+            }
             ApiError::Document { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "document_failed"),
             ApiError::BadAssignment { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_assignment"),
             ApiError::BadDistrict { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_district"),
@@ -234,6 +251,18 @@ impl ApiError {
                     diagnostics.iter().filter(|d| d.is_error()).count()
                 ),
                 "The plan has errors; see the diagnostics".to_string(),
+            ),
+            ApiError::CriteriaIdShipped { id } => (
+                format!("Mã {id:?} là mã của một bộ tiêu chí có sẵn; hãy đặt mã riêng cho bộ của tỉnh."),
+                format!("{id:?} is the id of a shipped set; give the province's set an id of its own."),
+            ),
+            ApiError::CriteriaVersionExists { id, version } => (
+                format!("Phiên bản {version} của bộ {id} đã được ban hành; hãy nâng số phiên bản."),
+                format!("Version {version} of {id} is already published; raise the version."),
+            ),
+            ApiError::CriteriaVersionNotNewer { version, newest } => (
+                format!("Phiên bản {version} không cao hơn phiên bản mới nhất đã ban hành ({newest})."),
+                format!("Version {version} is not above the newest published ({newest})."),
             ),
             ApiError::Document { .. } => (
                 "Máy chủ không tạo được tệp; vui lòng thử lại sau.".to_string(),

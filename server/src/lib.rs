@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod criteria_sheet;
 pub mod districts;
 pub mod documents;
 pub mod error;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub rules: Arc<str>,
     /// Register imports running or finished lately (see [`registers`]).
     pub imports: Arc<registers::Jobs>,
+    /// Bumped whenever a province publishes a criteria set.
+    pub criteria_generation: Arc<store::criteria::Generation>,
 }
 
 impl AppState {
@@ -94,6 +97,7 @@ impl AppState {
             figures: Arc::default(),
             rules,
             imports: Arc::default(),
+            criteria_generation: Arc::default(),
         }
     }
 

@@ -13,8 +13,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    accounts, authorities, consolidation, criteria, evidence, health, plans, registers, reports, sessions, staff, sync,
-    units,
+    accounts, authorities, consolidation, criteria, evidence, health, plans, province_criteria, registers, reports,
+    sessions, staff, sync, units,
 };
 
 // Mirrors the private body that `ApiError::into_response` builds in `crate::error`. The
@@ -120,6 +120,11 @@ impl Modify for BearerAuth {
         reports::unit_plan_import,
         authorities::unit_authorities_show,
         authorities::unit_authorities_update,
+        province_criteria::unit_criteria_list,
+        province_criteria::unit_criteria_source,
+        province_criteria::unit_criteria_publish,
+        province_criteria::unit_criteria_template,
+        province_criteria::unit_criteria_from_xlsx,
         reports::unit_lineage_show,
         reports::lineage_assignments_update,
         reports::lineage_districts_list,

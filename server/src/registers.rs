@@ -83,7 +83,7 @@ fn read_csv(text: &str) -> Result<Vec<SheetRow>, ApiError> {
 
 /// The unpacked size of a zip's entries, as its directory declares them (the reader
 /// stops at the declared size).
-fn unpacked_size<R: Read + Seek>(reader: R) -> Result<u64, ApiError> {
+pub(crate) fn unpacked_size<R: Read + Seek>(reader: R) -> Result<u64, ApiError> {
     let mut archive = zip::ZipArchive::new(reader).map_err(|_| unreadable("tệp XLSX hỏng"))?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
@@ -125,7 +125,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, ApiError> {
 
 /// A cell as the officer sees it: whole numbers without a decimal point, dates as
 /// dd/mm/yyyy, yes/no as Có/Không.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),

@@ -2,7 +2,8 @@
 //! the staff page, "Cán bộ", the register import, "Nhập sổ từ Excel", the lineage and
 //! the report screens (annual report, plan, five-year review), the recognition
 //! decisions, "Quyết định", a province's report recipients and recognising authorities,
-//! "Cơ quan nhận, công nhận" — as a second
+//! "Cơ quan nhận, công nhận", a province's own criteria sets, "Bộ tiêu chí của tỉnh" —
+//! as a second
 //! Yew app built from this library as its
 //! own binary (`src/bin/office.rs`). The main app never refers to this module, so link-
 //! time optimisation leaves all of it (and its QR encoder) out of the phone app's wasm:
@@ -15,6 +16,8 @@
 mod authorities;
 mod authorities_page;
 mod browser;
+mod criteria_editor;
+mod criteria_page;
 mod hamlet_page;
 mod import;
 mod import_page;
@@ -178,6 +181,9 @@ fn office_app() -> Html {
             OfficeRoute::Authorities => html! {
                 <authorities_page::AuthoritiesScreen session={Rc::clone(session)} />
             },
+            OfficeRoute::ProvinceCriteria => html! {
+                <criteria_page::CriteriaScreen session={Rc::clone(session)} />
+            },
             OfficeRoute::Hamlet(hamlet) => html! {
                 <hamlet_page::HamletScreen key={hamlet.clone()} session={Rc::clone(session)} hamlet={hamlet.clone()} />
             },
@@ -208,6 +214,8 @@ fn office_app() -> Html {
                         if account.role == hoctap_shared::accounts::Role::ProvinceAdmin {
                             { nav_link(OfficeRoute::Authorities, "Cơ quan nhận, công nhận",
                                 *route == OfficeRoute::Authorities) }
+                            { nav_link(OfficeRoute::ProvinceCriteria, "Bộ tiêu chí của tỉnh",
+                                *route == OfficeRoute::ProvinceCriteria) }
                         }
                         { nav_link(OfficeRoute::Devices, "Thiết bị", *route == OfficeRoute::Devices) }
                     </nav>

@@ -5,6 +5,7 @@
 //! a province administrator chose; `#sap-nhap` the lineage screen; `#thiet-bi` the
 //! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet;
 //! `#co-quan` the province's report recipients and recognising authorities;
+//! `#bo-tieu-chi-tinh` the province's own criteria sets and their editor;
 //! `#quyet-dinh/<year>` the recognition decisions of the account's unit for that year,
 //! `#quyet-dinh/<year>?so=<number, percent-encoded>&ngay=<yyyy-mm-dd>` one of them (see
 //! [`crate::page::decision_href`]); the report screens keep the
@@ -32,6 +33,8 @@ pub enum OfficeRoute {
     Hamlet(String),
     /// The report recipients and recognising authorities of the account's province.
     Authorities,
+    /// The criteria sets the account's province published, and the editor.
+    ProvinceCriteria,
     /// The recognition decisions of the account's unit in a report year ("Quyết định");
     /// `None` for this year.
     Decisions(Option<i32>),
@@ -55,6 +58,7 @@ impl OfficeRoute {
             ["sap-nhap"] => OfficeRoute::Lineage,
             ["thiet-bi"] => OfficeRoute::Devices,
             ["co-quan"] => OfficeRoute::Authorities,
+            ["bo-tieu-chi-tinh"] => OfficeRoute::ProvinceCriteria,
             ["nhap-so"] => OfficeRoute::Import(None),
             ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
             ["thon", unit] => OfficeRoute::Hamlet(decode(unit)),
@@ -75,6 +79,7 @@ impl OfficeRoute {
             OfficeRoute::Lineage => "sap-nhap".to_string(),
             OfficeRoute::Devices => "thiet-bi".to_string(),
             OfficeRoute::Authorities => "co-quan".to_string(),
+            OfficeRoute::ProvinceCriteria => "bo-tieu-chi-tinh".to_string(),
             OfficeRoute::Import(None) => "nhap-so".to_string(),
             OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
             OfficeRoute::Hamlet(unit) => format!("thon/{unit}"),
@@ -131,6 +136,7 @@ mod tests {
             OfficeRoute::Lineage,
             OfficeRoute::Devices,
             OfficeRoute::Authorities,
+            OfficeRoute::ProvinceCriteria,
             OfficeRoute::Hamlet("hamlet:q-a".to_string()),
             OfficeRoute::Report(Route::AnnualReport(None)),
             OfficeRoute::Report(Route::AnnualReport(Some(2026))),

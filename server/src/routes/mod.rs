@@ -9,6 +9,7 @@ pub(crate) mod criteria;
 pub(crate) mod evidence;
 pub(crate) mod health;
 pub(crate) mod plans;
+pub(crate) mod province_criteria;
 pub(crate) mod registers;
 pub(crate) mod reports;
 pub(crate) mod sessions;
@@ -116,6 +117,13 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Post, "/units/{id}/plan/import", reports::unit_plan_import),
         route(Get, "/units/{id}/authorities", authorities::unit_authorities_show),
         route(Put, "/units/{id}/authorities", authorities::unit_authorities_update),
+        route(Get, "/units/{id}/criteria", province_criteria::unit_criteria_list),
+        route(Post, "/units/{id}/criteria", province_criteria::unit_criteria_publish)
+            .limit(province_criteria::MAX_CRITERIA_BYTES),
+        route(Get, "/units/{id}/criteria/{set}/source", province_criteria::unit_criteria_source),
+        route(Get, "/units/{id}/criteria/{set}/template.xlsx", province_criteria::unit_criteria_template),
+        route(Post, "/units/{id}/criteria/from-xlsx", province_criteria::unit_criteria_from_xlsx)
+            .limit(province_criteria::MAX_CRITERIA_BYTES),
         route(Get, "/units/{id}/lineage", reports::unit_lineage_show),
         route(Put, "/lineage/assignments", reports::lineage_assignments_update),
         route(Get, "/lineage/districts", reports::lineage_districts_list),

@@ -4,9 +4,12 @@
 //! no Rust. The file format is documented in `docs/criteria-format.md`.
 
 mod load;
+pub mod sheet;
 pub mod shipped;
+mod write;
 
 pub use load::{parse, Parsed};
+pub use write::to_toml;
 
 use std::collections::BTreeMap;
 

@@ -506,6 +506,8 @@ enum Resource {
     /// province administrator sent: `200:1` when told who sent it, `200:0` when left
     /// out (outside the scope answers as an unknown operation would).
     Origins,
+    /// `GET /units/{u}/criteria`: the province's published criteria sets (read).
+    ProvinceCriteria,
 }
 
 /// Where the target lies relative to the caller's own unit.
@@ -538,6 +540,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::Record, ["200", "-", "404", "404"]),
     (Role::Collaborator, Resource::Consolidation, ["200", "-", "403", "403"]),
     (Role::Collaborator, Resource::Origins, ["200:1", "-", "200:0", "200:0"]),
+    (Role::Collaborator, Resource::ProvinceCriteria, ["200", "-", "403", "403"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
     (Role::CommuneOfficer, Resource::Invite, ["201", "403", "403", "403"]),
@@ -547,6 +550,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneOfficer, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
+    (Role::CommuneOfficer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
     (Role::CommuneApprover, Resource::Invite, ["201", "403", "403", "403"]),
@@ -556,6 +560,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::Record, ["200", "200", "404", "404"]),
     (Role::CommuneApprover, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
+    (Role::CommuneApprover, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
@@ -565,6 +570,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::ProvinceAdmin, Resource::Record, ["200", "200", "404", "404"]),
     (Role::ProvinceAdmin, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
+    (Role::ProvinceAdmin, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
     (Role::Viewer, Resource::Invite, ["403", "403", "403", "403"]),
@@ -574,6 +580,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::Record, ["200", "200", "404", "404"]),
     (Role::Viewer, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
+    (Role::Viewer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
 ];
 
 /// The caller of each role: its unit, and the target unit of each scope.
@@ -628,6 +635,7 @@ impl Matrix<'_> {
                     Some(json!({"ops": [{"record": record, "op": origin_op(unit)}]})),
                 )
             }
+            Resource::ProvinceCriteria => ("GET", format!("/units/{unit}/criteria"), None),
         };
         let before = world.snapshot();
         let (status, reply) = world.call(method, &uri, token, body);
@@ -730,7 +738,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 9 * SCOPES.len() - 9, "every role × resource × scope");
+        assert_eq!(checked, Role::ALL.len() * 10 * SCOPES.len() - 10, "every role × resource × scope");
 
         // Listing accounts is administration of one's own unit: the administrator of P
         // sees P's accounts and none of Q's; nobody else may list.

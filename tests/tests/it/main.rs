@@ -19,6 +19,7 @@ mod openapi;
 mod plans;
 mod print;
 mod properties;
+mod province_criteria;
 mod registers;
 mod report_fixture;
 mod reports;
