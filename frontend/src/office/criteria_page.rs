@@ -285,7 +285,7 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
             { province_sets }
             if admin {
                 <h2 class="section-title">{ "Soạn từ bộ có sẵn" }</h2>
-                <p class="hint">{ "Chọn một bộ toàn quốc để điều chỉnh cho tỉnh, hoặc tải lên tệp TOML đã soạn." }</p>
+                <p class="hint">{ "Chọn một bộ toàn quốc để điều chỉnh cho tỉnh ngay trên trang này, hoặc tải mẫu Excel của bộ đó để điền rồi tải lên; cũng có thể tải lên tệp TOML đã soạn." }</p>
                 <ul class="plain-list criteria-sets national-sets">
                     { for national.iter().map(|set| {
                         let onclick = start.reform({ let id = set.id.clone(); move |_: MouseEvent| (id.clone(), false) });
