@@ -112,3 +112,25 @@ impl Catalog {
         criteria::newest(&self.criteria).find(|s| s.id == id)
     }
 }
+
+/// The sets of [`crate::AppState::criteria`] as last read, with the publication count
+/// they were read at.
+#[derive(Debug, Default)]
+pub struct SetsCache(std::sync::Mutex<Option<(u64, std::sync::Arc<Vec<CriteriaSet>>)>>);
+
+impl SetsCache {
+    /// The sets read at `generation`, if those are the ones kept.
+    pub fn get(&self, generation: u64) -> Option<std::sync::Arc<Vec<CriteriaSet>>> {
+        let kept = self.0.lock().ok()?;
+        kept.as_ref().filter(|(at, _)| *at == generation).map(|(_, sets)| std::sync::Arc::clone(sets))
+    }
+
+    /// Keeps `sets`, read at `generation`, and returns them.
+    pub fn keep(&self, generation: u64, sets: Vec<CriteriaSet>) -> std::sync::Arc<Vec<CriteriaSet>> {
+        let sets = std::sync::Arc::new(sets);
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some((generation, std::sync::Arc::clone(&sets)));
+        }
+        sets
+    }
+}

@@ -31,6 +31,10 @@ pub enum ApiError {
     #[error("criteria set id {id} is a shipped set's")]
     CriteriaIdShipped { id: String },
 
+    /// A province publishing a set under an id another province published.
+    #[error("criteria set id {id} is another province's")]
+    CriteriaIdTaken { id: String },
+
     /// A province publishing a version of its set that it already published.
     #[error("criteria set {id} version {version} already published")]
     CriteriaVersionExists { id: String, version: String },
@@ -196,6 +200,7 @@ impl ApiError {
             ApiError::InvalidCriteria { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_criteria_set"),
             ApiError::InvalidPlan { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_plan"),
             ApiError::CriteriaIdShipped { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "criteria_id_shipped"),
+            ApiError::CriteriaIdTaken { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "criteria_id_taken"),
             ApiError::CriteriaVersionExists { .. } => (StatusCode::CONFLICT, "criteria_version_exists"),
             ApiError::CriteriaVersionNotNewer { .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "criteria_version_not_newer")
@@ -255,6 +260,10 @@ impl ApiError {
             ApiError::CriteriaIdShipped { id } => (
                 format!("Mã {id:?} là mã của một bộ tiêu chí có sẵn; hãy đặt mã riêng cho bộ của tỉnh."),
                 format!("{id:?} is the id of a shipped set; give the province's set an id of its own."),
+            ),
+            ApiError::CriteriaIdTaken { id } => (
+                format!("Mã {id:?} đã được một tỉnh khác dùng cho bộ tiêu chí của tỉnh đó; hãy đặt mã riêng, ví dụ thêm tên tỉnh."),
+                format!("{id:?} is another province's set; give the province's set an id of its own."),
             ),
             ApiError::CriteriaVersionExists { id, version } => (
                 format!("Phiên bản {version} của bộ {id} đã được ban hành; hãy nâng số phiên bản."),

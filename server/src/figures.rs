@@ -483,7 +483,7 @@ pub fn part_figures(
     let mut counted = consolidation::part(
         &views,
         year,
-        &state.catalog.criteria,
+        &state.criteria()?,
         &state.catalog.definitions,
         &Settings::default(),
         &|u: &str| state.figures.parent_of(state, u),
@@ -579,7 +579,7 @@ pub fn consolidation_of(
         consolidation::consolidate(
             &views,
             year,
-            &state.catalog.criteria,
+            &state.criteria()?,
             &state.catalog.definitions,
             &Settings::default(),
             &parent_of,

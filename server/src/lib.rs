@@ -78,6 +78,8 @@ pub struct AppState {
     pub imports: Arc<registers::Jobs>,
     /// Bumped whenever a province publishes a criteria set.
     pub criteria_generation: Arc<store::criteria::Generation>,
+    /// The shipped sets with every province's published ones, as last read.
+    pub criteria_cache: Arc<catalog::SetsCache>,
 }
 
 impl AppState {
@@ -98,7 +100,28 @@ impl AppState {
             rules,
             imports: Arc::default(),
             criteria_generation: Arc::default(),
+            criteria_cache: Arc::default(),
         }
+    }
+
+    /// Every criteria set an evaluation may name, every version: the shipped ones and
+    /// those provinces published (ids are unique across provinces, so one list serves
+    /// every unit). Read again from the store after a publication.
+    pub fn criteria(&self) -> Result<Arc<Vec<hoctap_shared::criteria::CriteriaSet>>, store::StoreError> {
+        let generation = self.criteria_generation.current();
+        if let Some(sets) = self.criteria_cache.get(generation) {
+            return Ok(sets);
+        }
+        let mut sets = self.catalog.criteria.clone();
+        for (province, id, version, entry) in store::criteria::every_province(self.store.as_ref())? {
+            // Every stored file loaded when it was published.
+            match hoctap_shared::criteria::parse(&entry.toml).set {
+                Some(set) if !sets.iter().any(|s| s.id == set.id && s.version == set.version) => sets.push(set),
+                Some(_) => {}
+                None => tracing::warn!(%province, %id, %version, "a published criteria set no longer loads"),
+            }
+        }
+        Ok(self.criteria_cache.keep(generation, sets))
     }
 
     /// A unit: provinces and communes from the shipped hierarchy, hamlets and other

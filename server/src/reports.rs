@@ -463,14 +463,10 @@ pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport
         (true, false) => &scope.views[scope.historic..],
         (false, _) => &scope.views[..],
     };
-    let result: Consolidation = consolidate(
-        views,
-        year,
-        &state.catalog.criteria,
-        &state.catalog.definitions,
-        &Settings::default(),
-        &|u: &str| scope.parent_of(state, u),
-    );
+    let result: Consolidation =
+        consolidate(views, year, &state.criteria()?, &state.catalog.definitions, &Settings::default(), &|u: &str| {
+            scope.parent_of(state, u)
+        });
     let (sources, unassigned) =
         if before_reform { (scope.sources.clone(), scope.unassigned.clone()) } else { (Vec::new(), Vec::new()) };
     build(state, &scope.unit, year, result, &|u: &str| scope.parent_of(state, u), sources, unassigned)
@@ -549,7 +545,7 @@ fn build(
             narrative: narrative(state, &unit.id, year)?,
             sources,
             unassigned,
-            sets: &state.catalog.criteria,
+            sets: &state.criteria()?,
         },
         &state.catalog.definitions,
     ))

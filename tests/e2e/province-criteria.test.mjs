@@ -8,8 +8,20 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { acceptInBrowser, device } from "./app.mjs";
-import { COMMUNE, acceptInvitation, adminInvite, api, apiOk, screenshot, startServer, tempDir } from "./lib.mjs";
+import { acceptInBrowser, addRecord, device, pullAll, scoreAll, syncNow, waitSynced } from "./app.mjs";
+import {
+  COMMUNE,
+  acceptInvitation,
+  adminInvite,
+  api,
+  apiOk,
+  createHamlet,
+  invite,
+  login,
+  screenshot,
+  startServer,
+  tempDir,
+} from "./lib.mjs";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 360, height: 740 };
@@ -146,4 +158,35 @@ test("a province administrator adapts a shipped set, publishes it, and a commune
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
   assert.deepEqual(phone.errors, []);
+
+  // A hamlet officer's phone receives the set by sync and scores a household with it
+  // for 2027, the year it takes effect; the evaluation keeps the set and its version.
+  const admin = await login(server.base, "quantri.gialai", "mat-khau-dai-du-1");
+  const hamlet = await createHamlet(server.base, admin.token, COMMUNE, "Thôn Đông");
+  const link = await invite(server.base, admin.token, { role: "collaborator", unit: hamlet.unit, display_name: "Cán bộ thôn" });
+  const hamletPhone = await device(PHONE);
+  t.after(() => hamletPhone.context.close());
+  const h = hamletPhone.page;
+  await acceptInBrowser(h, server.base, link, "canbo.thondong");
+  await syncNow(h);
+  await addRecord(h, server.base, "ho", { "Tên chủ hộ *": "Rơ Châm Hyun", "Địa chỉ": "Thôn Đông" });
+  await h.getByLabel("Năm đánh giá").fill("2027");
+  const offered = await h.locator("#new-set option").allInnerTexts();
+  assert.match(offered[0], /^Bộ tiêu chí/, offered.join(" | "));
+  assert.equal(await h.locator("#new-set").inputValue(), "gdht-448-2016-t52", "the province's set, newest in force, first");
+  await h.getByRole("button", { name: "Bắt đầu đánh giá" }).click();
+  await h.waitForURL(/#danh-gia\//);
+  await h.getByText(NEW_TEXT).waitFor();
+  await scoreAll(h, 5);
+  await h.getByRole("button", { name: "Lưu trên máy" }).click();
+  await h.getByText(/Đã lưu trên máy/).waitFor();
+  await screenshot(h, "province-criteria-scored-phone");
+  await syncNow(h);
+  await waitSynced(h);
+  const ops = await pullAll(api, server.base, officer.token);
+  const fields = ops.flatMap((op) => (op.body.type === "set_fields" ? op.body.fields : []));
+  assert.ok(fields.some((f) => f.field === "set" && f.value === "gdht-448-2016-t52"), "scored with the province's set");
+  assert.ok(fields.some((f) => f.field === "set_version" && f.value === "2027.1"), "and keeps its version");
+  assert.deepEqual(hamletPhone.errors, []);
 });
+

@@ -275,7 +275,10 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
             </ul>
         },
     };
-    let national = crate::catalog::sets();
+    // The newest version of each shipped set: older ones stay only for the evaluations
+    // made with them.
+    let every = crate::catalog::sets();
+    let national: Vec<&CriteriaSet> = hoctap_shared::criteria::newest(&every).collect();
     html! {
         <section class="criteria-sets-screen">
             { title }

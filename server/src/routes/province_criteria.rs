@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hoctap_shared::accounts::Action;
-use hoctap_shared::criteria::{self, CriteriaSet};
+use hoctap_shared::criteria::{self, compare_versions, CriteriaSet};
 use hoctap_shared::units::{OrgUnit, UnitKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -62,17 +62,6 @@ pub struct SourceQuery {
 fn province(state: &AppState, id: &str) -> Result<OrgUnit, ApiError> {
     let unit = reports::known_unit(state, id)?;
     reports::province_of(state, &unit)?.ok_or_else(|| ApiError::NotFound { what: format!("tỉnh của {id}") })
-}
-
-/// Compares two versions by their dot-separated numeric parts (`2016.10` > `2016.9`);
-/// a part that is not a number compares as text after the numbers.
-pub fn compare_versions(a: &str, b: &str) -> Ordering {
-    let parts = |v: &str| -> Vec<(u64, String)> {
-        v.split('.')
-            .map(|p| p.trim().parse::<u64>().map_or((u64::MAX, p.to_string()), |n| (n, String::new())))
-            .collect()
-    };
-    parts(a).cmp(&parts(b))
 }
 
 #[utoipa::path(
@@ -208,7 +197,7 @@ pub async fn unit_criteria_source(
         (status = 413, description = "The body is over 1 MiB (`body_too_large`)", body = ErrorBody),
         (status = 422, description = "Not a province (`wrong_unit_kind`); the file has errors, every diagnostic \
                                       listed (`invalid_criteria_set`); a shipped set's id \
-                                      (`criteria_id_shipped`); a version not above the newest \
+                                      (`criteria_id_shipped`) or another province's (`criteria_id_taken`); a version not above the newest \
                                       (`criteria_version_not_newer`)", body = ErrorBody),
     )
 )]
@@ -230,6 +219,12 @@ pub async fn unit_criteria_publish(
     if criteria::shipped::all().iter().any(|s| s.id == set.id) {
         return Err(ApiError::CriteriaIdShipped { id: set.id });
     }
+    // One list of sets serves every unit (`AppState::criteria`), so a set's id is its
+    // province's alone.
+    let every = stored::every_province(state.store.as_ref())?;
+    if every.iter().any(|(province, id, _, _)| *id == set.id && *province != unit.id) {
+        return Err(ApiError::CriteriaIdTaken { id: set.id });
+    }
     let published = stored::published(state.store.as_ref(), &unit.id)?;
     let same_id = published.iter().filter(|(id, _, _)| *id == set.id);
     if same_id.clone().any(|(_, version, _)| *version == set.version) {
@@ -249,19 +244,6 @@ pub async fn unit_criteria_publish(
         return Err(ApiError::CriteriaVersionExists { id: set.id, version: set.version });
     }
     Ok((StatusCode::CREATED, Json(PublishedVersion { id: set.id, version: set.version })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_compare_by_numeric_parts() {
-        assert_eq!(compare_versions("2016.10", "2016.9"), Ordering::Greater);
-        assert_eq!(compare_versions("2016.2", "2016.2"), Ordering::Equal);
-        assert_eq!(compare_versions("2016", "2016.1"), Ordering::Less);
-        assert_eq!(compare_versions("2017.1", "2016.9"), Ordering::Greater);
-    }
 }
 
 #[utoipa::path(

@@ -60,6 +60,23 @@ pub fn published(store: &dyn Store, province: &str) -> Result<Vec<(String, Strin
     Ok(out)
 }
 
+/// Every version every province published: (province, set id, version, entry).
+pub fn every_province(store: &dyn Store) -> Result<Vec<(String, String, String, PublishedSet)>, StoreError> {
+    let mut out = Vec::new();
+    for_each(store, PROVINCE_CRITERIA, b"", |key, value| {
+        let text = String::from_utf8_lossy(key).into_owned();
+        let corrupt = || StoreError::Corrupt { key: format!("{PROVINCE_CRITERIA}/{text}") };
+        let mut parts = text.splitn(3, '\0');
+        let (Some(province), Some(id), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(corrupt());
+        };
+        let entry: PublishedSet = serde_json::from_slice(value).map_err(|_| corrupt())?;
+        out.push((province.to_string(), id.to_string(), version.to_string(), entry));
+        Ok::<(), StoreError>(())
+    })?;
+    Ok(out)
+}
+
 /// One published version, if there is one.
 pub fn get(store: &dyn Store, province: &str, id: &str, version: &str) -> Result<Option<PublishedSet>, StoreError> {
     let Some(bytes) = store.get(PROVINCE_CRITERIA, &key(province, id, version))? else { return Ok(None) };

@@ -14,6 +14,7 @@
 use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::archive::{self, DELETED_FIELD, LEFT_FIELD};
 use hoctap_shared::consolidation::{criteria_of, evaluation_facts, evaluation_of};
+use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::date::Date;
 use hoctap_shared::hamlets::{CLOSED_ON_FIELD, MERGED_INTO_FIELD};
 use hoctap_shared::merge::{RecordView, Status};
@@ -38,6 +39,7 @@ pub const EARLIEST_CLOCK_MS: i64 = 946_684_800_000;
 /// `known` gives any other record as the server holds it (with this batch's operations).
 pub(super) fn refusal(
     state: &AppState,
+    sets: &[CriteriaSet],
     account: &Account,
     op: &Operation,
     before: Option<&RecordView>,
@@ -70,7 +72,7 @@ pub(super) fn refusal(
             )));
         }
     }
-    if let Some(refusal) = score_bounds(state, op, before) {
+    if let Some(refusal) = score_bounds(sets, op, before) {
         return Ok(Some(refusal));
     }
     if let Some(refusal) = archive_fields(state, account, op, now_ms, known)? {
@@ -282,12 +284,12 @@ fn ids(op: &Operation) -> Option<Refusal> {
 
 /// A score for an indicator the evaluation's criteria set does not have, or past
 /// [`scoring::MAX_SCORES`] score fields: every later push and report would carry it.
-fn score_bounds(state: &AppState, op: &Operation, before: Option<&RecordView>) -> Option<Refusal> {
+fn score_bounds(sets: &[CriteriaSet], op: &Operation, before: Option<&RecordView>) -> Option<Refusal> {
     let OpBody::SetScore { indicator, .. } = &op.body else {
         return None;
     };
     let field = format!("{}{indicator}", hoctap_shared::merge::SCORE_FIELD_PREFIX);
-    let set = before.and_then(|view| criteria_of(view, &state.catalog.criteria));
+    let set = before.and_then(|view| criteria_of(view, sets));
     if let Some(set) = set {
         if set.indicator(indicator).is_none() {
             let shown: String = indicator.chars().take(20).collect();
@@ -350,7 +352,7 @@ fn workflow(before: &RecordView, op: &Operation, transition: &Transition) -> Opt
 /// An approval needs a complete evaluation; a recognition one whose outcome, computed
 /// here with the criteria set the evaluation names, grants the title — or an explicit
 /// override reason. `view` is the record with the step applied.
-pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Transition) -> Option<Refusal> {
+pub(super) fn against_rules(sets: &[CriteriaSet], view: &RecordView, transition: &Transition) -> Option<Refusal> {
     let override_reason = match transition {
         Transition::Approve => None,
         Transition::Recognise { decision } => decision.override_reason.as_deref(),
@@ -359,7 +361,7 @@ pub(super) fn against_rules(state: &AppState, view: &RecordView, transition: &Tr
     let Some(facts) = evaluation_facts(view) else {
         return Some(("incomplete_evaluation", "Phiếu đánh giá chưa chọn bộ tiêu chí hoặc năm đánh giá".to_string()));
     };
-    let Some(set) = facts.criteria(&state.catalog.criteria) else {
+    let Some(set) = facts.criteria(sets) else {
         return Some(("incomplete_evaluation", "Máy chủ không có bộ tiêu chí của phiếu này".to_string()));
     };
     let outcome = match scoring::score(set, &evaluation_of(view, &set.id)) {

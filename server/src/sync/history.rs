@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use std::collections::BTreeSet;
 
+use hoctap_shared::criteria;
 use hoctap_shared::history::{self, Actor, OpOfRecord, OpOrigin, RecordHistory, Refused};
 use hoctap_shared::protocol::RecordId;
 
@@ -47,7 +48,8 @@ pub fn record_history(
             message: stored.message,
         });
     }
-    let set = |id: &str| state.catalog.newest_set(id).map(|set| set.name.clone());
+    let sets = state.criteria()?;
+    let set = |id: &str| criteria::newest(&sets).find(|s| s.id == id).map(|set| set.name.clone());
     // A linked record by its name, only for a reader who may see it.
     let linked = |record: &RecordId| {
         let view = super::record_view(state, record).ok()??;

@@ -283,6 +283,8 @@ fn push_locked(
     // Each touched record's operations so far and the view they give, which is stored
     // as is once the batch is accepted.
     let mut touched: BTreeMap<RecordId, (Vec<Operation>, RecordView)> = BTreeMap::new();
+    // The criteria sets evaluations are scored with (shipped and published).
+    let sets = state.criteria()?;
     let mut new_units: BTreeMap<String, OrgUnit> = BTreeMap::new();
     // Each record under its part, and each touched part's new version (crate::figures).
     let mut part_records: BTreeSet<(String, String)> = BTreeSet::new();
@@ -337,7 +339,7 @@ fn push_locked(
                 Some((_, view)) => Ok(Some(view.clone())),
                 None => record_view(state, record),
             };
-            if let Some((code, message)) = authority::refusal(state, account, op, before, now_ms, &known)? {
+            if let Some((code, message)) = authority::refusal(state, &sets, account, op, before, now_ms, &known)? {
                 reject(&mut response, op, code, message);
                 continue;
             }
@@ -377,7 +379,7 @@ fn push_locked(
             .or_else(|| after.refused.iter().find(|r| r.op == op.id).map(|r| (r.code.as_str(), r.message.clone())))
             .or_else(|| match (pusher, &op.body) {
                 (Pusher::Account(_), OpBody::Transition { transition }) => {
-                    authority::against_rules(state, &after, transition)
+                    authority::against_rules(&sets, &after, transition)
                 }
                 _ => None,
             });

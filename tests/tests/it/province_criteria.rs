@@ -249,8 +249,13 @@ fn a_province_publishes_its_set_and_every_unit_of_it_reads_the_list() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert!(world.state.store.scan("province_criteria", b"", None, usize::MAX).expect("scan") == before);
 
-    // Another province publishing the same id keeps its own list; Gia Lai's is unchanged.
+    // A set's id is its province's alone (one list of sets serves every unit); another
+    // province publishes under its own id, and Gia Lai's list is unchanged.
     let reply = world.publish(&other_admin, HA_NOI, &criteria::to_toml(&adapted("2027.1")));
+    assert_eq!((reply.status, reply.code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "criteria_id_taken"));
+    let mut own = adapted("2027.1");
+    own.id = "gdht-ha-noi".to_string();
+    let reply = world.publish(&other_admin, HA_NOI, &criteria::to_toml(&own));
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     let unchanged = world.call("GET", &list_uri, Some(&officer), None, Some(&tag));
     assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
@@ -369,4 +374,94 @@ fn an_xlsx_template_reads_back_into_a_criteria_file() {
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("import_unreadable")));
     let (status, body) = from_xlsx(&officer, b"PK".to_vec());
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+}
+
+/// A push of `ops` (one device) as the holder of `token`: the ids accepted.
+fn push(world: &World, token: &str, ops: Vec<hoctap_shared::protocol::Operation>) -> Value {
+    let device = ops[0].device.clone();
+    let body = json!({"protocol": 1, "device": device, "ops": ops}).to_string();
+    let mut request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/sync/push")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json");
+    request = request.header("x-hoctap", "test");
+    let request = request.body(Body::from(body)).expect("request");
+    world.runtime.block_on(async {
+        let response = world.router.clone().oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        serde_json::from_slice(&bytes).expect("JSON")
+    })
+}
+
+/// Issue 17: an evaluation made with the province's published set is checked, approved,
+/// recognised and counted with that set and version — by the one list of sets the
+/// server resolves every evaluation in; a version never published is not; and another
+/// province cannot publish under the same id.
+#[test]
+fn an_evaluation_with_the_provinces_set_is_scored_recognised_and_counted_by_its_version() {
+    use hoctap_shared::protocol::{Decision, FieldEdit, OpBody, RecordId, RecordKind, Transition};
+    use hoctap_shared::scoring::Answer;
+
+    let world = World::with_sample();
+    let admin = world.account(Role::ProvinceAdmin, GIA_LAI, "qt-gia-lai", "Trần Thị Quản Trị");
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo", "Nguyễn Văn Cán");
+    let approver = world.account(Role::CommuneApprover, CUU_AN, "lanh-dao", "Lê Lãnh Đạo");
+    let other_admin = world.account(Role::ProvinceAdmin, HA_NOI, "qt-ha-noi", "Phạm Hà Nội");
+    let set = adapted("2027.1");
+    assert_eq!(world.publish(&admin, GIA_LAI, &criteria::to_toml(&set)).status, StatusCode::CREATED);
+    let taken = world.publish(&other_admin, HA_NOI, &criteria::to_toml(&set));
+    assert_eq!((taken.status, taken.code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "criteria_id_taken"));
+
+    let evaluation = |id: &str, version: &str| {
+        let record = RecordId { kind: RecordKind::Evaluation, id: id.to_string() };
+        let fields = [("set", json!(set.id)), ("set_version", json!(version)), ("year", json!(2026))]
+            .into_iter()
+            .map(|(field, value)| FieldEdit { field: field.into(), value, base: vec![] })
+            .collect();
+        let mut ops = vec![crate::auth::op(CUU_AN, &format!("{id}-f"), record.clone(), OpBody::SetFields { fields })];
+        for (i, indicator) in set.indicators().enumerate() {
+            let answer = match indicator.max_points() {
+                Some(max) => Answer::Points(max),
+                None => Answer::Met(true),
+            };
+            let body = OpBody::SetScore { indicator: indicator.code.clone(), answer, base: vec![] };
+            ops.push(crate::auth::op(CUU_AN, &format!("{id}-s{i}"), record.clone(), body));
+        }
+        ops.push(crate::auth::op(
+            CUU_AN,
+            &format!("{id}-n"),
+            record,
+            OpBody::Transition { transition: Transition::Submit },
+        ));
+        ops
+    };
+    let step = |id: &str, n: &str, transition: Transition| {
+        let record = RecordId { kind: RecordKind::Evaluation, id: id.to_string() };
+        vec![crate::auth::op(CUU_AN, &format!("{id}-{n}"), record, OpBody::Transition { transition })]
+    };
+    let decision = Decision {
+        number: "21/QĐ-UBND".into(),
+        date: hoctap_shared::date::Date::new(2026, 11, 20).expect("date"),
+        authority: "Ủy ban nhân dân xã Cửu An".into(),
+        override_reason: None,
+        proposer: None,
+    };
+    let accepted = |reply: &Value| reply["accepted"].as_array().map_or(0, Vec::len);
+
+    let reply = push(&world, &officer, evaluation("dg-tinh", "2027.1"));
+    assert_eq!(accepted(&reply), set.indicators().count() + 2, "{reply}");
+    assert_eq!(accepted(&push(&world, &approver, step("dg-tinh", "a", Transition::Approve))), 1);
+    let reply = push(&world, &approver, step("dg-tinh", "r", Transition::Recognise { decision: decision.clone() }));
+    assert_eq!(accepted(&reply), 1, "{reply}");
+
+    // A version the province never published cannot be approved.
+    push(&world, &officer, evaluation("dg-khong-co", "2099.1"));
+    let reply = push(&world, &approver, step("dg-khong-co", "a", Transition::Approve));
+    assert_eq!(reply["rejected"][0]["code"], "incomplete_evaluation", "{reply}");
+
+    let figures = world.call("GET", &format!("/consolidation/{CUU_AN}?year=2026"), Some(&officer), None, None);
+    assert_eq!(figures.status, StatusCode::OK);
+    assert!(figures.text.contains("\"gdht-gia-lai@2027.1\":1"), "{}", figures.text);
 }
