@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::criteria::Model;
+use crate::date::Date;
 use crate::units::UnitKind;
 
 /// The most bodies one level's report is sent to.
@@ -284,6 +285,18 @@ pub fn names_district_body(text: &str) -> bool {
     pairs || words.iter().any(|w| matches!(*w, "huyện" | "quận"))
 }
 
+/// Why a recognition decision dated `date` cannot have been issued by `authority`: from
+/// 1 July 2025 there is no district level, so no district body signs a decision.
+pub fn decision_authority_problem(date: Date, authority: &str) -> Option<String> {
+    (date >= crate::units::REFORM_DATE && names_district_body(authority)).then(|| {
+        format!(
+            "Từ ngày 01/07/2025 không còn cấp huyện: quyết định ngày {date} không thể do “{}” ban hành. Hãy ghi cơ \
+             quan cấp xã hoặc cấp tỉnh.",
+            authority.trim()
+        )
+    })
+}
+
 /// Every problem of an update, in Vietnamese; empty when it may be stored.
 pub fn check(update: &AuthoritiesUpdate) -> Vec<String> {
     let mut problems = Vec::new();
@@ -356,6 +369,17 @@ pub fn normalised(update: AuthoritiesUpdate) -> AuthoritiesUpdate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decision_after_the_reform_names_no_district_body() {
+        let after = Date::new(2025, 7, 1).expect("date");
+        let before = Date::new(2025, 6, 30).expect("date");
+        let problem = decision_authority_problem(after, "Ủy ban nhân dân thị xã An Khê").expect("refused");
+        assert!(problem.starts_with("Từ ngày 01/07/2025 không còn cấp huyện: quyết định ngày 01/07/2025"), "{problem}");
+        assert_eq!(decision_authority_problem(before, "Ủy ban nhân dân thị xã An Khê"), None, "history stands");
+        assert_eq!(decision_authority_problem(after, "Ủy ban nhân dân xã Cửu An"), None);
+        assert_eq!(decision_authority_problem(after, "Cơ quan ban hành: UBND tỉnh Gia Lai"), None);
+    }
 
     fn places() -> Places {
         Places { commune: "Xã Cửu An".into(), province: "Tỉnh Gia Lai".into() }

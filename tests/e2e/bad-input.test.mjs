@@ -98,6 +98,11 @@ test("bad input gets a clear message and stores nothing", async (t) => {
   await item.getByRole("button", { name: "Công nhận" }).click();
   await shown("Ngày quyết định cần viết dạng ngày/tháng/năm, ví dụ 15/11/2026.", item);
   assert.deepEqual(await item.locator(".form-error").allInnerTexts(), ["Ngày quyết định cần viết dạng ngày/tháng/năm, ví dụ 15/11/2026."]);
+  // A district body, abolished on 1 July 2025, signs no decision of 2026.
+  await item.getByLabel("Ngày quyết định (ngày/tháng/năm)").fill("20/11/2026");
+  await item.getByLabel("Cơ quan ban hành").fill("Ủy ban nhân dân huyện Đông Hà");
+  await item.getByRole("button", { name: "Công nhận" }).click();
+  await shown("Từ ngày 01/07/2025 không còn cấp huyện: quyết định ngày 20/11/2026 không thể do “Ủy ban nhân dân huyện Đông Hà” ban hành. Hãy ghi cơ quan cấp xã hoặc cấp tỉnh.", item);
   await p.locator('[data-status="approved"]').waitFor(); // still approved, not recognised
   assert.deepEqual([...errors, ...d2.errors], []);
 });

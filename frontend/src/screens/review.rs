@@ -538,6 +538,10 @@ fn bulk_bar(props: &BulkBarProps) -> Html {
                 ));
                 return;
             };
+            if let Some(problem) = hoctap_shared::authorities::decision_authority_problem(day, &authority) {
+                report.emit((problem, Vec::new(), None));
+                return;
+            }
             let proposer = Some(proposer.trim().to_string()).filter(|p| !p.is_empty());
             let decision = Decision {
                 number: number.trim().to_string(),
@@ -651,6 +655,10 @@ pub fn review_actions(props: &ReviewActionsProps) -> Html {
             };
             if number.trim().is_empty() || authority.trim().is_empty() {
                 error.set(Some("Cần số quyết định và cơ quan ban hành.".to_string()));
+                return;
+            }
+            if let Some(problem) = hoctap_shared::authorities::decision_authority_problem(day, &authority) {
+                error.set(Some(problem));
                 return;
             }
             act.emit(Transition::Recognise {

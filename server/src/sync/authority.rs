@@ -13,6 +13,7 @@
 
 use hoctap_shared::accounts::{Account, Action};
 use hoctap_shared::archive::{self, DELETED_FIELD, LEFT_FIELD};
+use hoctap_shared::authorities;
 use hoctap_shared::consolidation::{criteria_of, evaluation_facts, evaluation_of};
 use hoctap_shared::criteria::CriteriaSet;
 use hoctap_shared::date::Date;
@@ -80,6 +81,11 @@ pub(super) fn refusal(
     }
     if let Some(refusal) = hamlet_fields(op) {
         return Ok(Some(refusal));
+    }
+    if let OpBody::Transition { transition: Transition::Recognise { decision } } = &op.body {
+        if let Some(problem) = authorities::decision_authority_problem(decision.date, &decision.authority) {
+            return Ok(Some(("invalid_decision", problem)));
+        }
     }
     let Some(before) = before else {
         // Nothing new is registered in a hamlet that no longer exists.

@@ -825,13 +825,22 @@ fn regression_14_recognition_only_of_what_the_rules_recognise() {
     assert_eq!(response.rejected.first().map(|r| r.code.as_str()), Some("not_eligible"), "{response:?}");
     assert!(response.rejected[0].message.contains("cần ghi rõ lý do"), "{response:?}");
     assert_eq!(world.digest(), before);
+    // Issue 17: from 1 July 2025 no district body signs a decision.
+    let reason = "Gia đình có hoàn cảnh đặc biệt, Hội đồng xét duyệt thống nhất";
+    let district = Decision { authority: "Ủy ban nhân dân thị xã An Khê".into(), ..decision(Some(reason)) };
+    let response = world.push_as(
+        Role::CommuneApprover,
+        &[op("may-xa", &u.a, &failing, step(Transition::Recognise { decision: district }))],
+    );
+    assert_eq!(response.rejected.first().map(|r| r.code.as_str()), Some("invalid_decision"), "{response:?}");
+    assert!(response.rejected[0].message.contains("không còn cấp huyện"), "{response:?}");
+    assert_eq!(world.digest(), before);
     // A blank reason is no reason.
     let blank = op("may-xa", &u.a, &failing, step(Transition::Recognise { decision: decision(Some("  ")) }));
     assert_eq!(world.push_as(Role::CommuneApprover, &[blank]).rejected.len(), 1);
     assert_eq!(world.digest(), before);
     // With a written reason: recognised, the reason on the record and in its history,
     // and counted.
-    let reason = "Gia đình có hoàn cảnh đặc biệt, Hội đồng xét duyệt thống nhất";
     let overridden = op("may-xa", &u.a, &failing, step(Transition::Recognise { decision: decision(Some(reason)) }));
     assert_eq!(world.push_as(Role::CommuneApprover, &[overridden]).rejected, []);
     let view = world.view(&failing);
