@@ -7,7 +7,9 @@
 
 use std::rc::Rc;
 
-use hoctap_shared::criteria::{self, Band, CriteriaSet, Criterion, Indicator, Level, Measure, Rule, SetStatus};
+use hoctap_shared::criteria::{
+    self, AreaPassMark, Band, CriteriaSet, Criterion, Indicator, Level, Measure, Rule, SetStatus,
+};
 use hoctap_shared::date::Date;
 use hoctap_shared::diagnostic::{has_errors, Diagnostic, Severity};
 use hoctap_shared::number::Points;
@@ -58,6 +60,9 @@ pub struct Form {
     /// `pass_mark` rule: the mark and the minimum per indicator.
     pub pass_mark: String,
     pub min_indicator: String,
+    /// A lower pass mark per area of [`AREA_RULES`] (empty: the area passes at the
+    /// set's mark). The shipped sets have none; a province may turn one on.
+    pub area_marks: Vec<String>,
     /// `bands` rule: each band's name and minimum, and the word below them.
     pub bands: Vec<(String, String)>,
     pub below: String,
@@ -81,6 +86,8 @@ pub enum Field {
     Scale,
     PassMark,
     MinIndicator,
+    /// The pass mark of the `n`th area of [`AREA_RULES`].
+    AreaMark(usize),
     Below,
     BandName(usize),
     BandMin(usize),
@@ -113,6 +120,7 @@ impl Field {
             Field::Scale => "scale".into(),
             Field::PassMark => "rule.pass_mark".into(),
             Field::MinIndicator => "rule.min_indicator".into(),
+            Field::AreaMark(a) => format!("rule.area_pass_marks[{a}].pass_mark"),
             Field::Below => "rule.below".into(),
             Field::BandName(i) => format!("rule.bands[{i}].name"),
             Field::BandMin(i) => format!("rule.bands[{i}].min"),
@@ -129,6 +137,14 @@ impl Field {
         }
     }
 }
+
+/// The areas a province may give a lower pass mark, with their names (every known
+/// area but the ordinary one).
+pub const AREA_RULES: [(&str, &str); 3] = [
+    (hoctap_shared::criteria::AREAS[1].0, hoctap_shared::criteria::AREAS[1].1),
+    (hoctap_shared::criteria::AREAS[2].0, hoctap_shared::criteria::AREAS[2].1),
+    (hoctap_shared::criteria::AREAS[3].0, hoctap_shared::criteria::AREAS[3].1),
+];
 
 /// A change to the form.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +224,17 @@ impl Form {
                 kept: c.clone(),
             })
             .collect();
+        let area_marks = AREA_RULES
+            .iter()
+            .map(|(area, _)| match &set.rule {
+                Rule::PassMark { area_pass_marks, .. } => area_pass_marks
+                    .iter()
+                    .find(|a| a.area == *area)
+                    .map(|a| a.pass_mark.to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect();
         let (pass_mark, min_indicator, bands, below, levels) = match &set.rule {
             Rule::PassMark { pass_mark, min_indicator, .. } => {
                 (pass_mark.to_string(), number(*min_indicator), Vec::new(), String::new(), Vec::new())
@@ -242,6 +269,7 @@ impl Form {
             criteria,
             pass_mark,
             min_indicator,
+            area_marks,
             bands,
             below,
             levels,
@@ -299,6 +327,7 @@ impl Form {
             Field::Scale => Some(&self.scale),
             Field::PassMark => Some(&self.pass_mark),
             Field::MinIndicator => Some(&self.min_indicator),
+            Field::AreaMark(a) => self.area_marks.get(a),
             Field::Below => Some(&self.below),
             Field::BandName(b) => self.bands.get(b).map(|b| &b.0),
             Field::BandMin(b) => self.bands.get(b).map(|b| &b.1),
@@ -330,6 +359,7 @@ impl Form {
             Field::Scale => &mut self.scale,
             Field::PassMark => &mut self.pass_mark,
             Field::MinIndicator => &mut self.min_indicator,
+            Field::AreaMark(a) => self.area_marks.get_mut(a)?,
             Field::Below => &mut self.below,
             Field::BandName(b) => &mut self.bands.get_mut(b)?.0,
             Field::BandMin(b) => &mut self.bands.get_mut(b)?.1,
@@ -489,11 +519,20 @@ impl Form {
             });
         }
         let rule = match &base.rule {
-            Rule::PassMark { pass_mark, min_indicator, area_pass_marks, .. } => Rule::PassMark {
+            Rule::PassMark { pass_mark, min_indicator, .. } => Rule::PassMark {
                 pass_mark: read_points(&mut own, Field::PassMark, &self.pass_mark, Some(*pass_mark))
                     .unwrap_or(Points::ZERO),
                 min_indicator: read_points(&mut own, Field::MinIndicator, &self.min_indicator, *min_indicator),
-                area_pass_marks: area_pass_marks.clone(),
+                // Listed in the order of the fields, so that the loader's paths name them.
+                area_pass_marks: AREA_RULES
+                    .iter()
+                    .zip(&self.area_marks)
+                    .enumerate()
+                    .filter_map(|(a, ((area, _), mark))| {
+                        let pass_mark = read_points(&mut own, Field::AreaMark(a), mark, None)?;
+                        Some(AreaPassMark { area: (*area).to_string(), pass_mark })
+                    })
+                    .collect(),
                 required,
             },
             Rule::Bands { recognised_from, .. } => Rule::Bands {
@@ -547,8 +586,19 @@ impl Form {
         };
         let toml = criteria::to_toml(&set);
         let parsed = criteria::parse(&toml);
+        // The file lists only the areas given a mark: the loader's `area_pass_marks[i]`
+        // is the i-th filled field.
+        let filled: Vec<usize> =
+            (0..self.area_marks.len()).filter(|a| !self.area_marks[*a].trim().is_empty()).collect();
         let mut diagnostics = own;
-        diagnostics.extend(parsed.diagnostics);
+        diagnostics.extend(parsed.diagnostics.into_iter().map(|mut d| {
+            if let Some((i, rest)) = d.path.strip_prefix("rule.area_pass_marks[").and_then(|r| r.split_once(']')) {
+                if let Some(a) = i.parse::<usize>().ok().and_then(|i| filled.get(i)) {
+                    d.path = format!("rule.area_pass_marks[{a}]{rest}");
+                }
+            }
+            d
+        }));
         let set = if has_errors(&diagnostics) { None } else { parsed.set };
         Checked { toml, set, diagnostics }
     }
@@ -728,5 +778,20 @@ mod tests {
         set.version = "2027.1".into();
         let form = Form::next_version(&set, today());
         assert_eq!((form.id.as_str(), form.version.as_str()), ("gdht-gia-lai", "2027.2"));
+    }
+
+    #[test]
+    fn a_province_turns_on_a_lower_mark_for_an_area_and_its_problem_shows_on_that_field() {
+        let set = hoctap_shared::criteria::shipped::get("cdht-324-2023").expect("shipped");
+        let form = Form::of(&set);
+        assert!(form.area_marks.iter().all(String::is_empty), "the shipped set passes at 80 everywhere");
+        let remote = AREA_RULES.iter().position(|(area, _)| *area == "remote").expect("remote");
+        let checked = form.clone().apply(Edit::Set(Field::AreaMark(remote), "70".into())).check();
+        assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+        let loaded = checked.set.expect("loads");
+        assert!(loaded.has_area_rule("remote") && !loaded.has_area_rule("disadvantaged"));
+        // Above the scale: the loader's problem is placed on the remote area's field.
+        let checked = form.apply(Edit::Set(Field::AreaMark(remote), "170".into())).check();
+        assert!(!checked.at(Field::AreaMark(remote)).is_empty(), "{:?}", checked.diagnostics);
     }
 }

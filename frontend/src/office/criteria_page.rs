@@ -18,7 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::criteria_editor::{place, severity_word, Checked, Edit, Field, Form};
+use super::criteria_editor::{self, place, severity_word, Checked, Edit, Field, Form};
 use super::error_text;
 use super::staff_page::segment;
 use crate::api::{self, Body};
@@ -514,6 +514,10 @@ fn editor_view(props: &EditorViewProps) -> Html {
                     <div class="criteria-grid">
                         { input(Field::PassMark, "Điểm đạt", false) }
                         { input(Field::MinIndicator, "Điểm tối thiểu mỗi chỉ số (để trống: không có)", false) }
+                    </div>
+                    <p class="hint">{ "Điểm đạt riêng cho vùng (để trống: vùng đó đạt ở cùng mức điểm trên). Phiếu chỉ hỏi vùng khi bộ có mức riêng." }</p>
+                    <div class="criteria-grid">
+                        { for criteria_editor::AREA_RULES.iter().enumerate().map(|(a, (_, name))| input(Field::AreaMark(a), name, false)) }
                     </div>
                 }
                 { for form.bands.iter().enumerate().map(|(b, _)| html! {
