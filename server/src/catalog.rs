@@ -116,21 +116,40 @@ impl Catalog {
 /// The sets of [`crate::AppState::criteria`] as last read, with the publication count
 /// they were read at.
 #[derive(Debug, Default)]
-pub struct SetsCache(std::sync::Mutex<Option<(u64, std::sync::Arc<Vec<CriteriaSet>>)>>);
+pub struct SetsCache(std::sync::Mutex<Option<Kept>>);
+
+#[derive(Debug)]
+struct Kept {
+    generation: u64,
+    sets: std::sync::Arc<Vec<CriteriaSet>>,
+    /// The province that published each province's set id.
+    owners: std::sync::Arc<std::collections::BTreeMap<String, String>>,
+}
+
+/// The sets and the publishing province of each province's set id.
+pub type Published = (std::sync::Arc<Vec<CriteriaSet>>, std::sync::Arc<std::collections::BTreeMap<String, String>>);
 
 impl SetsCache {
     /// The sets read at `generation`, if those are the ones kept.
-    pub fn get(&self, generation: u64) -> Option<std::sync::Arc<Vec<CriteriaSet>>> {
+    pub fn get(&self, generation: u64) -> Option<Published> {
         let kept = self.0.lock().ok()?;
-        kept.as_ref().filter(|(at, _)| *at == generation).map(|(_, sets)| std::sync::Arc::clone(sets))
+        kept.as_ref()
+            .filter(|k| k.generation == generation)
+            .map(|k| (std::sync::Arc::clone(&k.sets), std::sync::Arc::clone(&k.owners)))
     }
 
-    /// Keeps `sets`, read at `generation`, and returns them.
-    pub fn keep(&self, generation: u64, sets: Vec<CriteriaSet>) -> std::sync::Arc<Vec<CriteriaSet>> {
-        let sets = std::sync::Arc::new(sets);
+    /// Keeps `sets` and `owners`, read at `generation`, and returns them.
+    pub fn keep(
+        &self,
+        generation: u64,
+        sets: Vec<CriteriaSet>,
+        owners: std::collections::BTreeMap<String, String>,
+    ) -> Published {
+        let (sets, owners) = (std::sync::Arc::new(sets), std::sync::Arc::new(owners));
         if let Ok(mut kept) = self.0.lock() {
-            *kept = Some((generation, std::sync::Arc::clone(&sets)));
+            *kept =
+                Some(Kept { generation, sets: std::sync::Arc::clone(&sets), owners: std::sync::Arc::clone(&owners) });
         }
-        sets
+        (sets, owners)
     }
 }

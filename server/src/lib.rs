@@ -108,20 +108,33 @@ impl AppState {
     /// those provinces published (ids are unique across provinces, so one list serves
     /// every unit). Read again from the store after a publication.
     pub fn criteria(&self) -> Result<Arc<Vec<hoctap_shared::criteria::CriteriaSet>>, store::StoreError> {
+        Ok(self.published_criteria()?.0)
+    }
+
+    /// The province that published set `id`; `None` for a shipped set (or none).
+    pub fn criteria_province(&self, id: &str) -> Result<Option<String>, store::StoreError> {
+        Ok(self.published_criteria()?.1.get(id).cloned())
+    }
+
+    fn published_criteria(&self) -> Result<catalog::Published, store::StoreError> {
         let generation = self.criteria_generation.current();
-        if let Some(sets) = self.criteria_cache.get(generation) {
-            return Ok(sets);
+        if let Some(published) = self.criteria_cache.get(generation) {
+            return Ok(published);
         }
         let mut sets = self.catalog.criteria.clone();
+        let mut owners = std::collections::BTreeMap::new();
         for (province, id, version, entry) in store::criteria::every_province(self.store.as_ref())? {
             // Every stored file loaded when it was published.
             match hoctap_shared::criteria::parse(&entry.toml).set {
-                Some(set) if !sets.iter().any(|s| s.id == set.id && s.version == set.version) => sets.push(set),
+                Some(set) if !sets.iter().any(|s| s.id == set.id && s.version == set.version) => {
+                    owners.insert(set.id.clone(), province);
+                    sets.push(set);
+                }
                 Some(_) => {}
                 None => tracing::warn!(%province, %id, %version, "a published criteria set no longer loads"),
             }
         }
-        Ok(self.criteria_cache.keep(generation, sets))
+        Ok(self.criteria_cache.keep(generation, sets, owners))
     }
 
     /// A unit: provinces and communes from the shipped hierarchy, hamlets and other

@@ -180,6 +180,20 @@ fn unit_chain(
     Ok(Some(chain))
 }
 
+/// An evaluation naming a set another province published: a province's set serves
+/// its own units only (the national ones serve everyone). `chain` is the operation's
+/// unit and its ancestors.
+fn other_provinces_set(state: &AppState, op: &Operation, chain: &[String]) -> Result<Option<String>, StoreError> {
+    let OpBody::SetFields { fields } = &op.body else { return Ok(None) };
+    let Some(id) = fields.iter().find(|f| f.field == "set").and_then(|f| f.value.as_str()) else { return Ok(None) };
+    let Some(owner) = state.criteria_province(id)? else { return Ok(None) };
+    if chain.contains(&owner) {
+        return Ok(None);
+    }
+    let shown: String = id.chars().take(40).collect();
+    Ok(Some(format!("Bộ tiêu chí {shown:?} là bộ riêng của một tỉnh khác, không dùng được ở đơn vị này")))
+}
+
 /// A hamlet registered through sync: a `hamlet` record under a commune, whose fields
 /// give its name and type. Its unit id is `hamlet:<record id>`.
 fn hamlet_unit(op: &Operation, view: &RecordView) -> Option<OrgUnit> {
@@ -323,6 +337,10 @@ fn push_locked(
         };
         if op.record.kind == RecordKind::Hamlet && !op.unit.starts_with("commune:") {
             reject(&mut response, op, "invalid_operation", "Thôn, tổ dân phố phải thuộc một xã, phường");
+            continue;
+        }
+        if let Some(message) = other_provinces_set(state, op, &chain)? {
+            reject(&mut response, op, "invalid_operation", message);
             continue;
         }
         if let Pusher::Account(account) = pusher {

@@ -461,6 +461,17 @@ fn an_evaluation_with_the_provinces_set_is_scored_recognised_and_counted_by_its_
     let reply = push(&world, &approver, step("dg-khong-co", "a", Transition::Approve));
     assert_eq!(reply["rejected"][0]["code"], "incomplete_evaluation", "{reply}");
 
+    // Another province's own set serves its units only.
+    let mut theirs = set.clone();
+    theirs.id = "gdht-ha-noi".to_string();
+    assert_eq!(world.publish(&other_admin, HA_NOI, &criteria::to_toml(&theirs)).status, StatusCode::CREATED);
+    let record = RecordId { kind: RecordKind::Evaluation, id: "dg-tinh-khac".to_string() };
+    let fields = vec![FieldEdit { field: "set".into(), value: json!("gdht-ha-noi"), base: vec![] }];
+    let reply =
+        push(&world, &officer, vec![crate::auth::op(CUU_AN, "dg-tinh-khac-f", record, OpBody::SetFields { fields })]);
+    assert_eq!(reply["rejected"][0]["code"], "invalid_operation", "{reply}");
+    assert!(reply["rejected"][0]["message"].as_str().is_some_and(|m| m.contains("tỉnh khác")), "{reply}");
+
     let figures = world.call("GET", &format!("/consolidation/{CUU_AN}?year=2026"), Some(&officer), None, None);
     assert_eq!(figures.status, StatusCode::OK);
     assert!(figures.text.contains("\"gdht-gia-lai@2027.1\":1"), "{}", figures.text);
