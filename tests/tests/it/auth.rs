@@ -146,9 +146,17 @@ impl World {
         self.runtime.block_on(async {
             let response = self.router.clone().oneshot(request).await.expect("infallible");
             let status = response.status();
+            let text = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/plain"));
             let bytes = response.into_body().collect().await.expect("body").to_bytes();
             let json = if bytes.is_empty() {
                 Value::Null
+            } else if text {
+                // A criteria file served as text.
+                Value::String(String::from_utf8_lossy(&bytes).into_owned())
             } else {
                 serde_json::from_slice(&bytes)
                     .unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&bytes)))
@@ -508,6 +516,11 @@ enum Resource {
     Origins,
     /// `GET /units/{u}/criteria`: the province's published criteria sets (read).
     ProvinceCriteria,
+    /// `GET /units/{u}/criteria/gdht-448-2016/source`: a set's file to start from (read).
+    CriteriaSource,
+    /// `POST /units/{u}/criteria`: publish a province's set (administer, a province only:
+    /// 422 `wrong_unit_kind` below it).
+    CriteriaPublish,
 }
 
 /// Where the target lies relative to the caller's own unit.
@@ -541,6 +554,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::Consolidation, ["200", "-", "403", "403"]),
     (Role::Collaborator, Resource::Origins, ["200:1", "-", "200:0", "200:0"]),
     (Role::Collaborator, Resource::ProvinceCriteria, ["200", "-", "403", "403"]),
+    (Role::Collaborator, Resource::CriteriaSource, ["200", "-", "403", "403"]),
+    (Role::Collaborator, Resource::CriteriaPublish, ["403", "-", "403", "403"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
     (Role::CommuneOfficer, Resource::Invite, ["201", "403", "403", "403"]),
@@ -551,6 +566,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
     (Role::CommuneOfficer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
+    (Role::CommuneOfficer, Resource::CriteriaSource, ["200", "200", "403", "403"]),
+    (Role::CommuneOfficer, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
     (Role::CommuneApprover, Resource::Invite, ["201", "403", "403", "403"]),
@@ -561,6 +578,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
     (Role::CommuneApprover, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
+    (Role::CommuneApprover, Resource::CriteriaSource, ["200", "200", "403", "403"]),
+    (Role::CommuneApprover, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
@@ -571,6 +590,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::ProvinceAdmin, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
     (Role::ProvinceAdmin, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::CriteriaSource, ["200", "200", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::CriteriaPublish, ["201", "422", "403", "403"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
     (Role::Viewer, Resource::Invite, ["403", "403", "403", "403"]),
@@ -581,6 +602,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::Consolidation, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Origins, ["200:1", "200:1", "200:0", "200:0"]),
     (Role::Viewer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
+    (Role::Viewer, Resource::CriteriaSource, ["200", "200", "403", "403"]),
+    (Role::Viewer, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
 ];
 
 /// The caller of each role: its unit, and the target unit of each scope.
@@ -636,9 +659,14 @@ impl Matrix<'_> {
                 )
             }
             Resource::ProvinceCriteria => ("GET", format!("/units/{unit}/criteria"), None),
+            Resource::CriteriaSource => ("GET", format!("/units/{unit}/criteria/gdht-448-2016/source"), None),
+            Resource::CriteriaPublish => ("POST", format!("/units/{unit}/criteria"), Some(Value::String(matrix_set()))),
         };
         let before = world.snapshot();
-        let (status, reply) = world.call(method, &uri, token, body);
+        let (status, reply) = match body {
+            Some(Value::String(text)) => world.call_raw(method, &uri, token, Some(text)),
+            body => world.call(method, &uri, token, body),
+        };
         let context = format!("{}: {role:?} {resource:?} {scope:?} ({unit}): {reply}", world.backend);
         if resource == Resource::Permissions {
             assert_eq!(status, StatusCode::OK, "{context}");
@@ -667,6 +695,8 @@ impl Matrix<'_> {
                 && matches!(role, Role::CommuneOfficer | Role::CommuneApprover)
             {
                 "role_not_invitable"
+            } else if resource == Resource::CriteriaPublish && status == StatusCode::UNPROCESSABLE_ENTITY {
+                "wrong_unit_kind"
             } else {
                 "forbidden"
             };
@@ -738,7 +768,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 10 * SCOPES.len() - 10, "every role × resource × scope");
+        assert_eq!(checked, Role::ALL.len() * 12 * SCOPES.len() - 12, "every role × resource × scope");
 
         // Listing accounts is administration of one's own unit: the administrator of P
         // sees P's accounts and none of Q's; nobody else may list.
@@ -802,6 +832,14 @@ fn seed_records(unit: &str) -> Vec<Operation> {
         op(unit, &format!("seed-e-{unit}"), evaluation.clone(), set("year", json!(2026))),
         op(unit, &format!("seed-s-{unit}"), evaluation, OpBody::Transition { transition: Transition::Submit }),
     ]
+}
+
+/// A province's own set to publish: the shipped family set under an id of its own.
+fn matrix_set() -> String {
+    let mut set = hoctap_shared::criteria::shipped::get("gdht-448-2016").expect("shipped");
+    set.id = "gdht-ma-tran".to_string();
+    set.version = "2027.1".to_string();
+    hoctap_shared::criteria::to_toml(&set)
 }
 
 /// The id of the operation a province administrator sent on the unit's household.
