@@ -22,6 +22,7 @@ pub mod plans;
 pub mod protocol;
 pub mod report;
 pub mod scoring;
+pub mod selfassess;
 pub mod text;
 pub mod units;
 
