@@ -10,12 +10,20 @@ use serde::Deserialize;
 use crate::storage::Storage;
 
 /// What the device reads of `GET /units/{unit}/criteria`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Published {
-    #[serde(default)]
     pub etag: String,
-    #[serde(default)]
     pub sets: Vec<PublishedSet>,
+}
+
+/// The answer as it comes: each set decoded on its own, so that one the app cannot read
+/// (a newer format) leaves the others.
+#[derive(Debug, Default, Deserialize)]
+struct Wire {
+    #[serde(default)]
+    etag: String,
+    #[serde(default)]
+    sets: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -27,7 +35,9 @@ impl Published {
     /// The list decoded from the server's JSON; one that does not decode (a damaged
     /// entry) is an empty list, fetched again at the next round.
     pub fn decode(json: &str) -> Published {
-        serde_json::from_str(json).unwrap_or_default()
+        let wire: Wire = serde_json::from_str(json).unwrap_or_default();
+        let sets: Vec<PublishedSet> = wire.sets.into_iter().filter_map(|s| serde_json::from_value(s).ok()).collect();
+        Published { etag: wire.etag, sets }
     }
 
     pub fn sets(self) -> Vec<CriteriaSet> {
@@ -91,6 +101,9 @@ mod tests {
     #[test]
     fn a_damaged_list_is_empty_and_a_shipped_copy_is_not_added_twice() {
         assert!(Published::decode("{not json").sets.is_empty());
+        let good = shipped::get("gdht-448-2016").expect("shipped");
+        let json = serde_json::json!({ "etag": "t", "sets": [{ "set": { "id": 1 } }, { "set": good }] });
+        assert_eq!(Published::decode(&json.to_string()).sets.len(), 1, "one unreadable set leaves the others");
         let copy = shipped::get("cdht-324-2023").expect("shipped");
         assert_eq!(with_shipped(vec![copy]).len(), shipped::every_version().len());
     }

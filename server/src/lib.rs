@@ -80,6 +80,9 @@ pub struct AppState {
     pub criteria_generation: Arc<store::criteria::Generation>,
     /// The shipped sets with every province's published ones, as last read.
     pub criteria_cache: Arc<catalog::SetsCache>,
+    /// Held while a publication is checked and stored, so two provinces cannot take one
+    /// id, nor one province store a lower version after a higher, at the same moment.
+    pub criteria_publishing: Arc<std::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -101,6 +104,7 @@ impl AppState {
             imports: Arc::default(),
             criteria_generation: Arc::default(),
             criteria_cache: Arc::default(),
+            criteria_publishing: Arc::default(),
         }
     }
 

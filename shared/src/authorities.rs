@@ -300,6 +300,14 @@ pub fn decision_authority_problem(date: Date, authority: &str) -> Option<String>
 /// Every problem of an update, in Vietnamese; empty when it may be stored.
 pub fn check(update: &AuthoritiesUpdate) -> Vec<String> {
     let mut problems = Vec::new();
+    // Each level and title once at most: a longer list is refused before it is read.
+    if update.recipients.len() > REPORT_LEVELS.len() || update.authorities.len() > RECOGNISED.len() {
+        return vec![format!(
+            "Tối đa {} dòng nơi nhận và {} dòng cơ quan công nhận",
+            REPORT_LEVELS.len(),
+            RECOGNISED.len()
+        )];
+    }
     let check_name = |what: &str, name: &str, problems: &mut Vec<String>| {
         let name = name.trim();
         if name.is_empty() {
@@ -369,6 +377,14 @@ pub fn normalised(update: AuthoritiesUpdate) -> AuthoritiesUpdate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_list_is_refused_before_it_is_read() {
+        let row =
+            RecipientSetting { level: UnitKind::Commune, to: vec!["Sở Giáo dục và Đào tạo {tỉnh}".into()] };
+        let update = AuthoritiesUpdate { recipients: vec![row; 40_000], authorities: Vec::new() };
+        assert_eq!(check(&update), ["Tối đa 3 dòng nơi nhận và 7 dòng cơ quan công nhận"]);
+    }
 
     #[test]
     fn a_decision_after_the_reform_names_no_district_body() {

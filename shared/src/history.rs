@@ -406,6 +406,7 @@ pub fn field_label(kind: RecordKind, field: &str) -> String {
         (_, "loai") => "Loại đơn vị",
         (_, "unit_type") => "Loại (thôn, tổ dân phố…)",
         (_, "set") => "Bộ tiêu chí",
+        (_, "set_version") => "Phiên bản bộ tiêu chí",
         (_, "year") => "Năm đánh giá",
         (_, "subject") => "Đối tượng",
         (_, "context") => "Bối cảnh đánh giá",

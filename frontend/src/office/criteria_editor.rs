@@ -280,7 +280,9 @@ impl Form {
     /// A new set of the province's own, started from a shipped set: its own id (the
     /// shipped id with the province's code), version `<year>.1`, in effect from `today`.
     pub fn from_shipped(set: &CriteriaSet, province: &str, today: Date) -> Form {
-        let mut form = Form::of(set);
+        // The adaptation is in force from its own date on: a superseded set's end date
+        // (QĐ 244's) is not carried over.
+        let mut form = Form::of(&CriteriaSet { effective_to: None, ..set.clone() });
         let code = province.split(':').nth(1).unwrap_or("tinh");
         form.id = format!("{}-t{code}", set.id);
         form.version = format!("{}.1", today.year());
@@ -291,7 +293,7 @@ impl Form {
     /// The next version of one of the province's sets: same id, the version's last
     /// number raised, in effect from `today`.
     pub fn next_version(set: &CriteriaSet, today: Date) -> Form {
-        let mut form = Form::of(set);
+        let mut form = Form::of(&CriteriaSet { effective_to: None, ..set.clone() });
         form.version = raised(&set.version);
         form.effective_from = today.iso();
         form
@@ -628,11 +630,11 @@ fn read_points(own: &mut Vec<Diagnostic>, field: Field, text: &str, fallback: Op
 pub fn raised(version: &str) -> String {
     match version.rsplit_once('.') {
         Some((head, last)) => match last.parse::<u64>() {
-            Ok(n) => format!("{head}.{}", n + 1),
+            Ok(n) => format!("{head}.{}", n.saturating_add(1)),
             Err(_) => format!("{version}.1"),
         },
         None => match version.parse::<u64>() {
-            Ok(n) => (n + 1).to_string(),
+            Ok(n) => n.saturating_add(1).to_string(),
             Err(_) => format!("{version}.1"),
         },
     }

@@ -256,7 +256,7 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
             <ul class="plain-list criteria-sets province-sets">
                 { for sets.iter().rev().map(|p| {
                     let newest = sets.iter().filter(|o| o.set.id == p.set.id).all(|o| {
-                        version_le(&o.set.version, &p.set.version)
+                        criteria::compare_versions(&o.set.version, &p.set.version).is_le()
                     });
                     let onclick = start.reform({ let id = p.set.id.clone(); move |_: MouseEvent| (id.clone(), true) });
                     html! {
@@ -278,7 +278,9 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
     // The newest version of each shipped set: older ones stay only for the evaluations
     // made with them.
     let every = crate::catalog::sets();
-    let national: Vec<&CriteriaSet> = hoctap_shared::criteria::newest(&every).collect();
+    // A superseded set (QĐ 244 since QĐ 324) is no place to start an adaptation from.
+    let national: Vec<&CriteriaSet> =
+        hoctap_shared::criteria::newest(&every).filter(|s| s.effective_to.is_none_or(|to| to >= today())).collect();
     html! {
         <section class="criteria-sets-screen">
             { title }
@@ -324,16 +326,6 @@ pub fn criteria_screen(props: &CriteriaScreenProps) -> Html {
             }
         </section>
     }
-}
-
-/// Whether version `a` is not above `b` (dot-separated numbers, as the server compares).
-pub(crate) fn version_le(a: &str, b: &str) -> bool {
-    let parts = |v: &str| -> Vec<(u64, String)> {
-        v.split('.')
-            .map(|p| p.trim().parse::<u64>().map_or((u64::MAX, p.to_string()), |n| (n, String::new())))
-            .collect()
-    };
-    parts(a) <= parts(b)
 }
 
 #[derive(Properties, PartialEq)]

@@ -388,8 +388,7 @@ fn sets_for_new_evaluation(
     model: Option<hoctap_shared::criteria::Model>,
     year: i32,
 ) -> Vec<(String, String)> {
-    let mut offered: Vec<_> =
-        hoctap_shared::criteria::newest(sets).filter(|s| Some(s.model) == model && s.in_force_during(year)).collect();
+    let mut offered: Vec<_> = in_force_during(sets, year).into_iter().filter(|s| Some(s.model) == model).collect();
     offered.sort_by_key(|s| std::cmp::Reverse(s.effective_from));
     offered
         .into_iter()
@@ -397,9 +396,21 @@ fn sets_for_new_evaluation(
         .collect()
 }
 
-/// The newest version of set `id` on the device: the one a new evaluation is made with.
-fn newest_version(sets: &[hoctap_shared::criteria::CriteriaSet], id: &str) -> String {
-    hoctap_shared::criteria::newest(sets).find(|s| s.id == id).map(|s| s.version.clone()).unwrap_or_default()
+/// Per set id, its newest version in force during `year`: what a new evaluation of that
+/// year is made with (a version taking effect next year does not hide this year's).
+fn in_force_during(
+    sets: &[hoctap_shared::criteria::CriteriaSet],
+    year: i32,
+) -> Vec<&hoctap_shared::criteria::CriteriaSet> {
+    let in_force: Vec<_> = sets.iter().filter(|s| s.in_force_during(year)).cloned().collect();
+    let newest: Vec<(String, String)> =
+        hoctap_shared::criteria::newest(&in_force).map(|s| (s.id.clone(), s.version.clone())).collect();
+    sets.iter().filter(|s| newest.iter().any(|(id, version)| *id == s.id && *version == s.version)).collect()
+}
+
+/// The version of set `id` a new evaluation of `year` is made with.
+fn newest_version(sets: &[hoctap_shared::criteria::CriteriaSet], id: &str, year: i32) -> String {
+    in_force_during(sets, year).into_iter().find(|s| s.id == id).map(|s| s.version.clone()).unwrap_or_default()
 }
 
 #[function_component(RecordScreen)]
@@ -481,7 +492,7 @@ pub fn record_screen(props: &RecordProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
                     // A new evaluation is made with the set's newest version, and keeps it.
-                    let version = newest_version(&ctx.model.sets, &set);
+                    let version = newest_version(&ctx.model.sets, &set, y);
                     let mut fields = vec![
                         FieldEdit { field: "set".into(), value: set.into(), base: vec![] },
                         FieldEdit { field: SET_VERSION_FIELD.into(), value: version.into(), base: vec![] },

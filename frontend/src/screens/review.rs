@@ -434,10 +434,6 @@ struct BulkBarProps {
     on_problem: Callback<BulkReport>,
 }
 
-/// The decisions taken for every chosen evaluation at once: approve the submitted ones,
-/// or recognise the approved ones under one decision typed once. The operations of all
-/// of them are saved together and leave the device as one batch; what the rules leave
-/// out is listed with its reason, and the server's refusals show on each record.
 /// "Cơ quan ban hành" starts as the body the province set for the title of `chosen`
 /// (kept on the device like other pages, so it also fills in offline); what is typed
 /// stays.
@@ -462,6 +458,10 @@ fn use_prefilled_authority(ctx: &AppContext, chosen: &[&RecordView], authority: 
     });
 }
 
+/// The decisions taken for every chosen evaluation at once: approve the submitted ones,
+/// or recognise the approved ones under one decision typed once. The operations of all
+/// of them are saved together and leave the device as one batch; what the rules leave
+/// out is listed with its reason, and the server's refusals show on each record.
 #[function_component(BulkBar)]
 fn bulk_bar(props: &BulkBarProps) -> Html {
     let Some(ctx) = use_context::<AppContext>() else { return Html::default() };

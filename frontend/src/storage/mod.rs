@@ -329,6 +329,8 @@ impl Storage {
             meta.delete(JsValue::from_str(META_CURSOR)).await.map_err(StorageError::write)?;
             meta.delete(JsValue::from_str(META_CONSOLIDATION)).await.map_err(StorageError::write)?;
             meta.delete(JsValue::from_str(META_PAGES)).await.map_err(StorageError::write)?;
+            // Another account may be of another province: its sets come with the next round.
+            meta.delete(JsValue::from_str(META_PROVINCE_SETS)).await.map_err(StorageError::write)?;
         }
         if owner.is_none() || outbox_is_empty(&tx).await? {
             meta.put(&JsValue::from_str(&session.account.id), Some(&JsValue::from_str(META_OUTBOX_OWNER)))

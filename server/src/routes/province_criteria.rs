@@ -136,8 +136,10 @@ fn source_text(state: &AppState, province: &str, set: &str, version: Option<&str
         };
         return Ok(chosen.ok_or_else(not_found)?.2.toml);
     }
+    // The current files first, so that without a version the newest is found.
     criteria::shipped::FILES
         .iter()
+        .chain(criteria::shipped::ARCHIVE)
         .map(|(_, text)| *text)
         .find(|text| criteria::parse(text).set.is_some_and(|s| s.id == set && version.is_none_or(|v| s.version == v)))
         .map(str::to_string)
@@ -216,9 +218,11 @@ pub async fn unit_criteria_publish(
         .map_err(|_| ApiError::BadRequest { detail: "tệp phải là văn bản UTF-8".to_string() })?;
     let parsed = criteria::parse(text);
     let Some(set) = parsed.set else { return Err(ApiError::InvalidCriteria { diagnostics: parsed.diagnostics }) };
-    if criteria::shipped::all().iter().any(|s| s.id == set.id) {
+    // The server's national sets: the shipped ones and any loaded from its data directory.
+    if state.catalog.criteria.iter().any(|s| s.id == set.id) {
         return Err(ApiError::CriteriaIdShipped { id: set.id });
     }
+    let _publishing = state.criteria_publishing.lock().map_err(|_| crate::store::StoreError::Poisoned)?;
     // One list of sets serves every unit (`AppState::criteria`), so a set's id is its
     // province's alone.
     let every = stored::every_province(state.store.as_ref())?;

@@ -70,7 +70,8 @@ pub fn read(
     rows: &[(usize, Vec<String>)],
 ) -> (CriteriaSet, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let mut set = base.clone();
+    // A set made from a superseded one is in force from its own date on.
+    let mut set = CriteriaSet { effective_to: None, ..base.clone() };
     let value = |label: &str| info.get(label).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     if let Some(id) = value(INFO[0]) {
         set.id = id;
