@@ -298,7 +298,7 @@ pub async fn load(model: UseReducerHandle<AppModel>) {
         let ops = storage.all_ops().await?;
         let outbox = storage.outbox().await?.into_iter().map(|op| op.id);
         let refused = storage.refused().await?;
-        let province = storage.province_sets().await?.map(|json| crate::province_sets::Published::decode(&json));
+        let province = storage.province_sets().await?.and_then(|json| crate::province_sets::Published::decode(&json));
         storage.close();
         let province_sets = province.map(crate::province_sets::Published::sets).unwrap_or_default();
         Ok::<_, StorageError>((session, Box::new(Replica::new(ops, outbox, refused)), province_sets))
