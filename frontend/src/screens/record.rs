@@ -402,10 +402,7 @@ fn in_force_during(
     sets: &[hoctap_shared::criteria::CriteriaSet],
     year: i32,
 ) -> Vec<&hoctap_shared::criteria::CriteriaSet> {
-    let in_force: Vec<_> = sets.iter().filter(|s| s.in_force_during(year)).cloned().collect();
-    let newest: Vec<(String, String)> =
-        hoctap_shared::criteria::newest(&in_force).map(|s| (s.id.clone(), s.version.clone())).collect();
-    sets.iter().filter(|s| newest.iter().any(|(id, version)| *id == s.id && *version == s.version)).collect()
+    hoctap_shared::criteria::for_year(sets, year).collect()
 }
 
 /// The version of set `id` a new evaluation of `year` is made with.

@@ -358,6 +358,23 @@ pub fn is_newest(sets: &[CriteriaSet], set: &CriteriaSet) -> bool {
     !sets.iter().any(|s| s.id == set.id && compare_versions(&s.version, &set.version).is_gt())
 }
 
+/// The sets a new evaluation of `year` may use, in the order of `sets`: per set id, its
+/// newest version already in effect that year, if that version is still in force then.
+/// An earlier version of a set (kept for the evaluations made with it) is never offered
+/// for a year a newer version covers or closes; a version taking effect next year does
+/// not hide this year's.
+pub fn for_year(sets: &[CriteriaSet], year: i32) -> impl Iterator<Item = &CriteriaSet> {
+    let started = move |s: &&CriteriaSet| s.effective_from.year() <= year;
+    sets.iter().filter(move |set| {
+        started(set)
+            && set.in_force_during(year)
+            && !sets
+                .iter()
+                .filter(started)
+                .any(|s| s.id == set.id && compare_versions(&s.version, &set.version).is_gt())
+    })
+}
+
 /// The newest version of each set, in the order of `sets`.
 pub fn newest(sets: &[CriteriaSet]) -> impl Iterator<Item = &CriteriaSet> {
     sets.iter().filter(|set| is_newest(sets, set))

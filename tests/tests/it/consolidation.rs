@@ -169,6 +169,39 @@ fn every_archived_version_loads_and_is_older_than_the_current_one() {
         }
     }
     assert_eq!(criteria::compare_versions("2020.10", "2020.9"), std::cmp::Ordering::Greater);
+
+    // What a new evaluation of a year may use: the newest version in effect then, if
+    // still in force. QĐ 244's first version (no end date) is not offered once its
+    // second closed it; QĐ 324 from 2024; TT 22 in its corrected version.
+    let every = shipped::every_version();
+    let offered = |year: i32| -> Vec<String> {
+        let mut ids: Vec<String> =
+            criteria::for_year(&every, year).map(|s| format!("{}@{}", s.id, s.version)).collect();
+        ids.sort();
+        ids
+    };
+    let citizens =
+        |year: i32| -> Vec<String> { offered(year).into_iter().filter(|s| s.starts_with("cdht-")).collect() };
+    assert_eq!(citizens(2022), ["cdht-244-2022@2022.2", "cdht-thon-448-2016@2016.2"]);
+    assert_eq!(citizens(2026), ["cdht-324-2023@2023.1", "cdht-thon-448-2016@2016.2"]);
+    assert!(offered(2023).contains(&"dvht-tt22-2020@2020.2".to_string()), "{:?}", offered(2023));
+    assert!(!offered(2026).iter().any(|s| s.starts_with("dvht-tt22")), "TT 24 since 2024");
+    for year in 2016..=2030 {
+        assert!(!offered(year).iter().any(|s| s.ends_with("@2020.1") || s.ends_with("@2022.1")), "{year}");
+    }
+    // A province's v2 taking effect in 2027 leaves v1 for 2026.
+    let mut v1 = shipped::get("gdht-448-2016").expect("shipped");
+    v1.id = "gdht-tinh".into();
+    v1.version = "2026.1".into();
+    v1.effective_from = hoctap_shared::date::Date::new(2026, 1, 1).expect("date");
+    let v2 = CriteriaSet {
+        version: "2027.1".into(),
+        effective_from: hoctap_shared::date::Date::new(2027, 1, 1).expect("date"),
+        ..v1.clone()
+    };
+    let province = [v1, v2];
+    let version = |year: i32| criteria::for_year(&province, year).map(|s| s.version.clone()).collect::<Vec<_>>();
+    assert_eq!((version(2025), version(2026), version(2027)), (vec![], vec!["2026.1".into()], vec!["2027.1".into()]));
     assert_eq!(shipped::every_version().len(), shipped::FILES.len() + shipped::ARCHIVE.len());
 }
 
