@@ -388,7 +388,8 @@ fn sets_for_new_evaluation(
     model: Option<hoctap_shared::criteria::Model>,
     year: i32,
 ) -> Vec<(String, String)> {
-    let mut offered: Vec<_> = in_force_during(sets, year).into_iter().filter(|s| Some(s.model) == model).collect();
+    let mut offered: Vec<_> =
+        hoctap_shared::criteria::for_year(sets, year).filter(|s| Some(s.model) == model).collect();
     offered.sort_by_key(|s| std::cmp::Reverse(s.effective_from));
     offered
         .into_iter()
@@ -396,18 +397,9 @@ fn sets_for_new_evaluation(
         .collect()
 }
 
-/// Per set id, its newest version in force during `year`: what a new evaluation of that
-/// year is made with (a version taking effect next year does not hide this year's).
-fn in_force_during(
-    sets: &[hoctap_shared::criteria::CriteriaSet],
-    year: i32,
-) -> Vec<&hoctap_shared::criteria::CriteriaSet> {
-    hoctap_shared::criteria::for_year(sets, year).collect()
-}
-
 /// The version of set `id` a new evaluation of `year` is made with.
 fn newest_version(sets: &[hoctap_shared::criteria::CriteriaSet], id: &str, year: i32) -> String {
-    in_force_during(sets, year).into_iter().find(|s| s.id == id).map(|s| s.version.clone()).unwrap_or_default()
+    hoctap_shared::criteria::for_year(sets, year).find(|s| s.id == id).map(|s| s.version.clone()).unwrap_or_default()
 }
 
 #[function_component(RecordScreen)]

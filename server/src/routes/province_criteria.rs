@@ -123,6 +123,20 @@ pub async fn unit_criteria_list(
     Ok(([(header::ETAG, etag_header)], Json(ProvinceSets { etag, sets })).into_response())
 }
 
+/// The file of set `set` for a caller allowed to read unit `id` to start from: the
+/// province's own or a shipped one (see [`source_text`]).
+fn readable_source(
+    state: &AppState,
+    current: &CurrentAccount,
+    id: &str,
+    set: &str,
+    version: Option<&str>,
+) -> Result<String, ApiError> {
+    current.require(state, Action::Read, id)?;
+    let province = province(state, id)?;
+    source_text(state, &province.id, set, version)
+}
+
 /// The file of `province`'s set `set` (its newest version unless `version` is given) or,
 /// when the province has none of that id, of the shipped set.
 fn source_text(state: &AppState, province: &str, set: &str, version: Option<&str>) -> Result<String, ApiError> {
@@ -171,9 +185,7 @@ pub async fn unit_criteria_source(
     Path((id, set)): Path<(String, String)>,
     Query(query): Query<SourceQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &id)?;
-    let province = province(&state, &id)?;
-    let text = source_text(&state, &province.id, &set, query.version.as_deref())?;
+    let text = readable_source(&state, &current, &id, &set, query.version.as_deref())?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
@@ -278,9 +290,7 @@ pub async fn unit_criteria_template(
     Path((id, set)): Path<(String, String)>,
     Query(query): Query<SourceQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(&state, Action::Read, &id)?;
-    let province = province(&state, &id)?;
-    let text = source_text(&state, &province.id, &set, query.version.as_deref())?;
+    let text = readable_source(&state, &current, &id, &set, query.version.as_deref())?;
     let parsed =
         criteria::parse(&text).set.ok_or_else(|| ApiError::NotFound { what: format!("bộ tiêu chí {set}") })?;
     let bytes = crate::blocking(move || crate::criteria_sheet::template_xlsx(&parsed))

@@ -902,69 +902,38 @@ impl Reader<'_> {
             criteria.iter().any(|c| !c.points_by_group.is_empty() || c.indicators.iter().any(|i| !i.groups.is_empty()));
         if by_group {
             for group in groups {
-                self.check_group_points(scale, group, criteria);
+                self.check_list_points(scale, Some(group), criteria);
             }
             return;
         }
+        self.check_list_points(scale, None, criteria);
+    }
+
+    /// The totals of one list: each criterion's indicators (for `group`, when the set's
+    /// lists differ by group) add up to the criterion's points, and those to `scale`.
+    fn check_list_points(&mut self, scale: Points, group: Option<&SubjectGroup>, criteria: &[Criterion]) {
+        let code = group.map(|g| g.code.as_str());
         let mut total = Points::ZERO;
         let mut seen = BTreeMap::new();
         for (ci, criterion) in criteria.iter().enumerate() {
             let line = self.code_line(&criterion.code, &mut seen);
-            let sum: Points = criterion.indicators.iter().filter_map(Indicator::max_points).sum();
-            if let Some(points) = criterion.points {
+            let sum: Points =
+                criterion.indicators.iter().filter(|i| i.in_group(code)).filter_map(Indicator::max_points).sum();
+            let declared = code.and_then(|c| criterion.points_by_group.get(c).copied()).or(criterion.points);
+            if let Some(points) = declared {
                 if sum != points {
-                    self.error(
-                        "points-mismatch",
-                        &format!("criteria[{ci}].points"),
-                        line,
-                        format!(
+                    let message = match group {
+                        None => format!(
                             "tiêu chí {}: các chỉ số cộng lại {sum} điểm, khác {points} điểm đã khai báo",
                             criterion.code
                         ),
-                    );
-                }
-                total = total + points;
-            }
-            for indicator in &criterion.indicators {
-                self.code_line(&indicator.code, &mut seen);
-            }
-        }
-        if total != scale {
-            self.error(
-                "points-mismatch",
-                "scale",
-                self.key_line("scale"),
-                format!("các tiêu chí cộng lại {total} điểm, khác tổng {scale} điểm đã khai báo"),
-            );
-        }
-    }
-
-    /// The totals of one group's list: each criterion's indicators for the group add up
-    /// to the criterion's points for it, and those to `scale`.
-    fn check_group_points(&mut self, scale: Points, group: &SubjectGroup, criteria: &[Criterion]) {
-        let mut total = Points::ZERO;
-        let mut seen = BTreeMap::new();
-        for (ci, criterion) in criteria.iter().enumerate() {
-            let line = self.code_line(&criterion.code, &mut seen);
-            let sum: Points = criterion
-                .indicators
-                .iter()
-                .filter(|i| i.in_group(Some(&group.code)))
-                .filter_map(Indicator::max_points)
-                .sum();
-            let declared = criterion.points_by_group.get(&group.code).copied().or(criterion.points);
-            if let Some(points) = declared {
-                if sum != points {
-                    self.error(
-                        "points-mismatch",
-                        &format!("criteria[{ci}].points"),
-                        line,
-                        format!(
+                        Some(group) => format!(
                             "tiêu chí {}, nhóm {}: các chỉ số của nhóm cộng lại {sum} điểm, khác {points} điểm \
                              đã khai báo (dùng points_by_group để khai báo điểm riêng của nhóm)",
                             criterion.code, group.name
                         ),
-                    );
+                    };
+                    self.error("points-mismatch", &format!("criteria[{ci}].points"), line, message);
                 }
                 total = total + points;
             }
@@ -973,11 +942,12 @@ impl Reader<'_> {
             }
         }
         if total != scale {
+            let prefix = group.map(|g| format!("nhóm {}: ", g.name)).unwrap_or_default();
             self.error(
                 "points-mismatch",
                 "scale",
                 self.key_line("scale"),
-                format!("nhóm {}: các tiêu chí cộng lại {total} điểm, khác tổng {scale} điểm đã khai báo", group.name),
+                format!("{prefix}các tiêu chí cộng lại {total} điểm, khác tổng {scale} điểm đã khai báo"),
             );
         }
     }
