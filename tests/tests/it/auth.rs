@@ -146,13 +146,13 @@ impl World {
         self.runtime.block_on(async {
             let response = self.router.clone().oneshot(request).await.expect("infallible");
             let status = response.status();
-            let text = response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("text/plain"));
+            let content_type =
+                response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let text = content_type.starts_with("text/plain");
+            let workbook = content_type.starts_with("application/vnd.openxmlformats");
             let bytes = response.into_body().collect().await.expect("body").to_bytes();
-            let json = if bytes.is_empty() {
+            let json = if bytes.is_empty() || workbook {
+                // A workbook's bytes are not read here; its status is what is checked.
                 Value::Null
             } else if text {
                 // A criteria file served as text.
@@ -521,6 +521,11 @@ enum Resource {
     /// `POST /units/{u}/criteria`: publish a province's set (administer, a province only:
     /// 422 `wrong_unit_kind` below it).
     CriteriaPublish,
+    /// `GET /units/{u}/criteria/gdht-448-2016/template.xlsx`: a set as a sheet (read).
+    CriteriaTemplate,
+    /// `POST /units/{u}/criteria/from-xlsx` with no workbook (administer, a province only:
+    /// 422 `import_unreadable` there, `wrong_unit_kind` below it).
+    CriteriaFromSheet,
 }
 
 /// Where the target lies relative to the caller's own unit.
@@ -556,6 +561,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::ProvinceCriteria, ["200", "-", "403", "403"]),
     (Role::Collaborator, Resource::CriteriaSource, ["200", "-", "403", "403"]),
     (Role::Collaborator, Resource::CriteriaPublish, ["403", "-", "403", "403"]),
+    (Role::Collaborator, Resource::CriteriaTemplate, ["200", "-", "403", "403"]),
+    (Role::Collaborator, Resource::CriteriaFromSheet, ["403", "-", "403", "403"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
     (Role::CommuneOfficer, Resource::Invite, ["201", "403", "403", "403"]),
@@ -568,6 +575,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::CriteriaSource, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
+    (Role::CommuneOfficer, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
+    (Role::CommuneOfficer, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
     (Role::CommuneApprover, Resource::Invite, ["201", "403", "403", "403"]),
@@ -580,6 +589,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::CriteriaSource, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
+    (Role::CommuneApprover, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
+    (Role::CommuneApprover, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
@@ -592,6 +603,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::ProvinceAdmin, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::CriteriaSource, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::CriteriaPublish, ["201", "422", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::CriteriaFromSheet, ["422", "422", "403", "403"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
     (Role::Viewer, Resource::Invite, ["403", "403", "403", "403"]),
@@ -604,6 +617,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::ProvinceCriteria, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::CriteriaSource, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
+    (Role::Viewer, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
+    (Role::Viewer, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
 ];
 
 /// The caller of each role: its unit, and the target unit of each scope.
@@ -661,6 +676,10 @@ impl Matrix<'_> {
             Resource::ProvinceCriteria => ("GET", format!("/units/{unit}/criteria"), None),
             Resource::CriteriaSource => ("GET", format!("/units/{unit}/criteria/gdht-448-2016/source"), None),
             Resource::CriteriaPublish => ("POST", format!("/units/{unit}/criteria"), Some(Value::String(matrix_set()))),
+            Resource::CriteriaTemplate => ("GET", format!("/units/{unit}/criteria/gdht-448-2016/template.xlsx"), None),
+            Resource::CriteriaFromSheet => {
+                ("POST", format!("/units/{unit}/criteria/from-xlsx"), Some(Value::String(String::new())))
+            }
         };
         let before = world.snapshot();
         let (status, reply) = match body {
@@ -695,8 +714,14 @@ impl Matrix<'_> {
                 && matches!(role, Role::CommuneOfficer | Role::CommuneApprover)
             {
                 "role_not_invitable"
-            } else if resource == Resource::CriteriaPublish && status == StatusCode::UNPROCESSABLE_ENTITY {
-                "wrong_unit_kind"
+            } else if matches!(resource, Resource::CriteriaPublish | Resource::CriteriaFromSheet)
+                && status == StatusCode::UNPROCESSABLE_ENTITY
+            {
+                if scope == Scope::Own && resource == Resource::CriteriaFromSheet {
+                    "import_unreadable"
+                } else {
+                    "wrong_unit_kind"
+                }
             } else {
                 "forbidden"
             };
@@ -768,7 +793,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 12 * SCOPES.len() - 12, "every role × resource × scope");
+        assert_eq!(checked, Role::ALL.len() * 14 * SCOPES.len() - 14, "every role × resource × scope");
 
         // Listing accounts is administration of one's own unit: the administrator of P
         // sees P's accounts and none of Q's; nobody else may list.
