@@ -22,7 +22,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 21] = [
+pub const PLAIN_KEYSPACES: [&str; 24] = [
     "accounts",
     "usernames",
     "sessions",
@@ -44,6 +44,9 @@ pub const PLAIN_KEYSPACES: [&str; 21] = [
     crate::store::history::REFUSALS,
     crate::store::authorities::PROVINCE_AUTHORITIES,
     crate::store::criteria::PROVINCE_CRITERIA,
+    crate::store::campaigns::CAMPAIGNS,
+    crate::store::campaigns::CAMPAIGN_ANSWERS,
+    crate::store::campaigns::CAMPAIGN_RECEIPTS,
 ];
 
 /// Keyspaces older builds backed up and this one derives or no longer keeps: their lines

@@ -64,6 +64,10 @@ pub enum ApiError {
     #[error("invalid authorities: {} problem(s)", problems.len())]
     InvalidAuthorities { problems: Vec<String> },
 
+    /// A self-assessment campaign with problems, each in Vietnamese.
+    #[error("invalid campaign: {} problem(s)", problems.len())]
+    InvalidCampaign { problems: Vec<String> },
+
     /// Storage failed. Logged in full; the client only learns that it failed, or that
     /// the disk is full (507 `storage_full`: nothing of the request was acknowledged, so
     /// the device keeps it and retries).
@@ -209,6 +213,7 @@ impl ApiError {
             ApiError::BadAssignment { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_assignment"),
             ApiError::BadDistrict { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_district"),
             ApiError::InvalidAuthorities { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_authorities"),
+            ApiError::InvalidCampaign { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_campaign"),
             ApiError::Store(crate::store::StoreError::Full(_)) => (StatusCode::INSUFFICIENT_STORAGE, "storage_full"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
@@ -288,6 +293,10 @@ impl ApiError {
             ApiError::InvalidAuthorities { problems } => (
                 format!("Chưa lưu nơi nhận và cơ quan công nhận: {}.", problems.join("; ")),
                 format!("Recipients and authorities not saved: {} problem(s), listed in Vietnamese.", problems.len()),
+            ),
+            ApiError::InvalidCampaign { problems } => (
+                format!("Chưa mở được đợt tự đánh giá: {}.", problems.join("; ")),
+                format!("The campaign was not opened: {} problem(s), listed in Vietnamese.", problems.len()),
             ),
             ApiError::InvalidCriteria { diagnostics } => (
                 format!(

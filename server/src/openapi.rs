@@ -13,8 +13,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    accounts, authorities, consolidation, criteria, evidence, health, plans, province_criteria, registers, reports,
-    sessions, staff, sync, units,
+    accounts, authorities, campaigns, consolidation, criteria, evidence, health, plans, province_criteria, registers,
+    reports, sessions, staff, sync, units,
 };
 
 // Mirrors the private body that `ApiError::into_response` builds in `crate::error`. The
@@ -119,6 +119,9 @@ impl Modify for BearerAuth {
         reports::unit_plan_update,
         reports::unit_plan_import,
         authorities::unit_authorities_show,
+        campaigns::unit_campaigns_open,
+        campaigns::unit_campaigns_list,
+        campaigns::campaign_close,
         authorities::unit_authorities_update,
         province_criteria::unit_criteria_list,
         province_criteria::unit_criteria_source,

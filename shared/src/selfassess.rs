@@ -26,6 +26,10 @@ pub const MAX_CANDIDATES: usize = 3;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CitizenAnswer {
+    /// The hamlet the citizen lives in, one of the campaign's [`PublicCampaign::hamlets`]
+    /// (a commune's campaign lists several; a hamlet's campaign, only itself).
+    #[serde(default)]
+    pub hamlet: String,
     pub name: String,
     pub birth_year: i32,
     /// The head of the citizen's household (`Nguyễn Văn An`), or empty.
@@ -42,6 +46,10 @@ pub struct CitizenAnswer {
     /// The citizen's own answer per indicator; an indicator left out was not answered.
     #[serde(default)]
     pub scores: BTreeMap<String, Answer>,
+    /// A photo per indicator, by the SHA-256 (64 lowercase hex digits) of what was put
+    /// at `PUT /c/{token}/photos/{sha256}` before the answer was sent.
+    #[serde(default)]
+    pub photos: BTreeMap<String, String>,
     /// The citizen agreed to the consent text (Nghị định 13/2023/NĐ-CP).
     pub consent: bool,
 }
@@ -76,6 +84,17 @@ pub fn check(answer: &CitizenAnswer, set: &CriteriaSet, year: i32) -> Vec<String
     {
         problems.push("Số điện thoại chỉ gồm chữ số, tối đa 20 ký tự".to_string());
     }
+    let codes: std::collections::BTreeSet<&str> = set.indicators().map(|i| i.code.as_str()).collect();
+    for (code, sha) in answer.photos.iter().take(scoring::MAX_SCORES + 1) {
+        if !codes.contains(code.as_str()) {
+            problems.push(format!("Ảnh gắn với chỉ số {code:?} không có trong bộ tiêu chí"));
+        } else if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            problems.push(format!("Ảnh của chỉ số {code} không đọc được"));
+        }
+    }
+    if answer.photos.len() > scoring::MAX_SCORES {
+        problems.push(format!("Có quá {} ảnh", scoring::MAX_SCORES));
+    }
     if answer.scores.len() > scoring::MAX_SCORES {
         problems.push(format!("Có quá {} câu trả lời", scoring::MAX_SCORES));
         return problems;
@@ -99,6 +118,294 @@ pub fn check(answer: &CitizenAnswer, set: &CriteriaSet, year: i32) -> Vec<String
     problems
 }
 
+/// A hamlet's self-assessment campaign: a link that takes citizens' answers for one
+/// year and set until a date, up to a number of answers, or until it is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Campaign {
+    /// Also the link's secret: 32 hex digits, the only key a citizen holds.
+    pub id: String,
+    /// The hamlet (or commune) whose queue its answers reach.
+    pub unit: String,
+    pub year: i32,
+    pub set: String,
+    pub set_version: String,
+    /// The last day it takes answers (in Vietnam).
+    pub valid_until: crate::date::Date,
+    pub max_answers: u32,
+    /// Account id of the officer who opened it.
+    pub opened_by: String,
+    pub opened_at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at_ms: Option<i64>,
+}
+
+/// The most answers one campaign may take (a hamlet has about 1,000 people).
+pub const MAX_ANSWERS: u32 = 5_000;
+
+impl Campaign {
+    /// Whether it takes answers on `today`.
+    pub fn open(&self, today: crate::date::Date) -> bool {
+        self.closed_at_ms.is_none() && today <= self.valid_until
+    }
+}
+
+/// What an officer asks for to open a campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenCampaign {
+    pub year: i32,
+    /// A Learning Citizen set in force during `year`; its newest such version is used.
+    pub set: String,
+    pub valid_until: crate::date::Date,
+    pub max_answers: u32,
+}
+
+/// What became of an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AnswerState {
+    /// Waiting in the hamlet's queue.
+    Received,
+    /// Not genuine (a test, a joke, a duplicate), with the officer's reason.
+    Discarded { reason: String, by: String, at_ms: i64 },
+    /// The officer matched it to a person (record id) and scores it in this evaluation
+    /// (record id).
+    Linked { person: String, evaluation: String },
+}
+
+/// An answer as the server keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredAnswer {
+    /// What the citizen is given to follow it: 8 characters.
+    pub receipt: String,
+    pub answer: CitizenAnswer,
+    pub received_at_ms: i64,
+    pub state: AnswerState,
+}
+
+/// The most bytes of an answer's JSON body.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// The most bytes of one photo (the phone resizes photos as it does officers').
+pub const MAX_PHOTO_BYTES: usize = 1024 * 1024;
+/// The alphabet of receipts (Crockford's base 32: no I, L, O, U).
+pub const RECEIPT_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// The characters of a receipt, shown as two groups of four (`7KQ2-M9XD`).
+pub const RECEIPT_CHARS: usize = 8;
+
+/// A receipt as a citizen may type it (lower case, with a dash or spaces, O for 0, I or
+/// L for 1), in its stored form; `None` when it cannot be one.
+pub fn normalise_receipt(typed: &str) -> Option<String> {
+    let mut out = String::with_capacity(RECEIPT_CHARS);
+    for c in typed.chars().take(4 * RECEIPT_CHARS) {
+        let c = match c.to_ascii_uppercase() {
+            '-' | ' ' => continue,
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        };
+        if !c.is_ascii() || !RECEIPT_ALPHABET.contains(&(c as u8)) {
+            return None;
+        }
+        out.push(c);
+    }
+    (out.len() == RECEIPT_CHARS).then_some(out)
+}
+
+/// A receipt as shown: `7KQ2-M9XD`.
+pub fn show_receipt(receipt: &str) -> String {
+    match receipt.get(..4).zip(receipt.get(4..)) {
+        Some((a, b)) => format!("{a}-{b}"),
+        None => receipt.to_string(),
+    }
+}
+
+/// A hamlet a citizen may say they live in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Place {
+    /// The hamlet's unit id, sent back as [`CitizenAnswer::hamlet`].
+    pub id: String,
+    pub name: String,
+}
+
+/// What a campaign's link shows a citizen (`GET /c/{token}`): nothing about anyone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicCampaign {
+    /// Who runs it: `Thôn Đông, xã Quảng Phú, tỉnh Thanh Hóa`.
+    pub title: String,
+    /// The hamlets a citizen chooses from (one for a hamlet's campaign).
+    pub hamlets: Vec<Place>,
+    pub year: i32,
+    pub valid_until: crate::date::Date,
+    /// Whether it takes answers now.
+    pub open: bool,
+    /// Why not, in Vietnamese, when it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_because: Option<String>,
+    /// The set to answer, while open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<CriteriaSet>,
+    /// The consent text (Nghị định 13/2023/NĐ-CP): what is collected, why, who sees it,
+    /// for how long.
+    pub consent: String,
+    pub max_photo_bytes: u64,
+}
+
+/// What a citizen's phone sends (`POST /c/{token}/answers`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmitAnswer {
+    /// Made by the phone once per answer (8 to 64 letters, digits or `-`): sending again
+    /// after a lost reply is the same answer and gets the same receipt.
+    pub id: String,
+    pub answer: CitizenAnswer,
+}
+
+/// What the citizen keeps to follow the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Receipt {
+    /// 8 characters of [`RECEIPT_ALPHABET`]; shown with [`show_receipt`].
+    pub receipt: String,
+}
+
+/// Where an answer stands, as its citizen may know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CitizenStatus {
+    /// In the hamlet's queue.
+    Received,
+    /// Matched and being scored or reviewed.
+    Reviewing,
+    /// Returned for correction, with a comment.
+    Returned,
+    Recognised,
+    /// Not taken (not genuine, a duplicate), with the reason.
+    Discarded,
+}
+
+impl CitizenStatus {
+    /// The words a citizen reads.
+    pub fn words(self) -> &'static str {
+        match self {
+            CitizenStatus::Received => "Đã nhận, đang chờ thôn xem xét",
+            CitizenStatus::Reviewing => "Đang được xem xét, chấm điểm",
+            CitizenStatus::Returned => "Được trả lại, cần bổ sung",
+            CitizenStatus::Recognised => "Đã được công nhận Công dân học tập",
+            CitizenStatus::Discarded => "Không được tiếp nhận",
+        }
+    }
+}
+
+/// `GET /receipts/{receipt}`: the status and, when returned or discarded, the comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptStatus {
+    pub status: CitizenStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A campaign as its officers' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignSummary {
+    pub campaign: Campaign,
+    /// The unit's name (`Thôn Đông`).
+    pub place: String,
+    /// The set's name.
+    pub set_name: String,
+    /// Answers taken, and how many wait, are matched, were discarded.
+    pub answers: u32,
+    pub waiting: u32,
+    pub linked: u32,
+    pub discarded: u32,
+}
+
+/// An answer in the hamlet's queue (`GET /campaigns/{id}/answers`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueAnswer {
+    /// The answer's id, for accepting or discarding it.
+    pub id: String,
+    pub receipt: String,
+    pub received_at_ms: i64,
+    /// The name of the hamlet the citizen chose.
+    pub hamlet_name: String,
+    pub answer: CitizenAnswer,
+    pub state: AnswerState,
+    /// The people of the hamlet it may be, surest first; empty: propose a new person.
+    pub candidates: Vec<Candidate>,
+    /// The receipt of an earlier answer of this campaign with the same folded name and
+    /// birth year: probably sent twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+}
+
+/// `POST /campaigns/{id}/answers/{answer}/accept`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AcceptAnswer {
+    /// The person's record id (one of the hamlet's people); `None`: add the citizen as a
+    /// new person of the hamlet.
+    #[serde(default)]
+    pub person: Option<String>,
+}
+
+/// What accepting made: the person and the evaluation the officer now scores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Accepted {
+    pub person: RecordId,
+    pub evaluation: RecordId,
+}
+
+/// `POST /campaigns/{id}/answers/{answer}/discard`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiscardAnswer {
+    pub reason: String,
+}
+
+/// The evaluation field that keeps the citizen's self-assessment beside the officer's
+/// scores. Written only by the server when an officer accepts an answer.
+pub const SELF_ASSESSMENT_FIELD: &str = "self_assessment";
+
+/// The value of [`SELF_ASSESSMENT_FIELD`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelfAssessment {
+    pub campaign: String,
+    pub answer: String,
+    pub receipt: String,
+    #[serde(default)]
+    pub subject_group: Option<String>,
+    /// The citizen's own answer per indicator.
+    #[serde(default)]
+    pub scores: BTreeMap<String, Answer>,
+    /// The citizen's photo per indicator (SHA-256, as evidence).
+    #[serde(default)]
+    pub photos: BTreeMap<String, String>,
+}
+
+impl SelfAssessment {
+    /// The field's value for `answer` (of `campaign`, stored as `stored`).
+    pub fn of(campaign: &str, answer: &str, stored: &StoredAnswer) -> SelfAssessment {
+        SelfAssessment {
+            campaign: campaign.to_string(),
+            answer: answer.to_string(),
+            receipt: stored.receipt.clone(),
+            subject_group: stored.answer.subject_group.clone(),
+            scores: stored.answer.scores.clone(),
+            photos: stored.answer.photos.clone(),
+        }
+    }
+}
+
 /// How sure a match is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +427,8 @@ pub struct Candidate {
     pub strength: Strength,
     /// Why, for the officer: `cùng họ tên, năm sinh 1985, chủ hộ Nguyễn Văn An`.
     pub why: String,
+    /// The person's name as registered.
+    pub name: String,
 }
 
 /// The people of `views` (a hamlet's records: people and their households) the answer
@@ -166,7 +475,8 @@ pub fn candidates(answer: &CitizenAnswer, views: &[RecordView]) -> Vec<Candidate
                     .unwrap_or_default();
                 why.push(format!("chủ hộ {shown}"));
             }
-            Candidate { person: v.record.clone(), strength, why: why.join(", ") }
+            let registered = v.value("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
+            Candidate { person: v.record.clone(), strength, why: why.join(", "), name: registered }
         })
         .collect();
     found.sort_by(|a, b| (a.strength, &a.person).cmp(&(b.strength, &b.person)));
@@ -192,6 +502,8 @@ mod tests {
             phone: String::new(),
             subject_group: None,
             scores: BTreeMap::new(),
+            photos: BTreeMap::new(),
+            hamlet: String::new(),
             consent: true,
         }
     }
@@ -276,5 +588,16 @@ mod tests {
             "{problems:#?}"
         );
         assert!(problems.iter().all(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn a_receipt_is_read_as_a_citizen_types_it() {
+        assert_eq!(normalise_receipt("7kq2-m9xd").as_deref(), Some("7KQ2M9XD"));
+        assert_eq!(normalise_receipt(" 7KQ2 M9XD ").as_deref(), Some("7KQ2M9XD"));
+        assert_eq!(normalise_receipt("O1L2-I3AB").as_deref(), Some("011213AB"), "O, L and I read as digits");
+        assert_eq!(normalise_receipt("7KQ2-M9X"), None, "too short");
+        assert_eq!(normalise_receipt("7KQ2-M9XU"), None, "U is not in the alphabet");
+        assert_eq!(normalise_receipt("7KQ2-M9XĐ"), None);
+        assert_eq!(show_receipt("7KQ2M9XD"), "7KQ2-M9XD");
     }
 }

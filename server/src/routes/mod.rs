@@ -4,6 +4,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod authorities;
+pub(crate) mod campaigns;
 pub(crate) mod consolidation;
 pub(crate) mod criteria;
 pub(crate) mod evidence;
@@ -116,6 +117,9 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Put, "/units/{id}/plan", reports::unit_plan_update),
         route(Post, "/units/{id}/plan/import", reports::unit_plan_import),
         route(Get, "/units/{id}/authorities", authorities::unit_authorities_show),
+        route(Post, "/units/{id}/campaigns", campaigns::unit_campaigns_open),
+        route(Get, "/units/{id}/campaigns", campaigns::unit_campaigns_list),
+        route(Post, "/campaigns/{id}/close", campaigns::campaign_close),
         route(Put, "/units/{id}/authorities", authorities::unit_authorities_update),
         route(Get, "/units/{id}/criteria", province_criteria::unit_criteria_list),
         route(Post, "/units/{id}/criteria", province_criteria::unit_criteria_publish)

@@ -8,6 +8,7 @@
 //! evidence) is built on these.
 
 pub mod authorities;
+pub mod campaigns;
 pub mod criteria;
 pub mod history;
 mod memory;

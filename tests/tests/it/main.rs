@@ -3,6 +3,7 @@
 mod api;
 mod auth;
 mod authority;
+mod campaigns;
 mod cli;
 mod consolidation;
 mod criteria;
