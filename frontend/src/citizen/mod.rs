@@ -10,20 +10,19 @@
 //! module, so neither carries it, and it carries neither of them (its first visit has a
 //! budget of 150 KB, compressed).
 
+mod form;
 mod net;
 
 use std::collections::BTreeMap;
 
-use hoctap_shared::criteria::{CriteriaSet, Indicator, Measure};
-use hoctap_shared::scoring::{self, Answer, Context as Situation};
-use hoctap_shared::selfassess::{
-    self, CitizenAnswer, PublicCampaign, Receipt, ReceiptStatus, SubmitAnswer,
-};
+use hoctap_shared::scoring::Answer;
+use hoctap_shared::selfassess::{self, CitizenAnswer, Receipt, ReceiptStatus, SubmitAnswer};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::evaluation::{parse_count, parse_points};
+use form::{Campaign as PublicCampaign, Indicator, Measure, Set as CriteriaSet};
 use net::{Body, Outbox};
 
 /// Mounts the page into the body.
@@ -370,7 +369,7 @@ impl Page {
         let link = ctx.link();
         let text = |field: Field| link.callback(move |e: InputEvent| Msg::Field(field, input_value(&e)));
         let hamlet = if c.hamlets.len() == 1 {
-            html! { <p class="fixed"><span>{ "Thôn" }</span><b>{ &c.hamlets[0].name }</b></p> }
+            html! { <p class="fixed"><span>{ "Nơi ở" }</span><b>{ &c.hamlets[0].name }</b></p> }
         } else {
             let change = link.callback(|e: Event| Msg::Field(Field::Hamlet, select_value(&e)));
             html! {
@@ -450,11 +449,10 @@ impl Page {
         if set.has_groups() && self.group.is_none() {
             return html! { <p class="card note">{ "Chọn nhóm của bạn ở trên để hiện các câu hỏi." }</p> };
         }
-        let context = Situation { subject_group: self.group.clone(), ..Situation::default() };
         html! {
             { for set.criteria.iter().filter_map(|criterion| {
                 let shown: Vec<&Indicator> =
-                    criterion.indicators.iter().filter(|i| scoring::applies(i, &context)).collect();
+                    criterion.indicators.iter().filter(|i| i.asked_of(self.group.as_deref())).collect();
                 (!shown.is_empty()).then(|| html! {
                     <section class="card">
                         <h2>{ format!("{}. {}", criterion.code, criterion.name) }</h2>
@@ -487,7 +485,7 @@ impl Page {
                     </label>
                 }
             }
-            Measure::Met { .. } => {
+            Measure::Met {} => {
                 let chosen = match entry {
                     Some(Entry::Met(m)) => Some(*m),
                     _ => None,
@@ -502,7 +500,7 @@ impl Page {
                 };
                 html! { <div class="choices">{ pick(true, "Đạt") }{ pick(false, "Chưa đạt") }</div> }
             }
-            Measure::Share { numerator_label, denominator_label, .. } => {
+            Measure::Share { numerator_label, denominator_label } => {
                 let (n, d) = match entry {
                     Some(Entry::Share(n, d)) => (n.clone(), d.clone()),
                     _ => (String::new(), String::new()),
@@ -544,7 +542,7 @@ impl Page {
                 });
                 html! {
                     <>
-                        <label class="photo">{ "📷 Thêm ảnh minh chứng (không bắt buộc)" }
+                        <label class="photo">{ "+ Thêm ảnh minh chứng (không bắt buộc)" }
                             <input type="file" accept="image/*" data-code={code.clone()} onchange={change} />
                         </label>
                         { for note.map(|n| html! { <p class="note">{ n }</p> }) }
@@ -631,9 +629,8 @@ impl Page {
     /// The answer as typed, or what to fix first.
     fn answer(&self, c: &PublicCampaign, set: &CriteriaSet) -> Result<CitizenAnswer, Vec<String>> {
         let mut problems = Vec::new();
-        let context = Situation { subject_group: self.group.clone(), ..Situation::default() };
         let mut scores = BTreeMap::new();
-        for indicator in set.indicators().filter(|i| scoring::applies(i, &context)) {
+        for indicator in set.indicators().filter(|i| i.asked_of(self.group.as_deref())) {
             let answer = match self.entries.get(&indicator.code) {
                 None => continue,
                 Some(Entry::Met(m)) => Some(Answer::Met(*m)),
@@ -661,7 +658,7 @@ impl Page {
         let photos = self
             .photos
             .iter()
-            .filter(|(code, _)| set.indicator(code).is_some_and(|i| scoring::applies(i, &context)))
+            .filter(|(code, _)| set.indicators().any(|i| i.code == **code && i.asked_of(self.group.as_deref())))
             .map(|(code, p)| (code.clone(), p.sha256.clone()))
             .collect();
         let answer = CitizenAnswer {
@@ -823,7 +820,7 @@ async fn load(token: String) -> Msg {
     let loaded = match net::call("GET", &format!("{API}/c/{token}"), None).await {
         Some(r) if r.status == 200 => match serde_json::from_str::<PublicCampaign>(&r.body) {
             Ok(c) => {
-                net::keep(&key, &c);
+                net::keep(&key, &r.body);
                 Loaded::Campaign(Box::new(c))
             }
             Err(_) => Loaded::Offline,
@@ -832,7 +829,9 @@ async fn load(token: String) -> Msg {
             net::forget(&key);
             Loaded::NotFound
         }
-        _ => net::load::<PublicCampaign>(&key).map_or(Loaded::Offline, |c| Loaded::Campaign(Box::new(c))),
+        _ => net::load::<String>(&key)
+            .and_then(|body| serde_json::from_str::<PublicCampaign>(&body).ok())
+            .map_or(Loaded::Offline, |c| Loaded::Campaign(Box::new(c))),
     };
     Msg::Loaded(loaded)
 }
