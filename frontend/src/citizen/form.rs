@@ -70,7 +70,8 @@ impl Indicator {
     /// Whether a citizen of `group` answers it, as `scoring::applies` decides with no
     /// context tags: in the group's list, and not only for tagged subjects (schools …).
     pub fn asked_of(&self, group: Option<&str>) -> bool {
-        self.only_for.is_empty() && (self.groups.is_empty() || group.is_some_and(|g| self.groups.iter().any(|c| c == g)))
+        self.only_for.is_empty()
+            && (self.groups.is_empty() || group.is_some_and(|g| self.groups.iter().any(|c| c == g)))
     }
 }
 

@@ -238,7 +238,9 @@ impl Component for Page {
                 let limit = self.max_photo_bytes();
                 ctx.link().send_future(async move {
                     let ready = match crate::media::prepare(file).await {
-                        Ok(p) if p.media_type != "image/jpeg" => Err("Chỉ nhận ảnh chụp (JPEG, PNG, WebP).".to_string()),
+                        Ok(p) if p.media_type != "image/jpeg" => {
+                            Err("Chỉ nhận ảnh chụp (JPEG, PNG, WebP).".to_string())
+                        }
                         Ok(p) if p.bytes.len() as u64 > limit => {
                             Err("Ảnh quá lớn sau khi thu nhỏ; hãy chụp lại gần hơn.".to_string())
                         }
@@ -362,6 +364,7 @@ impl Page {
                     <section class="card stop" id="closed">
                         <h2>{ "Đợt tự đánh giá này không còn nhận câu trả lời" }</h2>
                         <p>{ c.closed_because.clone().unwrap_or_else(|| "Đợt tự đánh giá đã đóng.".to_string()) }</p>
+                        { self.problems_view() }
                     </section>
                 </>
             };
@@ -478,7 +481,8 @@ impl Page {
                     let v = input_value(&e);
                     Msg::Entry(c.clone(), (!v.trim().is_empty()).then_some(Entry::Points(v)))
                 });
-                let step = if set.step.hundredths() == 100 { String::new() } else { format!(", mỗi bậc {}", set.step) };
+                let step =
+                    if set.step.hundredths() == 100 { String::new() } else { format!(", mỗi bậc {}", set.step) };
                 html! {
                     <label class="points">{ format!("Tự chấm (0 đến {max} điểm{step})") }
                         <input class="score" data-code={code.clone()} inputmode="decimal" value={typed} {oninput} />
@@ -492,9 +496,8 @@ impl Page {
                 };
                 let pick = |value: bool, words: &'static str| {
                     let c = code.clone();
-                    let onclick = link.callback(move |_| {
-                        Msg::Entry(c.clone(), (chosen != Some(value)).then_some(Entry::Met(value)))
-                    });
+                    let onclick = link
+                        .callback(move |_| Msg::Entry(c.clone(), (chosen != Some(value)).then_some(Entry::Met(value))));
                     let class = if chosen == Some(value) { "choice on" } else { "choice" };
                     html! { <button type="button" {class} data-code={code.clone()} aria-pressed={(chosen == Some(value)).to_string()} {onclick}>{ words }</button> }
                 };
@@ -635,9 +638,9 @@ impl Page {
                 None => continue,
                 Some(Entry::Met(m)) => Some(Answer::Met(*m)),
                 Some(Entry::Points(t)) => parse_points(t).map(Answer::Points),
-                Some(Entry::Share(n, d)) => {
-                    parse_count(n).zip(parse_count(d)).map(|(numerator, denominator)| Answer::Share { numerator, denominator })
-                }
+                Some(Entry::Share(n, d)) => parse_count(n)
+                    .zip(parse_count(d))
+                    .map(|(numerator, denominator)| Answer::Share { numerator, denominator }),
             };
             match answer {
                 Some(a) => {
@@ -699,9 +702,8 @@ impl Page {
                     .collect();
                 let outbox = Outbox { submit: SubmitAnswer { id: self.answer_id.clone(), answer }, photos };
                 if !net::keep(&outbox_key(&self.token), &outbox) {
-                    self.problems = vec![
-                        "Điện thoại không còn chỗ để giữ câu trả lời; hãy bỏ bớt ảnh rồi gửi lại.".to_string(),
-                    ];
+                    self.problems =
+                        vec!["Điện thoại không còn chỗ để giữ câu trả lời; hãy bỏ bớt ảnh rồi gửi lại.".to_string()];
                     return;
                 }
                 self.problems.clear();
@@ -807,9 +809,9 @@ fn out_of_range(set: &CriteriaSet, indicator: &Indicator, answer: Answer) -> Opt
                 None
             }
         }
-        (Measure::Share { .. }, Answer::Share { numerator, denominator }) => {
-            (denominator == 0 || numerator > denominator).then(|| "số thứ nhất không được lớn hơn số thứ hai, số thứ hai lớn hơn 0".to_string())
-        }
+        (Measure::Share { .. }, Answer::Share { numerator, denominator }) => (denominator == 0
+            || numerator > denominator)
+            .then(|| "số thứ nhất không được lớn hơn số thứ hai, số thứ hai lớn hơn 0".to_string()),
         _ => None,
     }
 }

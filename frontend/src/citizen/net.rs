@@ -28,14 +28,16 @@ pub async fn call(method: &str, url: &str, body: Option<Body<'_>>) -> Option<Rep
             init.set_body(&JsValue::from_str(text));
         }
         Some(Body::Bytes(bytes)) => {
-            headers.set("Content-Type", "application/octet-stream").ok()?;
+            // Photos leave the phone as JPEGs (media::prepare re-encodes them).
+            headers.set("Content-Type", "image/jpeg").ok()?;
             init.set_body(&Uint8Array::from(bytes).into());
         }
         None => {}
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).ok()?;
-    let response: Response = JsFuture::from(web_sys::window()?.fetch_with_request(&request)).await.ok()?.dyn_into().ok()?;
+    let response: Response =
+        JsFuture::from(web_sys::window()?.fetch_with_request(&request)).await.ok()?.dyn_into().ok()?;
     let retry_after = response.headers().get("Retry-After").ok().flatten().and_then(|v| v.trim().parse().ok());
     let body = JsFuture::from(response.text().ok()?).await.ok()?.as_string().unwrap_or_default();
     Some(Reply { status: response.status(), body, retry_after })
