@@ -10,7 +10,7 @@ import { test } from "node:test";
 
 import { png } from "./app.mjs";
 import { openCampaign, waitForCitizenForm } from "./campaign.mjs";
-import { api, apiOk, firstPage, launchBrowser, screenshot, serverWithAdmin, setOffline, tempDir } from "./lib.mjs";
+import { apiOk, firstPage, launchBrowser, screenshot, serverWithAdmin, setOffline, tempDir } from "./lib.mjs";
 
 const PHONE = { width: 360, height: 740 };
 
@@ -51,10 +51,12 @@ test("a citizen answers from the link offline, the answer arrives once, the rece
   await page.getByText("Thôn Đông Hạ").first().waitFor();
   await page.getByLabel("Bạn thuộc nhóm nào?").selectOption({ label: "Người dân trong xã" });
   await page.locator('input.score[data-code="1.1"]').fill("8");
-  await page.locator('input.score[data-code="1.2"]').fill("9,5");
+  await page.locator('input.score[data-code="1.2"]').fill("9");
   await page.locator('input.score[data-code="2.1"]').fill("7");
-  // A score above the indicator's maximum is refused before sending.
+  // A score above the indicator's maximum, or between the set's steps, is refused
+  // before sending.
   await page.locator('input.score[data-code="1.3"]').fill("25");
+  await page.locator('input.score[data-code="1.4"]').fill("7,5");
   await page.locator('input[type=file][data-code="1.1"]').setInputFiles({
     name: "sach.png",
     mimeType: "image/png",
@@ -64,8 +66,14 @@ test("a citizen answers from the link offline, the answer arrives once, the rece
   await assertNoSideScroll(page);
   await page.getByRole("button", { name: "Gửi", exact: true }).click();
   await page.getByText(/Chỉ số 1\.3: điểm cần từ 0 đến 10/).waitFor();
+  await page.getByText("Chỉ số 1.4: điểm cần là số tròn, không có phần lẻ").waitFor();
   await page.locator('input.score[data-code="1.3"]').fill("6");
-  await page.locator("#name").scrollIntoViewIfNeeded();
+  await page.locator('input.score[data-code="1.4"]').fill("");
+  // The picture: the group, the first criterion, an answer with its photo.
+  await page.evaluate(() => {
+    document.querySelector("#group").scrollIntoView({ block: "start" });
+    window.scrollBy(0, -40);
+  });
   await screenshot(page, "citizen-form-phone");
 
   // Offline: "Gửi" keeps the answer on the phone.
@@ -88,18 +96,19 @@ test("a citizen answers from the link offline, the answer arrives once, the rece
   // Exactly one answer on the server, with what was typed.
   const status = await apiOk(server.base, `/receipts/${receipt}`);
   assert.equal(status.status, "received");
-  const answers = await api(server.base, `/campaigns/${campaign.id}/answers`, { token: officer.token });
-  if (answers.status === 200) {
-    assert.equal(answers.body.length, 1, JSON.stringify(answers.body));
-    const [answer] = answers.body;
-    assert.equal(answer.receipt, receipt);
-    assert.equal(answer.answer.name, "Nguyễn Thị Hoa");
-    assert.equal(answer.answer.birth_year, 1985);
-    assert.equal(answer.answer.subject_group, "nguoi_dan");
-    assert.deepEqual(Object.keys(answer.answer.scores).sort(), ["1.1", "1.2", "1.3", "2.1"]);
-    assert.equal(answer.answer.scores["1.2"], 9.5);
-    assert.deepEqual(Object.keys(answer.answer.photos), ["1.1"]);
-  }
+  const answers = await apiOk(server.base, `/campaigns/${campaign.id}/answers`, { token: officer.token });
+  assert.equal(answers.length, 1, JSON.stringify(answers));
+  const [answer] = answers;
+  assert.equal(answer.receipt, receipt);
+  assert.equal(answer.answer.name, "Nguyễn Thị Hoa");
+  assert.equal(answer.answer.birth_year, 1985);
+  assert.equal(answer.answer.household_head, "Nguyễn Văn An");
+  assert.equal(answer.answer.phone, "0912 345 678");
+  assert.equal(answer.answer.subject_group, "nguoi_dan");
+  assert.equal(answer.answer.consent, true);
+  assert.deepEqual(Object.keys(answer.answer.scores).sort(), ["1.1", "1.2", "1.3", "2.1"]);
+  assert.equal(answer.answer.scores["1.2"], 9);
+  assert.deepEqual(Object.keys(answer.answer.photos), ["1.1"]);
   await page.getByText("Đã nhận, đang chờ thôn xem xét").first().waitFor();
 
   // Offline again, a reload still opens the page with its receipt, from the phone.

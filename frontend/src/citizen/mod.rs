@@ -804,7 +804,11 @@ fn out_of_range(set: &CriteriaSet, indicator: &Indicator, answer: Answer) -> Opt
             if p.hundredths() < 0 || p > *max {
                 Some(format!("điểm cần từ 0 đến {max}"))
             } else if !p.is_multiple_of(set.step) {
-                Some(format!("điểm cần theo bậc {}", set.step))
+                Some(if set.step.hundredths() == 100 {
+                    "điểm cần là số tròn, không có phần lẻ".to_string()
+                } else {
+                    format!("điểm cần theo bậc {}", set.step)
+                })
             } else {
                 None
             }
