@@ -121,6 +121,11 @@ test("a citizen answers from the link offline, the answer arrives once, the rece
   // Another answer from the same phone starts a fresh form (and a fresh id), offline too.
   await page.getByRole("button", { name: "Gửi phiếu cho người khác trên máy này" }).click();
   await waitForCitizenForm(page);
+  // And the form itself reopens offline, from the worker and the campaign kept.
+  await page.reload();
+  await waitForCitizenForm(page);
+  await page.getByText("Bạn thuộc nhóm nào?").waitFor();
+  assert.equal(await page.locator("#name").inputValue(), "", "a fresh form");
   await setOffline(context, false);
 
   // Looking a receipt up by hand, as a citizen types it.

@@ -920,3 +920,75 @@ fn scroll_to(id: &'static str) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoctap_shared::criteria::shipped;
+    use hoctap_shared::number::Points;
+
+    fn answer() -> CitizenAnswer {
+        CitizenAnswer {
+            hamlet: "hamlet:a".into(),
+            name: "Nguyễn Thị Hoa".into(),
+            birth_year: 1985,
+            household_head: String::new(),
+            address: String::new(),
+            phone: "0912 345 678".into(),
+            subject_group: Some("nguoi_dan".into()),
+            scores: BTreeMap::new(),
+            photos: BTreeMap::new(),
+            consent: true,
+        }
+    }
+
+    /// The page's light check says what the shared check says about who the citizen
+    /// is, word for word (the server runs the shared one).
+    #[test]
+    fn the_light_check_agrees_with_the_shared_one() {
+        let set = shipped::get("cdht-324-2023").expect("shipped");
+        let mut cases = vec![answer()];
+        let mut bad = answer();
+        bad.consent = false;
+        bad.name = String::new();
+        bad.birth_year = 2027;
+        bad.phone = "090 abc".into();
+        bad.address = "x".repeat(selfassess::MAX_TEXT_CHARS + 1);
+        bad.household_head = "a\u{7}b".into();
+        cases.push(bad);
+        let mut old = answer();
+        old.birth_year = 1800;
+        cases.push(old);
+        for case in cases {
+            assert_eq!(light_check(&case, 2026), selfassess::check(&case, &set, 2026));
+        }
+    }
+
+    /// Points outside an indicator's range or between the set's steps, and a share
+    /// whose parts cannot be, are caught before sending; the shared check refuses them too.
+    #[test]
+    fn out_of_range_answers_are_caught_before_sending() {
+        let json = serde_json::to_string(&shipped::get("cdht-324-2023").expect("shipped")).expect("json");
+        let set: CriteriaSet = serde_json::from_str(&json).expect("the page reads the set");
+        assert!(set.has_groups());
+        let first = set.indicators().next().expect("an indicator");
+        let points = |v: f64| Answer::Points(Points::from_f64(v).expect("points"));
+        assert_eq!(out_of_range(&set, first, points(8.0)), None);
+        assert_eq!(out_of_range(&set, first, points(11.0)).as_deref(), Some("điểm cần từ 0 đến 10"));
+        assert_eq!(out_of_range(&set, first, points(7.5)).as_deref(), Some("điểm cần là số tròn, không có phần lẻ"));
+        let share = Indicator {
+            code: "x".into(),
+            text: String::new(),
+            hint: None,
+            only_for: vec![],
+            groups: vec![],
+            measure: Measure::Share { numerator_label: "a".into(), denominator_label: "b".into() },
+        };
+        assert!(out_of_range(&set, &share, Answer::Share { numerator: 3, denominator: 2 }).is_some());
+        assert!(out_of_range(&set, &share, Answer::Share { numerator: 1, denominator: 0 }).is_some());
+        assert_eq!(out_of_range(&set, &share, Answer::Share { numerator: 1, denominator: 2 }), None);
+        // A group's list: the indicators of other groups are not asked.
+        let asked = |g: &str| set.indicators().filter(|i| i.asked_of(Some(g))).count();
+        assert!(asked("nguoi_dan") > 0 && asked("nguoi_dan") < set.indicators().count() + 1);
+    }
+}
