@@ -823,7 +823,11 @@ fn out_of_range(set: &CriteriaSet, indicator: &Indicator, answer: Answer) -> Opt
 /// Reads the campaign, or what the phone kept of it when offline.
 async fn load(token: String) -> Msg {
     let key = campaign_key(&token);
-    let loaded = match net::call("GET", &format!("{API}/c/{token}"), None).await {
+    let reply = match net::prefetched().await {
+        Some(reply) => Some(reply),
+        None => net::call("GET", &format!("{API}/c/{token}"), None).await,
+    };
+    let loaded = match reply {
         Some(r) if r.status == 200 => match serde_json::from_str::<PublicCampaign>(&r.body) {
             Ok(c) => {
                 net::keep(&key, &r.body);
