@@ -19,7 +19,7 @@
 
 import { createHash, randomUUID } from "node:crypto";
 
-import { api, apiOk, COMMUNE, createHamlet, invite, acceptInvitation, serverWithAdmin } from "./lib.mjs";
+import { acceptInvitation, api, apiOk, COMMUNE, createHamlet, invite, pushOps, serverWithAdmin } from "./lib.mjs";
 
 const ANSWERS = Number(process.env.HOCTAP_MEASURE_ANSWERS || 1000);
 const SECONDS = Number(process.env.HOCTAP_MEASURE_SECONDS ?? 60);
@@ -54,6 +54,15 @@ async function main() {
       .filter((i) => !i.groups || i.groups.length === 0 || i.groups.includes(group))
       .map((i) => i.code);
 
+    // The hamlet's register: 1,000 people, half of them the citizens who will answer.
+    const citizenName = (n) => `${FAMILY[n % 8]} ${MIDDLE[(n >> 3) % 6]} ${GIVEN[n % 13]} ${n}`;
+    const people = Array.from({ length: 1000 }, (_, i) => {
+      const n = 2 * i < ANSWERS ? 2 * i : ANSWERS + i;
+      const set = [["name", citizenName(n)], ["birth_year", 1950 + (n % 55)]];
+      return { record: { kind: "person", id: randomUUID() }, unit: hamlet.unit, body: { type: "set_fields", fields: set.map(([field, value]) => ({ field, value, base: [] })) } };
+    });
+    await pushOps(base, admin.token, people);
+
     const photo = Buffer.alloc(120 * 1024, 7);
     photo.set([0xff, 0xd8, 0xff, 0xe0]);
     const latencies = [];
@@ -74,7 +83,7 @@ async function main() {
       const headers = { "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
       const id = randomUUID();
       const answer = {
-        name: `${FAMILY[n % 8]} ${MIDDLE[(n >> 3) % 6]} ${GIVEN[n % 13]} ${n}`,
+        name: citizenName(n),
         birth_year: 1950 + (n % 55),
         household_head: `${FAMILY[n % 8]} Văn ${GIVEN[(n * 7) % 13]}`,
         subject_group: group,
@@ -136,7 +145,8 @@ async function main() {
     out(`queue: ${queue.length} answers, ${distinct} distinct receipts (expected ${ANSWERS})`);
     const t1 = performance.now();
     await apiOk(base, `/campaigns/${campaign.id}/answers`, { token: officer.token });
-    out(`the queue of ${queue.length} with candidates: ${ms(performance.now() - t1)}`);
+    const matched = queue.filter((a) => a.candidates.length > 0).length;
+    out(`the queue of ${queue.length} with candidates among 1,000 registered people: ${ms(performance.now() - t1)} (${matched} with a candidate)`);
     const status = await api(base, `/receipts/${[...receipts.values()][0]}`);
     out(`a receipt's status: ${status.status} ${JSON.stringify(status.body)}`);
     if (refused.length || queue.length !== ANSWERS || distinct !== ANSWERS) process.exitCode = 1;
