@@ -467,6 +467,23 @@ pub fn share_percent(entry: Option<&Entry>) -> Option<Percent> {
     }
 }
 
+/// An answer as a citizen's self-score is read beside the officer's: "8 điểm", "Đạt",
+/// "Không đạt", "3/4".
+pub fn answer_words(answer: &Answer) -> String {
+    match answer {
+        Answer::Points(points) => format!("{points} điểm"),
+        Answer::Met(true) => "Đạt".to_string(),
+        Answer::Met(false) => "Không đạt".to_string(),
+        Answer::Share { numerator, denominator } => format!("{numerator}/{denominator}"),
+    }
+}
+
+/// The citizen's self-assessment an evaluation was opened from (issue 18), when it has
+/// one: kept by the server in [`hoctap_shared::selfassess::SELF_ASSESSMENT_FIELD`].
+pub fn self_assessment(view: &RecordView) -> Option<hoctap_shared::selfassess::SelfAssessment> {
+    serde_json::from_value(view.value(hoctap_shared::selfassess::SELF_ASSESSMENT_FIELD)?.clone()).ok()
+}
+
 /// The decision in words: "Đủ điều kiện công nhận", "Chưa đủ điều kiện", "Xếp loại
 /// Khá" — what the score computes, never "Đã công nhận" (see
 /// [`hoctap_shared::scoring::ELIGIBLE`]).
@@ -508,6 +525,15 @@ pub fn tag_label(tag: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_self_score_in_words() {
+        use super::answer_words;
+        assert_eq!(answer_words(&Answer::Points(Points::from_f64(8.5).expect("points"))), "8,5 điểm");
+        assert_eq!(answer_words(&Answer::Met(true)), "Đạt");
+        assert_eq!(answer_words(&Answer::Met(false)), "Không đạt");
+        assert_eq!(answer_words(&Answer::Share { numerator: 3, denominator: 4 }), "3/4");
+    }
+
     use super::*;
     use hoctap_shared::criteria::shipped;
 
