@@ -66,13 +66,13 @@ impl Filter {
     }
 
     pub fn keeps(self, state: &AnswerState) -> bool {
-        match (self, state) {
+        matches!(
+            (self, state),
             (Filter::All, _)
-            | (Filter::Waiting, AnswerState::Received)
-            | (Filter::Linked, AnswerState::Linked { .. })
-            | (Filter::Discarded, AnswerState::Discarded { .. }) => true,
-            _ => false,
-        }
+                | (Filter::Waiting, AnswerState::Received)
+                | (Filter::Linked, AnswerState::Linked { .. })
+                | (Filter::Discarded, AnswerState::Discarded { .. })
+        )
     }
 
     /// How many of `answers` it keeps.

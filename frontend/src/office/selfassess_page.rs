@@ -262,7 +262,7 @@ fn open_form(props: &OpenFormProps) -> Html {
             <form onsubmit={on_submit}>
                 if commune {
                     <label class="field" for="campaign-place">{ "Thôn" }</label>
-                    <select id="campaign-place" onchange={select(&place)}>
+                    <select id="campaign-place" class="select" onchange={select(&place)}>
                         <option value={props.unit.clone()} selected={*place == props.unit}>{ "Cả xã (người dân chọn thôn của mình)" }</option>
                         { for props.hamlets.iter().map(|h| html! {
                             <option value={h.unit.clone()} selected={*place == h.unit}>{ &h.name }</option>
@@ -289,14 +289,16 @@ fn open_form(props: &OpenFormProps) -> Html {
                 if offered.is_empty() {
                     <p class="app-warning">{ format!("Không có bộ tiêu chí “Công dân học tập” áp dụng năm {}.", *year) }</p>
                 } else {
-                    <select id="campaign-set" onchange={select(&set)}>
+                    <select id="campaign-set" class="select" onchange={select(&set)}>
                         { for offered.iter().map(|s| html! {
                             <option value={s.id.clone()} selected={s.id == chosen}>{ &s.name }</option>
                         }) }
                     </select>
                 }
-                <button type="submit" class="primary" disabled={*busy || offered.is_empty()}>
-                    { if *busy { "Đang mở…" } else { "Mở đợt" } }</button>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled={*busy || offered.is_empty()}>
+                        { if *busy { "Đang mở…" } else { "Mở đợt" } }</button>
+                </div>
                 { status_html(&status) }
             </form>
         </details>
@@ -697,7 +699,7 @@ fn answer_card(props: &AnswerCardProps) -> Html {
                 AnswerState::Received => Html::default(),
             } }
             if waiting {
-                <div class="candidates">
+                <div class="matches">
                     if a.candidates.is_empty() {
                         <p class="hint">{ "Không thấy ai trùng trong sổ của thôn: đề nghị thêm người mới." }</p>
                     } else {
@@ -707,7 +709,7 @@ fn answer_card(props: &AnswerCardProps) -> Html {
                                 let person = c.person.id.clone();
                                 let onclick = accept.reform(move |_: MouseEvent| Some(person.clone()));
                                 html! {
-                                    <li class="candidate" data-strength={strength_words(c.strength)}>
+                                    <li class="match" data-strength={strength_words(c.strength)}>
                                         <div>
                                             <strong>{ &c.name }</strong>{ " " }
                                             <span class={classes!("badge", format!("strength-{:?}", c.strength).to_lowercase())}>
@@ -728,9 +730,9 @@ fn answer_card(props: &AnswerCardProps) -> Html {
                             { "Không hợp lệ" }</button>
                     </div>
                     if *discarding {
-                        <form class="discard" onsubmit={on_discard}>
+                        <form class="discard-form" onsubmit={on_discard}>
                             <label class="field" for={format!("reason-{}", a.receipt)}>{ "Lý do loại phiếu" }</label>
-                            <select id={format!("reason-{}", a.receipt)}
+                            <select id={format!("reason-{}", a.receipt)} class="select"
                                 onchange={{ let r = reason.clone(); Callback::from(move |e: Event| r.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
                                 { for DISCARD_REASONS.iter().map(|r| html! {
                                     <option value={r.to_string()} selected={*reason == *r}>{ *r }</option>

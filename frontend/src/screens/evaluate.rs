@@ -208,7 +208,7 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     let history = use_record_history(props.record.clone(), view.as_ref().map_or(0, |v| version(&v.last)));
     let Some(view) = view else { return Html::default() };
     // The citizen's own scores, when the evaluation came from a self-assessment.
-    let own = evaluation::self_assessment(&view).map(Rc::new);
+    let own = evaluation::self_scores(&view).map(Rc::new);
     let deleted = is_deleted(&view);
     let can_submit = matches!(view.status, Status::Draft | Status::Returned);
     // Sent for review, it stays as it was sent (the server refuses changes): the commune
