@@ -22,7 +22,7 @@ use crate::store::{for_each, Write};
 use crate::{sync, ApiError, AppState};
 
 /// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 24] = [
+pub const PLAIN_KEYSPACES: [&str; 26] = [
     "accounts",
     "usernames",
     "sessions",
@@ -47,6 +47,8 @@ pub const PLAIN_KEYSPACES: [&str; 24] = [
     crate::store::campaigns::CAMPAIGNS,
     crate::store::campaigns::CAMPAIGN_ANSWERS,
     crate::store::campaigns::CAMPAIGN_RECEIPTS,
+    crate::store::campaigns::CAMPAIGN_COUNTS,
+    crate::store::campaigns::CAMPAIGN_PHOTOS,
 ];
 
 /// Keyspaces older builds backed up and this one derives or no longer keeps: their lines

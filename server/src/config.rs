@@ -16,6 +16,10 @@ pub struct Config {
     /// How far ahead of the server's clock an operation's clock may be (default 24
     /// hours); an operation stamped later, or before 2000, is refused as `clock_skew`.
     pub max_clock_ahead_ms: i64,
+    /// Whether the server runs behind a reverse proxy that appends the client's address
+    /// to `X-Forwarded-For` (default false: the connection's address is the client's).
+    /// Citizens' requests are rate-limited per address.
+    pub trust_proxy: bool,
 }
 
 /// Parses a deadline setting, `commune=15/11`: a level (`hamlet`, `commune`, `district`,
@@ -56,6 +60,7 @@ impl Default for Config {
             max_evidence_bytes: 2 * 1024 * 1024,
             deadlines: BTreeMap::new(),
             max_clock_ahead_ms: 24 * 60 * 60 * 1000,
+            trust_proxy: false,
         }
     }
 }

@@ -68,6 +68,27 @@ pub enum ApiError {
     #[error("invalid campaign: {} problem(s)", problems.len())]
     InvalidCampaign { problems: Vec<String> },
 
+    /// A citizen's answer with problems, each in Vietnamese.
+    #[error("invalid answer: {} problem(s)", problems.len())]
+    InvalidAnswer { problems: Vec<String> },
+
+    /// The campaign takes no more answers: closed, or past its last day.
+    #[error("campaign closed")]
+    CampaignClosed { why: String },
+
+    /// The campaign took as many answers as its officer allowed.
+    #[error("campaign full")]
+    CampaignFull,
+
+    /// Too many requests from one address or to one campaign; retry after
+    /// `retry_after_s` seconds.
+    #[error("too many requests; retry after {retry_after_s} s")]
+    TooManyRequests { retry_after_s: u64 },
+
+    /// An answer already accepted or discarded, or a person who cannot take it.
+    #[error("answer not waiting: {detail}")]
+    AnswerNotWaiting { detail: String },
+
     /// Storage failed. Logged in full; the client only learns that it failed, or that
     /// the disk is full (507 `storage_full`: nothing of the request was acknowledged, so
     /// the device keeps it and retries).
@@ -214,6 +235,11 @@ impl ApiError {
             ApiError::BadDistrict { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_district"),
             ApiError::InvalidAuthorities { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_authorities"),
             ApiError::InvalidCampaign { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_campaign"),
+            ApiError::InvalidAnswer { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_answer"),
+            ApiError::CampaignClosed { .. } => (StatusCode::GONE, "campaign_closed"),
+            ApiError::CampaignFull => (StatusCode::CONFLICT, "campaign_full"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::AnswerNotWaiting { .. } => (StatusCode::CONFLICT, "answer_not_waiting"),
             ApiError::Store(crate::store::StoreError::Full(_)) => (StatusCode::INSUFFICIENT_STORAGE, "storage_full"),
             ApiError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
@@ -294,6 +320,20 @@ impl ApiError {
                 format!("Chưa lưu nơi nhận và cơ quan công nhận: {}.", problems.join("; ")),
                 format!("Recipients and authorities not saved: {} problem(s), listed in Vietnamese.", problems.len()),
             ),
+            ApiError::InvalidAnswer { problems } => (
+                format!("Phiếu chưa gửi được: {}.", problems.join("; ")),
+                format!("The answer was not taken: {} problem(s), listed in Vietnamese.", problems.len()),
+            ),
+            ApiError::CampaignClosed { why } => (why.clone(), "The campaign takes no more answers.".to_string()),
+            ApiError::CampaignFull => (
+                "Đợt tự đánh giá đã nhận đủ số phiếu. Hãy liên hệ cán bộ thôn.".to_string(),
+                "The campaign has taken as many answers as it allows.".to_string(),
+            ),
+            ApiError::TooManyRequests { retry_after_s } => (
+                format!("Máy chủ đang nhận nhiều phiếu. Phiếu sẽ tự gửi lại sau {retry_after_s} giây."),
+                format!("Too many requests. Retry after {retry_after_s} seconds."),
+            ),
+            ApiError::AnswerNotWaiting { detail } => (detail.clone(), "The answer cannot be taken so.".to_string()),
             ApiError::InvalidCampaign { problems } => (
                 format!("Chưa mở được đợt tự đánh giá: {}.", problems.join("; ")),
                 format!("The campaign was not opened: {} problem(s), listed in Vietnamese.", problems.len()),
@@ -476,7 +516,7 @@ impl IntoResponse for ApiError {
         // Headers the HTTP specification asks for: how to authenticate, when to retry.
         let extra_header = match &self {
             ApiError::Unauthenticated => Some((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))),
-            ApiError::TooManyAttempts { retry_after_s } => {
+            ApiError::TooManyAttempts { retry_after_s } | ApiError::TooManyRequests { retry_after_s } => {
                 Some((header::RETRY_AFTER, HeaderValue::from(*retry_after_s)))
             }
             _ => None,

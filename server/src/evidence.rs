@@ -111,6 +111,12 @@ pub fn put(state: &AppState, claimed: &str, bytes: &[u8], uploader: &str) -> Res
     Ok(Stored { meta, created })
 }
 
+/// Records that `account` holds the file (an officer accepting a citizen's answer takes
+/// its photos as evidence), so it may attach it.
+pub fn record_upload(state: &AppState, sha256: &str, account: &str) -> Result<(), StoreError> {
+    state.store.put(EVIDENCE_UPLOADS, &upload_key(sha256, account), &[])
+}
+
 /// The write that records that `record` refers to a file (added with each accepted
 /// `attach_evidence` operation, in the same batch).
 pub fn grant(sha256: &str, record: &RecordId) -> Write {

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod backup;
+pub mod campaigns;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod figures;
 pub mod generate;
 pub mod hamlets;
 pub mod hex;
+pub mod limits;
 pub mod openapi;
 pub mod registers;
 mod rejections;
@@ -83,6 +85,11 @@ pub struct AppState {
     /// Held while a publication is checked and stored, so two provinces cannot take one
     /// id, nor one province store a lower version after a higher, at the same moment.
     pub criteria_publishing: Arc<std::sync::Mutex<()>>,
+    /// Rate limits of citizens' requests (see [`limits`]).
+    pub citizen_limits: Arc<limits::CitizenLimits>,
+    /// Held while a campaign's answer is taken, accepted or discarded, so its count,
+    /// its receipts and an answer's state change one at a time.
+    pub campaign_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -105,6 +112,8 @@ impl AppState {
             criteria_generation: Arc::default(),
             criteria_cache: Arc::default(),
             criteria_publishing: Arc::default(),
+            citizen_limits: Arc::default(),
+            campaign_lock: Arc::default(),
         }
     }
 

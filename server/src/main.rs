@@ -54,6 +54,11 @@ enum Command {
         /// stamped; later ones (and any before 2000) are refused as `clock_skew`.
         #[arg(long, env = "HOCTAP_MAX_CLOCK_AHEAD_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]
         max_clock_ahead_hours: u32,
+        /// The server is behind a reverse proxy (nginx, Caddy) that appends the client's
+        /// address to `X-Forwarded-For`: citizens' requests are then rate-limited by
+        /// that address instead of the proxy's.
+        #[arg(long, env = "HOCTAP_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Accounts: invite the first province administrator (or anyone, as a rescue).
     Admin {
@@ -175,6 +180,7 @@ fn main() -> anyhow::Result<()> {
             public_url,
             deadlines,
             max_clock_ahead_hours,
+            trust_proxy,
         } => {
             let auth = AuthConfig {
                 session_ttl_ms: i64::from(session_hours) * 60 * 60 * 1000,
@@ -185,6 +191,7 @@ fn main() -> anyhow::Result<()> {
             let config = hoctap_server::config::Config {
                 deadlines: deadlines.into_iter().collect(),
                 max_clock_ahead_ms: i64::from(max_clock_ahead_hours) * 60 * 60 * 1000,
+                trust_proxy,
                 ..Default::default()
             };
             serve(data_dir, bind, frontend, auth, config)
@@ -415,7 +422,12 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("không mở được cổng {bind}"))?;
     let local = listener.local_addr()?;
     tracing::info!("hoctap đang chạy tại http://{local}/");
-    axum::serve(listener, app(state, Some(frontend).flatten())).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(
+        listener,
+        app(state, Some(frontend).flatten()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopping: flushing the data directory");
     store::Store::flush(store.as_ref())?;
     Ok(())

@@ -120,6 +120,16 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Post, "/units/{id}/campaigns", campaigns::unit_campaigns_open),
         route(Get, "/units/{id}/campaigns", campaigns::unit_campaigns_list),
         route(Post, "/campaigns/{id}/close", campaigns::campaign_close),
+        route(Get, "/campaigns/{id}/answers", campaigns::campaign_answers_list),
+        route(Get, "/campaigns/{id}/photos/{sha256}", campaigns::campaign_photo_show),
+        route(Post, "/campaigns/{id}/answers/{answer}/accept", campaigns::campaign_answer_accept),
+        route(Post, "/campaigns/{id}/answers/{answer}/discard", campaigns::campaign_answer_discard),
+        route(Get, "/c/{token}", campaigns::citizen_campaign_show),
+        route(Put, "/c/{token}/photos/{sha256}", campaigns::citizen_photo_put)
+            .limit(hoctap_shared::selfassess::MAX_PHOTO_BYTES + 1),
+        route(Post, "/c/{token}/answers", campaigns::citizen_answer_send)
+            .limit(hoctap_shared::selfassess::MAX_ANSWER_BYTES),
+        route(Get, "/receipts/{receipt}", campaigns::receipt_show),
         route(Put, "/units/{id}/authorities", authorities::unit_authorities_update),
         route(Get, "/units/{id}/criteria", province_criteria::unit_criteria_list),
         route(Post, "/units/{id}/criteria", province_criteria::unit_criteria_publish)

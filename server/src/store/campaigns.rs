@@ -4,15 +4,21 @@
 //! - `campaigns`: campaign id → [`Campaign`] JSON;
 //! - `campaign_answers`: campaign id \0 answer id (made by the citizen's phone, so a
 //!   resend is the same answer) → [`StoredAnswer`] JSON;
-//! - `campaign_receipts`: receipt → campaign id \0 answer id.
+//! - `campaign_receipts`: receipt → campaign id \0 answer id;
+//! - `campaign_counts`: campaign id → how many answers it took (u32, big-endian), so
+//!   the cap is checked without reading the answers;
+//! - `campaign_photos`: campaign id \0 SHA-256 → ∅: the photos sent to the campaign
+//!   (the bytes are evidence files, see `crate::evidence`).
 
 use hoctap_shared::selfassess::{Campaign, StoredAnswer};
 
-use super::{for_each, Store, StoreError};
+use super::{for_each, Store, StoreError, Write};
 
 pub const CAMPAIGNS: &str = "campaigns";
 pub const CAMPAIGN_ANSWERS: &str = "campaign_answers";
 pub const CAMPAIGN_RECEIPTS: &str = "campaign_receipts";
+pub const CAMPAIGN_COUNTS: &str = "campaign_counts";
+pub const CAMPAIGN_PHOTOS: &str = "campaign_photos";
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], key: impl FnOnce() -> String) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { key: key() })
@@ -78,26 +84,50 @@ pub fn answers(store: &dyn Store, campaign: &str) -> Result<Vec<(String, StoredA
 
 /// How many answers `campaign` took.
 pub fn count(store: &dyn Store, campaign: &str) -> Result<u32, StoreError> {
-    let prefix = [campaign.as_bytes(), b"\0"].concat();
-    let mut n = 0u32;
-    for_each(store, CAMPAIGN_ANSWERS, &prefix, |_, _| {
-        n = n.saturating_add(1);
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(n)
+    let Some(bytes) = store.get(CAMPAIGN_COUNTS, campaign.as_bytes())? else { return Ok(0) };
+    let raw: [u8; 4] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| StoreError::Corrupt { key: format!("{CAMPAIGN_COUNTS}/{campaign}") })?;
+    Ok(u32::from_be_bytes(raw))
 }
 
-/// Takes a new answer durably under its receipt; `false` when the receipt is taken (the
-/// caller draws another). The caller holds the campaign's lock and has checked that the
-/// answer id is new.
+/// Takes a new answer durably under its receipt, counted; `false` when the receipt is
+/// taken (the caller draws another). The caller holds the campaign lock and has checked
+/// that the answer id is new.
 pub fn take(store: &dyn Store, campaign: &str, answer: &str, stored: &StoredAnswer) -> Result<bool, StoreError> {
     let key = answer_key(campaign, answer);
     if !store.insert_new(CAMPAIGN_RECEIPTS, stored.receipt.as_bytes(), &key)? {
         return Ok(false);
     }
-    store.put(CAMPAIGN_ANSWERS, &key, &encode(stored, CAMPAIGN_ANSWERS)?)?;
+    let taken = count(store, campaign)?.saturating_add(1);
+    store.apply(&[
+        Write::Put { keyspace: CAMPAIGN_ANSWERS, key, value: encode(stored, CAMPAIGN_ANSWERS)? },
+        Write::Put {
+            keyspace: CAMPAIGN_COUNTS,
+            key: campaign.as_bytes().to_vec(),
+            value: taken.to_be_bytes().to_vec(),
+        },
+    ])?;
     store.flush()?;
     Ok(true)
+}
+
+/// Records that `sha256` was sent to `campaign`, durably.
+pub fn add_photo(store: &dyn Store, campaign: &str, sha256: &str) -> Result<(), StoreError> {
+    store.put(CAMPAIGN_PHOTOS, &answer_key(campaign, sha256), &[])?;
+    store.flush()
+}
+
+/// Whether `sha256` was sent to `campaign`.
+pub fn has_photo(store: &dyn Store, campaign: &str, sha256: &str) -> Result<bool, StoreError> {
+    Ok(store.get(CAMPAIGN_PHOTOS, &answer_key(campaign, sha256))?.is_some())
+}
+
+/// How many photos were sent to `campaign`, counting up to `limit`.
+pub fn photos(store: &dyn Store, campaign: &str, limit: usize) -> Result<usize, StoreError> {
+    let prefix = [campaign.as_bytes(), b"\0"].concat();
+    Ok(store.scan(CAMPAIGN_PHOTOS, &prefix, None, limit)?.len())
 }
 
 /// Replaces a stored answer (its state), durably.

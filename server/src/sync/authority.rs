@@ -23,9 +23,10 @@ use hoctap_shared::protocol::{
     is_valid_id, OpBody, Operation, RecordId, RecordKind, Transition, MAX_RECORD_ID_CHARS, MOVED_FROM_FIELD,
 };
 use hoctap_shared::scoring;
+use hoctap_shared::selfassess::{AnswerState, SelfAssessment, SELF_ASSESSMENT_FIELD};
 use hoctap_shared::units::UnitKind;
 
-use crate::store::StoreError;
+use crate::store::{campaigns, StoreError};
 use crate::AppState;
 
 /// A refusal: the stable code and the message the officer reads.
@@ -80,6 +81,9 @@ pub(super) fn refusal(
         return Ok(Some(refusal));
     }
     if let Some(refusal) = hamlet_fields(op) {
+        return Ok(Some(refusal));
+    }
+    if let Some(refusal) = self_assessment_field(state, op)? {
         return Ok(Some(refusal));
     }
     if let OpBody::Transition { transition: Transition::Recognise { decision } } = &op.body {
@@ -246,6 +250,28 @@ fn hamlet_fields(op: &Operation) -> Option<Refusal> {
             "Sáp nhập hay giải thể thôn chỉ làm được bằng chức năng “Sáp nhập, giải thể thôn” khi có mạng".to_string(),
         )
     })
+}
+
+/// A citizen's self-assessment is linked to an evaluation only as the server wrote it
+/// when an officer accepted the answer from the hamlet's queue: the field names an
+/// answer the server linked to this very evaluation, and holds what the citizen sent.
+/// A device can neither make one up nor move one to another evaluation.
+fn self_assessment_field(state: &AppState, op: &Operation) -> Result<Option<Refusal>, StoreError> {
+    let OpBody::SetFields { fields } = &op.body else { return Ok(None) };
+    let Some(edit) = fields.iter().find(|f| f.field == SELF_ASSESSMENT_FIELD) else { return Ok(None) };
+    let refused = || {
+        Some((
+            "invalid_operation",
+            "Phiếu tự đánh giá của người dân chỉ được ghép từ hàng chờ “Tự đánh giá” của thôn".to_string(),
+        ))
+    };
+    let Ok(link) = serde_json::from_value::<SelfAssessment>(edit.value.clone()) else { return Ok(refused()) };
+    let Some(kept) = campaigns::answer(state.store.as_ref(), &link.campaign, &link.answer)? else {
+        return Ok(refused());
+    };
+    let linked_here = op.record.kind == RecordKind::Evaluation
+        && matches!(&kept.state, AnswerState::Linked { evaluation, .. } if *evaluation == op.record.id);
+    Ok((!linked_here || SelfAssessment::of(&link.campaign, &link.answer, &kept) != link).then(refused).flatten())
 }
 
 /// Why nothing can be registered in or moved into `unit`: a hamlet that was merged or

@@ -137,6 +137,17 @@ impl World {
         token: Option<&str>,
         body: Option<String>,
     ) -> (StatusCode, Value) {
+        self.call_bytes(method, uri, token, body.map(String::into_bytes))
+    }
+
+    /// [`World::call`] with the body as bytes (a photo).
+    pub(crate) fn call_bytes(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> (StatusCode, Value) {
         let mut request = Request::builder().method(method).uri(format!("/api/v1{uri}"));
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
@@ -149,7 +160,8 @@ impl World {
             let content_type =
                 response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
             let text = content_type.starts_with("text/plain");
-            let workbook = content_type.starts_with("application/vnd.openxmlformats");
+            let workbook =
+                content_type.starts_with("application/vnd.openxmlformats") || content_type.starts_with("image/");
             let bytes = response.into_body().collect().await.expect("body").to_bytes();
             let json = if bytes.is_empty() || workbook {
                 // A workbook's bytes are not read here; its status is what is checked.
@@ -526,6 +538,12 @@ enum Resource {
     /// `POST /units/{u}/criteria/from-xlsx` with no workbook (administer, a province only:
     /// 422 `import_unreadable` there, `wrong_unit_kind` below it).
     CriteriaFromSheet,
+    /// `POST /units/{u}/campaigns`: open a self-assessment campaign (write, a hamlet or a
+    /// commune: 422 `wrong_unit_kind` at a province).
+    CampaignOpen,
+    /// `GET /campaigns/{id}/answers` of a campaign of the unit (read; outside the scope
+    /// as missing).
+    CampaignQueue,
 }
 
 /// Where the target lies relative to the caller's own unit.
@@ -563,6 +581,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::CriteriaPublish, ["403", "-", "403", "403"]),
     (Role::Collaborator, Resource::CriteriaTemplate, ["200", "-", "403", "403"]),
     (Role::Collaborator, Resource::CriteriaFromSheet, ["403", "-", "403", "403"]),
+    (Role::Collaborator, Resource::CampaignOpen, ["201", "-", "403", "403"]),
+    (Role::Collaborator, Resource::CampaignQueue, ["200", "-", "404", "404"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
     (Role::CommuneOfficer, Resource::Invite, ["201", "403", "403", "403"]),
@@ -577,6 +597,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
     (Role::CommuneOfficer, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
+    (Role::CommuneOfficer, Resource::CampaignOpen, ["201", "201", "403", "403"]),
+    (Role::CommuneOfficer, Resource::CampaignQueue, ["200", "200", "404", "404"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
     (Role::CommuneApprover, Resource::Invite, ["201", "403", "403", "403"]),
@@ -591,6 +613,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
     (Role::CommuneApprover, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
+    (Role::CommuneApprover, Resource::CampaignOpen, ["201", "201", "403", "403"]),
+    (Role::CommuneApprover, Resource::CampaignQueue, ["200", "200", "404", "404"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
@@ -605,6 +629,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::ProvinceAdmin, Resource::CriteriaPublish, ["201", "422", "403", "403"]),
     (Role::ProvinceAdmin, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::CriteriaFromSheet, ["422", "422", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::CampaignOpen, ["422", "201", "403", "403"]),
+    (Role::ProvinceAdmin, Resource::CampaignQueue, ["200", "200", "404", "404"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
     (Role::Viewer, Resource::Invite, ["403", "403", "403", "403"]),
@@ -619,6 +645,8 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::CriteriaPublish, ["403", "403", "403", "403"]),
     (Role::Viewer, Resource::CriteriaTemplate, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
+    (Role::Viewer, Resource::CampaignOpen, ["403", "403", "403", "403"]),
+    (Role::Viewer, Resource::CampaignQueue, ["200", "200", "404", "404"]),
 ];
 
 /// The caller of each role: its unit, and the target unit of each scope.
@@ -680,6 +708,12 @@ impl Matrix<'_> {
             Resource::CriteriaFromSheet => {
                 ("POST", format!("/units/{unit}/criteria/from-xlsx"), Some(Value::String(String::new())))
             }
+            Resource::CampaignOpen => (
+                "POST",
+                format!("/units/{unit}/campaigns"),
+                Some(json!({"year": 2026, "set": "cdht-324-2023", "valid_until": "2026-01-31", "max_answers": 10})),
+            ),
+            Resource::CampaignQueue => ("GET", format!("/campaigns/{}/answers", campaign_id(unit)), None),
         };
         let before = world.snapshot();
         let (status, reply) = match body {
@@ -714,8 +748,10 @@ impl Matrix<'_> {
                 && matches!(role, Role::CommuneOfficer | Role::CommuneApprover)
             {
                 "role_not_invitable"
-            } else if matches!(resource, Resource::CriteriaPublish | Resource::CriteriaFromSheet)
-                && status == StatusCode::UNPROCESSABLE_ENTITY
+            } else if matches!(
+                resource,
+                Resource::CriteriaPublish | Resource::CriteriaFromSheet | Resource::CampaignOpen
+            ) && status == StatusCode::UNPROCESSABLE_ENTITY
             {
                 if scope == Scope::Own && resource == Resource::CriteriaFromSheet {
                     "import_unreadable"
@@ -764,6 +800,22 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 .expect("seed");
             assert_eq!(response.accepted.len(), ops.len(), "{backend}: seeding {unit}: {response:?}");
         }
+        // A self-assessment campaign in every target unit, for the queue rows.
+        for unit in [&u.p, &u.c, &u.c2, &u.a, &u.b, &u.q, &u.cq, &u.hq] {
+            let campaign = hoctap_shared::selfassess::Campaign {
+                id: campaign_id(unit),
+                unit: unit.clone(),
+                year: 2026,
+                set: "cdht-324-2023".into(),
+                set_version: "2023.1".into(),
+                valid_until: hoctap_shared::date::Date::new(2026, 1, 31).expect("date"),
+                max_answers: 10,
+                opened_by: "seed".into(),
+                opened_at_ms: 0,
+                closed_at_ms: None,
+            };
+            assert!(hoctap_server::store::campaigns::open(world.state.store.as_ref(), &campaign).expect("seed"));
+        }
         // An operation on each household sent by its province's administrator, so that
         // the server keeps who sent it (a replay keeps no origin).
         for (province, units) in [(&u.p, vec![&u.p, &u.c, &u.c2, &u.a, &u.b]), (&u.q, vec![&u.q, &u.cq, &u.hq])] {
@@ -793,7 +845,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 14 * SCOPES.len() - 14, "every role × resource × scope");
+        assert_eq!(checked, Role::ALL.len() * 16 * SCOPES.len() - 16, "every role × resource × scope");
 
         // Listing accounts is administration of one's own unit: the administrator of P
         // sees P's accounts and none of Q's; nobody else may list.
@@ -835,6 +887,10 @@ pub(crate) fn op(unit: &str, id: &str, record: RecordId, body: OpBody) -> Operat
         unit: unit.to_string(),
         body,
     }
+}
+
+fn campaign_id(unit: &str) -> String {
+    format!("dot-{}", unit.replace(':', "-"))
 }
 
 fn household_id(unit: &str) -> String {
@@ -885,32 +941,12 @@ fn return_step(unit: &str, role: Role, scope: Scope) -> Operation {
     op(unit, &format!("return-{role:?}-{scope:?}"), evaluation, body)
 }
 
-fn push_body(unit: &str, op: Operation) -> Value {
+pub(crate) fn push_body(unit: &str, op: Operation) -> Value {
     let _ = unit;
     serde_json::to_value(PushRequest { protocol: 1, device: op.device.clone(), ops: vec![op] }).expect("json")
 }
 
 impl World {
-    /// A raw-body request (evidence uploads), returning status and JSON or bytes.
-    fn put_bytes(&self, uri: &str, token: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-        let request = Request::builder()
-            .method("PUT")
-            .uri(format!("/api/v1{uri}"))
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::from(bytes))
-            .expect("request");
-        self.runtime.block_on(async {
-            let response = self.router.clone().oneshot(request).await.expect("infallible");
-            let status = response.status();
-            let bytes = response.into_body().collect().await.expect("body").to_bytes();
-            (
-                status,
-                serde_json::from_slice(&bytes)
-                    .unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&bytes))),
-            )
-        })
-    }
-
     fn get_bytes(&self, uri: &str, token: &str) -> (StatusCode, Option<String>, Vec<u8>) {
         let request = Request::builder()
             .uri(format!("/api/v1{uri}"))
@@ -942,19 +978,24 @@ fn sync_evidence_review_and_consolidation_over_http() {
         let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
         photo.extend(std::iter::repeat_n(7u8, 50_000));
         let sha = hoctap_server::evidence::sha256_hex(&photo);
-        let (status, body) = world.put_bytes(&format!("/evidence/{sha}"), &officer, photo.clone());
+        let (status, body) = world.call_bytes("PUT", &format!("/evidence/{sha}"), Some(&officer), Some(photo.clone()));
         assert_eq!((status, body["created"].as_bool()), (StatusCode::CREATED, Some(true)), "{backend}: {body}");
-        let (status, body) = world.put_bytes(&format!("/evidence/{sha}"), &officer, photo.clone());
+        let (status, body) = world.call_bytes("PUT", &format!("/evidence/{sha}"), Some(&officer), Some(photo.clone()));
         assert_eq!(
             (status, body["created"].as_bool()),
             (StatusCode::OK, Some(false)),
             "{backend}: a retry stores nothing twice"
         );
-        let (status, body) = world.put_bytes(&format!("/evidence/{sha}"), &officer, photo[..1000].to_vec());
+        let (status, body) =
+            world.call_bytes("PUT", &format!("/evidence/{sha}"), Some(&officer), Some(photo[..1000].to_vec()));
         assert_eq!((status, code_of(&body)), (StatusCode::BAD_REQUEST, "evidence_hash_mismatch"), "{backend}");
         let exe = b"MZ\x90\x00 a program named photo.jpg".to_vec();
-        let (status, body) =
-            world.put_bytes(&format!("/evidence/{}", hoctap_server::evidence::sha256_hex(&exe)), &officer, exe);
+        let (status, body) = world.call_bytes(
+            "PUT",
+            &format!("/evidence/{}", hoctap_server::evidence::sha256_hex(&exe)),
+            Some(&officer),
+            Some(exe),
+        );
         assert_eq!(
             (status, code_of(&body)),
             (StatusCode::UNSUPPORTED_MEDIA_TYPE, "evidence_type_not_allowed"),
@@ -962,8 +1003,12 @@ fn sync_evidence_review_and_consolidation_over_http() {
         );
         let mut huge = vec![0xFF, 0xD8, 0xFF, 0xE0];
         huge.resize(2 * 1024 * 1024 + 10, 1);
-        let (status, body) =
-            world.put_bytes(&format!("/evidence/{}", hoctap_server::evidence::sha256_hex(&huge)), &officer, huge);
+        let (status, body) = world.call_bytes(
+            "PUT",
+            &format!("/evidence/{}", hoctap_server::evidence::sha256_hex(&huge)),
+            Some(&officer),
+            Some(huge),
+        );
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{backend}: {body}");
         assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
 
@@ -1328,7 +1373,7 @@ fn issue_14_evidence_is_served_only_while_a_record_in_scope_has_it() {
         photo.extend(std::iter::repeat_n(9u8, 1_000));
         let sha = hoctap_server::evidence::sha256_hex(&photo);
         let uri = format!("/evidence/{sha}");
-        assert_eq!(world.put_bytes(&uri, &officer_a, photo.clone()).0, StatusCode::CREATED);
+        assert_eq!(world.call_bytes("PUT", &uri, Some(&officer_a), Some(photo.clone())).0, StatusCode::CREATED);
         let reads = |who: &[&str]| -> Vec<u16> {
             who.iter()
                 .map(|token| {
