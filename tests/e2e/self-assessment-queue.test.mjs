@@ -7,10 +7,10 @@
 // own score beside each indicator once the phone has synced.
 
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { test } from "node:test";
 
-import { acceptInBrowser, device, hamletWithPeople, syncNow } from "./app.mjs";
+import { acceptInBrowser, device, hamletWithPeople, png, syncNow } from "./app.mjs";
 import { apiOk, login, pushOps, screenshot, serverWithAdmin } from "./lib.mjs";
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -75,6 +75,7 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   assert.ok(setNames.length >= 1 && setNames.every((n) => /Công dân học tập/i.test(n)), setNames.join(" | "));
   await page.getByRole("button", { name: "Mở đợt" }).click();
   await page.getByText("Đã mở đợt tự đánh giá.").waitFor();
+  assert.equal(await page.locator("details.open-campaign").getAttribute("open"), null, "the form folds away");
   const card = page.locator("li.campaign").first();
   await card.getByText(/^Đang nhận phiếu đến hết ngày/).waitFor();
   const link = await card.getByLabel("Liên kết cho người dân").inputValue();
@@ -102,7 +103,18 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   const hamletId = campaign.hamlets[0].id;
   const send = async (answer) =>
     apiOk(server.base, `/c/${token}/answers`, { body: { id: randomUUID(), answer } });
-  const hoaReceipt = (await send(answerFor(campaign.set, hamletId, { name: "Nguyen Thi Hoa", birthYear: 1985, head: "Nguyễn Văn An", phone: "0912 345 678" }))).receipt;
+  // Hoa sends a photo for her first answer.
+  const photo = png(64, 48);
+  const sha = createHash("sha256").update(photo).digest("hex");
+  const put = await fetch(`${server.base}/api/v1/c/${token}/photos/${sha}`, {
+    method: "PUT",
+    headers: { "content-type": "application/octet-stream" },
+    body: photo,
+  });
+  assert.equal(put.status, 204, await put.text());
+  const hoaAnswer = answerFor(campaign.set, hamletId, { name: "Nguyen Thi Hoa", birthYear: 1985, head: "Nguyễn Văn An", phone: "0912 345 678" });
+  hoaAnswer.photos = { [Object.keys(hoaAnswer.scores)[0]]: sha };
+  const hoaReceipt = (await send(hoaAnswer)).receipt;
   const newReceipt = (await send(answerFor(campaign.set, hamletId, { name: "Phạm Văn Mới", birthYear: 1990, count: 6 }))).receipt;
   const againReceipt = (await send(answerFor(campaign.set, hamletId, { name: "Phạm Văn Mới", birthYear: 1990, count: 2 }))).receipt;
   const show = (r) => `${r.slice(0, 4)}-${r.slice(4)}`;
@@ -121,9 +133,18 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   assert.match(await candidate.innerText(), /Nguyễn Thị Hoa[\s\S]*Trùng khớp[\s\S]*cùng họ tên, năm sinh 1985/);
   await againCard.getByText(`Có thể trùng với phiếu ${show(newReceipt)}`).waitFor();
   assert.match(await newCard.innerText(), /Không thấy ai trùng/);
-  await hoaCard.locator("details.self-scores summary").click();
-  assert.match(await hoaCard.locator("details.self-scores").innerText(), /Người dân tự chấm 4 chỉ số[\s\S]*(điểm|Đạt)/);
   await screenshot(page, "self-assessment-queue-pc");
+  // The same queue on a phone-sized screen: one column, the buttons within reach.
+  await page.setViewportSize(PHONE);
+  await hoaCard.evaluate((e) => e.scrollIntoView({ block: "start" }));
+  assert.ok((await candidate.getByRole("button", { name: "Đúng người này" }).boundingBox()).width <= PHONE.width);
+  await screenshot(page, "self-assessment-queue-phone");
+  await page.setViewportSize(DESKTOP);
+  await hoaCard.locator("details.self-scores summary").click();
+  assert.match(await hoaCard.locator("details.self-scores").innerText(), /Người dân tự chấm 4 chỉ số, có 1 ảnh[\s\S]*(điểm|Đạt)/);
+  const thumb = hoaCard.locator(".self-photo img");
+  await thumb.waitFor();
+  await page.waitForFunction((img) => img.complete && img.naturalWidth === 64, await thumb.elementHandle());
 
   // Hoa is the person in the register; the newcomer is added; the duplicate is discarded.
   await candidate.getByRole("button", { name: "Đúng người này" }).click();
@@ -150,6 +171,20 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   assert.equal(byReceipt[newReceipt].state, "linked");
   assert.notEqual(byReceipt[newReceipt].person, hoa);
   assert.deepEqual([byReceipt[againReceipt].state, byReceipt[againReceipt].reason], ["discarded", "Trùng phiếu: gửi hai lần"]);
+
+  // Closing the campaign, after a confirmation: the link takes no more answers.
+  await page.getByRole("button", { name: "← Các đợt tự đánh giá" }).click();
+  const closing = page.locator("li.campaign").first();
+  await closing.getByText("Đã nhận").waitFor();
+  assert.match(await closing.locator(".campaign-counts").innerText(), /Đã nhận\s*3\/1000\s*Chờ xem\s*0\s*Đã ghép\s*2\s*Đã loại\s*1/);
+  page.once("dialog", (dialog) => {
+    assert.match(dialog.message(), /^Đóng đợt tự đánh giá của Thôn Đông Hạ\?/);
+    dialog.accept();
+  });
+  await closing.getByRole("button", { name: "Đóng đợt" }).click();
+  await closing.getByText("Đã đóng", { exact: true }).waitFor();
+  assert.equal(await closing.locator("svg.qr").count(), 0, "no QR code for a closed campaign");
+  assert.equal((await apiOk(server.base, `/c/${token}`)).open, false);
   assert.deepEqual(pc.errors, []);
 
   // On a phone: the queue reads, and the evaluation shows the citizen's own scores.
@@ -159,8 +194,9 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   await phone.page.goto(`${server.base}/office.html#tu-danh-gia`);
   await phone.page.locator("li.campaign").first().getByRole("button", { name: /Xem phiếu/ }).click();
   await phone.page.getByRole("button", { name: /^Tất cả \(3\)$/ }).click();
-  await phone.page.locator(`li.answer[data-receipt="${show(hoaReceipt)}"]`).getByText("Đã ghép.").waitFor();
-  await screenshot(phone.page, "self-assessment-queue-phone");
+  const phoneCard = phone.page.locator(`li.answer[data-receipt="${show(newReceipt)}"]`);
+  await phoneCard.getByText("Đã ghép.").waitFor();
+
   await phone.page.goto(`${server.base}/`);
   await syncNow(phone.page);
   await phone.page.goto(`${server.base}${evaluationHref}`);

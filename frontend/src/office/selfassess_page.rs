@@ -153,6 +153,8 @@ pub fn self_assess_screen(props: &SelfAssessProps) -> Html {
             }
         }
     };
+    // The form stays folded while a campaign takes answers: its link and QR code come first.
+    let any_open = matches!(&*campaigns, Load::Ready(list) if list.iter().any(|s| open_words(&s.campaign).0));
     let account = &props.session.account;
     let may_open = account.role.allows(Action::Write) && (unit.starts_with("hamlet:") || unit.starts_with("commune:"));
     html! {
@@ -163,7 +165,7 @@ pub fn self_assess_screen(props: &SelfAssessProps) -> Html {
                 không có gì được ghi vào sổ khi chưa có cán bộ xác nhận." }</p>
             if may_open {
                 <OpenForm token={Rc::clone(&token)} unit={unit.clone()} sets={Rc::clone(&*sets)}
-                    hamlets={(*hamlets).clone()} on_opened={reload.clone()} />
+                    hamlets={(*hamlets).clone()} on_opened={reload.clone()} expanded={!any_open} />
             }
             <h2 class="section-title">{ "Các đợt tự đánh giá" }</h2>
             { list }
@@ -179,6 +181,8 @@ struct OpenFormProps {
     sets: Rc<Vec<CriteriaSet>>,
     hamlets: Vec<Place>,
     on_opened: Callback<()>,
+    /// Unfolded (no campaign takes answers now).
+    expanded: bool,
 }
 
 #[function_component(OpenForm)]
@@ -257,7 +261,8 @@ fn open_form(props: &OpenFormProps) -> Html {
     };
     let commune = props.unit.starts_with("commune:");
     html! {
-        <details class="card open-campaign" open={true}>
+        <>
+        <details class="card open-campaign" open={props.expanded}>
             <summary class="section-title">{ "Mở đợt tự đánh giá mới" }</summary>
             <form onsubmit={on_submit}>
                 if commune {
@@ -299,9 +304,10 @@ fn open_form(props: &OpenFormProps) -> Html {
                     <button type="submit" class="primary" disabled={*busy || offered.is_empty()}>
                         { if *busy { "Đang mở…" } else { "Mở đợt" } }</button>
                 </div>
-                { status_html(&status) }
             </form>
         </details>
+        { status_html(&status) }
+        </>
     }
 }
 
@@ -624,7 +630,7 @@ fn answer_card(props: &AnswerCardProps) -> Html {
     });
     let photos = a.answer.photos.len();
     // The citizen's answers in the set's order (any code the set lacks, after).
-    let scores: Vec<(String, String, String, bool)> = match &props.set {
+    let scores: Vec<(String, String, String, Option<String>)> = match &props.set {
         Some(set) => set
             .indicators()
             .filter(|i| a.answer.scores.contains_key(&i.code) || a.answer.photos.contains_key(&i.code))
@@ -634,7 +640,7 @@ fn answer_card(props: &AnswerCardProps) -> Html {
                     .scores
                     .get(&i.code)
                     .map_or_else(|| "chưa chấm".to_string(), crate::evaluation::answer_words);
-                (i.code.clone(), i.text.clone(), words, a.answer.photos.contains_key(&i.code))
+                (i.code.clone(), i.text.clone(), words, a.answer.photos.get(&i.code).cloned())
             })
             .collect(),
         None => a
@@ -646,7 +652,7 @@ fn answer_card(props: &AnswerCardProps) -> Html {
                     code.clone(),
                     String::new(),
                     crate::evaluation::answer_words(answer),
-                    a.answer.photos.contains_key(code),
+                    a.answer.photos.get(code).cloned(),
                 )
             })
             .collect(),
@@ -675,14 +681,17 @@ fn answer_card(props: &AnswerCardProps) -> Html {
                 <summary>{ format!("Người dân tự chấm {} chỉ số{}", a.answer.scores.len(),
                     if photos > 0 { format!(", có {photos} ảnh") } else { String::new() }) }</summary>
                 <ul>
-                    { for scores.into_iter().map(|(code, text, words, photo)| html! {
+                    { for scores.into_iter().map(|(code, text, words, photo)| { let code_label = code.clone(); html! {
                         <li>
                             <span class="code">{ code }</span>{ " " }
                             <span class="indicator-text">{ text }</span>
                             <strong class="self-score">{ words }</strong>
-                            if photo { <span class="badge">{ "có ảnh" }</span> }
+                            if let Some(sha) = photo {
+                                <Photo campaign={props.campaign.clone()} {sha} token={Rc::clone(&props.token)}
+                                    label={format!("Ảnh người dân gửi cho chỉ số {code_label}")} />
+                            }
                         </li>
-                    }) }
+                    } }) }
                 </ul>
             </details>
             { match &a.state {
@@ -759,5 +768,53 @@ fn state_class(state: &AnswerState) -> &'static str {
         AnswerState::Received => "waiting",
         AnswerState::Linked { .. } => "linked",
         AnswerState::Discarded { .. } => "discarded",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PhotoProps {
+    campaign: String,
+    sha: String,
+    token: Rc<String>,
+    label: String,
+}
+
+/// A photo a citizen sent, fetched with the officer's session (a plain `src` could not
+/// send it) and shown small; a tap opens it whole in a new tab.
+#[function_component(Photo)]
+fn photo(props: &PhotoProps) -> Html {
+    let url = use_state(|| None::<Result<String, String>>);
+    // The blob URL made, released when the photo leaves the page.
+    let made = use_mut_ref(|| None::<String>);
+    {
+        let (url, made, token) = (url.clone(), made.clone(), Rc::clone(&props.token));
+        let path = format!("/campaigns/{}/photos/{}", segment(&props.campaign), segment(&props.sha));
+        use_effect_with(path, move |path| {
+            let (path, kept) = (path.clone(), made.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let shown = match api::call_blob(&path, Some(&token)).await {
+                    Ok(blob) => web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| String::new()),
+                    Err(error) => Err(error_text(&error)),
+                };
+                if let Ok(src) = &shown {
+                    *kept.borrow_mut() = Some(src.clone());
+                }
+                url.set(Some(shown));
+            });
+            move || {
+                if let Some(src) = made.borrow_mut().take() {
+                    crate::files::revoke(&src);
+                }
+            }
+        });
+    }
+    match &*url {
+        Some(Ok(src)) => html! {
+            <a class="self-photo" href={src.clone()} target="_blank" rel="noopener">
+                <img src={src.clone()} alt={props.label.clone()} loading="lazy" />
+            </a>
+        },
+        Some(Err(_)) => html! { <span class="badge">{ "có ảnh (không tải được)" }</span> },
+        None => html! { <span class="badge">{ "có ảnh" }</span> },
     }
 }
