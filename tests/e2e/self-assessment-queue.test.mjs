@@ -75,7 +75,8 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   assert.ok(setNames.length >= 1 && setNames.every((n) => /Công dân học tập/i.test(n)), setNames.join(" | "));
   await page.getByRole("button", { name: "Mở đợt" }).click();
   await page.getByText("Đã mở đợt tự đánh giá.").waitFor();
-  assert.equal(await page.locator("details.open-campaign").getAttribute("open"), null, "the form folds away");
+  // The form folds away once the campaign is listed.
+  await page.locator("details.open-campaign:not([open])").waitFor({ state: "attached" });
   const card = page.locator("li.campaign").first();
   await card.getByText(/^Đang nhận phiếu đến hết ngày/).waitFor();
   const link = await card.getByLabel("Liên kết cho người dân").inputValue();
@@ -133,7 +134,7 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   assert.match(await candidate.innerText(), /Nguyễn Thị Hoa[\s\S]*Trùng khớp[\s\S]*cùng họ tên, năm sinh 1985/);
   await againCard.getByText(`Có thể trùng với phiếu ${show(newReceipt)}`).waitFor();
   assert.match(await newCard.innerText(), /Không thấy ai trùng/);
-  await screenshot(page, "self-assessment-queue-pc");
+  await screenshot(page, "self-assessment-queue-pc", { fullPage: true });
   // The same queue on a phone-sized screen: one column, the buttons within reach.
   await page.setViewportSize(PHONE);
   await hoaCard.evaluate((e) => e.scrollIntoView({ block: "start" }));
@@ -175,7 +176,8 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   // Closing the campaign, after a confirmation: the link takes no more answers.
   await page.getByRole("button", { name: "← Các đợt tự đánh giá" }).click();
   const closing = page.locator("li.campaign").first();
-  await closing.getByText("Đã nhận").waitFor();
+  // The list is read again on the way back: the counts follow.
+  await closing.locator(".campaign-counts", { hasText: /Đã loại\s*1/ }).waitFor();
   assert.match(await closing.locator(".campaign-counts").innerText(), /Đã nhận\s*3\/1000\s*Chờ xem\s*0\s*Đã ghép\s*2\s*Đã loại\s*1/);
   page.once("dialog", (dialog) => {
     assert.match(dialog.message(), /^Đóng đợt tự đánh giá của Thôn Đông Hạ\?/);
@@ -208,4 +210,31 @@ test("a hamlet opens a self-assessment and turns the answers into evaluations", 
   await own.first().scrollIntoViewIfNeeded();
   await screenshot(phone.page, "self-assessment-evaluation-phone");
   assert.deepEqual(phone.errors, []);
+});
+
+test("a commune opens a campaign for one of its hamlets or for the whole commune", async (t) => {
+  const { server, admin } = await serverWithAdmin();
+  t.after(() => server.stop());
+  const { links } = await hamletWithPeople(server, admin, [["xa", "commune_officer", "Trần Văn Xã"]]);
+  const { context, page, errors } = await device(PHONE);
+  t.after(() => context.close());
+  await acceptInBrowser(page, server.base, links.xa, "xa.cuuan");
+  await page.getByRole("link", { name: /Tự đánh giá của người dân/ }).click();
+  await page.getByRole("heading", { name: "Tự đánh giá của người dân" }).waitFor();
+  const place = page.getByLabel("Thôn", { exact: true });
+  await place.locator("option", { hasText: "Thôn Đông Hạ" }).waitFor({ state: "attached" });
+  assert.deepEqual(await place.locator("option").allInnerTexts(), ["Cả xã (người dân chọn thôn của mình)", "Thôn Đông Hạ"]);
+  await place.selectOption({ label: "Thôn Đông Hạ" });
+  await page.getByRole("button", { name: "Mở đợt" }).click();
+  await page.locator("li.campaign").getByRole("heading", { name: /^Thôn Đông Hạ · năm \d{4}$/ }).waitFor();
+  // And one for the whole commune, whose citizens choose their hamlet.
+  await page.getByText("Mở đợt tự đánh giá mới").click();
+  await place.selectOption({ index: 0 });
+  await page.getByRole("button", { name: "Mở đợt" }).click();
+  await page.locator("li.campaign").nth(1).waitFor();
+  const titles = await page.locator("li.campaign h3").allInnerTexts();
+  assert.equal(titles.length, 2);
+  assert.ok(titles.some((title) => /^Xã Cửu An · năm/.test(title)), titles.join(" | "));
+  assert.ok(titles.some((title) => /^Thôn Đông Hạ · năm/.test(title)), titles.join(" | "));
+  assert.deepEqual(errors, []);
 });
