@@ -467,6 +467,41 @@ pub fn share_percent(entry: Option<&Entry>) -> Option<Percent> {
     }
 }
 
+/// An answer as a citizen's self-score is read beside the officer's: "8 điểm", "Đạt",
+/// "Không đạt", "3/4".
+pub fn answer_words(answer: &Answer) -> String {
+    match answer {
+        Answer::Points(points) => format!("{points} điểm"),
+        Answer::Met(true) => "Đạt".to_string(),
+        Answer::Met(false) => "Không đạt".to_string(),
+        Answer::Share { numerator, denominator } => format!("{numerator}/{denominator}"),
+    }
+}
+
+/// The citizen's self-assessment an evaluation was opened from (issue 18): its receipt
+/// and the citizen's answer per indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelfScores {
+    pub receipt: String,
+    pub scores: BTreeMap<String, Answer>,
+}
+
+/// The evaluation's [`SelfScores`], when it came from a citizen's self-assessment (the
+/// server keeps it in [`hoctap_shared::selfassess::SELF_ASSESSMENT_FIELD`]). Read from
+/// the JSON by hand: a derived reader of the whole value would weigh on the phone app.
+pub fn self_scores(view: &RecordView) -> Option<SelfScores> {
+    let own = view.value(hoctap_shared::selfassess::SELF_ASSESSMENT_FIELD)?;
+    let receipt = own.get("receipt")?.as_str()?.to_string();
+    let scores = own
+        .get("scores")
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(code, v)| Some((code.clone(), serde_json::from_value::<Answer>(v.clone()).ok()?)))
+        .collect();
+    Some(SelfScores { receipt, scores })
+}
+
 /// The decision in words: "Đủ điều kiện công nhận", "Chưa đủ điều kiện", "Xếp loại
 /// Khá" — what the score computes, never "Đã công nhận" (see
 /// [`hoctap_shared::scoring::ELIGIBLE`]).
@@ -508,6 +543,43 @@ pub fn tag_label(tag: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_self_score_in_words() {
+        use super::answer_words;
+        assert_eq!(answer_words(&Answer::Points(Points::from_f64(8.5).expect("points"))), "8,5 điểm");
+        assert_eq!(answer_words(&Answer::Met(true)), "Đạt");
+        assert_eq!(answer_words(&Answer::Met(false)), "Không đạt");
+        assert_eq!(answer_words(&Answer::Share { numerator: 3, denominator: 4 }), "3/4");
+    }
+
+    #[test]
+    fn the_citizens_scores_are_read_from_the_evaluation() {
+        use hoctap_shared::merge::OpSet;
+        use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind};
+        let op = |field: &str, value: serde_json::Value| Operation {
+            id: format!("op-{field}"),
+            device: "may".into(),
+            hlc: hoctap_shared::hlc::Hlc { wall_ms: 1_700_000_000_000, counter: 0, device: "may".into() },
+            record: RecordId { kind: RecordKind::Evaluation, id: "e1".into() },
+            unit: "hamlet:a".into(),
+            body: OpBody::SetFields { fields: vec![FieldEdit { field: field.into(), value, base: vec![] }] },
+        };
+        let view =
+            |ops: Vec<Operation>| ops.into_iter().collect::<OpSet>().views().into_values().next().expect("a view");
+        let plain = view(vec![op("year", serde_json::json!(2026))]);
+        assert_eq!(super::self_scores(&plain), None);
+        let own = serde_json::json!({
+            "campaign": "c", "answer": "a", "receipt": "7KQ2M9XD",
+            "scores": { "1.1": 8.5, "1.2": true, "2.1": { "numerator": 3, "denominator": 4 }, "9.9": "bad" },
+            "photos": {}
+        });
+        let found =
+            super::self_scores(&view(vec![op(hoctap_shared::selfassess::SELF_ASSESSMENT_FIELD, own)])).expect("read");
+        assert_eq!(found.receipt, "7KQ2M9XD");
+        assert_eq!(found.scores.len(), 3, "what does not read is left out: {found:?}");
+        assert_eq!(found.scores["1.2"], Answer::Met(true));
+    }
+
     use super::*;
     use hoctap_shared::criteria::shipped;
 

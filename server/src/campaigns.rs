@@ -127,10 +127,14 @@ pub fn public(state: &AppState, token: &str) -> Result<PublicCampaign, ApiError>
     })
 }
 
-fn limit(state: &AppState, campaign: &str, peer: &Peer) -> Result<(), ApiError> {
+/// Takes a token of the caller's address, then of the campaign's (which must exist, so a
+/// made-up token makes no bucket), and answers the campaign.
+fn limited(state: &AppState, token: &str, peer: &Peer) -> Result<Campaign, ApiError> {
     let now_ms = state.clock.now_ms();
     state.citizen_limits.address.take(&peer.0, now_ms)?;
-    state.citizen_limits.campaign.take(campaign, now_ms)
+    let campaign = campaign(state, token)?;
+    state.citizen_limits.campaign.take(&campaign.id, now_ms)?;
+    Ok(campaign)
 }
 
 fn valid_answer_id(id: &str) -> bool {
@@ -152,12 +156,13 @@ pub async fn take(
     peer: &Peer,
     submitted: SubmitAnswer,
 ) -> Result<(bool, String), ApiError> {
-    limit(state, token, peer)?;
+    limited(state, token, peer)?;
     if !valid_answer_id(&submitted.id) {
         return Err(ApiError::BadRequest { detail: "mã phiếu cần 8–64 chữ, số hoặc dấu -".to_string() });
     }
     let _taking = state.campaign_lock.lock().await;
     let store = state.store.as_ref();
+    // Read again under the lock: a close that came meanwhile is seen.
     let campaign = campaign(state, token)?;
     if let Some(earlier) = stored::answer(store, token, &submitted.id)? {
         return Ok((false, earlier.receipt));
@@ -199,10 +204,21 @@ pub async fn take(
     Err(ApiError::Crypto { detail: "eight receipts in a row were taken".to_string() })
 }
 
+/// Closes a campaign: from the moment this returns, its link takes no answer (closing
+/// again changes nothing).
+pub async fn close(state: &AppState, id: &str) -> Result<Campaign, ApiError> {
+    let _closing = state.campaign_lock.lock().await;
+    let mut campaign = campaign(state, id)?;
+    if campaign.closed_at_ms.is_none() {
+        campaign.closed_at_ms = Some(state.clock.now_ms());
+        stored::put(state.store.as_ref(), &campaign)?;
+    }
+    Ok(campaign)
+}
+
 /// Keeps a photo a citizen sends before the answer that names it.
 pub fn put_photo(state: &AppState, token: &str, peer: &Peer, sha256: &str, bytes: &[u8]) -> Result<(), ApiError> {
-    limit(state, token, peer)?;
-    let campaign = campaign(state, token)?;
+    let campaign = limited(state, token, peer)?;
     let today = Date::in_vietnam(state.clock.now_ms());
     if !campaign.open(today) {
         let why = closed_because(state, &campaign, today)?.unwrap_or_default();
@@ -299,18 +315,25 @@ fn register(state: &AppState, hamlet: &str) -> Result<Vec<RecordView>, StoreErro
 pub fn queue(state: &AppState, campaign: &Campaign) -> Result<Vec<QueueAnswer>, ApiError> {
     let mut answers = stored::answers(state.store.as_ref(), &campaign.id)?;
     answers.sort_by(|a, b| (a.1.received_at_ms, &a.0).cmp(&(b.1.received_at_ms, &b.0)));
-    let mut registers: BTreeMap<String, Vec<RecordView>> = BTreeMap::new();
+    // Each hamlet's register, read once, then indexed once.
+    let mut views: BTreeMap<String, Vec<RecordView>> = BTreeMap::new();
+    for (_, kept) in &answers {
+        if !views.contains_key(&kept.answer.hamlet) {
+            views.insert(kept.answer.hamlet.clone(), register(state, &kept.answer.hamlet)?);
+        }
+    }
+    let registers: BTreeMap<&String, selfassess::Register> =
+        views.iter().map(|(hamlet, views)| (hamlet, selfassess::Register::of(views))).collect();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut first: BTreeMap<(String, i32), String> = BTreeMap::new();
     let mut out = Vec::with_capacity(answers.len());
     for (id, kept) in answers {
         let hamlet = kept.answer.hamlet.clone();
-        if !registers.contains_key(&hamlet) {
-            registers.insert(hamlet.clone(), register(state, &hamlet)?);
+        if !names.contains_key(&hamlet) {
             names.insert(hamlet.clone(), crate::reports::name_of(state, &hamlet));
         }
-        let candidates = match kept.state {
-            AnswerState::Received => selfassess::candidates(&kept.answer, &registers[&hamlet]),
+        let candidates = match (&kept.state, registers.get(&hamlet)) {
+            (AnswerState::Received, Some(register)) => register.candidates(&kept.answer),
             _ => Vec::new(),
         };
         let key = (fold(&kept.answer.name), kept.answer.birth_year);

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hoctap_shared::annual::{self, AnnualReport, Narrative, ReportInput, SourceNote, Submission};
+use hoctap_shared::annual::{self, AnnualReport, Narrative, ReportInput, SelfAssessmentCounts, SourceNote, Submission};
 use hoctap_shared::authorities::{AuthoritiesView, Places};
 use hoctap_shared::consolidation::{consolidate, Consolidation, UnitFigures};
 use hoctap_shared::date::Date;
@@ -546,9 +546,53 @@ fn build(
             sources,
             unassigned,
             sets: &state.criteria()?,
+            self_assessment: self_assessment_counts(state, &unit.id, year)?,
         },
         &state.catalog.definitions,
     ))
+}
+
+/// The citizens of `unit` (by the hamlet each answer names) who assessed themselves in
+/// `year`'s campaigns, and what became of their answers.
+pub fn self_assessment_counts(state: &AppState, unit: &str, year: i32) -> Result<SelfAssessmentCounts, StoreError> {
+    use hoctap_shared::merge::Status;
+    use hoctap_shared::protocol::{RecordId, RecordKind};
+    use hoctap_shared::selfassess::AnswerState;
+
+    let mut counts = SelfAssessmentCounts::default();
+    for campaign in crate::store::campaigns::all(state.store.as_ref())? {
+        // A campaign below the unit counts whole; one above it (a commune's, for a
+        // hamlet's report) counts the answers of the unit's hamlets.
+        let whole = state.unit_covers(unit, &campaign.unit)?;
+        if campaign.year != year || !(whole || state.unit_covers(&campaign.unit, unit)?) {
+            continue;
+        }
+        for (_, kept) in crate::store::campaigns::answers(state.store.as_ref(), &campaign.id)? {
+            if !whole && !state.unit_covers(unit, &kept.answer.hamlet)? {
+                continue;
+            }
+            match kept.state {
+                AnswerState::Received => counts.self_assessed += 1,
+                AnswerState::Discarded { .. } => {}
+                AnswerState::Linked { evaluation, .. } => {
+                    counts.self_assessed += 1;
+                    counts.matched += 1;
+                    let record = RecordId { kind: RecordKind::Evaluation, id: evaluation };
+                    let status = crate::sync::record_view(state, &record)?.map(|v| v.status);
+                    if matches!(
+                        status,
+                        Some(Status::Submitted | Status::Returned | Status::Approved | Status::Recognised)
+                    ) {
+                        counts.reviewed += 1;
+                    }
+                    if status == Some(Status::Recognised) {
+                        counts.recognised += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(counts)
 }
 
 /// Checks a plan's targets against the ratio definitions.

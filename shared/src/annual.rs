@@ -220,6 +220,36 @@ pub struct AnnualReport {
     /// Old hamlets that belong partly to this unit's predecessors and have not been
     /// assigned to a new commune: their records are not counted.
     pub unassigned: Vec<SourceNote>,
+    /// Citizens who assessed themselves from a campaign's link, and what became of it.
+    #[serde(default)]
+    pub self_assessment: SelfAssessmentCounts,
+}
+
+/// Citizens' self-assessments in a unit and year (from campaigns' links): how many
+/// citizens sent one, and how many of those an officer matched to a person of the
+/// register, sent for review and saw recognised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelfAssessmentCounts {
+    /// Answers taken and not discarded.
+    pub self_assessed: u64,
+    /// Matched to a person by an officer.
+    pub matched: u64,
+    /// Whose evaluation was sent for review (submitted, returned, approved, recognised).
+    pub reviewed: u64,
+    pub recognised: u64,
+}
+
+impl SelfAssessmentCounts {
+    /// The four counts with their Vietnamese labels, for screens and documents.
+    pub fn labelled(&self) -> [(&'static str, u64); 4] {
+        [
+            ("Người dân tự đánh giá", self.self_assessed),
+            ("Đã ghép với sổ", self.matched),
+            ("Đã chấm, gửi xét duyệt", self.reviewed),
+            ("Đã công nhận", self.recognised),
+        ]
+    }
 }
 
 impl AnnualReport {
@@ -266,6 +296,7 @@ pub struct ReportInput<'a> {
     pub unassigned: Vec<SourceNote>,
     /// Every criteria set and version the server knows, to name those the counts used.
     pub sets: &'a [CriteriaSet],
+    pub self_assessment: SelfAssessmentCounts,
 }
 
 /// Builds the report.
@@ -347,6 +378,7 @@ pub fn build(input: ReportInput<'_>, definitions: &Definitions) -> AnnualReport 
         narrative: input.narrative,
         sources: input.sources,
         unassigned: input.unassigned,
+        self_assessment: input.self_assessment,
     }
 }
 
@@ -690,6 +722,7 @@ mod tests {
             narrative: Narrative::default(),
             sources: vec![],
             unassigned: vec![],
+            self_assessment: SelfAssessmentCounts::default(),
         };
         // 23:59:59 on the 15th in Hà Nội is on time; a second later is not.
         assert_eq!(Submission::new(report.clone(), 1, 1_763_225_999_000, "a").on_time, Some(true));

@@ -431,57 +431,80 @@ pub struct Candidate {
     pub name: String,
 }
 
-/// The people of `views` (a hamlet's records: people and their households) the answer
-/// most likely is, surest first, at most [`MAX_CANDIDATES`]. None: propose a new person.
-pub fn candidates(answer: &CitizenAnswer, views: &[RecordView]) -> Vec<Candidate> {
-    let name = fold(&answer.name);
-    let head = fold(&answer.household_head);
-    if name.is_empty() {
-        return Vec::new();
-    }
-    let heads: BTreeMap<&str, String> = views
-        .iter()
-        .filter(|v| v.record.kind == RecordKind::Household)
-        .filter_map(|v| Some((v.record.id.as_str(), fold(v.value("ten_chu_ho")?.as_str()?))))
-        .collect();
-    let mut found: Vec<Candidate> = views
-        .iter()
-        .filter(|v| v.record.kind == RecordKind::Person && !crate::archive::is_deleted(v))
-        .filter(|v| v.value("name").and_then(|n| n.as_str()).is_some_and(|n| fold(n) == name))
-        .map(|v| {
-            let year = v.value("birth_year").and_then(serde_json::Value::as_i64);
-            let their_head =
-                v.value("household").and_then(|h| h.as_str()).and_then(|h| heads.get(h)).cloned().unwrap_or_default();
-            let same_year = year == Some(i64::from(answer.birth_year));
-            let near_year = year.is_some_and(|y| (y - i64::from(answer.birth_year)).abs() <= 1);
-            let same_head = !head.is_empty() && their_head == head;
-            let head_differs = !head.is_empty() && !their_head.is_empty() && their_head != head;
-            let strength = match (same_year, near_year, same_head) {
-                (true, _, _) if !head_differs => Strength::Same,
-                (_, true, _) | (_, _, true) => Strength::Likely,
-                _ => Strength::Namesake,
-            };
-            let mut why = vec!["cùng họ tên".to_string()];
-            why.push(match year {
-                Some(y) => format!("năm sinh {y}"),
-                None => "chưa có năm sinh".to_string(),
-            });
-            if !their_head.is_empty() {
-                let shown = v
-                    .value("household")
-                    .and_then(|h| h.as_str())
-                    .and_then(|h| views.iter().find(|x| x.record.kind == RecordKind::Household && x.record.id == h))
-                    .and_then(|h| h.value("ten_chu_ho")?.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                why.push(format!("chủ hộ {shown}"));
+/// A hamlet's people indexed by folded name, with their households' heads, so that the
+/// candidates of many answers are found without folding the register again for each.
+#[derive(Debug, Clone, Default)]
+pub struct Register<'a> {
+    /// Folded name → the people (not deleted) with it.
+    people: BTreeMap<String, Vec<&'a RecordView>>,
+    /// Household id → the head's name as written and folded.
+    heads: BTreeMap<&'a str, (String, String)>,
+}
+
+impl<'a> Register<'a> {
+    /// The index of `views` (a hamlet's records: people and their households).
+    pub fn of(views: &'a [RecordView]) -> Register<'a> {
+        let mut register = Register::default();
+        for v in views {
+            match v.record.kind {
+                RecordKind::Household => {
+                    if let Some(head) = v.value("ten_chu_ho").and_then(|n| n.as_str()) {
+                        register.heads.insert(v.record.id.as_str(), (head.to_string(), fold(head)));
+                    }
+                }
+                RecordKind::Person if !crate::archive::is_deleted(v) => {
+                    if let Some(name) = v.value("name").and_then(|n| n.as_str()) {
+                        register.people.entry(fold(name)).or_default().push(v);
+                    }
+                }
+                _ => {}
             }
-            let registered = v.value("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
-            Candidate { person: v.record.clone(), strength, why: why.join(", "), name: registered }
-        })
-        .collect();
-    found.sort_by(|a, b| (a.strength, &a.person).cmp(&(b.strength, &b.person)));
-    found.truncate(MAX_CANDIDATES);
-    found
+        }
+        register
+    }
+
+    /// The people the answer most likely is, surest first, at most [`MAX_CANDIDATES`].
+    /// None: propose a new person.
+    pub fn candidates(&self, answer: &CitizenAnswer) -> Vec<Candidate> {
+        let head = fold(&answer.household_head);
+        let Some(namesakes) = self.people.get(&fold(&answer.name)) else { return Vec::new() };
+        let mut found: Vec<Candidate> = namesakes
+            .iter()
+            .map(|v| {
+                let year = v.value("birth_year").and_then(serde_json::Value::as_i64);
+                let household = v.value("household").and_then(|h| h.as_str()).and_then(|h| self.heads.get(h));
+                let their_head = household.map(|(_, folded)| folded.as_str()).unwrap_or_default();
+                let same_year = year == Some(i64::from(answer.birth_year));
+                let near_year = year.is_some_and(|y| (y - i64::from(answer.birth_year)).abs() <= 1);
+                let same_head = !head.is_empty() && their_head == head;
+                let head_differs = !head.is_empty() && !their_head.is_empty() && their_head != head;
+                let strength = match (same_year, near_year, same_head) {
+                    (true, _, _) if !head_differs => Strength::Same,
+                    (_, true, _) | (_, _, true) => Strength::Likely,
+                    _ => Strength::Namesake,
+                };
+                let mut why = vec!["cùng họ tên".to_string()];
+                why.push(match year {
+                    Some(y) => format!("năm sinh {y}"),
+                    None => "chưa có năm sinh".to_string(),
+                });
+                if let Some((shown, _)) = household {
+                    why.push(format!("chủ hộ {shown}"));
+                }
+                let registered = v.value("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
+                Candidate { person: v.record.clone(), strength, why: why.join(", "), name: registered }
+            })
+            .collect();
+        found.sort_by(|a, b| (a.strength, &a.person).cmp(&(b.strength, &b.person)));
+        found.truncate(MAX_CANDIDATES);
+        found
+    }
+}
+
+/// The people of `views` (a hamlet's records: people and their households) the answer
+/// most likely is: [`Register::candidates`] over [`Register::of`] the views.
+pub fn candidates(answer: &CitizenAnswer, views: &[RecordView]) -> Vec<Candidate> {
+    Register::of(views).candidates(answer)
 }
 
 #[cfg(test)]

@@ -300,10 +300,10 @@ export async function createHamlet(base, adminToken, communeId, name, { unitType
  * of PROVINCE invited from the command line, then the server started and the invitation
  * accepted. Resolves to `{ server, admin }` (`admin` is the session).
  */
-export async function serverWithAdmin({ username = "quantri.tinh", password = "mat-khau-dai-du", port } = {}) {
+export async function serverWithAdmin({ username = "quantri.tinh", password = "mat-khau-dai-du", port, env } = {}) {
   const dataDir = await tempDir("hoctap-e2e-data-");
   const { token } = await adminInvite(dataDir);
-  const server = await startServer({ dataDir, port });
+  const server = await startServer({ dataDir, port, env });
   const admin = await acceptInvitation(server.base, token, username, password);
   return { server, admin };
 }

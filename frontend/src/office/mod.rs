@@ -2,7 +2,8 @@
 //! the staff page, "Cán bộ", the register import, "Nhập sổ từ Excel", the lineage and
 //! the report screens (annual report, plan, five-year review), the recognition
 //! decisions, "Quyết định", a province's report recipients and recognising authorities,
-//! "Cơ quan nhận, công nhận", a province's own criteria sets, "Bộ tiêu chí của tỉnh" —
+//! "Cơ quan nhận, công nhận", a province's own criteria sets, "Bộ tiêu chí của tỉnh",
+//! the citizens' self-assessment campaigns, "Tự đánh giá của người dân" —
 //! as a second
 //! Yew app built from this library as its
 //! own binary (`src/bin/office.rs`). The main app never refers to this module, so link-
@@ -23,6 +24,8 @@ mod import;
 mod import_page;
 mod qr;
 pub(crate) mod route;
+mod selfassess;
+mod selfassess_page;
 mod staff;
 mod staff_page;
 mod upload;
@@ -184,6 +187,9 @@ fn office_app() -> Html {
             OfficeRoute::ProvinceCriteria => html! {
                 <criteria_page::CriteriaScreen session={Rc::clone(session)} />
             },
+            OfficeRoute::SelfAssessment => html! {
+                <selfassess_page::SelfAssessScreen session={Rc::clone(session)} />
+            },
             OfficeRoute::Hamlet(hamlet) => html! {
                 <hamlet_page::HamletScreen key={hamlet.clone()} session={Rc::clone(session)} hamlet={hamlet.clone()} />
             },
@@ -203,6 +209,9 @@ fn office_app() -> Html {
                             { nav_link(OfficeRoute::Staff(None), "Cán bộ", matches!(*route, OfficeRoute::Staff(_))) }
                             { nav_link(OfficeRoute::Import(None), "Nhập sổ từ Excel", matches!(*route, OfficeRoute::Import(_))) }
                             { nav_link(OfficeRoute::Lineage, "Sáp nhập", *route == OfficeRoute::Lineage) }
+                        }
+                        if self_assessing(account) {
+                            { nav_link(OfficeRoute::SelfAssessment, "Tự đánh giá", *route == OfficeRoute::SelfAssessment) }
                         }
                         { nav_link(OfficeRoute::Report(Route::AnnualReport(None)), "Báo cáo",
                             matches!(*route, OfficeRoute::Report(Route::AnnualReport(_) | Route::ReportVersion { .. }))) }
@@ -238,6 +247,12 @@ fn report_screen(route: &Route) -> Html {
         Route::Plan => html! { <plan::PlanScreen {key} /> },
         _ => html! { <years::YearsReviewScreen {key} /> },
     }
+}
+
+/// Whether the account runs citizens' self-assessments: a hamlet's or a commune's
+/// officers who enter data (as the main app's home links them).
+fn self_assessing(account: &hoctap_shared::accounts::Account) -> bool {
+    crate::screens::runs_self_assessment(account)
 }
 
 /// A link of the office's navigation, marked when its screen is open.

@@ -6,6 +6,7 @@
 //! account's own devices; `#thon/<hamlet unit id>` merging or archiving a hamlet;
 //! `#co-quan` the province's report recipients and recognising authorities;
 //! `#bo-tieu-chi-tinh` the province's own criteria sets and their editor;
+//! `#tu-danh-gia` the citizens' self-assessment campaigns and their queues;
 //! `#quyet-dinh/<year>` the recognition decisions of the account's unit for that year,
 //! `#quyet-dinh/<year>?so=<number, percent-encoded>&ngay=<yyyy-mm-dd>` one of them (see
 //! [`crate::page::decision_href`]); the report screens keep the
@@ -35,6 +36,9 @@ pub enum OfficeRoute {
     Authorities,
     /// The criteria sets the account's province published, and the editor.
     ProvinceCriteria,
+    /// The citizens' self-assessment campaigns of the account's unit and what came in
+    /// ("Tự đánh giá của người dân").
+    SelfAssessment,
     /// The recognition decisions of the account's unit in a report year ("Quyết định");
     /// `None` for this year.
     Decisions(Option<i32>),
@@ -59,6 +63,7 @@ impl OfficeRoute {
             ["thiet-bi"] => OfficeRoute::Devices,
             ["co-quan"] => OfficeRoute::Authorities,
             ["bo-tieu-chi-tinh"] => OfficeRoute::ProvinceCriteria,
+            ["tu-danh-gia"] => OfficeRoute::SelfAssessment,
             ["nhap-so"] => OfficeRoute::Import(None),
             ["nhap-so", unit] => OfficeRoute::Import(Some(decode(unit))),
             ["thon", unit] => OfficeRoute::Hamlet(decode(unit)),
@@ -80,6 +85,7 @@ impl OfficeRoute {
             OfficeRoute::Devices => "thiet-bi".to_string(),
             OfficeRoute::Authorities => "co-quan".to_string(),
             OfficeRoute::ProvinceCriteria => "bo-tieu-chi-tinh".to_string(),
+            OfficeRoute::SelfAssessment => "tu-danh-gia".to_string(),
             OfficeRoute::Import(None) => "nhap-so".to_string(),
             OfficeRoute::Import(Some(unit)) => format!("nhap-so/{unit}"),
             OfficeRoute::Hamlet(unit) => format!("thon/{unit}"),
@@ -137,6 +143,7 @@ mod tests {
             OfficeRoute::Devices,
             OfficeRoute::Authorities,
             OfficeRoute::ProvinceCriteria,
+            OfficeRoute::SelfAssessment,
             OfficeRoute::Hamlet("hamlet:q-a".to_string()),
             OfficeRoute::Report(Route::AnnualReport(None)),
             OfficeRoute::Report(Route::AnnualReport(Some(2026))),

@@ -352,6 +352,12 @@ fn report_body(report: &AnnualReport) -> Html {
                     </table>
                 </div>
                 <p class="charts-recognised">{ format!("Được công nhận trong năm: {}", count_text(recognised)) }</p>
+                if report.self_assessment.self_assessed > 0 {
+                    <p class="hint report-self-assessment">{ format!("Người dân tự đánh giá qua đường dẫn: {} người; đã ghép với sổ {}; đã chấm, gửi xét duyệt {}; \
+                        đã công nhận {}.", count_text(report.self_assessment.self_assessed),
+                        count_text(report.self_assessment.matched), count_text(report.self_assessment.reviewed),
+                        count_text(report.self_assessment.recognised)) }</p>
+                }
                 // Which text each count used: an evaluation keeps its set's version.
                 { for report.models.iter().filter(|m| !m.sets.is_empty()).map(|m| html! {
                     <p class="hint report-sets">{ format!("{} chấm theo bộ tiêu chí {}", m.title, m.sets.iter()

@@ -207,6 +207,8 @@ fn evaluation_editor(props: &EditorProps) -> Html {
     };
     let history = use_record_history(props.record.clone(), view.as_ref().map_or(0, |v| version(&v.last)));
     let Some(view) = view else { return Html::default() };
+    // The citizen's own scores, when the evaluation came from a self-assessment.
+    let own = evaluation::self_scores(&view).map(Rc::new);
     let deleted = is_deleted(&view);
     let can_submit = matches!(view.status, Status::Draft | Status::Returned);
     // Sent for review, it stays as it was sent (the server refuses changes): the commune
@@ -281,8 +283,10 @@ fn evaluation_editor(props: &EditorProps) -> Html {
             (ctx.clone(), props.record.clone(), view.unit.clone(), view.evidence.clone(), evidence_error.clone());
         let (files, viewing, loads) = (Rc::clone(&files), viewing.clone(), Rc::new(loads.clone()));
         let detachable = can_submit && !locked;
+        let own = own.clone();
         Callback::from(move |code: String| {
             let attached = evidence.get(&code).cloned().unwrap_or_default();
+            let own_score = own.as_ref().and_then(|o| o.scores.get(&code)).map(evaluation::answer_words);
             let input_id = format!("ev-{code}");
             let onchange = {
                 let (ctx, record, unit, code, evidence_error) =
@@ -320,6 +324,9 @@ fn evaluation_editor(props: &EditorProps) -> Html {
             };
             html! {
                 <div class="evidence">
+                    if let Some(words) = own_score {
+                        <p class="self-score">{ format!("Người dân tự chấm: {words}") }</p>
+                    }
                     if !attached.is_empty() {
                         <ul class="evidence-list">
                             { for attached.iter().map(|e| {
@@ -404,6 +411,11 @@ fn evaluation_editor(props: &EditorProps) -> Html {
                     if let Some(note) = override_note(decision) {
                         <p class="app-warning override" data-override="true">{ note }</p>
                     }
+                }
+                if let Some(own) = &own {
+                    <p class="self-assessed">
+                        { format!("Phiếu tự đánh giá của người dân, mã {}", hoctap_shared::selfassess::show_receipt(&own.receipt)) }
+                    </p>
                 }
                 { history }
                 if deleted {

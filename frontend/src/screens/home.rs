@@ -102,6 +102,14 @@ pub fn home_screen() -> Html {
             </ul>
             <h2 class="section-title">{ "Báo cáo" }</h2>
             { super::report_links(&ctx.unit(), year) }
+            if account.as_ref().is_some_and(super::runs_self_assessment) {
+                <nav class="report-links" aria-label="Tự đánh giá">
+                    <a class="report-link" href={super::SELF_ASSESSMENT_HREF}>
+                        <span class="register-name">{ "Tự đánh giá của người dân" }</span>
+                        <span class="register-meta">{ "Mã QR, phiếu chờ xem" }</span>
+                    </a>
+                </nav>
+            }
             if account.as_ref().is_some_and(|a| hoctap_shared::accounts::invites_anyone(a.role)) {
                 <nav class="report-links" aria-label="Văn phòng">
                     <a class="report-link" href={super::STAFF_HREF}>

@@ -131,6 +131,16 @@ pub const STAFF_HREF: &str = "/office.html#can-bo";
 /// The register import ("Nhập sổ từ Excel"), in the office app too.
 pub const IMPORT_HREF: &str = "/office.html#nhap-so";
 
+/// The citizens' self-assessment campaigns and their queue, in the office app too.
+pub const SELF_ASSESSMENT_HREF: &str = "/office.html#tu-danh-gia";
+
+/// Whether the account runs citizens' self-assessments: officers who enter data for a
+/// hamlet or a commune.
+pub fn runs_self_assessment(account: &hoctap_shared::accounts::Account) -> bool {
+    account.role.allows(hoctap_shared::accounts::Action::Write)
+        && (account.unit.starts_with("hamlet:") || account.unit.starts_with("commune:"))
+}
+
 #[derive(Properties, PartialEq)]
 pub struct OfficeMovedProps {
     pub href: String,

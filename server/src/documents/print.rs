@@ -428,6 +428,7 @@ pub fn report_html(report: &AnnualReport, version: Option<&VersionInfo>) -> Stri
 
     out.push_str("<h2>II. KẾT QUẢ ĐÁNH GIÁ, CÔNG NHẬN DANH HIỆU</h2>\n");
     out.push_str(&models_table(report));
+    out.push_str(&self_assessment_line(report));
     out.push_str("<h2>III. KẾT QUẢ CỦA CÁC ĐƠN VỊ TRỰC THUỘC</h2>\n");
     out.push_str(&children_table(report));
 
@@ -569,6 +570,23 @@ fn models_table(report: &AnnualReport) -> String {
     }
     out.push_str("</tbody></table>\n");
     out
+}
+
+/// What citizens' self-assessments came to, when any came: one sentence under the
+/// models' table.
+fn self_assessment_line(report: &AnnualReport) -> String {
+    let counts = report.self_assessment;
+    if counts.self_assessed == 0 {
+        return String::new();
+    }
+    format!(
+        "<p>Người dân tự đánh giá “Công dân học tập” qua đường dẫn: {} người; đã ghép với sổ: {}; đã chấm, gửi xét \
+         duyệt: {}; đã công nhận: {}.</p>\n",
+        count(counts.self_assessed),
+        count(counts.matched),
+        count(counts.reviewed),
+        count(counts.recognised)
+    )
 }
 
 /// The criteria sets and versions a model's evaluations were scored with:

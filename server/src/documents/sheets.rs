@@ -75,9 +75,23 @@ pub fn report_xlsx(report: &AnnualReport, submission: Option<&VersionInfo>) -> R
     let row = write_titles(sheet, &styles, &title, &[format!("Đơn vị: {}", report.name)], models.columns.len())?;
     let row = write_table(sheet, &styles, row, &models, true)?;
     let results = results_table(report);
+    let mut row = row;
     if !results.rows.is_empty() {
         sheet.write_string_with_format(row + 1, 0, "CHI TIẾT THEO KẾT QUẢ ĐÁNH GIÁ", &styles.bold)?;
-        write_table(sheet, &styles, row + 2, &results, false)?;
+        row = write_table(sheet, &styles, row + 2, &results, false)?;
+    }
+    if report.self_assessment.self_assessed > 0 {
+        sheet.write_string_with_format(row + 1, 0, "NGƯỜI DÂN TỰ ĐÁNH GIÁ “CÔNG DÂN HỌC TẬP”", &styles.bold)?;
+        let table = Table {
+            columns: vec![column("Nội dung", 30.0), column("Số người", 12.0)],
+            rows: report
+                .self_assessment
+                .labelled()
+                .into_iter()
+                .map(|(label, n)| vec![Cell::Text(label.to_string()), Cell::Count(n)])
+                .collect(),
+        };
+        write_table(sheet, &styles, row + 2, &table, false)?;
     }
 
     let children = children_table(report);

@@ -143,12 +143,8 @@ pub async fn campaign_close(
     current: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<Campaign>, ApiError> {
-    let mut campaign = in_scope(&state, &current, Action::Write, &id)?;
-    if campaign.closed_at_ms.is_none() {
-        campaign.closed_at_ms = Some(state.clock.now_ms());
-        stored::put(state.store.as_ref(), &campaign)?;
-    }
-    Ok(Json(campaign))
+    let campaign = in_scope(&state, &current, Action::Write, &id)?;
+    Ok(Json(campaigns::close(&state, &campaign.id).await?))
 }
 
 /// The campaign `id` if the caller may take `action` on its unit; outside the scope it

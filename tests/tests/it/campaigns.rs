@@ -99,6 +99,14 @@ fn register(world: &World, officer: &str) {
     }
 }
 
+/// The hamlet's officer for the hamlet's report, a commune officer for the commune's.
+fn officer_or_commune(world: &World, unit: &str, officer: &str) -> String {
+    if unit == world.units.a {
+        return officer.to_string();
+    }
+    world.account(Role::CommuneOfficer, unit, "xa.cuu.an").0
+}
+
 fn answer(id: &str, name: &str, year: i32, group: &str, extra: Value) -> Value {
     let mut answer = json!({
         "name": name, "birth_year": year, "household_head": "Nguyễn Văn An", "subject_group": group,
@@ -249,6 +257,22 @@ fn citizens_answer_from_the_link_and_the_hamlet_matches_or_discards_what_comes()
     let (_, record) = world.call("GET", &format!("/records/person/{person}"), Some(&officer), None);
     assert_eq!(record["fields"]["name"]["value"], "Phạm Văn Mới");
     assert_eq!(record["unit"].as_str(), Some(u.a.as_str()));
+
+    // The reports count them, the hamlet's and the commune's.
+    for unit in [&u.a, &u.c] {
+        let (status, report) = world.call(
+            "GET",
+            &format!("/reports/{unit}/2026"),
+            Some(&officer_or_commune(&world, unit, &officer)),
+            None,
+        );
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(
+            report["report"]["self_assessment"],
+            json!({"self_assessed": 2, "matched": 2, "reviewed": 0, "recognised": 0}),
+            "{unit}"
+        );
+    }
 
     // The list counts them; closed, the link says so and takes nothing more.
     let (_, list) = world.call("GET", &format!("/units/{}/campaigns", u.a), Some(&officer), None);

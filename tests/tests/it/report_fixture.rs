@@ -2,7 +2,9 @@
 //! Cửu An in 2026 under its shipped plan, with two hamlets, titles recognised by one
 //! decision and a narrative; built through `annual::build` like the server builds it.
 
-use hoctap_shared::annual::{self, AnnualReport, DecisionDocument, Narrative, ReportInput, Review, SourceNote};
+use hoctap_shared::annual::{
+    self, AnnualReport, DecisionDocument, Narrative, ReportInput, Review, SelfAssessmentCounts, SourceNote,
+};
 use hoctap_shared::consolidation::{RecognisedSubject, UnitFigures};
 use hoctap_shared::criteria::Model;
 use hoctap_shared::date::Date;
@@ -116,6 +118,7 @@ pub fn report(year: i32) -> AnnualReport {
             }],
             unassigned: vec![],
             sets: &hoctap_shared::criteria::shipped::every_version(),
+            self_assessment: SelfAssessmentCounts { self_assessed: 42, matched: 38, reviewed: 30, recognised: 25 },
         },
         &definitions,
     )
