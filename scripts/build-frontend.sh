@@ -17,11 +17,14 @@ WASM_IN="${CARGO_TARGET_DIR:-$ROOT/target}/$TARGET/wasm/hoctap-frontend.wasm"
 # The office app (office.html: the staff page and other office screens) is the package's
 # second binary, src/bin/office.rs; its wasm is downloaded only by those who open it.
 OFFICE_IN="${CARGO_TARGET_DIR:-$ROOT/target}/$TARGET/wasm/office.wasm"
+# The citizen's page (citizen.html, served at /c/<token>: a campaign's link, issue 18) is
+# the third binary, src/bin/citizen.rs; its first visit has a budget of 150 KB compressed.
+CITIZEN_IN="${CARGO_TARGET_DIR:-$ROOT/target}/$TARGET/wasm/citizen.wasm"
 
 echo "==> Checking build tools"
 "$ROOT/scripts/install-tools.sh"
 
-echo "==> Building hoctap-frontend: the app and the office app (profile wasm, $TARGET)"
+echo "==> Building hoctap-frontend: the app, the office app, the citizen's page (profile wasm, $TARGET)"
 cargo build --locked --profile wasm -p hoctap-frontend --target "$TARGET" --bins
 
 echo "==> Generating JS bindings into frontend/dist (wasm-bindgen --target web)"
@@ -33,6 +36,9 @@ mkdir -p "$DIST"
 # hoctap_office.js / hoctap_office_bg.wasm, the names office.html loads.
 "$ROOT/.tools/bin/wasm-bindgen" --target web --no-typescript --out-dir "$DIST" \
   --out-name hoctap_office "$OFFICE_IN"
+# hoctap_citizen.js / hoctap_citizen_bg.wasm, the names citizen.html loads.
+"$ROOT/.tools/bin/wasm-bindgen" --target web --no-typescript --out-dir "$DIST" \
+  --out-name hoctap_citizen "$CITIZEN_IN"
 
 # wasm-opt from npm's binaryen, pinned in scripts/wasm-opt/ (Debian's binaryen cannot
 # parse what Rust emits). It shrinks the wasm by about a third.
@@ -48,7 +54,7 @@ if [[ ! -x "$WASM_OPT" ]] && command -v npm >/dev/null 2>&1; then
 fi
 if [[ -x "$WASM_OPT" ]]; then
   echo "==> Optimising the wasm for size (wasm-opt -Oz)"
-  for name in hoctap_frontend_bg hoctap_office_bg; do
+  for name in hoctap_frontend_bg hoctap_office_bg hoctap_citizen_bg; do
     "$WASM_OPT" -Oz "$DIST/$name.wasm" -o "$DIST/$name.wasm.opt"
     mv "$DIST/$name.wasm.opt" "$DIST/$name.wasm"
   done
@@ -64,9 +70,9 @@ cp -R "$ROOT"/frontend/static/. "$DIST"/
 echo "==> Stamping the service worker with the build hash"
 BUILD_HASH=$(cd "$DIST" && find . -type f ! -name sw.js -print0 | LC_ALL=C sort -z \
   | xargs -0 sha256sum | sha256sum | cut -c1-16)
-sed -i "s/__BUILD_HASH__/$BUILD_HASH/g" "$DIST/sw.js"
-if grep -q "__BUILD_HASH__" "$DIST/sw.js"; then
-  echo "error: __BUILD_HASH__ left in $DIST/sw.js" >&2
+sed -i "s/__BUILD_HASH__/$BUILD_HASH/g" "$DIST/sw.js" "$DIST/c/sw.js"
+if grep -q "__BUILD_HASH__" "$DIST/sw.js" "$DIST/c/sw.js"; then
+  echo "error: __BUILD_HASH__ left in a service worker" >&2
   exit 1
 fi
 echo "    build hash: $BUILD_HASH"
@@ -97,7 +103,7 @@ echo "==> Precompressing (gzip -9; brotli -q 11: $BROTLI)"
 if [[ "$BROTLI" == none ]]; then
   echo "WARNING: neither brotli nor node is available: .gz siblings only." >&2
 fi
-for file in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css "$DIST"/*.html "$DIST"/*.webmanifest "$DIST"/*.svg; do
+for file in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/c/*.js "$DIST"/*.css "$DIST"/*.html "$DIST"/*.webmanifest "$DIST"/*.svg; do
   [[ -f "$file" ]] || continue
   gzip -9 -n -k -f "$file"
   brotli_file "$file"
@@ -137,4 +143,25 @@ if [[ "$OBR" -gt 0 ]]; then
   printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "office app (office.html):" "$ORAW" "$OGZ" "$OBR"
 else
   printf '    %-26s %8s bytes raw, %8s gzip -9\n' "office app (office.html):" "$ORAW" "$OGZ"
+fi
+
+# The citizen's page, apart: the whole first visit of a campaign's link (the page, its
+# JS, wasm and stylesheet, and its service worker), compressed. Budget: 150 KB
+# (153,600 bytes), checked on the wire by tests/e2e/citizen.test.mjs.
+CRAW=0 CGZ=0 CBR=0
+for name in citizen.html hoctap_citizen.js hoctap_citizen_bg.wasm citizen.css c/sw.js; do
+  raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz")
+  CRAW=$((CRAW + raw)) CGZ=$((CGZ + gz))
+  if [[ -f "$DIST/$name.br" ]]; then
+    br=$(size_of "$DIST/$name.br")
+    CBR=$((CBR + br))
+    printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "$name:" "$raw" "$gz" "$br"
+  else
+    printf '    %-26s %8s bytes raw, %8s gzip -9\n' "$name:" "$raw" "$gz"
+  fi
+done
+if [[ "$CBR" -gt 0 ]]; then
+  printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "citizen's page (/c/…):" "$CRAW" "$CGZ" "$CBR"
+else
+  printf '    %-26s %8s bytes raw, %8s gzip -9\n' "citizen's page (/c/…):" "$CRAW" "$CGZ"
 fi

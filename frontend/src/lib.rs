@@ -11,6 +11,7 @@ pub mod api;
 pub mod app;
 pub mod catalog;
 pub mod chart;
+pub mod citizen;
 pub mod clock;
 mod components;
 pub mod draft;

@@ -5,7 +5,8 @@
 // - Navigations: network first (fresh index.html when online), the cached index.html
 //   when offline, so deep links such as /#cdht-244-2022 open offline.
 // - The shell's assets: cache first; a version's files never change under it.
-// - /api/ is never touched: it always goes to the network.
+// - /api/ is never touched: it always goes to the network; nor is /c/ (the citizen's
+//   page of a campaign's link, which has its own worker).
 // - The office app (office.html and its files) is not part of the shell: a hamlet
 //   officer's phone never downloads it. Its files are kept in the same cache the first
 //   time they are fetched, so that offline the page opens and says it needs the network.
@@ -68,6 +69,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
+  // A campaign's link (/c/<token>) is the citizen's page, with its own worker (scope
+  // /c/): never answer it with the officers' app, online or not.
+  if (url.href.startsWith(scoped("c/"))) return;
 
   const office = url.origin + url.pathname === scoped("office.html");
   if (request.mode === "navigate") {

@@ -256,7 +256,8 @@ pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send 
 
 /// The whole application: the JSON API under `/api/v1`, its OpenAPI document at
 /// `/api/openapi.json` and, when `frontend` is given,
-/// the built web app at `/` (unknown paths get `index.html`, so deep links work).
+/// the built web app at `/` (unknown paths get `index.html`, so deep links work; `/c/…`,
+/// a campaign's link, gets the citizen's page `citizen.html`).
 ///
 /// The web app's files are sent precompressed: for `x`, a browser that accepts brotli
 /// or gzip gets the build's `x.br` or `x.gz` sibling (scripts/build-frontend.sh writes
@@ -275,6 +276,11 @@ pub fn app(state: AppState, frontend: Option<PathBuf>) -> Router {
         .nest(API_PREFIX, api.with_state(state));
     if let Some(dir) = frontend {
         let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+        // A campaign's link, `/c/<token>` (issue 18), opens the citizen's page, never the
+        // officers' app; `/c/sw.js` is its service worker (scope `/c/`).
+        let citizen = ServeFile::new(dir.join("citizen.html")).precompressed_br().precompressed_gzip();
+        router = router
+            .nest_service("/c", ServeDir::new(dir.join("c")).precompressed_br().precompressed_gzip().fallback(citizen));
         router = router.fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index));
     }
     router
@@ -307,6 +313,7 @@ async fn shell_cache_control(
     let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
     let shell = path == "/sw.js"
+        || path == "/c/sw.js"
         || path.ends_with(".html")
         || path.ends_with(".webmanifest")
         || !path.rsplit('/').next().unwrap_or_default().contains('.');

@@ -1,11 +1,13 @@
 // The app shell on a phone: a first visit to the real server with a fresh profile stays
 // within the 500 KB budget, compressed; the service worker takes the page over; and with
-// the server stopped and the browser offline, a reload still opens the app.
+// the server stopped and the browser offline, a reload still opens the app. The
+// citizen's page (a campaign's link, /c/<token>) has its own, smaller budget: 150 KB.
 
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
 
+import { openCampaign, waitForCitizenForm } from "./campaign.mjs";
 import {
   FIRST_VISIT_BUDGET,
   firstPage,
@@ -13,6 +15,7 @@ import {
   launchBrowser,
   measureFirstVisit,
   screenshot,
+  serverWithAdmin,
   setOffline,
   startServer,
   tempDir,
@@ -59,4 +62,31 @@ test("first visit within budget, then the app opens offline", async (t) => {
   assert.equal(offline, false, "the browser is offline");
   const shot = await screenshot(page, "e2e-shell-offline-phone");
   console.log(`screenshots: ${path.dirname(shot)}`);
+});
+
+/** The citizen's page's first visit, compressed, headers included: 150 KB at most. */
+const CITIZEN_BUDGET = 150 * 1024;
+
+test("the citizen's page: first visit within 150 KB, the form included", async (t) => {
+  const { server, admin } = await serverWithAdmin();
+  t.after(() => server.stop());
+  const { link } = await openCampaign(server, admin);
+  const context = await launchBrowser(await tempDir("hoctap-e2e-profile-"), { viewport: { width: 360, height: 740 } });
+  t.after(() => context.close());
+  const page = await firstPage(context);
+
+  // Everything until the form can be filled and the worker has kept the offline copy:
+  // the page, its JS, wasm and stylesheet, the campaign (with its set) and the worker.
+  const visit = await measureFirstVisit(page, link, { waitForReady: waitForCitizenForm });
+  const table = formatMeasurement(visit).replace(/budget \d+/, `budget ${CITIZEN_BUDGET}`);
+  console.log(`citizen's first visit, bytes on the wire (compressed, headers included):\n${table}`);
+  const paths = visit.resources.map((r) => r.path);
+  assert.ok(paths.includes("/hoctap_citizen_bg.wasm"), `the page downloaded its wasm: ${paths}`);
+  for (const heavy of ["/hoctap_frontend_bg.wasm", "/hoctap_office_bg.wasm", "/style.css"]) {
+    assert.ok(!paths.includes(heavy), `the citizen's page does not download ${heavy}`);
+  }
+  assert.ok(
+    visit.total <= CITIZEN_BUDGET,
+    `the citizen's first visit transferred ${visit.total} bytes, over the budget of ${CITIZEN_BUDGET}`,
+  );
 });

@@ -361,3 +361,53 @@ async fn the_web_app_is_sent_precompressed() {
         assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-cache"), "{page}");
     }
 }
+
+/// A campaign's link, `/c/<token>` (issue 18), opens the citizen's page, never the
+/// officers' app, whatever the token; its service worker is `/c/sw.js` (scope `/c/`),
+/// and the page's own files come from the root, precompressed like the app's.
+#[tokio::test]
+async fn a_campaign_link_opens_the_citizens_page() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir(dir.path().join("c")).expect("mkdir");
+    let files: [(&str, &[u8]); 7] = [
+        ("index.html", b"<!doctype html><title>officers</title>"),
+        ("citizen.html", b"<!doctype html><title>citizen</title>"),
+        ("citizen.html.br", b"the citizen's page, brotli"),
+        ("hoctap_citizen_bg.wasm", b"\0asm\x01\0\0\0 the citizen's module"),
+        ("hoctap_citizen_bg.wasm.br", b"the citizen's module, brotli"),
+        ("citizen.css", b"main { margin: 0 }"),
+        ("c/sw.js", b"self.addEventListener('fetch', () => {});"),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+    }
+    let router = app(AppState::new(Arc::new(MemoryStore::default()), catalog()), Some(dir.path().to_path_buf()));
+
+    let token = "0123456789abcdef0123456789abcdef";
+    let cases = [
+        (format!("/c/{token}"), None, None, "text/html", files[1].1),
+        (format!("/c/{token}"), Some("gzip, deflate, br"), Some("br"), "text/html", files[2].1),
+        // Any token, even a wrong one: the page itself says the link is not right.
+        ("/c/khong-dung".to_string(), None, None, "text/html", files[1].1),
+        ("/c/".to_string(), None, None, "text/html", files[1].1),
+        ("/c/sw.js".to_string(), None, None, "text/javascript", files[6].1),
+        ("/hoctap_citizen_bg.wasm".to_string(), Some("gzip, br"), Some("br"), "application/wasm", files[4].1),
+        ("/citizen.css".to_string(), None, None, "text/css", files[5].1),
+        // The officers' app keeps its own deep links.
+        ("/ho-gia-dinh/123".to_string(), None, None, "text/html", files[0].1),
+    ];
+    for (path, accept, encoding, mime, body) in cases {
+        let (status, headers, bytes) = get_file(router.clone(), &path, accept).await;
+        let what = format!("GET {path} (Accept-Encoding: {accept:?})");
+        assert_eq!(status, StatusCode::OK, "{what}");
+        assert_eq!(headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), encoding, "{what}");
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(content_type.starts_with(mime), "{what}: Content-Type {content_type}");
+        assert_eq!(bytes, body, "{what}: body");
+    }
+    // The page and its worker are revalidated on every load.
+    for path in [format!("/c/{token}"), "/c/sw.js".to_string()] {
+        let (_, headers, _) = get_file(router.clone(), &path, None).await;
+        assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-cache"), "{path}");
+    }
+}
