@@ -147,7 +147,7 @@ fi
 
 # The citizen's page, apart: the whole first visit of a campaign's link (the page, its
 # JS, wasm and stylesheet, and its service worker), compressed. Budget: 150 KB
-# (153,600 bytes), checked on the wire by tests/e2e/citizen.test.mjs.
+# (153,600 bytes), checked on the wire by tests/e2e/shell.test.mjs.
 CRAW=0 CGZ=0 CBR=0
 for name in citizen.html hoctap_citizen.js hoctap_citizen_bg.wasm citizen.css c/sw.js; do
   raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz")

@@ -39,6 +39,11 @@ pub fn no_campaign() -> ApiError {
     }
 }
 
+/// The person an answer makes when accepted as someone new.
+fn new_person_id(campaign: &str, answer: &str) -> String {
+    format!("tdg.{}.{answer}", campaign.get(..16).unwrap_or(campaign))
+}
+
 fn no_answer() -> ApiError {
     ApiError::NotFound { what: "phiếu tự đánh giá".to_string() }
 }
@@ -97,11 +102,11 @@ fn set_of(state: &AppState, campaign: &Campaign) -> Result<CriteriaSet, ApiError
 fn consent(title: &str, year: i32) -> String {
     format!(
         "Thông tin bạn gửi (họ tên, năm sinh, chủ hộ hoặc địa chỉ, số điện thoại nếu có, các câu trả lời \
-         và ảnh) được dùng để {title} đánh giá, công nhận danh hiệu “Công dân học tập” năm {year}. Chỉ cán bộ \
-         thôn, xã phụ trách việc đánh giá được xem; không công khai, không chuyển cho ai khác. Thông tin được \
-         giữ đến khi kết thúc việc đánh giá năm {year} và lưu trong hồ sơ đánh giá theo quy định. Theo Nghị \
-         định 13/2023/NĐ-CP, bạn có quyền đề nghị xem, sửa hoặc xóa thông tin của mình bằng cách liên hệ cán \
-         bộ thôn."
+         và ảnh) chỉ dùng để đánh giá, công nhận danh hiệu “Công dân học tập” năm {year} của {title}. Chỉ cán bộ \
+         phụ trách việc đánh giá, công nhận (thôn, xã và cấp trên theo quy định) được xem; không công khai, \
+         không dùng vào việc khác. Thông tin được giữ trong hồ sơ đánh giá theo quy định. Theo Nghị định \
+         13/2023/NĐ-CP, bạn có quyền đề nghị xem, sửa hoặc xóa thông tin của mình bằng cách liên hệ cán bộ \
+         thôn."
     )
 }
 
@@ -428,7 +433,9 @@ pub async fn accept(
             found.record.clone()
         }
         None => {
-            let record = RecordId { kind: RecordKind::Person, id: crate::auth::new_id()? };
+            // The same id every time this answer is accepted as a new person, so an accept
+            // tried again after a failure writes the same person, not a second one.
+            let record = RecordId { kind: RecordKind::Person, id: new_person_id(&campaign.id, answer) };
             let head = fold(&kept.answer.household_head);
             let households: Vec<&RecordView> = views
                 .iter()
@@ -462,7 +469,7 @@ pub async fn accept(
             }
             ops_fields.push((evaluation.clone(), vec![field(SELF_ASSESSMENT_FIELD, link_value)]));
         }
-        _ => {
+        deleted => {
             let context = Context { subject_group: kept.answer.subject_group.clone(), ..Context::default() };
             ops_fields.push((
                 evaluation.clone(),
@@ -475,6 +482,10 @@ pub async fn accept(
                     field(SELF_ASSESSMENT_FIELD, link_value),
                 ],
             ));
+            // A deleted evaluation of the person comes back, as "Bắt đầu đánh giá" brings it.
+            if let (Some(_), Some((_, fields))) = (deleted, ops_fields.last_mut()) {
+                fields.push(field(archive::DELETED_FIELD, serde_json::Value::Null));
+            }
         }
     }
     // The answer is linked before the operations are pushed: the authority check of the
@@ -519,16 +530,21 @@ pub async fn accept(
         id: device.clone(), label: "Phiếu tự đánh giá của người dân".to_string()
     };
     let pushed = crate::sync::push_from(state, &ops, crate::sync::Pusher::Account(account.clone()), Some(from)).await;
-    let refused = match &pushed {
-        Ok(response) => response.rejected.first().map(|r| r.message.clone()),
-        Err(_) => None,
+    // The link stands once the evaluation's operation is stored; a photo refused then
+    // only stays off the evaluation (the queue still shows it).
+    let linking = ops.iter().find(|o| o.record == evaluation).map(|o| o.id.clone()).unwrap_or_default();
+    let response = match pushed {
+        Ok(response) if response.accepted.contains(&linking) || response.duplicates.contains(&linking) => response,
+        failed => {
+            let _changing = state.campaign_lock.lock().await;
+            kept.state = before;
+            stored::update(store, &campaign.id, answer, &kept)?;
+            let message = failed?.rejected.into_iter().next().map(|r| r.message).unwrap_or_default();
+            return Err(refuse(&message));
+        }
     };
-    if pushed.is_err() || refused.is_some() {
-        let _changing = state.campaign_lock.lock().await;
-        kept.state = before;
-        stored::update(store, &campaign.id, answer, &kept)?;
-        pushed?;
-        return Err(refuse(&refused.unwrap_or_default()));
+    for refused in &response.rejected {
+        tracing::warn!(campaign = %campaign.id, answer, message = %refused.message, "a citizen's photo was not attached");
     }
     Ok(Accepted { person, evaluation })
 }

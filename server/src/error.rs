@@ -330,7 +330,7 @@ impl ApiError {
                 "The campaign has taken as many answers as it allows.".to_string(),
             ),
             ApiError::TooManyRequests { retry_after_s } => (
-                format!("Máy chủ đang nhận nhiều phiếu. Phiếu sẽ tự gửi lại sau {retry_after_s} giây."),
+                format!("Máy chủ đang nhận nhiều yêu cầu. Hãy thử lại sau {retry_after_s} giây."),
                 format!("Too many requests. Retry after {retry_after_s} seconds."),
             ),
             ApiError::AnswerNotWaiting { detail } => (detail.clone(), "The answer cannot be taken so.".to_string()),

@@ -87,8 +87,9 @@ pub struct AppState {
     pub criteria_publishing: Arc<std::sync::Mutex<()>>,
     /// Rate limits of citizens' requests (see [`limits`]).
     pub citizen_limits: Arc<limits::CitizenLimits>,
-    /// Held while a campaign's answer is taken, accepted or discarded, so its count,
-    /// its receipts and an answer's state change one at a time.
+    /// Held while a campaign's answer is taken, discarded or marked accepted, and while a
+    /// campaign is closed, so its count, its receipts and an answer's state change one at
+    /// a time (an accept's push runs after, under the log lock).
     pub campaign_lock: Arc<tokio::sync::Mutex<()>>,
 }
 

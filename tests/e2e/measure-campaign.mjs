@@ -2,6 +2,11 @@
 // real (release) server — a benchmark, not a test: run by scripts/bench.sh, results in
 // docs/benchmarks.md.
 //
+// The citizen's first visit on the slow network of docs/benchmarks.md (1.6 Mbps down,
+// 750 kbps up, 150 ms round trip; throttle.mjs): bytes on the wire (compressed, headers
+// included, the worker's offline copy too) and the time from opening the link to a form
+// that can be filled, in a fresh phone-sized Chromium profile, three runs (median).
+//
 // 1,000 answers arriving within a minute on one campaign: 1,000 phones (each its own
 // address, as a proxy in front of the server reports it with --trust-proxy) start one
 // after another, evenly over HOCTAP_MEASURE_SECONDS (60), and send their answer, one in
@@ -19,7 +24,22 @@
 
 import { createHash, randomUUID } from "node:crypto";
 
-import { acceptInvitation, api, apiOk, COMMUNE, createHamlet, invite, pushOps, serverWithAdmin } from "./lib.mjs";
+import { waitForCitizenForm } from "./campaign.mjs";
+import {
+  acceptInvitation,
+  api,
+  apiOk,
+  COMMUNE,
+  createHamlet,
+  firstPage,
+  invite,
+  launchBrowser,
+  measureFirstVisit,
+  pushOps,
+  serverWithAdmin,
+  tempDir,
+} from "./lib.mjs";
+import { SLOW_NETWORK } from "./throttle.mjs";
 
 const ANSWERS = Number(process.env.HOCTAP_MEASURE_ANSWERS || 1000);
 const SECONDS = Number(process.env.HOCTAP_MEASURE_SECONDS ?? 60);
@@ -47,6 +67,20 @@ async function main() {
       token: officer.token,
       body: { year: today.getFullYear(), set: SET, valid_until: until, max_answers: ANSWERS },
     });
+    if (SECONDS > 0) {
+      const visits = [];
+      for (let run = 0; run < 3; run += 1) {
+        const context = await launchBrowser(await tempDir("hoctap-measure-citizen-"), { viewport: { width: 360, height: 740 } });
+        try {
+          const page = await firstPage(context);
+          visits.push(await measureFirstVisit(page, `${base}/c/${campaign.id}`, { waitForReady: waitForCitizenForm, network: SLOW_NETWORK }));
+        } finally {
+          await context.close();
+        }
+      }
+      const median = (xs) => [...xs].sort((a, b) => a - b)[1];
+      out(`citizen's first visit on the slow network: ${median(visits.map((v) => v.total)).toLocaleString("en-US")} bytes on the wire (goal ≤ 153,600), form usable after ${ms(median(visits.map((v) => v.ms)))} (runs: ${visits.map((v) => ms(v.ms)).join(", ")}; goal ≤ 3 s)`);
+    }
     const shown = await apiOk(base, `/c/${campaign.id}`);
     const group = shown.set.subject_groups[0].code;
     const codes = shown.set.criteria

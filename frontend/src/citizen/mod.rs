@@ -884,7 +884,8 @@ fn outcome(reply: Option<net::Reply>) -> Outcome {
         413 => refused("Ảnh hoặc câu trả lời quá lớn. Hãy bỏ bớt ảnh rồi gửi lại."),
         422 => Outcome::Refused(said.unwrap_or_else(|| "Câu trả lời chưa hợp lệ; hãy kiểm tra lại.".to_string())),
         429 => Outcome::Later(Some(r.retry_after.unwrap_or(30).clamp(1, 600) * 1000)),
-        _ if r.status >= 500 => Outcome::Later(None),
+        // A photo cut short on the way (`evidence_hash_mismatch`): send it again.
+        _ if r.status >= 500 || r.status == 400 => Outcome::Later(None),
         _ => Outcome::Refused(said.unwrap_or_else(|| format!("Máy chủ từ chối (mã {}).", r.status))),
     }
 }

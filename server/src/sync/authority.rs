@@ -83,7 +83,7 @@ pub(super) fn refusal(
     if let Some(refusal) = hamlet_fields(op) {
         return Ok(Some(refusal));
     }
-    if let Some(refusal) = self_assessment_field(state, op)? {
+    if let Some(refusal) = self_assessment_field(state, op, before)? {
         return Ok(Some(refusal));
     }
     if let OpBody::Transition { transition: Transition::Recognise { decision } } = &op.body {
@@ -256,9 +256,21 @@ fn hamlet_fields(op: &Operation) -> Option<Refusal> {
 /// when an officer accepted the answer from the hamlet's queue: the field names an
 /// answer the server linked to this very evaluation, and holds what the citizen sent.
 /// A device can neither make one up nor move one to another evaluation.
-fn self_assessment_field(state: &AppState, op: &Operation) -> Result<Option<Refusal>, StoreError> {
+fn self_assessment_field(
+    state: &AppState,
+    op: &Operation,
+    before: Option<&RecordView>,
+) -> Result<Option<Refusal>, StoreError> {
     let OpBody::SetFields { fields } = &op.body else { return Ok(None) };
     let Some(edit) = fields.iter().find(|f| f.field == SELF_ASSESSMENT_FIELD) else { return Ok(None) };
+    // One self-assessment per evaluation: a second answer accepted for the same person at
+    // the same moment is refused here, where pushes are taken one at a time.
+    if before.and_then(|v| v.value(SELF_ASSESSMENT_FIELD)).is_some_and(|held| *held != edit.value) {
+        return Ok(Some((
+            "invalid_operation",
+            "Người này đã có một phiếu tự đánh giá khác trong năm; hãy loại phiếu này (lý do: trùng phiếu)".to_string(),
+        )));
+    }
     let refused = || {
         Some((
             "invalid_operation",
