@@ -848,7 +848,7 @@ async fn load(token: String) -> Msg {
 
 /// Sends the answer kept on the phone: each photo, then the answer.
 async fn deliver(token: String) -> Msg {
-    let Some(outbox) = net::load::<Outbox>(&outbox_key(&token)) else {
+    let Some(mut outbox) = net::load::<Outbox>(&outbox_key(&token)) else {
         return Msg::Sent(Outcome::Later(Some(MAX_BACKOFF_MS)));
     };
     for (sha, data) in &outbox.photos {
@@ -856,6 +856,11 @@ async fn deliver(token: String) -> Msg {
         let url = format!("{API}/c/{token}/photos/{sha}");
         match net::call("PUT", &url, Some(Body::Bytes(&bytes))).await {
             Some(r) if r.status < 300 => {}
+            // A photo the campaign will not take (no room for more photos, too large, not
+            // an image): the answer goes without it rather than not at all.
+            Some(r) if matches!(r.status, 409 | 413 | 415) => {
+                outbox.submit.answer.photos.retain(|_, kept| kept != sha);
+            }
             r => return Msg::Sent(outcome(r)),
         }
     }

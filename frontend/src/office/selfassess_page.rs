@@ -512,7 +512,8 @@ fn queue(props: &QueueProps) -> Html {
         Load::Ready(list) => list,
     };
     let on_done = {
-        let (answers, acted) = (answers.clone(), acted.clone());
+        let (answers, acted, token, id) =
+            (answers.clone(), acted.clone(), Rc::clone(&props.token), campaign.id.clone());
         Callback::from(move |done: QueueAnswer| {
             if let Load::Ready(list) = &*answers {
                 let list = list.iter().map(|a| if a.id == done.id { done.clone() } else { a.clone() }).collect();
@@ -521,6 +522,15 @@ fn queue(props: &QueueProps) -> Html {
                 acted.set(kept);
                 answers.set(Load::Ready(list));
             }
+            // A person just added may be whom another answer names: the candidates of the
+            // others are read again (a failure keeps the list as it is).
+            let (answers, token, id) = (answers.clone(), Rc::clone(&token), id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!("/campaigns/{}/answers", segment(&id));
+                if let Ok(list) = api::call::<Vec<QueueAnswer>>("GET", &path, Some(&token), Body::None).await {
+                    answers.set(Load::Ready(list));
+                }
+            });
         })
     };
     let shown: Vec<&QueueAnswer> = list.iter().filter(|a| filter.keeps(&a.state) || acted.contains(&a.id)).collect();
