@@ -468,12 +468,12 @@ pub fn share_percent(entry: Option<&Entry>) -> Option<Percent> {
 }
 
 /// An answer as a citizen's self-score is read beside the officer's: "8 điểm", "Đạt",
-/// "Không đạt", "3/4".
+/// "Chưa đạt", "3/4".
 pub fn answer_words(answer: &Answer) -> String {
     match answer {
         Answer::Points(points) => format!("{points} điểm"),
         Answer::Met(true) => "Đạt".to_string(),
-        Answer::Met(false) => "Không đạt".to_string(),
+        Answer::Met(false) => "Chưa đạt".to_string(),
         Answer::Share { numerator, denominator } => format!("{numerator}/{denominator}"),
     }
 }
@@ -548,7 +548,7 @@ mod tests {
         use super::answer_words;
         assert_eq!(answer_words(&Answer::Points(Points::from_f64(8.5).expect("points"))), "8,5 điểm");
         assert_eq!(answer_words(&Answer::Met(true)), "Đạt");
-        assert_eq!(answer_words(&Answer::Met(false)), "Không đạt");
+        assert_eq!(answer_words(&Answer::Met(false)), "Chưa đạt");
         assert_eq!(answer_words(&Answer::Share { numerator: 3, denominator: 4 }), "3/4");
     }
 
