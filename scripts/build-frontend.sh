@@ -113,55 +113,34 @@ done
 # manifest and the icon add a few kilobytes more). The budget is 500 KB in all.
 size_of() { wc -c <"$1"; }
 echo "==> Done: $DIST"
-RAW=0 GZ=0 BR=0
-for name in hoctap_frontend_bg.wasm hoctap_frontend.js style.css; do
-  raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz")
-  RAW=$((RAW + raw)) GZ=$((GZ + gz))
-  if [[ -f "$DIST/$name.br" ]]; then
-    br=$(size_of "$DIST/$name.br")
-    BR=$((BR + br))
-    printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "$name:" "$raw" "$gz" "$br"
+# One line per file and its raw, gzip and (when built) brotli sizes.
+size_line() {
+  if [[ -n "$4" ]]; then
+    printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "$1" "$2" "$3" "$4"
   else
-    printf '    %-26s %8s bytes raw, %8s gzip -9\n' "$name:" "$raw" "$gz"
+    printf '    %-26s %8s bytes raw, %8s gzip -9\n' "$1" "$2" "$3"
   fi
-done
-if [[ "$BR" -gt 0 ]]; then
-  printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "wasm + js + css:" "$RAW" "$GZ" "$BR"
-else
-  printf '    %-26s %8s bytes raw, %8s gzip -9\n' "wasm + js + css:" "$RAW" "$GZ"
-fi
+}
+# `report_sizes LABEL EACH FILE...`: the files' total under LABEL, after a line per file
+# when EACH is "each".
+report_sizes() {
+  local label=$1 each=$2 raw gz br total_raw=0 total_gz=0 total_br=0
+  shift 2
+  for name in "$@"; do
+    raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz") br=""
+    [[ -f "$DIST/$name.br" ]] && br=$(size_of "$DIST/$name.br") && total_br=$((total_br + br))
+    total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz))
+    if [[ "$each" == each ]]; then size_line "$name:" "$raw" "$gz" "$br"; fi
+  done
+  size_line "$label" "$total_raw" "$total_gz" "$([[ "$total_br" -gt 0 ]] && echo "$total_br")"
+}
+report_sizes "wasm + js + css:" each hoctap_frontend_bg.wasm hoctap_frontend.js style.css
 
 # The office app, apart: what opening office.html downloads beyond the shared style.css
 # (already cached by the app), compressed. It is not part of the first visit's budget.
-ORAW=0 OGZ=0 OBR=0
-for name in hoctap_office_bg.wasm hoctap_office.js office.css office.html; do
-  raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz")
-  ORAW=$((ORAW + raw)) OGZ=$((OGZ + gz))
-  if [[ -f "$DIST/$name.br" ]]; then OBR=$((OBR + $(size_of "$DIST/$name.br"))); fi
-done
-if [[ "$OBR" -gt 0 ]]; then
-  printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "office app (office.html):" "$ORAW" "$OGZ" "$OBR"
-else
-  printf '    %-26s %8s bytes raw, %8s gzip -9\n' "office app (office.html):" "$ORAW" "$OGZ"
-fi
+report_sizes "office app (office.html):" total hoctap_office_bg.wasm hoctap_office.js office.css office.html
 
 # The citizen's page, apart: the whole first visit of a campaign's link (the page, its
 # JS, wasm and stylesheet, and its service worker), compressed. Budget: 150 KB
 # (153,600 bytes), checked on the wire by tests/e2e/shell.test.mjs.
-CRAW=0 CGZ=0 CBR=0
-for name in citizen.html hoctap_citizen.js hoctap_citizen_bg.wasm citizen.css c/sw.js; do
-  raw=$(size_of "$DIST/$name") gz=$(size_of "$DIST/$name.gz")
-  CRAW=$((CRAW + raw)) CGZ=$((CGZ + gz))
-  if [[ -f "$DIST/$name.br" ]]; then
-    br=$(size_of "$DIST/$name.br")
-    CBR=$((CBR + br))
-    printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "$name:" "$raw" "$gz" "$br"
-  else
-    printf '    %-26s %8s bytes raw, %8s gzip -9\n' "$name:" "$raw" "$gz"
-  fi
-done
-if [[ "$CBR" -gt 0 ]]; then
-  printf '    %-26s %8s bytes raw, %8s gzip -9, %8s brotli\n' "citizen's page (/c/…):" "$CRAW" "$CGZ" "$CBR"
-else
-  printf '    %-26s %8s bytes raw, %8s gzip -9\n' "citizen's page (/c/…):" "$CRAW" "$CGZ"
-fi
+report_sizes "citizen's page (/c/…):" each citizen.html hoctap_citizen.js hoctap_citizen_bg.wasm citizen.css c/sw.js
