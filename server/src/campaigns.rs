@@ -436,16 +436,10 @@ pub async fn accept(
             // The same id every time this answer is accepted as a new person, so an accept
             // tried again after a failure writes the same person, not a second one.
             let record = RecordId { kind: RecordKind::Person, id: new_person_id(&campaign.id, answer) };
-            let head = fold(&kept.answer.household_head);
-            let households: Vec<&RecordView> = views
-                .iter()
-                .filter(|v| v.record.kind == RecordKind::Household && !archive::is_deleted(v) && !head.is_empty())
-                .filter(|v| v.value("ten_chu_ho").and_then(|n| n.as_str()).is_some_and(|n| fold(n) == head))
-                .collect();
             let mut fields =
                 vec![field("name", kept.answer.name.trim().into()), field("birth_year", kept.answer.birth_year.into())];
-            if let [household] = households.as_slice() {
-                fields.push(field("household", household.record.id.clone().into()));
+            if let Some(household) = selfassess::Register::of(&views).household_headed_by(&kept.answer.household_head) {
+                fields.push(field("household", household.into()));
             }
             ops_fields.push((record.clone(), fields));
             record

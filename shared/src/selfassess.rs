@@ -438,7 +438,8 @@ pub struct Register<'a> {
     /// Folded name → the people (not deleted) with it.
     people: BTreeMap<String, Vec<&'a RecordView>>,
     /// Household id → the head's name as written and folded.
-    heads: BTreeMap<&'a str, (String, String)>,
+    /// (the name as written, folded, whether the household was deleted).
+    heads: BTreeMap<&'a str, (String, String, bool)>,
 }
 
 impl<'a> Register<'a> {
@@ -449,7 +450,8 @@ impl<'a> Register<'a> {
             match v.record.kind {
                 RecordKind::Household => {
                     if let Some(head) = v.value("ten_chu_ho").and_then(|n| n.as_str()) {
-                        register.heads.insert(v.record.id.as_str(), (head.to_string(), fold(head)));
+                        let deleted = crate::archive::is_deleted(v);
+                        register.heads.insert(v.record.id.as_str(), (head.to_string(), fold(head), deleted));
                     }
                 }
                 RecordKind::Person if !crate::archive::is_deleted(v) => {
@@ -473,7 +475,7 @@ impl<'a> Register<'a> {
             .map(|v| {
                 let year = v.value("birth_year").and_then(serde_json::Value::as_i64);
                 let household = v.value("household").and_then(|h| h.as_str()).and_then(|h| self.heads.get(h));
-                let their_head = household.map(|(_, folded)| folded.as_str()).unwrap_or_default();
+                let their_head = household.map(|(_, folded, _)| folded.as_str()).unwrap_or_default();
                 let same_year = year == Some(i64::from(answer.birth_year));
                 let near_year = year.is_some_and(|y| (y - i64::from(answer.birth_year)).abs() <= 1);
                 let same_head = !head.is_empty() && their_head == head;
@@ -488,7 +490,7 @@ impl<'a> Register<'a> {
                     Some(y) => format!("năm sinh {y}"),
                     None => "chưa có năm sinh".to_string(),
                 });
-                if let Some((shown, _)) = household {
+                if let Some((shown, _, _)) = household {
                     why.push(format!("chủ hộ {shown}"));
                 }
                 let registered = v.value("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
@@ -498,6 +500,22 @@ impl<'a> Register<'a> {
         found.sort_by(|a, b| (a.strength, &a.person).cmp(&(b.strength, &b.person)));
         found.truncate(MAX_CANDIDATES);
         found
+    }
+}
+
+impl Register<'_> {
+    /// The one household (not deleted) whose head has the name `head` without
+    /// diacritics; `None` when none or several have.
+    pub fn household_headed_by(&self, head: &str) -> Option<&str> {
+        let head = fold(head);
+        if head.is_empty() {
+            return None;
+        }
+        let mut found = self.heads.iter().filter(|(_, (_, folded, deleted))| !deleted && *folded == head);
+        match (found.next(), found.next()) {
+            (Some((id, _)), None) => Some(id),
+            _ => None,
+        }
     }
 }
 
@@ -611,6 +629,15 @@ mod tests {
             "{problems:#?}"
         );
         assert!(problems.iter().all(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn a_new_person_joins_the_one_household_whose_head_they_name() {
+        let views = hamlet();
+        let register = Register::of(&views);
+        assert_eq!(register.household_headed_by("nguyen van an"), Some("h1"));
+        assert_eq!(register.household_headed_by("Trần Văn Không"), None);
+        assert_eq!(register.household_headed_by(" "), None);
     }
 
     #[test]
