@@ -450,52 +450,130 @@ fn parents_reach(parents: &BTreeMap<String, Option<String>>, from: &str, target:
     from == target || parents.get(from).cloned().flatten().is_some_and(|p| p == target)
 }
 
+/// What a unit counts for a year: the one consolidation behind `/consolidation`,
+/// `/reports`, the review of several years and the exports ([`counted`]), and the
+/// parents its figures were rolled up along.
+#[derive(Debug)]
+pub struct Counted {
+    pub result: Consolidation,
+    /// The records gathered along the lineage ([`gather`]), or `None` when the figures
+    /// are the sum of the parts kept under the unit as recorded ([`by_parts`]).
+    scope: Option<Scope>,
+}
+
+impl Counted {
+    /// The parent a unit was counted under.
+    pub fn parent_of(&self, state: &AppState, unit: &str) -> Option<String> {
+        match &self.scope {
+            Some(scope) => scope.parent_of(state, unit),
+            None => state.figures.parent_of(state, unit),
+        }
+    }
+}
+
+/// Whether `unit`'s figures for `year` are the sum of the figures kept per part
+/// ([`crate::figures`]) under it as recorded: a unit of today from 2025 on, whose
+/// records are those of today's units under it. The years before the reform, and the
+/// old units, are gathered along the lineage ([`gather`]): for a unit of today they
+/// count the records kept under the old units it was formed from (the same households
+/// and people are registered again under today's hamlets, and counting both would
+/// count them twice).
+pub fn by_parts(unit: &OrgUnit, year: i32) -> bool {
+    unit.valid_to.is_none() && year >= hoctap_shared::units::REFORM_DATE.year()
+}
+
+/// What `unit` counts for `year` (see [`by_parts`]); the list of recognised subjects only
+/// when `listed`.
+pub fn counted(state: &AppState, unit: &OrgUnit, year: i32, listed: bool) -> Result<Counted, ApiError> {
+    if by_parts(unit, year) {
+        return Ok(Counted { result: counted_by_parts(state, unit, year, listed)?, scope: None });
+    }
+    let scope = gather(state, unit.clone(), unit.valid_to.is_some())?;
+    let mut result = count_gathered(state, &scope, year)?;
+    if !listed {
+        result.recognised.clear();
+    }
+    Ok(Counted { result, scope: Some(scope) })
+}
+
 /// The unit's report for `year` as the data stand now, with its saved narrative.
-///
-/// For a unit of today, the years before the reform (until 2024) count the records kept
-/// under the old units, and the years from 2025 the records kept under today's units:
-/// the same households and people are registered again under today's hamlets, and
-/// counting both would count them twice.
-pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport, ApiError> {
+pub fn annual_report(state: &AppState, unit: &OrgUnit, year: i32) -> Result<AnnualReport, ApiError> {
+    match counted(state, unit, year, true)? {
+        Counted { result, scope: Some(scope) } => report_of(state, &scope, year, result),
+        Counted { result, scope: None } => report_of_parts(state, unit, year, result),
+    }
+}
+
+/// The records of `scope` counted for `year`: for a unit of today, those kept under the
+/// old units before the reform and those of today's units from 2025 on.
+fn count_gathered(state: &AppState, scope: &Scope, year: i32) -> Result<Consolidation, ApiError> {
     let before_reform = year < hoctap_shared::units::REFORM_DATE.year();
     let views = match (scope.unit.valid_to.is_none(), before_reform) {
         (true, true) => &scope.views[..scope.historic],
         (true, false) => &scope.views[scope.historic..],
         (false, _) => &scope.views[..],
     };
-    let result: Consolidation =
-        consolidate(views, year, &state.criteria()?, &state.catalog.definitions, &Settings::default(), &|u: &str| {
-            scope.parent_of(state, u)
-        });
+    Ok(consolidate(views, year, &state.criteria()?, &state.catalog.definitions, &Settings::default(), &|u: &str| {
+        scope.parent_of(state, u)
+    }))
+}
+
+/// The unit's report for `year` from the records gathered in `scope` (see [`counted`]).
+pub fn report(state: &AppState, scope: &Scope, year: i32) -> Result<AnnualReport, ApiError> {
+    let result = count_gathered(state, scope, year)?;
+    report_of(state, scope, year, result)
+}
+
+fn report_of(state: &AppState, scope: &Scope, year: i32, result: Consolidation) -> Result<AnnualReport, ApiError> {
+    let before_reform = year < hoctap_shared::units::REFORM_DATE.year();
     let (sources, unassigned) =
         if before_reform { (scope.sources.clone(), scope.unassigned.clone()) } else { (Vec::new(), Vec::new()) };
     build(state, &scope.unit, year, result, &|u: &str| scope.parent_of(state, u), sources, unassigned)
 }
 
-/// Whether the unit's report for `year` is counted from the figures kept per part
-/// ([`report_by_parts`]) rather than from all of its records at once: a province of
-/// today from 2025 on (millions of records; nothing to re-aggregate across the reform).
-pub fn by_parts(unit: &OrgUnit, year: i32) -> bool {
-    unit.valid_to.is_none() && unit.kind == UnitKind::Province && year >= hoctap_shared::units::REFORM_DATE.year()
-}
-
-/// A province's report for a year from 2025 ([`by_parts`]): its figures are the sum of
-/// the parts under it as recorded (those of today's hamlets and communes: the records of
-/// today's units, as [`report`] counts them from 2025), counted once and kept. Its
-/// recognised subjects listed are those the province decides on (Learning Communes, and
-/// its own units'), not every citizen's and family's below (hundreds of thousands of
-/// names): their counts per model remain.
-pub fn report_by_parts(state: &AppState, unit: &OrgUnit, year: i32) -> Result<AnnualReport, ApiError> {
+/// The figures of a unit of today for a year from 2025 ([`by_parts`]): the sum of the
+/// parts under it as recorded (those of today's hamlets and communes), counted once and
+/// kept.
+fn counted_by_parts(state: &AppState, unit: &OrgUnit, year: i32, listed: bool) -> Result<Consolidation, ApiError> {
     let mut under = BTreeMap::new();
     for (part, version) in crate::figures::parts_under(state, &unit.id)? {
-        if state.unit_contains(&unit.id, &part)? {
+        if state.unit_contains(&unit.id, &part)? || crate::figures::part_of(state, &unit.id)? == part {
             under.insert(part, version);
         }
     }
-    // The subjects the province itself recognises: communes, and its own units.
-    let mut result = crate::figures::consolidation_of(state, &unit.id, &under, year, true)?;
-    result.recognised.retain(|r| r.model == hoctap_shared::criteria::Model::LearningCommune || r.unit == unit.id);
+    Ok(crate::figures::consolidation_of(state, &unit.id, &under, year, listed)?)
+}
+
+/// A unit's report for a year from 2025 ([`by_parts`]). A province's recognised subjects
+/// listed are those it decides on (Learning Communes, and its own units'), not every
+/// citizen's and family's below (hundreds of thousands of names): their counts per
+/// model remain.
+pub fn report_by_parts(state: &AppState, unit: &OrgUnit, year: i32) -> Result<AnnualReport, ApiError> {
+    let result = counted_by_parts(state, unit, year, true)?;
+    report_of_parts(state, unit, year, result)
+}
+
+fn report_of_parts(
+    state: &AppState,
+    unit: &OrgUnit,
+    year: i32,
+    mut result: Consolidation,
+) -> Result<AnnualReport, ApiError> {
+    if unit.kind == UnitKind::Province {
+        result.recognised.retain(|r| r.model == hoctap_shared::criteria::Model::LearningCommune || r.unit == unit.id);
+    }
     build(state, unit, year, result, &|u: &str| state.figures.parent_of(state, u), Vec::new(), Vec::new())
+}
+
+/// The name of `id` among the children of `unit`: an old unit below a unit of today is
+/// named with its era.
+pub fn child_name(state: &AppState, unit: &OrgUnit, id: &str) -> String {
+    let old = state.catalog.units.get(id).is_some_and(|u| u.valid_to.is_some());
+    if old && unit.valid_to.is_none() {
+        format!("{} (trước 01/07/2025)", name_of(state, id))
+    } else {
+        name_of(state, id)
+    }
 }
 
 /// The report of `unit` for `year` from its counted figures.
@@ -510,20 +588,11 @@ fn build(
 ) -> Result<AnnualReport, ApiError> {
     let empty = UnitFigures::default();
     let figures = result.units.get(&unit.id).unwrap_or(&empty);
-    // An old unit below a unit of today is named with its era.
-    let child_name = |id: &str| {
-        let old = state.catalog.units.get(id).is_some_and(|u| u.valid_to.is_some());
-        if old && unit.valid_to.is_none() {
-            format!("{} (trước 01/07/2025)", name_of(state, id))
-        } else {
-            name_of(state, id)
-        }
-    };
     let children: Vec<(&str, String, &UnitFigures)> = result
         .units
         .iter()
         .filter(|(id, _)| parent_of(id).as_deref() == Some(&unit.id))
-        .map(|(id, f)| (id.as_str(), child_name(id), f))
+        .map(|(id, f)| (id.as_str(), child_name(state, unit, id), f))
         .collect();
     let chain = plan_chain(state, &unit.id)?;
     let chain_refs: Vec<&Plan> = chain.iter().collect();

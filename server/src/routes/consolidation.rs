@@ -2,9 +2,12 @@
 //! and percentage (each reading), rolled up from everything below the unit, beside the
 //! 2025 and 2030 targets of the plans that apply to it (as in its annual report);
 //! evaluations per model and result; recognised subjects (for a commune and the units
-//! inside it); and the same figures for each child unit, whose counts add up to the unit's. The response types live in
-//! `hoctap_shared::report`, so the web app reads the same JSON. The figures come from
-//! the parts kept by [`crate::figures`]: only parts changed since last asked are counted.
+//! inside it); and the same figures for each child unit, whose counts add up to the
+//! unit's. The response types live in `hoctap_shared::report`, so the web app reads the
+//! same JSON. The figures are the same count as the unit's annual report
+//! ([`crate::reports::counted`]): from 2025 the parts kept by [`crate::figures`] (only
+//! parts changed since last asked are counted), before the reform the records of the
+//! old units the unit was formed from.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -53,17 +56,19 @@ pub async fn consolidation_show(
     Query(query): Query<YearQuery>,
 ) -> Result<Json<ConsolidationView>, ApiError> {
     current.require(&state, Action::Read, &unit)?;
-    if state.unit(&unit)?.is_none() {
+    let Some(org) = state.unit(&unit)? else {
         return Err(ApiError::NotFound { what: format!("đơn vị {unit}") });
-    }
-    // Names are listed for a commune and the units inside it; above, the counts remain.
-    let listed = !matches!(state.unit(&unit)?.map(|u| u.kind), Some(UnitKind::Province | UnitKind::District));
-    // Counting parts from their records can take a while: off the runtime's threads.
-    let result = {
-        let (state, unit, year) = (state.clone(), unit.clone(), query.year);
-        crate::blocking(move || crate::figures::consolidation(&state, &unit, year, listed)).await?
     };
-    let parent_of = |id: &str| state.parent_of(id).ok().flatten();
+    // Names are listed for a commune and the units inside it; above, the counts remain.
+    let listed = !matches!(org.kind, UnitKind::Province | UnitKind::District);
+    // Counted as the unit's annual report counts (the one entry point): counting parts
+    // or gathering records can take a while, so off the runtime's threads.
+    let counted = {
+        let (state, org, year) = (state.clone(), org.clone(), query.year);
+        crate::blocking(move || crate::reports::counted(&state, &org, year, listed)).await?
+    };
+    let parent_of = |id: &str| counted.parent_of(&state, id);
+    let result = &counted.result;
     let empty = UnitFigures::default();
     let figures = result.units.get(&unit).unwrap_or(&empty);
     // The same plans as the unit's annual report: its own, its predecessors', its
@@ -108,7 +113,7 @@ pub async fn consolidation_show(
         .filter(|(id, _)| parent_of(id).as_deref() == Some(unit.as_str()))
         .map(|(id, f)| ChildFigures {
             unit: id.clone(),
-            name: name_of(id),
+            name: name_of(id).map(|_| crate::reports::child_name(&state, &org, id)),
             tally: f.tally.clone(),
             models: f.models.clone(),
         })
@@ -120,6 +125,6 @@ pub async fn consolidation_show(
         indicators,
         models: figures.models.clone(),
         children,
-        recognised: result.recognised,
+        recognised: result.recognised.clone(),
     }))
 }

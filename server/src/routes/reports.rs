@@ -40,12 +40,7 @@ fn check_year(year: i32) -> Result<i32, ApiError> {
 pub(crate) fn live_report(state: &AppState, unit: &str, year: i32) -> Result<AnnualReport, ApiError> {
     let unit = reports::known_unit(state, unit)?;
     let year = check_year(year)?;
-    if reports::by_parts(&unit, year) {
-        return reports::report_by_parts(state, &unit, year);
-    }
-    let with_today = unit.valid_to.is_some() || year >= hoctap_shared::units::REFORM_DATE.year();
-    let scope = reports::gather(state, unit, with_today)?;
-    reports::report(state, &scope, year)
+    reports::annual_report(state, &unit, year)
 }
 
 /// A frozen version, or 404.
@@ -268,14 +263,16 @@ pub(crate) fn review_of(
         });
     }
     let unit = reports::known_unit(state, unit)?;
-    let after_reform = |year: i32| year >= hoctap_shared::units::REFORM_DATE.year();
-    let with_today = unit.valid_to.is_some() || (from..=to).any(|y| after_reform(y) && !reports::by_parts(&unit, y));
-    let by_parts: Vec<i32> = (from..=to).filter(|y| reports::by_parts(&unit, *y)).collect();
-    let scope = reports::gather(state, unit.clone(), with_today)?;
+    // The years before the reform (all years of an old unit) are gathered once for the
+    // range; the others are the sums of their parts, as each year's report counts them.
+    let gathered = match (from..=to).all(|year| reports::by_parts(&unit, year)) {
+        true => None,
+        false => Some(reports::gather(state, unit.clone(), unit.valid_to.is_some())?),
+    };
     let reports: Vec<AnnualReport> = (from..=to)
-        .map(|year| match by_parts.contains(&year) {
-            true => reports::report_by_parts(state, &unit, year),
-            false => reports::report(state, &scope, year),
+        .map(|year| match (&gathered, reports::by_parts(&unit, year)) {
+            (Some(scope), false) => reports::report(state, scope, year),
+            _ => reports::report_by_parts(state, &unit, year),
         })
         .collect::<Result<_, _>>()?;
     annual::review(&reports).ok_or_else(|| ApiError::BadRequest { detail: "khoảng năm trống".to_string() })

@@ -6,6 +6,7 @@
 //! split ward's groups; the five-year review; the exports served as files; and a backup
 //! that keeps plans, narratives, submitted versions and assignments.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -605,34 +606,43 @@ fn a_district_before_the_reform_is_registered_and_reports_its_communes_as_record
     );
 }
 
-/// A province's report from 2025 on is the sum of its parts' kept figures (a province
-/// holds millions of records, which the report no longer reads at once): the same as
-/// counting the records of today's units together, its own decisions (Learning
-/// Communes) still listed; and the years before the reform, gathered without today's
-/// records, are the same as gathered with them.
+/// A report of a unit of today from 2025 on is the sum of its parts' kept figures (a
+/// province holds millions of records, which the report no longer reads at once): the
+/// same as counting the records of today's units together, a province's own decisions
+/// (Learning Communes) still listed, a commune's every recognised subject; and the years
+/// before the reform, gathered without today's records, are the same as gathered with
+/// them.
 #[test]
-fn a_provinces_report_by_parts_equals_counting_its_records() {
+fn a_report_of_today_by_parts_equals_counting_its_records() {
     use hoctap_server::reports;
     use hoctap_shared::criteria::Model;
 
     let world = World::with_sample();
     let state = &world.state;
     let province = reports::known_unit(state, "province:52:2025").expect("province");
-    for year in [2025, 2026] {
-        assert!(reports::by_parts(&province, year));
-        let by_parts = reports::report_by_parts(state, &province, year).expect("by parts");
-        let scope = reports::gather(state, province.clone(), true).expect("gather");
-        let mut whole = reports::report(state, &scope, year).expect("report");
-        whole.recognised.retain(|r| r.model == Model::LearningCommune || r.unit == province.id);
-        assert_eq!(
-            serde_json::to_value(&by_parts).expect("json"),
-            serde_json::to_value(&whole).expect("json"),
-            "{year}"
-        );
-        assert!(by_parts.children.iter().any(|c| c.evaluated > 0), "{year}: {:?}", by_parts.children);
-    }
-    assert!(!reports::by_parts(&province, 2024));
     let commune = reports::known_unit(state, CUU_AN).expect("commune");
+    // A commune's report from 2025 is its parts' sum too, every subject still listed.
+    for unit in [&province, &commune] {
+        for year in [2025, 2026] {
+            assert!(reports::by_parts(unit, year));
+            let by_parts = reports::report_by_parts(state, unit, year).expect("by parts");
+            let scope = reports::gather(state, unit.clone(), true).expect("gather");
+            let mut whole = reports::report(state, &scope, year).expect("report");
+            if unit.id == province.id {
+                whole.recognised.retain(|r| r.model == Model::LearningCommune || r.unit == province.id);
+            } else {
+                assert!(!whole.recognised.is_empty(), "{year}");
+            }
+            assert_eq!(
+                serde_json::to_value(&by_parts).expect("json"),
+                serde_json::to_value(&whole).expect("json"),
+                "{} {year}",
+                unit.id
+            );
+            assert!(by_parts.children.iter().any(|c| c.evaluated > 0), "{year}: {:?}", by_parts.children);
+        }
+        assert!(!reports::by_parts(unit, 2024));
+    }
     for unit in [province, commune] {
         let all = reports::gather(state, unit.clone(), true).expect("gather");
         let historic = reports::gather(state, unit.clone(), false).expect("gather");
@@ -645,6 +655,86 @@ fn a_provinces_report_by_parts_equals_counting_its_records() {
             );
         }
     }
+}
+
+/// `/consolidation` (the app's "Tổng hợp" screen), `/reports` (the annual report, its
+/// print and spreadsheets) and the review of several years count a unit's year the same
+/// way, before the reform as after: a commune of today in 2023 counts the records kept
+/// under the old communes it was formed from (not the people registered again under
+/// today's hamlets), in 2026 those of today's hamlets; and a province the same.
+#[test]
+fn the_consolidation_and_the_report_count_alike_in_every_year() {
+    let world = World::with_sample();
+    let admin = world.account(Role::ProvinceAdmin, "province:52:2025", "quan-tri-gia-lai");
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo-cuu-an");
+    let mut compared = 0;
+    for (unit, token) in [(CUU_AN, &officer), ("province:52:2025", &admin)] {
+        let review = world.ok("GET", &format!("/reviews/{unit}?from=2022&to=2026"), token, None);
+        for year in [2023, 2024, 2025, 2026] {
+            let figures = world.ok("GET", &format!("/consolidation/{unit}?year={year}"), token, None);
+            let report = world.ok("GET", &format!("/reports/{unit}/{year}"), token, None)["report"].clone();
+            let label = format!("{unit} {year}");
+            for row in report["rows"].as_array().expect("rows") {
+                let indicator = figures["indicators"]
+                    .as_array()
+                    .expect("indicators")
+                    .iter()
+                    .find(|i| i["id"] == row["indicator"])
+                    .unwrap_or_else(|| panic!("{label}: {} missing", row["indicator"]));
+                let reading = indicator["readings"]
+                    .as_array()
+                    .expect("readings")
+                    .iter()
+                    .find(|r| r["id"] == row["reading"])
+                    .expect("reading");
+                for field in ["numerator", "denominator"] {
+                    assert_eq!(reading[field], row[field], "{label}: {} {} {field}", row["indicator"], row["reading"]);
+                }
+                compared += 1;
+            }
+            // The children the report lists are those the figures roll up, evaluated alike.
+            let children: BTreeMap<&str, u64> = figures["children"]
+                .as_array()
+                .expect("children")
+                .iter()
+                .map(|c| {
+                    let evaluated = c["models"]
+                        .as_object()
+                        .map_or(0, |models| models.values().map(|m| m["evaluated"].as_u64().unwrap_or(0)).sum());
+                    (c["unit"].as_str().unwrap_or(""), evaluated)
+                })
+                .collect();
+            let listed: BTreeMap<&str, u64> = report["children"]
+                .as_array()
+                .expect("children")
+                .iter()
+                .map(|c| (c["unit"].as_str().unwrap_or(""), c["evaluated"].as_u64().unwrap_or(0)))
+                .collect();
+            assert_eq!(children, listed, "{label}: children");
+            // The review's year reads the same as the year's report.
+            let reviewed = review["rows"].as_array().expect("review rows");
+            let citizens = report["rows"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .find(|r| r["indicator"] == "citizens_cdht" && r["primary"] == true)
+                .expect("citizens");
+            let in_review = reviewed
+                .iter()
+                .find(|r| r["indicator"] == "citizens_cdht")
+                .and_then(|r| r["years"].as_array())
+                .and_then(|years| years.iter().find(|y| y["year"] == year))
+                .unwrap_or_else(|| panic!("{label}: review {review}"));
+            assert_eq!(in_review["numerator"], citizens["numerator"], "{label}: review");
+            assert_eq!(in_review["denominator"], citizens["denominator"], "{label}: review");
+        }
+    }
+    assert!(compared > 100, "{compared}");
+    // Xã Cửu An in 2023 counts its old communes' people (the sample's old records).
+    let figures = world.ok("GET", &format!("/consolidation/{CUU_AN}?year=2023"), &officer, None);
+    let citizens = figures["indicators"].as_array().expect("indicators").iter().find(|i| i["id"] == "citizens_cdht");
+    let reading = &citizens.expect("citizens")["readings"][0];
+    assert!(reading["numerator"].as_u64() > Some(0), "{reading}");
 }
 
 /// Every document of a unit's year as text: the printed report, the XLSX read back, the
