@@ -252,15 +252,7 @@ fn main() {
     // Consolidation of the province.
     let year = *size.years.last().expect("a year");
     let fresh = || AppState::new(recording.clone(), catalog.clone());
-    let clear = || {
-        for keyspace in [figures::FIGURES, figures::FIGURES_NAMES] {
-            let keys: Vec<Vec<u8>> =
-                recording.scan(keyspace, b"", None, usize::MAX).expect("scan").into_iter().map(|(k, _)| k).collect();
-            for key in keys {
-                recording.remove(keyspace, &key).expect("remove");
-            }
-        }
-    };
+    let clear = || hoctap_server::store::parts::forget_kept(recording.as_ref()).expect("forget kept figures");
     let time = |s: &AppState| {
         let started = Instant::now();
         let result = figures::consolidation(s, &province.id, year, false).expect("consolidation");
@@ -308,7 +300,7 @@ fn main() {
         }
         let started = Instant::now();
         let mut bytes = 0usize;
-        for_each(recording.as_ref(), "views", b"", |_, v| {
+        for_each(recording.as_ref(), hoctap_server::store::log::VIEWS, b"", |_, v| {
             bytes += v.len();
             Ok::<(), StoreError>(())
         })
@@ -341,7 +333,7 @@ fn main() {
     let by_parts = figures::consolidation(&s, &unit, year, false).expect("consolidation");
     let mut views: Vec<RecordView> = Vec::new();
     if whole_province {
-        for_each(recording.as_ref(), "views", b"", |_, v| {
+        for_each(recording.as_ref(), hoctap_server::store::log::VIEWS, b"", |_, v| {
             views.push(serde_json::from_slice(v).expect("view"));
             Ok::<(), StoreError>(())
         })

@@ -31,7 +31,7 @@ pub const PLAIN_KEYSPACES: [&str; 26] = [
     "invitation_claims",
     crate::auth::UNIT_INVITATIONS,
     crate::auth::INVITATION_TOKENS,
-    "units",
+    crate::store::units::UNITS,
     "evidence",
     "evidence_meta",
     crate::evidence::EVIDENCE_UPLOADS,
@@ -39,7 +39,7 @@ pub const PLAIN_KEYSPACES: [&str; 26] = [
     crate::reports::NARRATIVES,
     crate::reports::SUBMISSIONS,
     crate::reports::ASSIGNMENTS,
-    crate::districts::DISTRICT_OF,
+    crate::store::units::DISTRICT_OF,
     crate::store::history::OP_ORIGINS,
     crate::store::history::REFUSALS,
     crate::store::authorities::PROVINCE_AUTHORITIES,
@@ -102,9 +102,7 @@ pub fn write_backup(state: &AppState, out: &mut dyn IoWrite) -> Result<Summary, 
     };
     line_json(out, &header)?;
     let mut summary = Summary::default();
-    for_each(state.store.as_ref(), "log", b"", |_, bytes| {
-        let op: Operation =
-            serde_json::from_slice(bytes).map_err(|_| crate::store::StoreError::Corrupt { key: "log".to_string() })?;
+    crate::store::log::for_each_op(state.store.as_ref(), |op| {
         summary.ops += 1;
         line_json(out, &Line::Op { op: Box::new(op) })
     })?;

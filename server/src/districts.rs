@@ -5,20 +5,17 @@
 //! from before July 2025 are reported as they were recorded (reports of old units
 //! follow the recorded hierarchy).
 //!
-//! Keyspaces: the district itself under `units` (an `OrgUnit` of kind `District`, like
-//! hamlets registered through sync), and `district_of` (old commune → district), which
-//! [`AppState::parent_of`] reads for old communes.
+//! Stored ([`crate::store::units`]): the district itself as a registered unit (an
+//! `OrgUnit` of kind `District`, like hamlets registered through sync), and each old
+//! commune's district, which [`AppState::parent_of`] reads for old communes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use hoctap_shared::report::{DistrictRequest, DistrictView, NamedUnit};
 use hoctap_shared::units::{OrgUnit, UnitKind};
 
-use crate::store::{StoreError, Write};
+use crate::store::{units, StoreError};
 use crate::{ApiError, AppState};
-
-/// Old commune → district.
-pub const DISTRICT_OF: &str = "district_of";
 
 /// The types a district had.
 pub const DISTRICT_TYPES: [&str; 4] = ["Huyện", "Quận", "Thị xã", "Thành phố"];
@@ -30,13 +27,7 @@ pub fn id_of(code: &str) -> String {
 
 /// The district an old commune was registered in, if any.
 pub fn district_of(state: &AppState, commune: &str) -> Result<Option<String>, StoreError> {
-    state
-        .store
-        .get(DISTRICT_OF, commune.as_bytes())?
-        .map(|bytes| {
-            String::from_utf8(bytes).map_err(|_| StoreError::Corrupt { key: format!("district_of/{commune}") })
-        })
-        .transpose()
+    crate::store::units::district_of(state.store.as_ref(), commune)
 }
 
 /// Whether `unit` is a unit of the catalogue before the reform, of `kind`.
@@ -110,23 +101,13 @@ pub fn register(state: &AppState, code: &str, request: &DistrictRequest) -> Resu
         valid_to,
         predecessors: Vec::new(),
     };
-    let mut writes = vec![Write::Put {
-        keyspace: "units",
-        key: id.as_bytes().to_vec(),
-        value: serde_json::to_vec(&unit).unwrap_or_default(),
-    }];
+    let mut writes = vec![units::put(&unit)];
     for earlier in members(state, &id)? {
         if !request.communes.contains(&earlier) {
-            writes.push(Write::Remove { keyspace: DISTRICT_OF, key: earlier.into_bytes() });
+            writes.push(units::remove_district_of(&earlier));
         }
     }
-    for commune in &request.communes {
-        writes.push(Write::Put {
-            keyspace: DISTRICT_OF,
-            key: commune.as_bytes().to_vec(),
-            value: id.as_bytes().to_vec(),
-        });
-    }
+    writes.extend(request.communes.iter().map(|commune| units::put_district_of(commune, &id)));
     state.store.apply(&writes)?;
     state.store.flush()?;
     // The hierarchy changed: which unit covers which part is worked out again.
@@ -142,10 +123,9 @@ pub fn members(state: &AppState, district: &str) -> Result<Vec<String>, StoreErr
 /// Every district's old communes, by district.
 fn all_members(state: &AppState) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    crate::store::for_each(state.store.as_ref(), DISTRICT_OF, b"", |key, value| {
-        let commune = String::from_utf8_lossy(key).into_owned();
-        out.entry(String::from_utf8_lossy(value).into_owned()).or_default().push(commune);
-        Ok::<(), StoreError>(())
+    units::for_each_district_of(state.store.as_ref(), |commune, district| {
+        out.entry(district).or_default().push(commune);
+        Ok(())
     })?;
     Ok(out)
 }

@@ -6,13 +6,9 @@
 //! bumps the version of the parts it touches, so after one new operation only that
 //! hamlet is counted again.
 //!
-//! Keyspaces: `part_records` (part, record → ∅: every record ever written in the part),
-//! `parts` (part → sequence number of its last operation: the part's version),
-//! `figures` (part, year → the part's counted figures with the version and the rules
-//! they were counted with; a cache, rebuilt whenever stale), `figures_names` (part, year
-//! → the list of subjects recognised in the part, kept apart so that summing a
-//! province's parts decodes only their counts), and `meta/parts_indexed`
-//! (set once a data directory written before parts existed has been indexed).
+//! What is stored (the index of records by part, each part's version, the figures kept
+//! per part and year) is [`crate::store::parts`]'s; the records are read through
+//! [`crate::store::log`], never through the sync module.
 //!
 //! People refer to clans, agencies and hamlet records kept in the commune's part: the
 //! titles recognised there are passed to the hamlets' parts as outside titles, and a
@@ -37,84 +33,22 @@ use hoctap_shared::protocol::{RecordId, RecordKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::store::{StoreError, Write};
+use crate::hierarchy::part_of;
+use crate::store::{log, parts as stored, StoreError};
 use crate::{AppState, Catalog};
-
-pub const PART_RECORDS: &str = "part_records";
-pub const PARTS: &str = "parts";
-pub const FIGURES: &str = "figures";
-pub const FIGURES_NAMES: &str = "figures_names";
-const INDEXED: &[u8] = b"parts_indexed";
-
-/// The part a unit's records are kept in, from the unit's chain (the unit first, then
-/// its ancestors): the hamlet in it, else the commune, else the unit itself.
-pub fn part_of_chain(chain: &[String]) -> &str {
-    chain
-        .iter()
-        .find(|u| u.starts_with("hamlet:"))
-        .or_else(|| chain.iter().find(|u| u.starts_with("commune:")))
-        .or(chain.first())
-        .map_or("", String::as_str)
-}
-
-/// The part of `unit`'s records, following its recorded parents.
-pub fn part_of(state: &AppState, unit: &str) -> Result<String, StoreError> {
-    let mut current = unit.to_string();
-    for _ in 0..16 {
-        if current.starts_with("hamlet:") || current.starts_with("commune:") {
-            return Ok(current);
-        }
-        match state.parent_of(&current)? {
-            Some(parent) => current = parent,
-            None => break,
-        }
-    }
-    Ok(unit.to_string())
-}
-
-fn key(part: &str, tail: &[u8]) -> Vec<u8> {
-    let mut key = part.as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(tail);
-    key
-}
-
-fn year_key(part: &str, year: i32) -> Vec<u8> {
-    key(part, &year.to_be_bytes())
-}
-
-/// The writes a push adds for its accepted operations: each record under its part, and
-/// each touched part's new version.
-pub fn index_writes(records: &BTreeSet<(String, String)>, versions: &BTreeMap<String, u64>) -> Vec<Write> {
-    let mut writes: Vec<Write> = records
-        .iter()
-        .map(|(part, record)| Write::Put {
-            keyspace: PART_RECORDS,
-            key: key(part, record.as_bytes()),
-            value: Vec::new(),
-        })
-        .collect();
-    writes.extend(versions.iter().map(|(part, seq)| Write::Put {
-        keyspace: PARTS,
-        key: part.as_bytes().to_vec(),
-        value: seq.to_be_bytes().to_vec(),
-    }));
-    writes
-}
 
 /// Indexes the records of a data directory written before parts existed (once; a
 /// store whose every record came through this build's push is already indexed).
 pub fn ensure_index(state: &AppState) -> Result<usize, StoreError> {
-    if state.store.get("meta", INDEXED)?.is_some() {
+    if stored::indexed(state.store.as_ref())? {
         return Ok(0);
     }
-    let last = crate::sync::last_seq(state)?;
+    let last = log::last_seq(state.store.as_ref())?;
     let mut parts: BTreeMap<String, String> = BTreeMap::new();
     let mut writes = Vec::new();
     let mut versions = BTreeMap::new();
     let mut records = 0;
-    crate::store::for_each(state.store.as_ref(), "views", b"", |record, bytes| {
-        let view: RecordView = decode(bytes, "views")?;
+    log::for_each_view(state.store.as_ref(), |record, view| {
         let part = match parts.get(&view.unit) {
             Some(part) => part.clone(),
             None => {
@@ -123,23 +57,19 @@ pub fn ensure_index(state: &AppState) -> Result<usize, StoreError> {
                 part
             }
         };
-        writes.push(Write::Put { keyspace: PART_RECORDS, key: key(&part, record), value: Vec::new() });
+        writes.push(stored::put_record(&part, record));
         versions.insert(part, last);
         records += 1;
         if writes.len() >= 10_000 {
             state.store.apply(&std::mem::take(&mut writes))?;
         }
-        Ok::<(), StoreError>(())
+        Ok(())
     })?;
-    writes.extend(index_writes(&BTreeSet::new(), &versions));
-    writes.push(Write::Put { keyspace: "meta", key: INDEXED.to_vec(), value: vec![1] });
+    writes.extend(stored::index_writes(&BTreeSet::new(), &versions));
+    writes.push(stored::put_indexed());
     state.store.apply(&writes)?;
     state.store.flush()?;
     Ok(records)
-}
-
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { key: keyspace.to_string() })
 }
 
 /// A fingerprint of the rules figures are counted with (criteria sets and ratio
@@ -154,8 +84,8 @@ pub fn rules_fingerprint(catalog: &Catalog) -> String {
     crate::hex::to_hex(&hash.finalize()[..16])
 }
 
-/// A part's figures as kept under `figures`, without their recognised list (kept under
-/// `figures_names`, with the same version and rules).
+/// A part's figures as kept, without their recognised list (kept apart, with the same
+/// version and rules).
 #[derive(Debug, Serialize, Deserialize)]
 struct Kept<T> {
     version: u64,
@@ -348,25 +278,16 @@ impl Cache {
 
 /// Every part and its version.
 pub fn parts(state: &AppState) -> Result<BTreeMap<String, u64>, StoreError> {
-    let mut parts = BTreeMap::new();
-    crate::store::for_each(state.store.as_ref(), PARTS, b"", |part, version| {
-        let version =
-            version.try_into().map(u64::from_be_bytes).map_err(|_| StoreError::Corrupt { key: "parts".into() })?;
-        parts.insert(String::from_utf8_lossy(part).into_owned(), version);
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(parts)
+    stored::versions(state.store.as_ref())
 }
 
 /// The stored views of a part's records (those still in it: a record whose unit moved
 /// is counted in its new part).
 pub fn part_views(state: &AppState, part: &str) -> Result<Vec<RecordView>, StoreError> {
-    let prefix = key(part, b"");
     let mut views = Vec::new();
     let mut in_part: BTreeMap<String, bool> = BTreeMap::new();
-    crate::store::for_each(state.store.as_ref(), PART_RECORDS, &prefix, |k, _| {
-        let Some(bytes) = state.store.get("views", &k[prefix.len()..])? else { return Ok(()) };
-        let view: RecordView = decode(&bytes, "views")?;
+    stored::for_each_record(state.store.as_ref(), part, |record| {
+        let Some(view) = log::view_named(state.store.as_ref(), record)? else { return Ok(()) };
         let inside = match in_part.get(&view.unit) {
             Some(inside) => *inside,
             None => {
@@ -378,7 +299,7 @@ pub fn part_views(state: &AppState, part: &str) -> Result<Vec<RecordView>, Store
         if inside {
             views.push(view);
         }
-        Ok::<(), StoreError>(())
+        Ok(())
     })?;
     views.sort_by(|a, b| a.record.cmp(&b.record));
     Ok(views)
@@ -391,17 +312,13 @@ fn views_at(state: &AppState, part: &str, version: u64) -> Result<Vec<RecordView
     if recent.version >= version {
         return Ok(recent.views);
     }
-    let Some(changed) = crate::sync::records_since(state, part, recent.version, MAX_REREAD_OPS)? else {
+    let Some(changed) = log::records_since(state.store.as_ref(), part, recent.version, MAX_REREAD_OPS)? else {
         return part_views(state, part);
     };
     let mut views = recent.views;
     for record in changed {
         let found = views.binary_search_by(|v| v.record.cmp(&record));
-        let view = match state.store.get("views", record.to_string().as_bytes())? {
-            Some(bytes) => Some(decode::<RecordView>(&bytes, "views")?),
-            None => None,
-        };
-        let view = match view {
+        let view = match log::view(state.store.as_ref(), &record)? {
             Some(view) if part_of(state, &view.unit)? == part => Some(view),
             _ => None,
         };
@@ -459,22 +376,17 @@ pub fn part_figures(
         }
     }
     let rules: &str = &state.rules;
-    let key = year_key(part, year);
     // A cache: what cannot be read is counted again.
-    let read = |keyspace: &str| -> Result<Option<Vec<u8>>, StoreError> { state.store.get(keyspace, &key) };
-    if let Some(bytes) = read(FIGURES)? {
-        if let Ok(kept) = serde_json::from_slice::<Kept<Part>>(&bytes) {
-            if kept.holds(version, rules) && current(&kept.part) {
-                let light = state.figures.put(part, year, version, &kept.part);
-                if !recognised {
-                    return Ok(light);
-                }
-                let names = read(FIGURES_NAMES)?
-                    .and_then(|bytes| serde_json::from_slice::<Kept<Vec<RecognisedSubject>>>(&bytes).ok())
-                    .filter(|names| names.holds(version, rules));
-                if let Some(names) = names {
-                    return Ok(Arc::new(Part { recognised: names.part, ..kept.part }));
-                }
+    if let Some(kept) = stored::kept_counts::<Kept<Part>>(state.store.as_ref(), part, year)? {
+        if kept.holds(version, rules) && current(&kept.part) {
+            let light = state.figures.put(part, year, version, &kept.part);
+            if !recognised {
+                return Ok(light);
+            }
+            let names = stored::kept_names::<Kept<Vec<RecognisedSubject>>>(state.store.as_ref(), part, year)?
+                .filter(|names| names.holds(version, rules));
+            if let Some(names) = names {
+                return Ok(Arc::new(Part { recognised: names.part, ..kept.part }));
             }
         }
     }
@@ -492,9 +404,9 @@ pub fn part_figures(
     // A subject recognised here that has since moved to another part (a person moved,
     // a hamlet merged) is named from its stored record, as the list showed it before.
     for subject in counted.recognised.iter_mut().filter(|s| s.name.is_none()) {
-        let Some(view) = crate::sync::record_view(state, &subject.subject)? else { continue };
+        let Some(view) = log::view(state.store.as_ref(), &subject.subject)? else { continue };
         let household = match consolidation::household_of(&view) {
-            Some(household) => crate::sync::record_view(state, &household)?,
+            Some(household) => log::view(state.store.as_ref(), &household)?,
             None => None,
         };
         (subject.name, subject.birth_year, subject.household) =
@@ -504,10 +416,7 @@ pub fn part_figures(
     let light = state.figures.put(part, year, version, &counted);
     let counts = Kept { version, rules: rules.to_string(), part: &*light };
     let names = Kept { version, rules: rules.to_string(), part: &counted.recognised };
-    state.store.apply(&[
-        Write::Put { keyspace: FIGURES, key: key.clone(), value: serde_json::to_vec(&counts).unwrap_or_default() },
-        Write::Put { keyspace: FIGURES_NAMES, key, value: serde_json::to_vec(&names).unwrap_or_default() },
-    ])?;
+    state.store.apply(&stored::put_kept(part, year, &counts, &names))?;
     // Only the light copy stays in memory unless the names were asked for: a province
     // holds thousands of parts.
     Ok(if recognised { Arc::new(counted) } else { light })
@@ -736,8 +645,7 @@ fn crosses_parts(state: &AppState, under: &BTreeMap<String, u64>, counted: &[Arc
             if !checked.insert(record) {
                 continue;
             }
-            let Some(bytes) = state.store.get("views", record.to_string().as_bytes())? else { continue };
-            let view: RecordView = decode(&bytes, "views")?;
+            let Some(view) = log::view(state.store.as_ref(), record)? else { continue };
             if under.contains_key(&part_of(state, &view.unit)?) {
                 return Ok(true);
             }

@@ -67,7 +67,7 @@ pub async fn close(
     }
     candidates.sort_by_key(|c| hoctap_shared::text::fold(&c.name));
 
-    let part = crate::figures::part_of(state, hamlet)?;
+    let part = crate::hierarchy::part_of(state, hamlet)?;
     let views: Vec<RecordView> =
         crate::figures::part_views(state, &part)?.into_iter().filter(|v| v.unit == hamlet).collect();
     let (moving, kept) = moves(&views, request.on);

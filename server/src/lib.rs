@@ -17,6 +17,7 @@ pub mod figures;
 pub mod generate;
 pub mod hamlets;
 pub mod hex;
+pub mod hierarchy;
 pub mod limits;
 pub mod openapi;
 pub mod registers;
@@ -160,19 +161,14 @@ impl AppState {
         self.stored_unit(id)
     }
 
-    /// A unit registered at run time (hamlets), stored under `units` as JSON.
+    /// A unit registered at run time (hamlets, districts: [`store::units`]).
     fn stored_unit(&self, id: &str) -> Result<Option<OrgUnit>, store::StoreError> {
-        match self.store.get("units", id.as_bytes())? {
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|_| store::StoreError::Corrupt { key: format!("units/{id}") }),
-            None => Ok(None),
-        }
+        store::units::get(self.store.as_ref(), id)
     }
 
     /// The parent of a unit: provinces and communes come from the shipped hierarchy,
     /// except an old commune registered in a district ([`districts`]); hamlets and
-    /// other units registered at run time are stored under `units` (JSON `OrgUnit`).
+    /// other units registered at run time are stored ([`store::units`]).
     /// `None` at the top or for an unknown unit.
     pub fn parent_of(&self, unit: &str) -> Result<Option<String>, store::StoreError> {
         if let Some(known) = self.catalog.units.get(unit) {

@@ -146,12 +146,11 @@ pub(crate) fn cell_text(cell: &Data) -> String {
 /// and people (those in its hamlets, archived ones included, and at the commune).
 pub fn gather(state: &AppState, commune: &str) -> Result<(Vec<Hamlet>, Vec<RecordView>), StoreError> {
     let mut all: Vec<OrgUnit> = Vec::new();
-    crate::store::for_each(state.store.as_ref(), "units", b"hamlet:", |_, bytes| {
-        let unit: OrgUnit = serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { key: "units".into() })?;
+    crate::store::units::for_each(state.store.as_ref(), "hamlet:", |unit| {
         if unit.kind == UnitKind::Hamlet && unit.parent.as_deref() == Some(commune) {
             all.push(unit);
         }
-        Ok::<(), StoreError>(())
+        Ok(())
     })?;
     let mut views = Vec::new();
     for part in std::iter::once(commune.to_string()).chain(all.iter().map(|u| u.id.clone())) {

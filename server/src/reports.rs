@@ -64,15 +64,14 @@ pub fn assign(state: &AppState, old: &str, to: &str) -> Result<(), StoreError> {
 }
 
 /// Units registered at run time (hamlets) by parent, each list sorted by name: one scan
-/// of `units`, for callers that look at several parents.
+/// of them, for callers that look at several parents.
 pub fn stored_children_by_parent(state: &AppState) -> Result<BTreeMap<String, Vec<OrgUnit>>, StoreError> {
     let mut out: BTreeMap<String, Vec<OrgUnit>> = BTreeMap::new();
-    crate::store::for_each(state.store.as_ref(), "units", b"", |key, bytes| {
-        let unit: OrgUnit = decode(bytes, "units", key)?;
+    crate::store::units::for_each(state.store.as_ref(), "", |unit| {
         if let Some(parent) = unit.parent.clone() {
             out.entry(parent).or_default().push(unit);
         }
-        Ok::<(), StoreError>(())
+        Ok(())
     })?;
     for children in out.values_mut() {
         children.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
@@ -537,7 +536,7 @@ fn report_of(state: &AppState, scope: &Scope, year: i32, result: Consolidation) 
 fn counted_by_parts(state: &AppState, unit: &OrgUnit, year: i32, listed: bool) -> Result<Consolidation, ApiError> {
     let mut under = BTreeMap::new();
     for (part, version) in crate::figures::parts_under(state, &unit.id)? {
-        if state.unit_contains(&unit.id, &part)? || crate::figures::part_of(state, &unit.id)? == part {
+        if state.unit_contains(&unit.id, &part)? || crate::hierarchy::part_of(state, &unit.id)? == part {
             under.insert(part, version);
         }
     }

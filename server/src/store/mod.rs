@@ -11,8 +11,11 @@ pub mod authorities;
 pub mod campaigns;
 pub mod criteria;
 pub mod history;
+pub mod log;
 mod memory;
+pub mod parts;
 mod sled_store;
+pub mod units;
 
 pub use memory::MemoryStore;
 pub use sled_store::{replay_plain, SledStore};

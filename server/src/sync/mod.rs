@@ -7,10 +7,8 @@
 //! all in one atomic batch, flushed before the push is acknowledged. Nothing in the
 //! log is ever rewritten or removed.
 //!
-//! Keyspaces: `log` (seq → op JSON), `op_ids` (op id → seq), `record_ops` (record,
-//! seq → op id), `scope` (unit, seq → ∅), `views` (record → view JSON), `units`
-//! (hamlets registered through sync), `meta/last_seq`, and the parts of
-//! [`crate::figures`] (`part_records`, `parts`). For a record's history (see
+//! The log's keyspaces and their encodings are [`crate::store::log`]'s; the parts'
+//! index is [`crate::store::parts`]'s. For a record's history (see
 //! [`history`]), a push from an account also notes who sent each accepted operation and
 //! when, and keeps the operations it refused with why ([`crate::store::history`]).
 
@@ -25,41 +23,15 @@ use hoctap_shared::units::{MergeKind, OrgUnit, Predecessor, UnitKind};
 use hoctap_shared::accounts::Account;
 
 use crate::store::history::{self as kept, Origin, StoredRefusal};
-use crate::store::{StoreError, Write};
+use crate::store::{log, StoreError, Write};
 use crate::{ApiError, AppState};
 
 mod authority;
 pub mod history;
 
-const LAST_SEQ: &[u8] = b"last_seq";
-
-fn seq_bytes(seq: u64) -> [u8; 8] {
-    seq.to_be_bytes()
-}
-
-fn seq_from(bytes: &[u8]) -> Result<u64, StoreError> {
-    bytes.try_into().map(u64::from_be_bytes).map_err(|_| StoreError::Corrupt { key: "sequence number".to_string() })
-}
-
-fn keyed(prefix: &str, seq: u64) -> Vec<u8> {
-    let mut key = prefix.as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(&seq_bytes(seq));
-    key
-}
-
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], key: &str) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { key: key.to_string() })
-}
-
-fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    // Serializing our own plain data types cannot fail.
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
 /// The highest sequence number in the log (0 when empty).
 pub fn last_seq(state: &AppState) -> Result<u64, StoreError> {
-    state.store.get("meta", LAST_SEQ)?.map_or(Ok(0), |b| seq_from(&b))
+    log::last_seq(state.store.as_ref())
 }
 
 /// The last sequence number known to be durable. A push applies its batch, then
@@ -104,37 +76,7 @@ impl Durable {
 
 /// Every operation of one record, in log order.
 pub fn record_ops(state: &AppState, record: &RecordId) -> Result<Vec<Operation>, StoreError> {
-    let prefix = {
-        let mut p = record.to_string().into_bytes();
-        p.push(0);
-        p
-    };
-    let mut ops = Vec::new();
-    crate::store::for_each(state.store.as_ref(), "record_ops", &prefix, |key, _| {
-        let seq = seq_from(&key[prefix.len()..])?;
-        if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
-            ops.push(decode(&bytes, "log")?);
-        }
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(ops)
-}
-
-/// The operations of one record logged before `seq`, in log order.
-fn record_ops_before(state: &AppState, record: &RecordId, seq: u64) -> Result<Vec<Operation>, StoreError> {
-    let mut prefix = record.to_string().into_bytes();
-    prefix.push(0);
-    let mut ops = Vec::new();
-    crate::store::for_each(state.store.as_ref(), "record_ops", &prefix, |key, _| {
-        let earlier = seq_from(&key[prefix.len()..])?;
-        if earlier < seq {
-            if let Some(bytes) = state.store.get("log", &seq_bytes(earlier))? {
-                ops.push(decode(&bytes, "log")?);
-            }
-        }
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(ops)
+    log::record_ops_before(state.store.as_ref(), record, u64::MAX)
 }
 
 /// Whether `op` moves its record into `unit`'s scope from a unit outside it (its
@@ -149,7 +91,7 @@ fn moved_in(state: &AppState, unit: &str, op: &Operation) -> Result<bool, StoreE
 
 /// The stored view of a record, if it has any operation.
 pub fn record_view(state: &AppState, record: &RecordId) -> Result<Option<RecordView>, StoreError> {
-    state.store.get("views", record.to_string().as_bytes())?.map(|b| decode(&b, "views")).transpose()
+    log::view(state.store.as_ref(), record)
 }
 
 /// The unit and every unit above it, nearest first; `None` if the unit is unknown.
@@ -161,7 +103,7 @@ fn unit_chain(
     let known = |id: &str| -> Result<bool, StoreError> {
         Ok(state.catalog.units.get(id).is_some()
             || pending.contains_key(id)
-            || state.store.get("units", id.as_bytes())?.is_some())
+            || crate::store::units::exists(state.store.as_ref(), id)?)
     };
     if !known(unit)? {
         return Ok(None);
@@ -300,7 +242,7 @@ fn push_locked(
     // The criteria sets evaluations are scored with (shipped and published).
     let sets = state.criteria()?;
     let mut new_units: BTreeMap<String, OrgUnit> = BTreeMap::new();
-    // Each record under its part, and each touched part's new version (crate::figures).
+    // Each record under its part, and each touched part's new version (store::parts).
     let mut part_records: BTreeSet<(String, String)> = BTreeSet::new();
     let mut part_versions: BTreeMap<String, u64> = BTreeMap::new();
     // Parts a record left or entered through another part's operation.
@@ -315,11 +257,7 @@ fn push_locked(
             }
             continue;
         }
-        if let Some(stored_seq) = state.store.get("op_ids", op.id.as_bytes())? {
-            let stored: Operation = match state.store.get("log", &stored_seq)? {
-                Some(bytes) => decode(&bytes, "log")?,
-                None => return Err(StoreError::Corrupt { key: format!("log for op {}", op.id) }.into()),
-            };
+        if let Some(stored) = log::op_by_id(state.store.as_ref(), &op.id)? {
             if stored == *op {
                 response.duplicates.push(op.id.clone());
             } else {
@@ -411,23 +349,14 @@ fn push_locked(
         }
 
         seq += 1;
-        writes.push(Write::Put { keyspace: "log", key: seq_bytes(seq).to_vec(), value: encode(op) });
-        writes.push(Write::Put { keyspace: "op_ids", key: op.id.as_bytes().to_vec(), value: seq_bytes(seq).to_vec() });
-        writes.push(Write::Put {
-            keyspace: "record_ops",
-            key: keyed(&op.record.to_string(), seq),
-            value: op.id.as_bytes().to_vec(),
-        });
-        for unit in &chain {
-            writes.push(Write::Put { keyspace: "scope", key: keyed(unit, seq), value: Vec::new() });
-        }
-        let part = crate::figures::part_of_chain(&chain).to_string();
+        log::append(&mut writes, seq, op, &chain);
+        let part = crate::hierarchy::part_of_chain(&chain).to_string();
         // A record counts in the part of its view's unit. When that is not this
         // operation's (the record moved, or an older operation arrived late from where
         // it was), the parts it leaves and enters are counted again too.
         for unit in unit_before.iter().chain([&after.unit]) {
             if *unit != op.unit {
-                let other = crate::figures::part_of(state, unit)?;
+                let other = crate::hierarchy::part_of(state, unit)?;
                 if other != part {
                     part_versions.insert(other.clone(), seq);
                     moved.insert(other);
@@ -487,14 +416,12 @@ fn push_locked(
         return Ok(response);
     }
     for (record, (_, view)) in &touched {
-        writes.push(Write::Put { keyspace: "views", key: record.to_string().into_bytes(), value: encode(view) });
+        writes.push(log::put_view(record, view));
     }
-    for (id, unit) in &new_units {
-        writes.push(Write::Put { keyspace: "units", key: id.as_bytes().to_vec(), value: encode(unit) });
-    }
-    writes.extend(crate::figures::index_writes(&part_records, &part_versions));
+    writes.extend(new_units.values().map(crate::store::units::put));
+    writes.extend(crate::store::parts::index_writes(&part_records, &part_versions));
     writes.extend(refusals);
-    writes.push(Write::Put { keyspace: "meta", key: LAST_SEQ.to_vec(), value: seq_bytes(seq).to_vec() });
+    writes.push(log::put_last_seq(seq));
     state.store.apply(&writes)?;
     if !new_units.is_empty() {
         // A hamlet registered or renamed: the figures' memory of the hierarchy is stale.
@@ -598,27 +525,22 @@ pub fn pull(
     own: Option<OwnOps<'_>>,
 ) -> Result<PullResponse, StoreError> {
     let limit = limit.clamp(1, hoctap_shared::protocol::MAX_PULL_PAGE);
-    let mut prefix = unit.as_bytes().to_vec();
-    prefix.push(0);
     let durable = state.durable.get(state)?;
     let mut ops = Vec::new();
     let mut cursor = after;
     let mut scanned = 0;
     loop {
         let wanted = limit - ops.len();
-        let rows = state.store.scan("scope", &prefix, Some(&keyed(unit, cursor)), wanted + 1)?;
+        let mut seqs = log::scope_after(state.store.as_ref(), unit, cursor, wanted + 1)?;
         // What lies past the durable mark is being flushed: the next pull gets it.
-        let mut seqs: Vec<u64> =
-            rows.iter().map(|(key, _)| seq_from(&key[prefix.len()..])).collect::<Result<_, _>>()?;
         seqs.retain(|seq| *seq <= durable);
         let more = seqs.len() > wanted;
         for seq in seqs.into_iter().take(wanted) {
-            if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
-                let op = decode::<Operation>(&bytes, "log")?;
+            if let Some(op) = log::op_at(state.store.as_ref(), seq)? {
                 // A record moving in from outside the unit comes with what it held: its
                 // earlier operations are filed under the units it was in.
                 if moved_in(state, unit, &op)? {
-                    for earlier in record_ops_before(state, &op.record, seq)? {
+                    for earlier in log::record_ops_before(state.store.as_ref(), &op.record, seq)? {
                         if !own.is_some_and(|own| own.holds(&earlier)) {
                             ops.push(earlier);
                         }
@@ -638,30 +560,6 @@ pub fn pull(
             return Ok(PullResponse { protocol: PROTOCOL_VERSION, ops, cursor, more });
         }
     }
-}
-
-/// The records of the operations under `unit` after `after`, or `None` if there are
-/// more than `limit` such operations (the caller then rereads everything instead).
-pub fn records_since(
-    state: &AppState,
-    unit: &str,
-    after: u64,
-    limit: usize,
-) -> Result<Option<BTreeSet<RecordId>>, StoreError> {
-    let mut prefix = unit.as_bytes().to_vec();
-    prefix.push(0);
-    let rows = state.store.scan("scope", &prefix, Some(&keyed(unit, after)), limit + 1)?;
-    if rows.len() > limit {
-        return Ok(None);
-    }
-    let mut records = BTreeSet::new();
-    for (key, _) in rows {
-        let seq = seq_from(&key[prefix.len()..])?;
-        if let Some(bytes) = state.store.get("log", &seq_bytes(seq))? {
-            records.insert(decode::<Operation>(&bytes, "log")?.record);
-        }
-    }
-    Ok(Some(records))
 }
 
 /// The most operations one record takes from accounts. A record gets a few dozen in a

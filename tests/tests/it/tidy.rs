@@ -125,3 +125,74 @@ fn whole_words_only() {
     assert!(!contains_word("so officers are not misled", "sled"));
     assert!(!contains_word("sledding", "sled"));
 }
+
+/// What reads or writes the store by keyspace name and bytes: outside `server/src/store/`
+/// only the typed functions of its modules (`store::log`, `store::parts`, `store::units`
+/// …) may, so the layout (keyspace names, keys, encodings) is the store's alone.
+const RAW_STORE_ACCESS: [&str; 8] = [
+    "store.get(",
+    "store.put(",
+    "store.scan(",
+    "store.remove(",
+    "store.insert_new(",
+    "Write::Put {",
+    "Write::Remove {",
+    "store::for_each(",
+];
+
+/// Modules that still reach the store by keyspace name (issue 19 moves them under
+/// `store/`). The list may only shrink: a module listed here that no longer does fails
+/// the test too, so it is taken off.
+const NOT_YET_TYPED: [&str; 8] = [
+    "server/src/auth/invitations.rs",
+    "server/src/auth/mod.rs",
+    "server/src/auth/records.rs",
+    "server/src/auth/session.rs",
+    "server/src/auth/throttle.rs",
+    "server/src/backup.rs",
+    "server/src/evidence.rs",
+    "server/src/reports.rs",
+];
+
+#[test]
+fn only_the_store_knows_its_layout() {
+    let store = root().join("server/src/store");
+    let mut found = Vec::new();
+    let mut typed_now = Vec::new();
+    for path in rust_files(&root().join("server/src")).iter().filter(|p| !p.starts_with(&store)) {
+        let name = relative(path);
+        let raw = read(path).lines().any(|line| {
+            let code = line.trim_start();
+            !code.starts_with("//") && RAW_STORE_ACCESS.iter().any(|pattern| code.contains(pattern))
+        });
+        match (raw, NOT_YET_TYPED.contains(&name.as_str())) {
+            (true, false) => found.push(name),
+            (false, true) => typed_now.push(name),
+            _ => {}
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "keyspaces read or written outside server/src/store (add a typed function there): {found:#?}"
+    );
+    assert!(
+        typed_now.is_empty(),
+        "no longer reaching the store by keyspace; take them off NOT_YET_TYPED: {typed_now:#?}"
+    );
+}
+
+/// The log and the figures meet only in the store: neither module imports the other
+/// (the figures learn what a push changed from what it wrote, `store::parts`).
+#[test]
+fn the_log_and_the_figures_do_not_import_each_other() {
+    let mut found = Vec::new();
+    for path in rust_files(&root().join("server/src/sync")) {
+        if read(&path).contains("crate::figures") {
+            found.push(relative(&path));
+        }
+    }
+    if read(&root().join("server/src/figures.rs")).contains("crate::sync") {
+        found.push("server/src/figures.rs".to_string());
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
