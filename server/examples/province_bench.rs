@@ -333,9 +333,9 @@ fn main() {
     let by_parts = figures::consolidation(&s, &unit, year, false).expect("consolidation");
     let mut views: Vec<RecordView> = Vec::new();
     if whole_province {
-        for_each(recording.as_ref(), hoctap_server::store::log::VIEWS, b"", |_, v| {
-            views.push(serde_json::from_slice(v).expect("view"));
-            Ok::<(), StoreError>(())
+        hoctap_server::store::log::for_each_view(recording.as_ref(), |_, view| {
+            views.push(view);
+            Ok(())
         })
         .expect("scan");
     } else {

@@ -182,14 +182,12 @@ pub fn readable(
 /// before the index existed; returns how many attachments were indexed (0 when it was
 /// already done). Views hold every attachment in force, which is all a download needs.
 pub fn ensure_index(state: &AppState) -> Result<usize, StoreError> {
-    if state.store.get("meta", INDEXED)?.is_some() {
+    if crate::store::log::marked(state.store.as_ref(), INDEXED)? {
         return Ok(0);
     }
     let mut writes = Vec::new();
     let mut indexed = 0;
-    crate::store::for_each(state.store.as_ref(), "views", b"", |key, bytes| {
-        let view: hoctap_shared::merge::RecordView = serde_json::from_slice(bytes)
-            .map_err(|_| StoreError::Corrupt { key: format!("views/{}", String::from_utf8_lossy(key)) })?;
+    crate::store::log::for_each_view(state.store.as_ref(), |_, view| {
         for file in view.evidence.values().flatten() {
             writes.push(grant(&file.sha256, &view.record));
             indexed += 1;
@@ -197,9 +195,9 @@ pub fn ensure_index(state: &AppState) -> Result<usize, StoreError> {
         if writes.len() >= 10_000 {
             state.store.apply(&std::mem::take(&mut writes))?;
         }
-        Ok::<(), StoreError>(())
+        Ok(())
     })?;
-    writes.push(Write::Put { keyspace: "meta", key: INDEXED.to_vec(), value: vec![1] });
+    writes.push(crate::store::log::put_mark(INDEXED));
     state.store.apply(&writes)?;
     state.store.flush()?;
     Ok(indexed)

@@ -1,15 +1,16 @@
 //! The operation log as stored: its keyspaces and their encodings, read and written
 //! only through this module (layout version 1, see `STORAGE-NOTES.md`).
 //!
-//! - `log`: sequence number (u64, big-endian) → the [`Operation`] as JSON; the source of
-//!   truth, never rewritten or removed.
+//! - `log`: sequence number (u64, big-endian) → the [`Operation`] ([`codec::encode_op`];
+//!   earlier builds wrote JSON, read as it is); the source of truth, never rewritten or
+//!   removed.
 //! - `op_ids`: op id → sequence number (a retried operation is found again).
 //! - `record_ops`: record, zero byte, sequence number → ∅ (old entries hold the op id,
 //!   which nothing reads): a record's operations in log order.
 //! - `scope`: unit, zero byte, sequence number → ∅, for every unit from the operation's
 //!   own up to its province: a pull, or a part's recent records, is one prefix scan.
-//! - `views`: record → its [`RecordView`] as JSON; derived from the log (a cache of
-//!   `merge::view`).
+//! - `views`: record → its [`RecordView`] ([`codec::encode_view`], or JSON from earlier
+//!   builds); derived from the log (a cache of `merge::view`).
 //! - `meta/last_seq`: the highest sequence number.
 
 use std::collections::BTreeSet;
@@ -17,7 +18,7 @@ use std::collections::BTreeSet;
 use hoctap_shared::merge::RecordView;
 use hoctap_shared::protocol::{Operation, RecordId};
 
-use super::{for_each, Store, StoreError, Write};
+use super::{codec, for_each, Store, StoreError, Write};
 
 pub const LOG: &str = "log";
 pub const OP_IDS: &str = "op_ids";
@@ -49,15 +50,6 @@ fn prefix_of(name: &str) -> Vec<u8> {
     prefix
 }
 
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], key: &str) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|_| StoreError::Corrupt { key: key.to_string() })
-}
-
-fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    // Serializing our own plain data types cannot fail.
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
 /// The highest sequence number in the log (0 when empty).
 pub fn last_seq(store: &dyn Store) -> Result<u64, StoreError> {
     store.get(META, LAST_SEQ)?.map_or(Ok(0), |b| seq_from(&b))
@@ -65,7 +57,7 @@ pub fn last_seq(store: &dyn Store) -> Result<u64, StoreError> {
 
 /// The operation stored under `seq`.
 pub fn op_at(store: &dyn Store, seq: u64) -> Result<Option<Operation>, StoreError> {
-    store.get(LOG, &seq_bytes(seq))?.map(|bytes| decode(&bytes, LOG)).transpose()
+    store.get(LOG, &seq_bytes(seq))?.map(|bytes| codec::decode_op(&bytes)).transpose()
 }
 
 /// The stored operation with the id `op_id`, if any.
@@ -98,7 +90,7 @@ pub fn view(store: &dyn Store, record: &RecordId) -> Result<Option<RecordView>, 
 
 /// The stored view of the record whose `RecordId` reads `record`.
 pub fn view_named(store: &dyn Store, record: &str) -> Result<Option<RecordView>, StoreError> {
-    store.get(VIEWS, record.as_bytes())?.map(|b| decode(&b, VIEWS)).transpose()
+    store.get(VIEWS, record.as_bytes())?.map(|b| codec::decode_view(&b)).transpose()
 }
 
 /// Every stored view with its record's text, in record order (for indexing a data
@@ -107,7 +99,7 @@ pub fn for_each_view(
     store: &dyn Store,
     mut each: impl FnMut(&str, RecordView) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    for_each(store, VIEWS, b"", |key, bytes| each(&String::from_utf8_lossy(key), decode(bytes, VIEWS)?))
+    for_each(store, VIEWS, b"", |key, bytes| each(&String::from_utf8_lossy(key), codec::decode_view(bytes)?))
 }
 
 /// Every logged operation, in log order.
@@ -115,7 +107,7 @@ pub fn for_each_op<E: From<StoreError>>(
     store: &dyn Store,
     mut each: impl FnMut(Operation) -> Result<(), E>,
 ) -> Result<(), E> {
-    for_each(store, LOG, b"", |_, bytes| each(decode(bytes, LOG)?))
+    for_each(store, LOG, b"", |_, bytes| each(codec::decode_op(bytes)?))
 }
 
 /// The sequence numbers of the operations filed under `unit` after `after`, in log
@@ -148,7 +140,7 @@ pub fn records_since(
 /// The writes that append `op` under `seq`, filed under every unit of `chain` (the
 /// operation's unit and those above it).
 pub fn append(writes: &mut Vec<Write>, seq: u64, op: &Operation, chain: &[String]) {
-    writes.push(Write::Put { keyspace: LOG, key: seq_bytes(seq).to_vec(), value: encode(op) });
+    writes.push(Write::Put { keyspace: LOG, key: seq_bytes(seq).to_vec(), value: codec::encode_op(op) });
     writes.push(Write::Put { keyspace: OP_IDS, key: op.id.as_bytes().to_vec(), value: seq_bytes(seq).to_vec() });
     writes.push(Write::Put { keyspace: RECORD_OPS, key: keyed(&op.record.to_string(), seq), value: Vec::new() });
     for unit in chain {
@@ -158,7 +150,7 @@ pub fn append(writes: &mut Vec<Write>, seq: u64, op: &Operation, chain: &[String
 
 /// The write that stores a record's view.
 pub fn put_view(record: &RecordId, view: &RecordView) -> Write {
-    Write::Put { keyspace: VIEWS, key: record.to_string().into_bytes(), value: encode(view) }
+    Write::Put { keyspace: VIEWS, key: record.to_string().into_bytes(), value: codec::encode_view(view) }
 }
 
 /// The write that moves the log's highest sequence number to `seq`.

@@ -9,6 +9,7 @@
 
 pub mod authorities;
 pub mod campaigns;
+pub mod codec;
 pub mod criteria;
 pub mod history;
 pub mod log;

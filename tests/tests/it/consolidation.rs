@@ -392,7 +392,7 @@ fn titles_of_records_kept_with_the_commune_reach_the_hamlets_people() {
 #[test]
 fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
     use hoctap_server::generate::{self, Size};
-    use hoctap_server::store::{for_each, MemoryStore, StoreError};
+    use hoctap_server::store::MemoryStore;
 
     let state = hoctap_server::AppState::new(std::sync::Arc::new(MemoryStore::default()), crate::sync::catalog());
     let size = Size { communes: 2, hamlets: 3, households: 8, ..Size::default() };
@@ -409,9 +409,9 @@ fn the_servers_figures_by_parts_equal_counting_everything_at_once() {
 
     let check = |label: &str| {
         let mut views = Vec::new();
-        for_each(state.store.as_ref(), "views", b"", |_, v| {
-            views.push(serde_json::from_slice(v).expect("view"));
-            Ok::<(), StoreError>(())
+        hoctap_server::store::log::for_each_view(state.store.as_ref(), |_, view| {
+            views.push(view);
+            Ok(())
         })
         .expect("scan");
         let parent_of = |u: &str| state.parent_of(u).ok().flatten();
