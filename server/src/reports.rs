@@ -2,10 +2,8 @@
 //! officer writes, the report computed from the stored views, frozen submissions, and the
 //! re-aggregation of records kept under the units before 1 July 2025.
 //!
-//! Keyspaces: `unit_plans` (unit → `Plan` JSON), `narratives` (`unit\0year` →
-//! `Narrative` JSON), `submissions` (`unit\0year\0version` (u32, big-endian) →
-//! `Submission` JSON, never overwritten), `assignments` (old hamlet or old commune →
-//! the new commune it counts under).
+//! What is kept (plans entered per unit, narratives, frozen submissions, assignments of
+//! old units to new communes) is stored by [`crate::store::reports`].
 //!
 //! A report for a unit of today counts the records of its predecessors through
 //! [`Lineage`]; a report for an old unit (`…:old`) counts them as they were recorded.
@@ -22,24 +20,8 @@ use hoctap_shared::plans::{self, Plan, PlanKind};
 use hoctap_shared::report::{DeadlineView, PlanTargetRow, UnitPlanView};
 use hoctap_shared::units::{Lineage, MergeKind, OrgUnit, UnitKind};
 
-use crate::store::{StoreError, Write};
+use crate::store::{reports as stored, StoreError};
 use crate::{ApiError, AppState};
-
-/// Keyspaces of this module (copied as they are by backups): plans entered per unit,
-/// narratives per unit and year, frozen report versions, hamlet assignments.
-pub const UNIT_PLANS: &str = "unit_plans";
-pub const NARRATIVES: &str = "narratives";
-pub const SUBMISSIONS: &str = "submissions";
-pub const ASSIGNMENTS: &str = "assignments";
-
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str, key: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes)
-        .map_err(|_| StoreError::Corrupt { key: format!("{keyspace}/{}", String::from_utf8_lossy(key)) })
-}
-
-fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
-}
 
 /// A unit, or 404.
 pub fn known_unit(state: &AppState, id: &str) -> Result<OrgUnit, ApiError> {
@@ -48,19 +30,13 @@ pub fn known_unit(state: &AppState, id: &str) -> Result<OrgUnit, ApiError> {
 
 /// Every explicit assignment of an old unit to a new commune.
 pub fn assignments(state: &AppState) -> Result<BTreeMap<String, String>, StoreError> {
-    let mut out = BTreeMap::new();
-    crate::store::for_each(state.store.as_ref(), ASSIGNMENTS, b"", |key, value| {
-        out.insert(String::from_utf8_lossy(key).into_owned(), String::from_utf8_lossy(value).into_owned());
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(out)
+    stored::assignments(state.store.as_ref())
 }
 
 /// Records that `old` (a hamlet of an old commune, or the old commune itself for the
 /// records kept directly under it) counts under the new commune `to`, durably.
 pub fn assign(state: &AppState, old: &str, to: &str) -> Result<(), StoreError> {
-    state.store.put(ASSIGNMENTS, old.as_bytes(), to.as_bytes())?;
-    state.store.flush()
+    stored::assign(state.store.as_ref(), old, to)
 }
 
 /// Units registered at run time (hamlets) by parent, each list sorted by name: one scan
@@ -108,8 +84,8 @@ pub fn name_of(state: &AppState, id: &str) -> String {
 
 /// The plan a unit entered or imported, else a shipped plan bound to it.
 pub fn own_plan(state: &AppState, unit: &str) -> Result<Option<Plan>, StoreError> {
-    if let Some(bytes) = state.store.get(UNIT_PLANS, unit.as_bytes())? {
-        return decode(&bytes, UNIT_PLANS, unit.as_bytes()).map(Some);
+    if let Some(plan) = stored::plan(state.store.as_ref(), unit)? {
+        return Ok(Some(plan));
     }
     Ok(state.catalog.plans.iter().find(|p| p.unit.id.as_deref() == Some(unit)).cloned())
 }
@@ -118,8 +94,7 @@ pub fn own_plan(state: &AppState, unit: &str) -> Result<Option<Plan>, StoreError
 pub fn save_plan(state: &AppState, unit: &str, mut plan: Plan) -> Result<(), StoreError> {
     plan.unit.id = Some(unit.to_string());
     plan.kind = PlanKind::Local;
-    state.store.put(UNIT_PLANS, unit.as_bytes(), &encode(&plan))?;
-    state.store.flush()
+    stored::put_plan(state.store.as_ref(), unit, &plan)
 }
 
 /// The units whose plans a unit inherits, nearest first: the unit, the units it came
@@ -275,30 +250,16 @@ pub fn plan_view(state: &AppState, unit: &OrgUnit) -> Result<UnitPlanView, Store
 
 /// The narrative saved for a unit and year.
 pub fn narrative(state: &AppState, unit: &str, year: i32) -> Result<Narrative, StoreError> {
-    let key = format!("{unit}\0{year:04}");
-    match state.store.get(NARRATIVES, key.as_bytes())? {
-        Some(bytes) => decode(&bytes, NARRATIVES, key.as_bytes()),
-        None => Ok(Narrative::default()),
-    }
+    Ok(stored::narrative(state.store.as_ref(), unit, year)?.unwrap_or_default())
 }
 
 pub fn save_narrative(state: &AppState, unit: &str, year: i32, narrative: &Narrative) -> Result<(), StoreError> {
-    state.store.put(NARRATIVES, format!("{unit}\0{year:04}").as_bytes(), &encode(narrative))?;
-    state.store.flush()
-}
-
-fn submission_prefix(unit: &str, year: i32) -> Vec<u8> {
-    format!("{unit}\0{year:04}\0").into_bytes()
+    stored::put_narrative(state.store.as_ref(), unit, year, narrative)
 }
 
 /// Every submitted version of a unit's report for a year, oldest first.
 pub fn submissions(state: &AppState, unit: &str, year: i32) -> Result<Vec<Submission>, StoreError> {
-    let mut out = Vec::new();
-    crate::store::for_each(state.store.as_ref(), SUBMISSIONS, &submission_prefix(unit, year), |key, bytes| {
-        out.push(decode(bytes, SUBMISSIONS, key)?);
-        Ok::<(), StoreError>(())
-    })?;
-    Ok(out)
+    stored::submissions(state.store.as_ref(), unit, year)
 }
 
 /// Freezes `report` as the next version. Versions are never overwritten: the key is
@@ -307,11 +268,8 @@ pub fn submissions(state: &AppState, unit: &str, year: i32) -> Result<Vec<Submis
 pub async fn submit(state: &AppState, report: AnnualReport, by: &str) -> Result<Submission, ApiError> {
     let _guard = state.log_lock.lock().await;
     let version = u32::try_from(submissions(state, &report.unit, report.year)?.len()).unwrap_or(u32::MAX) + 1;
-    let mut key = submission_prefix(&report.unit, report.year);
-    key.extend_from_slice(&version.to_be_bytes());
     let submission = Submission::new(report, version, state.clock.now_ms(), by);
-    state.store.apply(&[Write::Put { keyspace: SUBMISSIONS, key, value: encode(&submission) }])?;
-    state.store.flush()?;
+    stored::put_submission(state.store.as_ref(), &submission)?;
     Ok(submission)
 }
 

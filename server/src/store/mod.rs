@@ -15,6 +15,7 @@ pub mod history;
 pub mod log;
 mod memory;
 pub mod parts;
+pub mod reports;
 mod sled_store;
 pub mod units;
 
