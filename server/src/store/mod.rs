@@ -11,6 +11,7 @@ pub mod authorities;
 pub mod campaigns;
 pub mod codec;
 pub mod criteria;
+pub mod evidence;
 pub mod history;
 pub mod log;
 mod memory;

@@ -1429,9 +1429,9 @@ fn issue_14_evidence_is_served_only_while_a_record_in_scope_has_it() {
 
         // A data directory from before the index: built once at start.
         let store = world.state.store.as_ref();
-        let index = store.scan(hoctap_server::evidence::EVIDENCE_RECORDS, b"", None, usize::MAX).expect("scan");
+        let index = store.scan(hoctap_server::store::evidence::EVIDENCE_RECORDS, b"", None, usize::MAX).expect("scan");
         for (key, _) in &index {
-            store.remove(hoctap_server::evidence::EVIDENCE_RECORDS, key).expect("remove");
+            store.remove(hoctap_server::store::evidence::EVIDENCE_RECORDS, key).expect("remove");
         }
         store.remove("meta", b"evidence_records_indexed").expect("remove");
         assert_eq!(reads(&everyone), [404, 404, 404], "{backend}: no index");
