@@ -531,14 +531,8 @@ pub fn count_ahead(state: &AppState, years: &[i32]) -> Result<u64, StoreError> {
     let before = state.figures.counted();
     let mut tops = BTreeSet::new();
     for part in parts(state)?.keys() {
-        let mut top = part.clone();
-        for _ in 0..16 {
-            match state.figures.parent_of(state, &top) {
-                Some(parent) => top = parent,
-                None => break,
-            }
-        }
-        tops.insert(top);
+        let chain = crate::hierarchy::chain(part, |u| Ok::<_, StoreError>(state.figures.parent_of(state, u)))?;
+        tops.extend(chain.last().cloned());
     }
     for top in &tops {
         for year in years {

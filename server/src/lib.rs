@@ -208,15 +208,12 @@ impl AppState {
     }
 
     fn covers_within(&self, ancestor: &str, unit: &str, lineage_hops: u8) -> Result<bool, store::StoreError> {
-        let mut current = Some(unit.to_string());
-        let mut steps = 0;
-        while let Some(id) = current {
+        if unit == ancestor {
+            return Ok(true);
+        }
+        for id in hierarchy::ancestors(self, unit)? {
             if id == ancestor {
                 return Ok(true);
-            }
-            steps += 1;
-            if steps > 16 {
-                return Ok(false);
             }
             if lineage_hops > 0 && self.catalog.units.get(&id).is_some_and(|u| u.valid_to.is_some()) {
                 for (successor, _) in self.catalog.units.successors_of(&id) {
@@ -225,7 +222,6 @@ impl AppState {
                     }
                 }
             }
-            current = self.parent_of(&id)?;
         }
         Ok(false)
     }

@@ -170,18 +170,7 @@ pub fn deadline(state: &AppState, unit: &OrgUnit) -> Result<DeadlineView, StoreE
 /// The province a unit lies in (itself for a province), by its parents; `None` above
 /// or outside any province.
 pub fn province_of(state: &AppState, unit: &OrgUnit) -> Result<Option<OrgUnit>, StoreError> {
-    let mut current = Some(unit.clone());
-    for _ in 0..16 {
-        let Some(u) = current else { return Ok(None) };
-        if u.kind == UnitKind::Province {
-            return Ok(Some(u));
-        }
-        current = match state.parent_of(&u.id)? {
-            Some(parent) => state.unit(&parent)?,
-            None => None,
-        };
-    }
-    Ok(None)
+    crate::hierarchy::province_of(state, unit)
 }
 
 /// The recipients and authorities as they apply in a province.
@@ -337,11 +326,7 @@ pub fn gather(state: &AppState, unit: OrgUnit, with_today: bool) -> Result<Scope
         let (counted, historic) = match inside.get(&view.unit) {
             Some(known) => *known,
             None => {
-                let mut chain = vec![view.unit.clone()];
-                while chain.len() < 16 {
-                    let Some(next) = chain.last().map(|last| parent(last)).transpose()?.flatten() else { break };
-                    chain.push(next);
-                }
+                let chain = crate::hierarchy::chain(&view.unit, &mut parent)?;
                 let counted = chain.contains(&unit.id);
                 // The old units the records pass through, including the old commune of
                 // an assigned hamlet (the assignment skips it in the chain).

@@ -542,12 +542,8 @@ pub fn part(
 
 /// `unit` and its ancestors, nearest first.
 fn chain(unit: &str, parent_of: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
-    let mut out = vec![unit.to_string()];
-    while out.len() < 16 {
-        let Some(parent) = out.last().and_then(|u| parent_of(u)) else { break };
-        out.push(parent);
-    }
-    out
+    let walked: Result<_, std::convert::Infallible> = crate::units::chain(unit, |u| Ok(parent_of(u)));
+    walked.unwrap_or_else(|never| match never {})
 }
 
 #[cfg(test)]

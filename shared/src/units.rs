@@ -227,6 +227,23 @@ impl<'r> Lineage<'r> {
     }
 }
 
+/// The most units in a chain from a unit to the top (a hamlet, a commune, a district,
+/// a province are four): a longer one, which only a cycle in stored data could make, is
+/// cut there.
+pub const MAX_CHAIN: usize = 16;
+
+/// `unit` and every unit above it by `parent_of`, nearest first, at most [`MAX_CHAIN`]:
+/// the one walk up the hierarchy, whichever parents a caller counts by (as recorded,
+/// through the lineage of the reform, with units being registered).
+pub fn chain<E>(unit: &str, mut parent_of: impl FnMut(&str) -> Result<Option<String>, E>) -> Result<Vec<String>, E> {
+    let mut chain = vec![unit.to_string()];
+    while chain.len() < MAX_CHAIN {
+        let Some(parent) = chain.last().map(|last| parent_of(last)).transpose()?.flatten() else { break };
+        chain.push(parent);
+    }
+    Ok(chain)
+}
+
 /// Unit type words that prefix old names in the merge list (`Phường Trúc Bạch`).
 const TYPE_PREFIXES: &[&str] = &["Thị trấn", "Thành phố", "Đặc khu", "Phường", "Tỉnh", "Xã"];
 

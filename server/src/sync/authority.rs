@@ -26,6 +26,7 @@ use hoctap_shared::scoring;
 use hoctap_shared::selfassess::{AnswerState, SelfAssessment, SELF_ASSESSMENT_FIELD};
 use hoctap_shared::units::UnitKind;
 
+use crate::hierarchy::predates_reform;
 use crate::store::{campaigns, StoreError};
 use crate::AppState;
 
@@ -231,7 +232,7 @@ fn moving(
     if let Some(message) = closed_hamlet(state, &op.unit)? {
         return Ok(Some(("invalid_operation", message)));
     }
-    if historic(state, &before.unit)? || historic(state, &op.unit)? {
+    if predates_reform(state, &before.unit)? || predates_reform(state, &op.unit)? {
         return Ok(Some((
             "invalid_operation",
             "Hồ sơ của đơn vị trước ngày 01/7/2025 được giữ ở nơi đã ghi, không chuyển được".to_string(),
@@ -297,19 +298,6 @@ fn closed_hamlet(state: &AppState, unit: &str) -> Result<Option<String>, StoreEr
         "{} đã sáp nhập hoặc giải thể từ ngày {since}: hãy đồng bộ rồi chọn thôn hiện nay",
         hamlet.full_name()
     )))
-}
-
-/// Whether a unit, or one above it, ended with the 2025 reform.
-fn historic(state: &AppState, unit: &str) -> Result<bool, StoreError> {
-    let mut current = Some(unit.to_string());
-    for _ in 0..16 {
-        let Some(id) = current else { return Ok(false) };
-        if state.unit(&id)?.is_some_and(|u| u.valid_to.is_some()) {
-            return Ok(true);
-        }
-        current = state.parent_of(&id)?;
-    }
-    Ok(false)
 }
 
 /// Ids outside [`is_valid_id`] (what devices mint) would break the log's keys.

@@ -108,17 +108,10 @@ fn unit_chain(
     if !known(unit)? {
         return Ok(None);
     }
-    let mut chain = vec![unit.to_string()];
-    let mut current = unit.to_string();
-    while chain.len() < 16 {
-        let parent = match pending.get(&current) {
-            Some(hamlet) => hamlet.parent.clone(),
-            None => state.parent_of(&current)?,
-        };
-        let Some(parent) = parent else { break };
-        chain.push(parent.clone());
-        current = parent;
-    }
+    let chain = crate::hierarchy::chain(unit, |u| match pending.get(u) {
+        Some(hamlet) => Ok(hamlet.parent.clone()),
+        None => state.parent_of(u),
+    })?;
     Ok(Some(chain))
 }
 
