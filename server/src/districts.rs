@@ -152,12 +152,29 @@ fn view_of(state: &AppState, unit: &OrgUnit, communes: &[String]) -> DistrictVie
 
 /// The districts registered in `province`, by name.
 pub fn list(state: &AppState, province: &str) -> Result<Vec<DistrictView>, StoreError> {
+    lists(state, &[province], &crate::reports::stored_children_by_parent(state)?)
+}
+
+/// The districts registered in each of `provinces`, in that order, each province's by
+/// name; `stored` is [`crate::reports::stored_children_by_parent`], which the caller
+/// has read for other needs too.
+pub fn lists(
+    state: &AppState,
+    provinces: &[&str],
+    stored: &BTreeMap<String, Vec<OrgUnit>>,
+) -> Result<Vec<DistrictView>, StoreError> {
     let members = all_members(state)?;
-    let mut out: Vec<DistrictView> = crate::reports::stored_children(state, province)?
-        .into_iter()
-        .filter(|u| u.kind == UnitKind::District)
-        .map(|u| view_of(state, &u, members.get(&u.id).map_or(&[][..], Vec::as_slice)))
-        .collect();
-    out.sort_by(|a, b| (&a.name, &a.unit).cmp(&(&b.name, &b.unit)));
+    let mut out = Vec::new();
+    for province in provinces {
+        let mut own: Vec<DistrictView> = stored
+            .get(*province)
+            .into_iter()
+            .flatten()
+            .filter(|u| u.kind == UnitKind::District)
+            .map(|u| view_of(state, u, members.get(&u.id).map_or(&[][..], Vec::as_slice)))
+            .collect();
+        own.sort_by(|a, b| (&a.name, &a.unit).cmp(&(&b.name, &b.unit)));
+        out.extend(own);
+    }
     Ok(out)
 }

@@ -137,6 +137,7 @@ impl Modify for BearerAuth {
         province_criteria::unit_criteria_template,
         province_criteria::unit_criteria_from_xlsx,
         reports::unit_lineage_show,
+        reports::unit_lineage_overview_show,
         reports::lineage_assignments_update,
         reports::lineage_districts_list,
         reports::lineage_districts_update,

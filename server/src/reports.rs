@@ -17,7 +17,9 @@ use hoctap_shared::date::Date;
 use hoctap_shared::indicators::Settings;
 use hoctap_shared::merge::RecordView;
 use hoctap_shared::plans::{self, Plan, PlanKind};
-use hoctap_shared::report::{DeadlineView, PlanTargetRow, UnitPlanView};
+use hoctap_shared::report::{
+    DeadlineView, HamletAssignment, LineageView, NamedUnit, PlanTargetRow, PredecessorView, UnitPlanView,
+};
 use hoctap_shared::units::{Lineage, MergeKind, OrgUnit, UnitKind};
 
 use crate::store::{reports as stored, StoreError};
@@ -53,6 +55,81 @@ pub fn stored_children_by_parent(state: &AppState) -> Result<BTreeMap<String, Ve
         children.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     }
     Ok(out)
+}
+
+/// What the lineage of units is drawn from, read once however many units are drawn:
+/// the assignments and the units registered at run time (one scan of each), and the
+/// units of today each old unit named went into (one pass over the catalogue). A
+/// province's lineage screen draws over a hundred communes from one of these.
+#[derive(Debug)]
+pub struct LineageSources<'s> {
+    state: &'s AppState,
+    assigned: BTreeMap<String, String>,
+    stored_children: BTreeMap<String, Vec<OrgUnit>>,
+    /// Old unit → the units it went into, with how, in the catalogue's order.
+    successors: BTreeMap<&'s str, Vec<(&'s OrgUnit, MergeKind)>>,
+}
+
+impl<'s> LineageSources<'s> {
+    /// Reads what the lineage of `units` needs.
+    pub fn read(state: &'s AppState, units: &[&OrgUnit]) -> Result<LineageSources<'s>, StoreError> {
+        let wanted: BTreeSet<&str> =
+            units.iter().flat_map(|u| u.predecessors.iter().map(|p| p.unit.as_str())).collect();
+        let mut successors: BTreeMap<&'s str, Vec<(&'s OrgUnit, MergeKind)>> = BTreeMap::new();
+        for unit in state.catalog.units.units.values() {
+            for predecessor in unit.predecessors.iter().filter(|p| wanted.contains(p.unit.as_str())) {
+                successors.entry(predecessor.unit.as_str()).or_default().push((unit, predecessor.kind));
+            }
+        }
+        Ok(LineageSources {
+            state,
+            assigned: assignments(state)?,
+            stored_children: stored_children_by_parent(state)?,
+            successors,
+        })
+    }
+
+    /// The units registered at run time by parent, as [`stored_children_by_parent`].
+    pub fn stored_children(&self) -> &BTreeMap<String, Vec<OrgUnit>> {
+        &self.stored_children
+    }
+
+    /// How `unit` came out of the units before the reform: each predecessor with the
+    /// units it was split between and its hamlets with where each counts (all of them
+    /// in the unit when it was merged whole, else as assigned).
+    pub fn view(&self, unit: &OrgUnit) -> LineageView {
+        let predecessors = unit
+            .predecessors
+            .iter()
+            .map(|predecessor| {
+                let went_into = self.successors.get(predecessor.unit.as_str()).map_or(&[][..], Vec::as_slice);
+                // As `Lineage::whole_successor`: one unit of today, taking it whole.
+                let whole = matches!(went_into, [(_, MergeKind::Full)]);
+                let successors =
+                    went_into.iter().map(|(u, _)| NamedUnit { unit: u.id.clone(), name: u.full_name() }).collect();
+                let hamlets = self
+                    .stored_children
+                    .get(&predecessor.unit)
+                    .into_iter()
+                    .flatten()
+                    .map(|h| HamletAssignment {
+                        assigned_to: if whole { Some(unit.id.clone()) } else { self.assigned.get(&h.id).cloned() },
+                        unit: h.id.clone(),
+                        name: h.full_name(),
+                        whole,
+                    })
+                    .collect();
+                PredecessorView {
+                    unit: predecessor.unit.clone(),
+                    name: name_of(self.state, &predecessor.unit),
+                    kind: predecessor.kind,
+                    successors,
+                    hamlets,
+                }
+            })
+            .collect();
+        LineageView { unit: unit.id.clone(), name: unit.full_name(), predecessors }
+    }
 }
 
 /// Units registered at run time (hamlets) whose parent is `parent`, sorted by name.

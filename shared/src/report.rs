@@ -172,6 +172,25 @@ pub struct LineageView {
     pub predecessors: Vec<PredecessorView>,
 }
 
+/// What the lineage screen draws, in one answer: the unit's own lineage, that of each
+/// commune of today under it (a province's, for the old communes a district is
+/// registered with), and the districts registered in the old provinces it came from.
+/// `GET /api/v1/units/{id}/lineage/overview`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineageOverview {
+    /// The unit's own lineage, as `GET /units/{id}/lineage` answers it.
+    pub lineage: LineageView,
+    /// Each commune of today directly under the unit, with its lineage as
+    /// `GET /units/{commune}/lineage` answers it, in the catalogue's order; empty below a
+    /// province.
+    pub communes: Vec<LineageView>,
+    /// The districts registered in each old province the unit came from, in the order
+    /// of `lineage.predecessors`, each province's by name, as `GET /lineage/districts`
+    /// answers them; empty below a province.
+    pub districts: Vec<DistrictView>,
+}
+
 /// An old unit that went, wholly or in part, into the unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

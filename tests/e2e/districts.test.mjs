@@ -6,9 +6,13 @@
 // plan gets a deadline on #ke-hoach (after a date that does not exist was refused) and
 // the annual report's deadline follows it.
 //
-// Phone-sized screenshots of the district section go to a temporary directory (never
-// into the repository): districts-phone.png, district-form-phone.png,
-// district-report-phone.png.
+// The screen draws from one request (issue 19): from opening #sap-nhap until the form
+// lists the old communes, the app asks the server once about lineage and units.
+//
+// Screenshots go to a temporary directory (never into the repository):
+// districts-phone.png, district-form-phone.png, district-report-phone.png, and the
+// screen with the registered district at 360×740 and 1280×800 (lineage-phone.png,
+// lineage-pc.png, lineage-pc-districts.png).
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -60,6 +64,14 @@ test("a province administrator registers an old district, opens its report, and 
   await waitForServiceWorker(page);
 
   // The lineage screen: the old provinces Gia Lai of today came from, none with a district yet.
+  // Every API request from opening it until the form lists the old communes is counted.
+  const asked = [];
+  const onRequest = (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/api/")) asked.push(`${request.method()} ${decodeURIComponent(url.pathname)}${url.search}`);
+  };
+  page.on("request", onRequest);
+  const opened = Date.now();
   await page.goto(`${server.base}/office.html#sap-nhap`);
   const section = page.locator("section.districts");
   await section.getByRole("heading", { name: "Huyện trước 01/7/2025" }).waitFor();
@@ -71,6 +83,12 @@ test("a province administrator registers an old district, opens its report, and 
   await section.getByRole("button", { name: "Đăng ký huyện" }).click();
   const form = page.locator("#district-form");
   await form.locator(`input[type=checkbox][value="${OLD_TU_AN}"]`).waitFor({ timeout: 60_000 });
+  page.off("request", onRequest);
+  const listedMs = Date.now() - opened;
+  const lineage = asked.filter((r) => /\/lineage|\/units\//.test(r));
+  console.log(`lineage screen, opened and the form's communes listed in ${listedMs} ms: ${asked.length} API requests, ` +
+    `${lineage.length} about lineage and units; the others: ${JSON.stringify(asked.filter((r) => !lineage.includes(r)))}`);
+  assert.deepEqual(lineage, [`GET /api/v1/units/${PROVINCE}/lineage/overview`], "the screen asks once");
   await form.getByLabel("Mã huyện", { exact: true }).fill("62");
   await form.getByLabel("Loại", { exact: true }).selectOption("Thị xã");
   await form.getByLabel("Tên (không kèm loại)", { exact: true }).fill("An Khê");
@@ -114,6 +132,15 @@ test("a province administrator registers an old district, opens its report, and 
   await listed.scrollIntoViewIfNeeded();
   await section.evaluate((s) => s.scrollIntoView());
   console.log(`screenshot: ${await shot(page, "districts-phone")}`);
+  // The whole screen on a phone and on a PC, from the top; and the districts on a PC.
+  for (const [name, viewport] of [["lineage-phone", { width: 360, height: 740 }], ["lineage-pc", { width: 1280, height: 800 }]]) {
+    await page.setViewportSize(viewport);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    console.log(`screenshot: ${await shot(page, name)}`);
+  }
+  await section.evaluate((s) => s.scrollIntoView());
+  console.log(`screenshot: ${await shot(page, "lineage-pc-districts")}`);
+  await page.setViewportSize({ width: 360, height: 640 });
 
   // Its 2024 report, as recorded under its two old communes, with the district's deadline.
   await listed.getByRole("button", { name: "Xem báo cáo" }).click();

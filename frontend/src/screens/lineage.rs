@@ -11,14 +11,17 @@
 //! communes offered are the predecessors of the province's communes of today (the
 //! catalogue cannot always tell which old province an old commune lay in; the server
 //! checks). Registering is the server's work, so this part needs the network.
+//!
+//! The whole screen is drawn from one request, `GET /units/{id}/lineage/overview`: the
+//! unit's lineage, each commune of today's (for the old communes) and the districts.
 
-use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use hoctap_shared::accounts::{Action, Role};
 use hoctap_shared::report::{
-    Assignment, DistrictRequest, DistrictView, HamletAssignment, LineageView, NamedUnit, PredecessorView, ReportPage,
+    Assignment, DistrictRequest, DistrictView, HamletAssignment, LineageOverview, LineageView, NamedUnit,
+    PredecessorView, ReportPage,
 };
 use hoctap_shared::text::fold;
 use hoctap_shared::units::MergeKind;
@@ -39,9 +42,20 @@ pub fn lineage_screen() -> Html {
     let Some(session) = use_session() else { return Html::default() };
     let unit = session.account.unit.clone();
     let generation = use_state(|| 0u32);
-    let page =
-        use_server_page::<LineageView>(Some(format!("/units/{}/lineage", encode_component(&unit))), true, *generation);
+    let page = use_server_page::<LineageOverview>(
+        Some(format!("/units/{}/lineage/overview", encode_component(&unit))),
+        true,
+        *generation,
+    );
     let fresh = page.fresh();
+    // Grouped and sorted once per answer, not per keystroke in the form.
+    let drawn = page.fetched.value.as_ref().map(|(overview, _)| Fetch(Rc::clone(overview)));
+    let listed = use_memo(drawn, |drawn| {
+        drawn.as_ref().map_or_else(Listed::default, |Fetch(overview)| Listed {
+            groups: Rc::new(groups_of(&overview.communes)),
+            districts: Rc::new(overview.districts.clone()),
+        })
+    });
     let may_assign = session.account.role.allows(Action::Write);
     let province_admin = session.account.role == Role::ProvinceAdmin;
     let reload = {
@@ -49,8 +63,9 @@ pub fn lineage_screen() -> Html {
         Callback::from(move |()| generation.set(*generation + 1))
     };
     let of_kind = |kind: MergeKind, has_hamlets: Option<bool>| -> Vec<&PredecessorView> {
-        page.value().map_or_else(Vec::new, |v| {
-            v.predecessors
+        page.value().map_or_else(Vec::new, |o| {
+            o.lineage
+                .predecessors
                 .iter()
                 .filter(|p| p.kind == kind && has_hamlets.is_none_or(|has| has != p.hamlets.is_empty()))
                 .collect()
@@ -61,7 +76,7 @@ pub fn lineage_screen() -> Html {
         <div class="lineage-screen">
             <h1 class="form-title">{ "Sáp nhập đơn vị hành chính" }</h1>
             { fetch_status(&page, "thông tin sáp nhập") }
-            if let Some(view) = page.value() {
+            if let Some(view) = page.value().map(|o| &o.lineage) {
                 <h2 class="section-title">{ &view.name }</h2>
                 if view.predecessors.is_empty() {
                     <p class="hint">{ "Đơn vị không được hình thành từ đơn vị cũ nào (hoặc hoctap chưa có danh sách)." }</p>
@@ -105,11 +120,30 @@ pub fn lineage_screen() -> Html {
                     </section>
                 }
                 if province_admin && view.unit.starts_with("province:") {
-                    <DistrictsSection province={view.unit.clone()} old_provinces={old_provinces(view)} />
+                    <DistrictsSection old_provinces={old_provinces(view)} groups={Rc::clone(&listed.groups)}
+                        districts={fresh.then(|| Rc::clone(&listed.districts))} loading={page.fetched.loading}
+                        on_saved={reload.clone()} />
                 }
             }
         </div>
     }
+}
+
+/// The overview as fetched; two are equal when they are the same answer (no deep compare).
+#[derive(Clone)]
+struct Fetch(Rc<LineageOverview>);
+
+impl PartialEq for Fetch {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What the districts section shows of the overview.
+#[derive(Default)]
+struct Listed {
+    groups: Rc<Vec<CommuneGroup>>,
+    districts: Rc<Vec<DistrictView>>,
 }
 
 /// The old provinces a province of today came from.
@@ -225,10 +259,6 @@ const DISTRICT_YEARS: std::ops::RangeInclusive<i32> = FIRST_YEAR..=2025;
 /// The year a district's report opens on: the last whole year before the reform.
 const DISTRICT_YEAR: i32 = 2024;
 
-/// Requests for the old communes run this many at a time (a province has over a hundred
-/// communes of today, each asked for its predecessors).
-const WORKERS: usize = 6;
-
 /// Why registering needs the network, when there is none.
 const DISTRICTS_NEED_NETWORK: &str = "Không có kết nối mạng: việc xem và đăng ký huyện cần máy chủ (máy chủ kiểm tra \
                                       và lưu danh sách huyện). Hãy kết nối mạng rồi mở lại trang này.";
@@ -242,16 +272,16 @@ pub struct CommuneGroup {
 
 /// The groups of the communes of today, by name, each with its old communes in the
 /// server's order (by code).
-pub fn groups_of(views: Vec<LineageView>) -> Vec<CommuneGroup> {
+pub fn groups_of(views: &[LineageView]) -> Vec<CommuneGroup> {
     let mut groups: Vec<CommuneGroup> = views
-        .into_iter()
+        .iter()
         .map(|view| CommuneGroup {
-            today: NamedUnit { unit: view.unit, name: view.name },
+            today: NamedUnit { unit: view.unit.clone(), name: view.name.clone() },
             old: view
                 .predecessors
-                .into_iter()
+                .iter()
                 .filter(|p| p.unit.starts_with("commune:"))
-                .map(|p| NamedUnit { unit: p.unit, name: p.name })
+                .map(|p| NamedUnit { unit: p.unit.clone(), name: p.name.clone() })
                 .collect(),
         })
         .filter(|g| !g.old.is_empty())
@@ -412,99 +442,6 @@ fn districts_by_commune(districts: &[DistrictView]) -> BTreeMap<&str, &DistrictV
     districts.iter().flat_map(|d| d.communes.iter().map(move |c| (c.unit.as_str(), d))).collect()
 }
 
-/// The old communes of the province's communes of today, as far as loaded.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Catalogue {
-    /// Whether loading was asked for (the form was opened).
-    requested: bool,
-    loading: bool,
-    done: usize,
-    total: usize,
-    groups: Rc<Vec<CommuneGroup>>,
-    error: Option<ApiError>,
-}
-
-/// The ids of a unit's children, from `GET /units/{id}` (the rest is not needed).
-#[derive(serde::Deserialize)]
-struct UnitChildren {
-    children: Vec<UnitChild>,
-}
-
-#[derive(serde::Deserialize)]
-struct UnitChild {
-    id: String,
-}
-
-/// What the workers of [`load_catalogue`] share.
-struct Loader {
-    queue: RefCell<VecDeque<String>>,
-    views: RefCell<Vec<LineageView>>,
-    error: RefCell<Option<ApiError>>,
-    working: Cell<usize>,
-}
-
-/// Loads the old communes of every commune of today in `province` into `catalogue`,
-/// [`WORKERS`] requests at a time; the first failure stops it.
-fn load_catalogue(province: String, token: Option<String>, catalogue: UseStateHandle<Catalogue>) {
-    catalogue.set(Catalogue { requested: true, loading: true, ..Catalogue::default() });
-    wasm_bindgen_futures::spawn_local(async move {
-        let path = format!("/units/{}", encode_component(&province));
-        let communes: VecDeque<String> = match api::call::<UnitChildren>("GET", &path, None, Body::None).await {
-            Ok(unit) => unit.children.into_iter().map(|c| c.id).filter(|id| id.starts_with("commune:")).collect(),
-            Err(error) => {
-                catalogue.set(Catalogue { requested: true, error: Some(error), ..Catalogue::default() });
-                return;
-            }
-        };
-        let total = communes.len();
-        let loader = Rc::new(Loader {
-            queue: RefCell::new(communes),
-            views: RefCell::new(Vec::with_capacity(total)),
-            error: RefCell::new(None),
-            working: Cell::new(WORKERS),
-        });
-        for _ in 0..WORKERS {
-            let (loader, token, catalogue) = (Rc::clone(&loader), token.clone(), catalogue.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                loop {
-                    let next = loader.queue.borrow_mut().pop_front();
-                    let Some(commune) = next else { break };
-                    let path = format!("/units/{}/lineage", encode_component(&commune));
-                    match api::call::<LineageView>("GET", &path, token.as_deref(), Body::None).await {
-                        Ok(view) => loader.views.borrow_mut().push(view),
-                        Err(error) => {
-                            loader.queue.borrow_mut().clear();
-                            loader.error.borrow_mut().get_or_insert(error);
-                        }
-                    }
-                    let done = loader.views.borrow().len();
-                    catalogue.set(Catalogue { requested: true, loading: true, done, total, ..Catalogue::default() });
-                }
-                loader.working.set(loader.working.get() - 1);
-                if loader.working.get() == 0 {
-                    let views = loader.views.take();
-                    catalogue.set(Catalogue {
-                        requested: true,
-                        loading: false,
-                        done: views.len(),
-                        total,
-                        groups: Rc::new(groups_of(views)),
-                        error: loader.error.take(),
-                    });
-                }
-            });
-        }
-    });
-}
-
-/// The registered districts of the old provinces, as far as loaded.
-#[derive(Debug, Clone, PartialEq)]
-enum Listed {
-    Loading,
-    Loaded(Rc<Vec<DistrictView>>),
-    Failed(ApiError),
-}
-
 /// A failure of this part in words: offline, that it needs the network; otherwise the
 /// server's Vietnamese message as it is.
 fn district_error_words(error: &ApiError) -> String {
@@ -516,9 +453,16 @@ fn district_error_words(error: &ApiError) -> String {
 
 #[derive(Properties, PartialEq)]
 struct DistrictsSectionProps {
-    /// The province of today.
-    province: String,
     old_provinces: Vec<NamedUnit>,
+    /// The old communes, by commune of today.
+    groups: Rc<Vec<CommuneGroup>>,
+    /// The districts registered in the old provinces, when the server answered in this
+    /// visit (listing needs the server, as registering does).
+    districts: Option<Rc<Vec<DistrictView>>>,
+    /// Whether the screen is asking the server.
+    loading: bool,
+    /// After a district was saved: the screen asks for everything again.
+    on_saved: Callback<()>,
 }
 
 /// The districts before the reform of the old provinces a province of today came from,
@@ -526,50 +470,18 @@ struct DistrictsSectionProps {
 #[function_component(DistrictsSection)]
 fn districts_section(props: &DistrictsSectionProps) -> Html {
     let token = use_token();
-    let generation = use_state(|| 0u32);
-    let listed = use_state(|| Listed::Loading);
     let draft = use_reducer(DistrictDraft::default);
     let form_open = use_state(|| false);
-    let catalogue = use_state(Catalogue::default);
     let outcome = use_state(|| None::<Result<DistrictView, String>>);
     let busy = use_state(|| false);
     let report_of = use_state(|| None::<String>);
-    let provinces: Vec<String> = props.old_provinces.iter().map(|p| p.unit.clone()).collect();
-    {
-        let listed = listed.clone();
-        use_effect_with((provinces.clone(), token.clone(), *generation), move |(provinces, token, _)| {
-            let (provinces, token) = (provinces.clone(), token.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut all = Vec::new();
-                for province in &provinces {
-                    let path = format!("/lineage/districts?province={}", encode_component(province));
-                    match api::call::<Vec<DistrictView>>("GET", &path, token.as_deref(), Body::None).await {
-                        Ok(districts) => all.extend(districts),
-                        Err(error) => {
-                            listed.set(Listed::Failed(error));
-                            return;
-                        }
-                    }
-                }
-                listed.set(Listed::Loaded(Rc::new(all)));
-            });
-        });
-    }
     let first_province = props.old_provinces.first().map(|p| p.unit.clone()).unwrap_or_default();
     let open_form = {
-        let (form_open, catalogue, token, province) =
-            (form_open.clone(), catalogue.clone(), token.clone(), props.province.clone());
+        let form_open = form_open.clone();
         Callback::from(move |()| {
             form_open.set(true);
-            if !catalogue.requested || catalogue.error.is_some() {
-                load_catalogue(province.clone(), token.clone(), catalogue.clone());
-            }
             scroll_to("district-form");
         })
-    };
-    let on_retry = {
-        let (catalogue, token, province) = (catalogue.clone(), token.clone(), props.province.clone());
-        Callback::from(move |_: MouseEvent| load_catalogue(province.clone(), token.clone(), catalogue.clone()))
     };
     let on_edit = {
         let (draft, outcome, open_form) = (draft.clone(), outcome.clone(), open_form.clone());
@@ -580,8 +492,8 @@ fn districts_section(props: &DistrictsSectionProps) -> Html {
         })
     };
     let on_submit = {
-        let (draft, outcome, busy, token, generation) =
-            (draft.clone(), outcome.clone(), busy.clone(), token.clone(), generation.clone());
+        let (draft, outcome, busy, token, on_saved) =
+            (draft.clone(), outcome.clone(), busy.clone(), token.clone(), props.on_saved.clone());
         let first_province = first_province.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -597,8 +509,8 @@ fn districts_section(props: &DistrictsSectionProps) -> Html {
             };
             busy.set(true);
             outcome.set(None);
-            let (draft, outcome, busy, token, generation) =
-                (draft.clone(), outcome.clone(), busy.clone(), token.clone(), generation.clone());
+            let (draft, outcome, busy, token, on_saved) =
+                (draft.clone(), outcome.clone(), busy.clone(), token.clone(), on_saved.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let path = format!("/lineage/districts/{}", encode_component(&code));
                 let result = api::call::<DistrictView>("PUT", &path, token.as_deref(), Body::json(&request)).await;
@@ -607,7 +519,7 @@ fn districts_section(props: &DistrictsSectionProps) -> Html {
                     Ok(view) => {
                         outcome.set(Some(Ok(view)));
                         draft.dispatch(DistrictAction::Clear);
-                        generation.set(*generation + 1);
+                        on_saved.emit(());
                     }
                     Err(error) => outcome.set(Some(Err(district_error_words(&error)))),
                 }
@@ -616,10 +528,7 @@ fn districts_section(props: &DistrictsSectionProps) -> Html {
     };
 
     let online = api::online();
-    let districts: &[DistrictView] = match &*listed {
-        Listed::Loaded(all) => all,
-        _ => &[],
-    };
+    let districts: &[DistrictView] = props.districts.as_deref().map_or(&[], Vec::as_slice);
     html! {
         <section class="report-section districts" aria-labelledby="districts-title">
             <h2 id="districts-title" class="section-title">{ "Huyện trước 01/7/2025" }</h2>
@@ -628,11 +537,11 @@ fn districts_section(props: &DistrictsSectionProps) -> Html {
             if !online {
                 <p class="app-warning" role="status" data-error="offline">{ DISTRICTS_NEED_NETWORK }</p>
             }
-            { match &*listed {
-                Listed::Loading => html! { <p class="hint" role="status">{ "Đang tải danh sách huyện…" }</p> },
-                Listed::Failed(ApiError::Offline) if !online => Html::default(),
-                Listed::Failed(error) => html! { <p class="app-warning" role="alert">{ district_error_words(error) }</p> },
-                Listed::Loaded(_) => html! {
+            { match &props.districts {
+                // Offline, the warning above says it; a failure, the screen's status.
+                None if props.loading && online => html! { <p class="hint" role="status">{ "Đang tải danh sách huyện…" }</p> },
+                None => Html::default(),
+                Some(_) => html! {
                     { for props.old_provinces.iter().map(|province| {
                         let own: Vec<&DistrictView> = districts.iter().filter(|d| d.province.unit == province.unit).collect();
                         html! {
@@ -651,7 +560,7 @@ fn districts_section(props: &DistrictsSectionProps) -> Html {
                 },
             } }
             if *form_open {
-                { district_form(&draft, &props.old_provinces, &catalogue, districts, *busy || !online, on_submit, on_retry) }
+                { district_form(&draft, &props.old_provinces, &props.groups, districts, *busy || !online, on_submit) }
             } else {
                 <button type="button" class="secondary" onclick={open_form.reform(|_| ())} disabled={!online}>
                     { "Đăng ký huyện" }
@@ -726,11 +635,10 @@ fn district_item(
 fn district_form(
     draft: &UseReducerHandle<DistrictDraft>,
     old_provinces: &[NamedUnit],
-    catalogue: &Catalogue,
+    groups: &[CommuneGroup],
     districts: &[DistrictView],
     disabled: bool,
     on_submit: Callback<SubmitEvent>,
-    on_retry: Callback<MouseEvent>,
 ) -> Html {
     let text = |action: fn(String) -> DistrictAction| {
         let draft = draft.clone();
@@ -747,10 +655,9 @@ fn district_form(
         Callback::from(move |_: MouseEvent| draft.dispatch(DistrictAction::Clear))
     };
     let registered = districts_by_commune(districts);
-    let shown = visible(&catalogue.groups, &draft.query);
+    let shown = visible(groups, &draft.query);
     let name_of = |unit: &String| -> String {
-        catalogue
-            .groups
+        groups
             .iter()
             .flat_map(|g| g.old.iter())
             .find(|o| o.unit == *unit)
@@ -806,17 +713,7 @@ fn district_form(
                 <label class="field" for="district-search">{ "Tìm xã (gõ không dấu cũng được)" }</label>
                 <input id="district-search" class="text" type="search" autocomplete="off" placeholder="ví dụ tu an"
                     value={draft.query.clone()} oninput={text(DistrictAction::Query)} />
-                if catalogue.loading {
-                    <p class="hint" role="status">{ if catalogue.total == 0 { "Đang tải danh sách xã cũ…".to_string() }
-                        else { format!("Đang tải danh sách xã cũ… ({}/{})", catalogue.done, catalogue.total) } }</p>
-                }
-                if let Some(error) = &catalogue.error {
-                    <p class="app-warning" role="alert">
-                        { format!("Chưa tải đủ danh sách xã cũ: {} ", district_error_words(error)) }
-                        <button type="button" class="link" onclick={on_retry}>{ "Tải lại" }</button>
-                    </p>
-                }
-                if !catalogue.loading && catalogue.error.is_none() && shown.is_empty() {
+                if shown.is_empty() {
                     <p class="hint">{ if draft.query.trim().is_empty() { "Không có xã cũ nào." } else { "Không có xã nào khớp." } }</p>
                 }
                 <p class="hint">{ "Xã được xếp theo xã hiện nay mà nó nhập vào. Máy chủ kiểm tra xã có thuộc tỉnh đã chọn không." }</p>
@@ -940,7 +837,7 @@ mod tests {
     }
 
     fn groups() -> Vec<CommuneGroup> {
-        groups_of(vec![
+        groups_of(&[
             lineage(
                 "commune:23629:2025",
                 "Xã Cửu An",

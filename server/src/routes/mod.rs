@@ -139,6 +139,7 @@ fn table(max_evidence_bytes: usize) -> Vec<Route> {
         route(Post, "/units/{id}/criteria/from-xlsx", province_criteria::unit_criteria_from_xlsx)
             .limit(province_criteria::MAX_CRITERIA_BYTES),
         route(Get, "/units/{id}/lineage", reports::unit_lineage_show),
+        route(Get, "/units/{id}/lineage/overview", reports::unit_lineage_overview_show),
         route(Put, "/lineage/assignments", reports::lineage_assignments_update),
         route(Get, "/lineage/districts", reports::lineage_districts_list),
         route(Put, "/lineage/districts/{code}", reports::lineage_districts_update),

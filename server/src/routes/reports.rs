@@ -12,10 +12,10 @@ use hoctap_shared::annual::{self, AnnualReport, DecisionDocument, Narrative, Rev
 use hoctap_shared::date::Date;
 use hoctap_shared::plans::Plan;
 use hoctap_shared::report::{
-    Assignment, ChildReportStatus, DistrictRequest, DistrictView, HamletAssignment, LineageView, NamedUnit,
-    PredecessorView, ReportPage, UnitPlanView, VersionInfo,
+    Assignment, ChildReportStatus, DistrictRequest, DistrictView, LineageOverview, LineageView, ReportPage,
+    UnitPlanView, VersionInfo,
 };
-use hoctap_shared::units::{Lineage, UnitKind};
+use hoctap_shared::units::{Lineage, OrgUnit, UnitKind};
 use serde::Deserialize;
 
 use super::{decode, RawBody};
@@ -393,38 +393,34 @@ pub async fn unit_plan_import(
 
 fn lineage_view(state: &AppState, id: &str) -> Result<LineageView, ApiError> {
     let unit = reports::known_unit(state, id)?;
-    let assigned = reports::assignments(state)?;
-    let lineage = Lineage { registry: &state.catalog.units, assignments: &assigned };
-    let hamlets_of = reports::stored_children_by_parent(state)?;
-    let mut predecessors = Vec::new();
-    for predecessor in &unit.predecessors {
-        let whole = lineage.whole_successor(&predecessor.unit).is_some();
-        let successors = state
-            .catalog
-            .units
-            .successors_of(&predecessor.unit)
-            .map(|(u, _)| NamedUnit { unit: u.id.clone(), name: u.full_name() })
-            .collect();
-        let hamlets = hamlets_of
-            .get(&predecessor.unit)
-            .into_iter()
-            .flatten()
-            .map(|h| HamletAssignment {
-                assigned_to: if whole { Some(unit.id.clone()) } else { assigned.get(&h.id).cloned() },
-                unit: h.id.clone(),
-                name: h.full_name(),
-                whole,
-            })
-            .collect();
-        predecessors.push(PredecessorView {
-            unit: predecessor.unit.clone(),
-            name: reports::name_of(state, &predecessor.unit),
-            kind: predecessor.kind,
-            successors,
-            hamlets,
-        });
+    Ok(reports::LineageSources::read(state, &[&unit])?.view(&unit))
+}
+
+/// The lineage screen's answer for `unit` (the caller may read it): see
+/// [`LineageOverview`]. Every part is read from one [`reports::LineageSources`], and
+/// only what the caller may read is in it.
+fn lineage_overview(state: &AppState, current: &CurrentAccount, id: &str) -> Result<LineageOverview, ApiError> {
+    let unit = reports::known_unit(state, id)?;
+    let mut communes = Vec::new();
+    for commune in state.catalog.units.children(id).filter(|c| c.kind == UnitKind::Commune) {
+        if current.may(state, Action::Read, &commune.id)? {
+            communes.push(commune);
+        }
     }
-    Ok(LineageView { unit: unit.id.clone(), name: unit.full_name(), predecessors })
+    let mut old_provinces = Vec::new();
+    for predecessor in &unit.predecessors {
+        let province = state.catalog.units.get(&predecessor.unit).is_some_and(|u| u.kind == UnitKind::Province);
+        if province && current.may(state, Action::Read, &predecessor.unit)? {
+            old_provinces.push(predecessor.unit.as_str());
+        }
+    }
+    let drawn: Vec<&OrgUnit> = std::iter::once(&unit).chain(communes.iter().copied()).collect();
+    let sources = reports::LineageSources::read(state, &drawn)?;
+    Ok(LineageOverview {
+        lineage: sources.view(&unit),
+        communes: communes.into_iter().map(|c| sources.view(c)).collect(),
+        districts: crate::districts::lists(state, &old_provinces, sources.stored_children())?,
+    })
 }
 
 #[utoipa::path(
@@ -449,6 +445,37 @@ pub async fn unit_lineage_show(
 ) -> Result<Json<LineageView>, ApiError> {
     current.require(&state, Action::Read, &id)?;
     Ok(Json(lineage_view(&state, &id)?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{id}/lineage/overview",
+    tag = "units",
+    operation_id = "unit_lineage_overview_show",
+    summary = "Everything the lineage screen shows, at once",
+    description = "The unit's lineage, each commune of today under it with its lineage, and the districts \
+                   registered in the old provinces it came from: what `GET /units/{id}/lineage` answers for the \
+                   unit and for each of its communes, and `GET /lineage/districts` for each old province, in one \
+                   answer read from one pass over the store. Only units the caller may read are in it.",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "A unit of today, e.g. `province:52:2025`")),
+    responses(
+        (status = 200, description = "The unit's, its communes' and its old provinces' lineage", body = LineageOverview),
+        (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "Outside the caller's scope or role (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "Unknown unit (`not_found`)", body = ErrorBody),
+    )
+)]
+pub async fn unit_lineage_overview_show(
+    State(state): State<AppState>,
+    current: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<LineageOverview>, ApiError> {
+    // Rights first: an outsider learns nothing about which units exist.
+    current.require(&state, Action::Read, &id)?;
+    // A province's hundred-odd communes: off the runtime's worker threads.
+    let overview = crate::blocking(move || lineage_overview(&state, &current, &id)).await?;
+    Ok(Json(overview))
 }
 
 #[utoipa::path(

@@ -544,6 +544,9 @@ enum Resource {
     /// `GET /campaigns/{id}/answers` of a campaign of the unit (read; outside the scope
     /// as missing).
     CampaignQueue,
+    /// `GET /units/{u}/lineage/overview`: the lineage screen's one request (read; a
+    /// province's communes and districts only as far as the caller may read them).
+    LineageOverview,
 }
 
 /// Where the target lies relative to the caller's own unit.
@@ -583,6 +586,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Collaborator, Resource::CriteriaFromSheet, ["403", "-", "403", "403"]),
     (Role::Collaborator, Resource::CampaignOpen, ["201", "-", "403", "403"]),
     (Role::Collaborator, Resource::CampaignQueue, ["200", "-", "404", "404"]),
+    (Role::Collaborator, Resource::LineageOverview, ["200", "-", "403", "403"]),
     (Role::CommuneOfficer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneOfficer, Resource::Permissions, ["RW..", "RW..", "....", "...."]),
     (Role::CommuneOfficer, Resource::Invite, ["201", "403", "403", "403"]),
@@ -599,6 +603,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneOfficer, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
     (Role::CommuneOfficer, Resource::CampaignOpen, ["201", "201", "403", "403"]),
     (Role::CommuneOfficer, Resource::CampaignQueue, ["200", "200", "404", "404"]),
+    (Role::CommuneOfficer, Resource::LineageOverview, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::CommuneApprover, Resource::Permissions, ["RWV.", "RWV.", "....", "...."]),
     (Role::CommuneApprover, Resource::Invite, ["201", "403", "403", "403"]),
@@ -615,6 +620,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::CommuneApprover, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
     (Role::CommuneApprover, Resource::CampaignOpen, ["201", "201", "403", "403"]),
     (Role::CommuneApprover, Resource::CampaignQueue, ["200", "200", "404", "404"]),
+    (Role::CommuneApprover, Resource::LineageOverview, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::ProvinceAdmin, Resource::Permissions, ["RWVA", "RWVA", "....", "...."]),
     (Role::ProvinceAdmin, Resource::Invite, ["201", "201", "403", "403"]),
@@ -631,6 +637,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::ProvinceAdmin, Resource::CriteriaFromSheet, ["422", "422", "403", "403"]),
     (Role::ProvinceAdmin, Resource::CampaignOpen, ["422", "201", "403", "403"]),
     (Role::ProvinceAdmin, Resource::CampaignQueue, ["200", "200", "404", "404"]),
+    (Role::ProvinceAdmin, Resource::LineageOverview, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::UnitAccounts, ["200", "200", "403", "403"]),
     (Role::Viewer, Resource::Permissions, ["R...", "R...", "....", "...."]),
     (Role::Viewer, Resource::Invite, ["403", "403", "403", "403"]),
@@ -647,6 +654,7 @@ const MATRIX: &[(Role, Resource, [&str; 4])] = &[
     (Role::Viewer, Resource::CriteriaFromSheet, ["403", "403", "403", "403"]),
     (Role::Viewer, Resource::CampaignOpen, ["403", "403", "403", "403"]),
     (Role::Viewer, Resource::CampaignQueue, ["200", "200", "404", "404"]),
+    (Role::Viewer, Resource::LineageOverview, ["200", "200", "403", "403"]),
 ];
 
 /// The caller of each role: its unit, and the target unit of each scope.
@@ -714,6 +722,7 @@ impl Matrix<'_> {
                 Some(json!({"year": 2026, "set": "cdht-324-2023", "valid_until": "2026-01-31", "max_answers": 10})),
             ),
             Resource::CampaignQueue => ("GET", format!("/campaigns/{}/answers", campaign_id(unit)), None),
+            Resource::LineageOverview => ("GET", format!("/units/{unit}/lineage/overview"), None),
         };
         let before = world.snapshot();
         let (status, reply) = match body {
@@ -845,7 +854,7 @@ fn matrix_every_role_against_every_resource_and_scope() {
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 16 * SCOPES.len() - 16, "every role × resource × scope");
+        assert_eq!(checked, Role::ALL.len() * 17 * SCOPES.len() - 17, "every role × resource × scope");
 
         // Listing accounts is administration of one's own unit: the administrator of P
         // sees P's accounts and none of Q's; nobody else may list.
@@ -1347,6 +1356,12 @@ fn issue_14_lookups_authorise_before_they_reveal() {
             ),
             // A unit's plan, and a unit that never was.
             (format!("/units/{}/plan", u.c), "/units/commune:99999:2025/plan".to_string(), &forbidden),
+            // The lineage screen's one request, for a unit and for one that never was.
+            (
+                format!("/units/{}/lineage/overview", u.p),
+                "/units/province:99:2025/lineage/overview".to_string(),
+                &forbidden,
+            ),
         ] {
             assert_eq!(&answer(&outsider, &uri), expected, "{backend}: {uri}");
             assert_eq!(&answer(&outsider, &unknown), expected, "{backend}: {unknown}");

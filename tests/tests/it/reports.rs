@@ -606,6 +606,83 @@ fn a_district_before_the_reform_is_registered_and_reports_its_communes_as_record
     );
 }
 
+/// Issue 19, requirement 4: the lineage screen draws from one request. For a province,
+/// `GET /units/{id}/lineage/overview` answers exactly what the screen asked for one
+/// request at a time: the province's lineage, every commune of today's (each equal to
+/// `GET /units/{commune}/lineage`), and the districts of each old province (equal to
+/// `GET /lineage/districts`) — with an assignment and a district registered, so neither
+/// part is empty. It is read as the per-unit reads are: a commune's officer gets its
+/// commune's and is refused its province, another province's administrator is refused.
+#[test]
+fn issue_19_the_lineage_overview_answers_as_the_per_unit_reads() {
+    let world = World::with_sample();
+    let hanoi = world.account(Role::ProvinceAdmin, "province:01:2025", "quan-tri-ha-noi");
+    let gia_lai = world.account(Role::ProvinceAdmin, "province:52:2025", "quan-tri-gia-lai");
+    world.ok(
+        "PUT",
+        "/lineage/assignments",
+        &hanoi,
+        Some(json!({"unit": "hamlet:cu-ngoc-ha-tdp-1", "to": "commune:00004:2025"})),
+    );
+    world.ok(
+        "PUT",
+        "/lineage/districts/623",
+        &gia_lai,
+        Some(json!({
+        "name": "An Khê", "unit_type": "Thị xã", "province": "province:64:old", "communes": [OLD_CUU_AN, OLD_TU_AN]})),
+    );
+
+    for (province, token) in [("province:01:2025", &hanoi), ("province:52:2025", &gia_lai)] {
+        let overview = world.ok("GET", &format!("/units/{province}/lineage/overview"), token, None);
+        assert_eq!(overview["lineage"], world.ok("GET", &format!("/units/{province}/lineage"), token, None));
+        // The communes the screen listed from the catalogue, each as its own read answers.
+        let unit = world.ok("GET", &format!("/units/{province}"), token, None);
+        let communes: Vec<&str> = unit["children"]
+            .as_array()
+            .expect("children")
+            .iter()
+            .filter_map(|c| c["id"].as_str())
+            .filter(|id| id.starts_with("commune:"))
+            .collect();
+        assert!(communes.len() > 100, "{province}: {} communes", communes.len());
+        let listed: Vec<&str> =
+            overview["communes"].as_array().expect("communes").iter().filter_map(|c| c["unit"].as_str()).collect();
+        assert_eq!(listed, communes, "{province}");
+        for view in overview["communes"].as_array().expect("communes") {
+            let commune = view["unit"].as_str().expect("unit");
+            assert_eq!(view, &world.ok("GET", &format!("/units/{commune}/lineage"), token, None), "{commune}");
+        }
+        // The districts of each old province, in the order of the province's predecessors.
+        let mut districts = Vec::new();
+        for old in overview["lineage"]["predecessors"].as_array().expect("predecessors") {
+            let old = old["unit"].as_str().expect("unit");
+            if old.starts_with("province:") {
+                let listed = world.ok("GET", &format!("/lineage/districts?province={old}"), token, None);
+                districts.extend(listed.as_array().expect("districts").iter().cloned());
+            }
+        }
+        assert_eq!(overview["districts"], Value::Array(districts), "{province}");
+    }
+    // Neither part was empty: the assignment and the district are in them.
+    let overview = world.ok("GET", "/units/province:01:2025/lineage/overview", &hanoi, None);
+    let ba_dinh = overview["communes"].as_array().expect("communes").iter().find(|c| c["unit"] == "commune:00004:2025");
+    assert!(ba_dinh.is_some_and(|c| c.to_string().contains("\"assigned_to\":\"commune:00004:2025\"")), "{ba_dinh:?}");
+    let overview = world.ok("GET", "/units/province:52:2025/lineage/overview", &gia_lai, None);
+    assert_eq!(overview["districts"][0]["unit"], "district:623:old", "{}", overview["districts"]);
+
+    // A commune's officer: its commune's (nothing below it), not its province's.
+    let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo-cuu-an");
+    let own = world.ok("GET", &format!("/units/{CUU_AN}/lineage/overview"), &officer, None);
+    assert_eq!(own["lineage"], world.ok("GET", &format!("/units/{CUU_AN}/lineage"), &officer, None));
+    assert_eq!((own["communes"].clone(), own["districts"].clone()), (json!([]), json!([])));
+    for (token, unit) in
+        [(&officer, "province:52:2025"), (&hanoi, "province:52:2025"), (&gia_lai, "commune:00004:2025")]
+    {
+        let (status, body) = world.call("GET", &format!("/units/{unit}/lineage/overview"), Some(token), None);
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{unit}");
+    }
+}
+
 /// A report of a unit of today from 2025 on is the sum of its parts' kept figures (a
 /// province holds millions of records, which the report no longer reads at once): the
 /// same as counting the records of today's units together, a province's own decisions
