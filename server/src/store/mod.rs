@@ -118,20 +118,23 @@ pub fn for_each<E: From<StoreError>>(
     }
 }
 
-/// The storage schema this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The storage schema this build writes: 1, every value JSON; 2, operations and views
+/// in the binary encodings of [`codec`] (values of version 1 are still read as they
+/// are, so a version-1 directory is upgraded by recording the new number).
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// Records the schema version in a new store, and refuses a store written by a newer
-/// build (which could hold data this one would misread). Called when a data directory
-/// is opened.
+/// Records the schema version in a new store, upgrades an older one (version 1 needs
+/// no rewrite: see [`SCHEMA_VERSION`]), and refuses a store written by a newer build
+/// (which could hold data this one would misread), before any of this build's values
+/// are written. Called when a data directory is opened.
 pub fn check_schema(store: &dyn Store) -> Result<u32, StoreError> {
     match stored_schema(store)? {
-        None => {
+        Some(found) if found == SCHEMA_VERSION => Ok(found),
+        None | Some(_) => {
             store.put("meta", b"schema_version", &SCHEMA_VERSION.to_be_bytes())?;
             store.flush()?;
             Ok(SCHEMA_VERSION)
         }
-        Some(found) => Ok(found),
     }
 }
 

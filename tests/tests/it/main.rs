@@ -29,3 +29,4 @@ mod staff;
 mod sync;
 mod tidy;
 mod units;
+mod upgrade;
