@@ -182,3 +182,60 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
     state.store.flush()?;
     Ok(summary)
 }
+
+/// Copies everything `from` holds into the empty store of `to` as a backup restored
+/// there, without a file between them: `hoctap reindex` rebuilds every index and view
+/// from the log this way, in this build's encodings. Returns what was written and what
+/// was restored (equal when nothing was lost).
+pub async fn copy(from: AppState, to: &AppState) -> Result<(Summary, Summary), ApiError> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
+    let writer = std::thread::spawn(move || {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, Chunks(sender));
+        let written = write_backup(&from, &mut out)?;
+        out.flush().map_err(io)?;
+        Ok::<Summary, ApiError>(written)
+    });
+    let mut input = std::io::BufReader::new(Received { receiver, chunk: Vec::new(), at: 0 });
+    let restored = restore(to, &mut input).await;
+    // A failed restore drops the reader, so the writer stops at its next chunk.
+    drop(input);
+    let written = writer.join().map_err(|_| io(std::io::Error::other("the backup thread panicked")))?;
+    Ok((written?, restored?))
+}
+
+/// The writing end of [`copy`]: each chunk goes to the reader.
+struct Chunks(std::sync::mpsc::SyncSender<Vec<u8>>);
+
+impl IoWrite for Chunks {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.send(buf.to_vec()).map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The reading end of [`copy`].
+struct Received {
+    receiver: std::sync::mpsc::Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for Received {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.chunk.len() {
+            match self.receiver.recv() {
+                Ok(chunk) => (self.chunk, self.at) = (chunk, 0),
+                // The writer finished (or failed, which it reports itself).
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}

@@ -118,6 +118,14 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Rebuild everything derived from the operation log (views, indexes, kept figures)
+    /// in this build's storage layout, by copying the data directory into a new one as a
+    /// backup restored there; the old one is kept beside it. Run it while the server is
+    /// stopped.
+    Reindex {
+        #[arg(long, env = "HOCTAP_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
     /// Criteria sets: check a file, or list the shipped ones.
     Criteria {
         #[command(subcommand)]
@@ -296,6 +304,7 @@ fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Reindex { data_dir } => reindex(&data_dir),
         Command::Criteria { command: CriteriaCommand::List } => exit_with(cli::criteria_list()),
         Command::Criteria { command: CriteriaCommand::Check { files } } => {
             if files.is_empty() {
@@ -346,6 +355,57 @@ fn open_state(data_dir: &std::path::Path) -> anyhow::Result<AppState> {
     hoctap_server::evidence::ensure_index(&state)?;
     hoctap_server::auth::ensure_index(&state)?;
     Ok(state)
+}
+
+/// `hoctap reindex`: the data directory copied into `<dir>.reindex` as a backup restored
+/// there, checked complete, then swapped in; the old one stays as `<dir>.before-reindex`.
+fn reindex(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let sibling = |suffix: &str| {
+        let mut name = data_dir.file_name().unwrap_or_default().to_os_string();
+        name.push(suffix);
+        data_dir.with_file_name(name)
+    };
+    let (fresh, kept) = (sibling(".reindex"), sibling(".before-reindex"));
+    if !data_dir.join("conf").is_file() {
+        anyhow::bail!("{} không phải thư mục dữ liệu của hoctap", data_dir.display());
+    }
+    if kept.exists() {
+        anyhow::bail!("{} đã có (lần dựng lại trước): hãy xoá hoặc chuyển nó đi trước", kept.display());
+    }
+    if fresh.exists() {
+        // What a run stopped halfway left behind.
+        std::fs::remove_dir_all(&fresh).with_context(|| format!("không xoá được {}", fresh.display()))?;
+    }
+    let (written, restored) = {
+        let old = open_state(data_dir)?;
+        let new = open_state(&fresh)?;
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(hoctap_server::backup::copy(old, &new)).map_err(|e| anyhow::anyhow!(e.messages().0))?
+    };
+    if (written.ops, written.entries) != (restored.ops, restored.entries) {
+        anyhow::bail!(
+            "dựng lại không đủ: đọc {} thao tác và {} mục, ghi {} và {}; thư mục cũ giữ nguyên",
+            written.ops,
+            written.entries,
+            restored.ops,
+            restored.entries
+        );
+    }
+    // Administrators' own criteria sets live beside the store.
+    let criteria = data_dir.join("criteria");
+    if criteria.is_dir() {
+        std::fs::rename(&criteria, fresh.join("criteria")).context("không chuyển được thư mục criteria")?;
+    }
+    std::fs::rename(data_dir, &kept).with_context(|| format!("không đổi tên được {}", data_dir.display()))?;
+    std::fs::rename(&fresh, data_dir).with_context(|| format!("không đổi tên được {}", fresh.display()))?;
+    println!(
+        "Đã dựng lại {} thao tác và {} mục dữ liệu trong {}; bản cũ ở {} (xoá khi đã kiểm tra)",
+        restored.ops,
+        restored.entries,
+        data_dir.display(),
+        kept.display()
+    );
+    Ok(())
 }
 
 fn exit_with(report: Report) -> anyhow::Result<()> {

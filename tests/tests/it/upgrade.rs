@@ -2,7 +2,8 @@
 //! fixture: `tests/data/store/v1-generated/` is what `province_bench --communes 1
 //! --hamlets 1 --households 3 --runs 1` wrote at commit c8b5ea4 (its sled `db` file
 //! gzip'd). This build opens it, records schema 2, reads every operation and view as
-//! they were written, adds new ones in its own encodings beside them, and backs it up.
+//! they were written, adds new ones in its own encodings beside them, and backs it up;
+//! `hoctap reindex` rewrites it whole in this build's layout.
 
 use std::io::Read;
 use std::sync::Arc;
@@ -22,14 +23,39 @@ const PROVINCE: &str = "province:01:2025";
 
 /// A copy of the fixture directory, to be changed.
 fn fixture() -> tempfile::TempDir {
-    let from = root().join("tests/data/store/v1-generated");
     let dir = tempfile::tempdir().expect("temporary directory");
-    std::fs::copy(from.join("conf"), dir.path().join("conf")).expect("conf");
+    copy_fixture(dir.path());
+    dir
+}
+
+fn copy_fixture(to: &std::path::Path) {
+    let from = root().join("tests/data/store/v1-generated");
+    std::fs::create_dir_all(to).expect("directory");
+    std::fs::copy(from.join("conf"), to.join("conf")).expect("conf");
     let mut db = Vec::new();
     let gzipped = std::fs::File::open(from.join("db.gz")).expect("db.gz");
     flate2::read::GzDecoder::new(gzipped).read_to_end(&mut db).expect("gunzip");
-    std::fs::write(dir.path().join("db"), db).expect("db");
-    dir
+    std::fs::write(to.join("db"), db).expect("db");
+}
+
+/// Every operation pulled, and every view, of a data directory.
+fn contents(dir: &std::path::Path) -> (Vec<Operation>, Vec<hoctap_shared::merge::RecordView>, u32) {
+    let sled = SledStore::open(dir).expect("open");
+    let schema = store::schema_version(&sled).expect("schema");
+    let state = AppState::new(Arc::new(sled), catalog());
+    let mut views = Vec::new();
+    store::log::for_each_view(state.store.as_ref(), |_, view| {
+        views.push(view);
+        Ok(())
+    })
+    .expect("views");
+    (pull_all(&state), views, schema)
+}
+
+/// The first byte of the log's first value: `{` as an earlier build wrote it.
+fn first_log_byte(dir: &std::path::Path) -> u8 {
+    let sled = SledStore::open(dir).expect("open");
+    sled.get(store::log::LOG, &1u64.to_be_bytes()).expect("get").expect("first operation")[0]
 }
 
 fn pull_all(state: &AppState) -> Vec<Operation> {
@@ -115,4 +141,29 @@ fn a_newer_data_directory_is_refused() {
     let sled = SledStore::open(dir.path()).expect("open the fixture");
     sled.put("meta", b"schema_version", &3u32.to_be_bytes()).expect("put");
     assert!(matches!(store::check_schema(&sled), Err(store::StoreError::SchemaTooNew { found: 3, supported: 2 })));
+}
+
+/// `hoctap reindex` rebuilds a version-1 directory in this build's layout: the same
+/// operations and views, values in the new encodings, the old directory kept beside.
+#[test]
+fn reindex_rewrites_a_version_1_directory_in_this_layout() {
+    let work = tempfile::tempdir().expect("temporary directory");
+    let data = work.path().join("data");
+    copy_fixture(&data);
+    assert_eq!(first_log_byte(&data), b'{');
+    let (ops, views, _) = contents(&data);
+    let dir = data.display().to_string();
+    let (code, stdout, stderr) = crate::durability::hoctap(&["reindex", "--data-dir", &dir]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains(&format!("Đã dựng lại {} thao tác", ops.len())), "{stdout}");
+    assert_eq!(first_log_byte(&data), 2, "written in this build's encoding");
+    let (after_ops, after_views, schema) = contents(&data);
+    assert_eq!(schema, 2);
+    assert_eq!(after_ops, ops);
+    assert_eq!(after_views, views);
+    assert!(work.path().join("data.before-reindex").join("db").is_file());
+    // A second run would overwrite the kept copy: refused until it is moved away.
+    let (code, _, stderr) = crate::durability::hoctap(&["reindex", "--data-dir", &dir]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("data.before-reindex"), "{stderr}");
 }
