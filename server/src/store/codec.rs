@@ -9,7 +9,9 @@
 //! - a record's view (`VIEW_V2`): its JSON, deflated (views repeat field names, op ids
 //!   and clocks; they are rewritten with every batch that touches the record).
 
-use std::io::Read;
+use std::cell::RefCell;
+
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
 use hoctap_shared::hlc::Hlc;
 use hoctap_shared::merge::RecordView;
@@ -79,13 +81,38 @@ pub fn decode_op(bytes: &[u8]) -> Result<Operation, StoreError> {
     }
 }
 
+thread_local! {
+    /// Each thread's deflate and inflate states, reused: a new one allocates (and
+    /// zeroes) a few hundred kilobytes, more than a view's whole encoding costs.
+    static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+    static INFLATE: RefCell<Decompress> = RefCell::new(Decompress::new(false));
+}
+
 /// A record's view as stored.
 pub fn encode_view(view: &RecordView) -> Vec<u8> {
-    let mut out = vec![VIEW_V2];
-    let mut deflate = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::fast());
-    // Writing into memory cannot fail, nor can serializing our own plain data types.
-    let _ = serde_json::to_writer(&mut deflate, view);
-    let _ = deflate.finish();
+    // Serializing our own plain data types cannot fail.
+    let json = serde_json::to_vec(view).unwrap_or_default();
+    let mut out = Vec::with_capacity(json.len() / 2 + 64);
+    out.push(VIEW_V2);
+    DEFLATE.with(|state| {
+        let mut deflate = state.borrow_mut();
+        deflate.reset();
+        loop {
+            let read = deflate.total_in() as usize;
+            if out.len() == out.capacity() {
+                out.reserve(json.len() / 4 + 64);
+            }
+            match deflate.compress_vec(&json[read..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Ok(_) => {}
+                // Compressing into memory does not fail; keep the JSON, still readable.
+                Err(_) => {
+                    out = json.clone();
+                    break;
+                }
+            }
+        }
+    });
     out
 }
 
@@ -95,8 +122,23 @@ pub fn decode_view(bytes: &[u8]) -> Result<RecordView, StoreError> {
     match bytes.first() {
         Some(&JSON) => serde_json::from_slice(bytes).map_err(|_| corrupt()),
         Some(&VIEW_V2) => {
-            let mut json = Vec::with_capacity(bytes.len() * 4);
-            flate2::read::DeflateDecoder::new(&bytes[1..]).read_to_end(&mut json).map_err(|_| corrupt())?;
+            let input = &bytes[1..];
+            let mut json = Vec::with_capacity(input.len() * 5 + 64);
+            INFLATE.with(|state| {
+                let mut inflate = state.borrow_mut();
+                inflate.reset(false);
+                loop {
+                    let read = inflate.total_in() as usize;
+                    if json.len() == json.capacity() {
+                        json.reserve(json.capacity());
+                    }
+                    match inflate.decompress_vec(&input[read..], &mut json, FlushDecompress::Finish) {
+                        Ok(Status::StreamEnd) => return Ok(()),
+                        Ok(_) if (inflate.total_in() as usize) < input.len() || json.len() == json.capacity() => {}
+                        _ => return Err(corrupt()),
+                    }
+                }
+            })?;
             serde_json::from_slice(&json).map_err(|_| corrupt())
         }
         _ => Err(corrupt()),
@@ -234,6 +276,7 @@ impl Input<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hoctap_shared::protocol::FieldEdit;
 
     fn op(id: &str, device: &str, hlc_device: &str, wall_ms: i64, body: OpBody) -> Operation {
         Operation {
@@ -298,5 +341,19 @@ mod tests {
         assert_eq!(decode_view(&stored).expect("decodes"), view);
         assert_eq!(decode_view(&serde_json::to_vec(&view).expect("json")).expect("json decodes"), view);
         assert!(decode_view(&[VIEW_V2, 1, 2, 3]).is_err());
+        // A view far larger than the buffers first reserved, repetitive and not.
+        let fields = (0..400)
+            .map(|i| FieldEdit {
+                field: format!("f{i}"),
+                value: serde_json::json!(format!("{:x}", (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))),
+                base: Vec::new(),
+            })
+            .collect();
+        let big = Operation { body: OpBody::SetFields { fields }, ..op };
+        let view = hoctap_shared::merge::view(&big.record, [&big]);
+        let stored = encode_view(&view);
+        assert!(stored.len() < serde_json::to_vec(&view).expect("json").len());
+        assert_eq!(decode_view(&stored).expect("decodes"), view);
+        assert!(decode_view(&stored[..stored.len() / 2]).is_err(), "a truncated view is corrupt");
     }
 }
