@@ -28,6 +28,11 @@ impl Points {
         Points(points * SCALE)
     }
 
+    /// Points from hundredths (`from_hundredths(250)` is 2,5 points).
+    pub fn from_hundredths(hundredths: i64) -> Points {
+        Points(hundredths)
+    }
+
     pub fn hundredths(self) -> i64 {
         self.0
     }

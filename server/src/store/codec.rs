@@ -4,8 +4,9 @@
 //!
 //! - an operation (`OP_V2`): its id, device, clock and record as compact binary (an id
 //!   that is a lowercase UUID in 16 bytes, integers as varints, the clock's device
-//!   left out when it is the operation's), then its body as JSON (the body's tagged
-//!   enums and free values need a self-describing format);
+//!   left out when it is the operation's), then its body: a score or fields (almost
+//!   every operation) in binary, a field's value as its JSON text; any other body as
+//!   JSON;
 //! - a record's view (`VIEW_V2`): its JSON, deflated (views repeat field names, op ids
 //!   and clocks; they are rewritten with every batch that touches the record).
 
@@ -15,7 +16,9 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 
 use hoctap_shared::hlc::Hlc;
 use hoctap_shared::merge::RecordView;
-use hoctap_shared::protocol::{OpBody, Operation, RecordId, RecordKind};
+use hoctap_shared::number::Points;
+use hoctap_shared::protocol::{FieldEdit, OpBody, Operation, RecordId, RecordKind};
+use hoctap_shared::scoring::Answer;
 
 use super::StoreError;
 
@@ -43,9 +46,84 @@ pub fn encode_op(op: &Operation) -> Vec<u8> {
     out.push(kind_byte(op.record.kind));
     put_str(&mut out, &op.record.id);
     put_str(&mut out, &op.unit);
-    // Serializing our own plain data types cannot fail.
-    out.extend(serde_json::to_vec(&op.body).unwrap_or_default());
+    put_body(&mut out, &op.body);
     out
+}
+
+/// The body's tags: JSON, a score, fields.
+const BODY_JSON: u8 = 0;
+const BODY_SCORE: u8 = 1;
+const BODY_FIELDS: u8 = 2;
+
+fn put_body(out: &mut Vec<u8>, body: &OpBody) {
+    match body {
+        OpBody::SetScore { indicator, answer, base } => {
+            out.push(BODY_SCORE);
+            put_str(out, indicator);
+            match answer {
+                Answer::Met(met) => out.push(u8::from(*met)),
+                Answer::Points(points) => {
+                    out.push(2);
+                    put_varint(out, zigzag(points.hundredths()));
+                }
+                Answer::Share { numerator, denominator } => {
+                    out.push(3);
+                    put_varint(out, *numerator);
+                    put_varint(out, *denominator);
+                }
+            }
+            put_list(out, base);
+        }
+        OpBody::SetFields { fields } => {
+            out.push(BODY_FIELDS);
+            put_varint(out, fields.len() as u64);
+            for edit in fields {
+                put_str(out, &edit.field);
+                put_str(out, &edit.value.to_string());
+                put_list(out, &edit.base);
+            }
+        }
+        other => {
+            out.push(BODY_JSON);
+            // Serializing our own plain data types cannot fail.
+            out.extend(serde_json::to_vec(other).unwrap_or_default());
+        }
+    }
+}
+
+fn put_list(out: &mut Vec<u8>, items: &[String]) {
+    put_varint(out, items.len() as u64);
+    for item in items {
+        put_str(out, item);
+    }
+}
+
+fn body(input: &mut Input<'_>) -> Option<OpBody> {
+    match input.byte()? {
+        BODY_JSON => serde_json::from_slice(std::mem::take(&mut input.bytes)).ok(),
+        BODY_SCORE => {
+            let indicator = input.string()?;
+            let answer = match input.byte()? {
+                0 => Answer::Met(false),
+                1 => Answer::Met(true),
+                2 => Answer::Points(Points::from_hundredths(unzigzag(input.varint()?))),
+                3 => Answer::Share { numerator: input.varint()?, denominator: input.varint()? },
+                _ => return None,
+            };
+            Some(OpBody::SetScore { indicator, answer, base: input.list()? })
+        }
+        BODY_FIELDS => {
+            let count = input.varint()?;
+            let mut fields = Vec::new();
+            for _ in 0..count {
+                let field = input.string()?;
+                let value = serde_json::from_str(&input.string()?).ok()?;
+                fields.push(FieldEdit { field, value, base: input.list()? });
+            }
+            Some(OpBody::SetFields { fields })
+        }
+        _ => None,
+    }
 }
 
 /// An operation as [`encode_op`] or an earlier build (JSON) stored it.
@@ -67,7 +145,10 @@ pub fn decode_op(bytes: &[u8]) -> Result<Operation, StoreError> {
             let kind = kind_of(input.byte().ok_or_else(corrupt)?).ok_or_else(corrupt)?;
             let record_id = input.string().ok_or_else(corrupt)?;
             let unit = input.string().ok_or_else(corrupt)?;
-            let body: OpBody = serde_json::from_slice(input.bytes).map_err(|_| corrupt())?;
+            let body = body(&mut input).ok_or_else(corrupt)?;
+            if !input.bytes.is_empty() {
+                return Err(corrupt());
+            }
             Ok(Operation {
                 id,
                 device,
@@ -261,6 +342,15 @@ impl Input<'_> {
         None
     }
 
+    fn list(&mut self) -> Option<Vec<String>> {
+        let count = self.varint()?;
+        // Each item takes at least two bytes: a count beyond them is corrupt.
+        if count > self.bytes.len() as u64 {
+            return None;
+        }
+        (0..count).map(|_| self.string()).collect()
+    }
+
     fn string(&mut self) -> Option<String> {
         match self.byte()? {
             0 => {
@@ -276,7 +366,6 @@ impl Input<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoctap_shared::protocol::FieldEdit;
 
     fn op(id: &str, device: &str, hlc_device: &str, wall_ms: i64, body: OpBody) -> Operation {
         Operation {
