@@ -2,8 +2,9 @@
 //! again after a failure.
 //!
 //! A round uploads evidence files the server lacks, pushes the outbox in batches (the
-//! server answers only once the batch is durable; a batch sent twice changes nothing, so
-//! a dropped connection is simply retried), then pulls pages of operations after the
+//! server answers only once the batch is durable, counting what it accepted and listing
+//! the rest; a batch sent twice changes nothing, so a dropped connection is simply
+//! retried), then pulls pages of operations after the
 //! stored cursor. Each step is stored before the next begins, so a round cut short at
 //! any point resumes where it stopped, without duplicates. What happens is reported as
 //! [`Event`]s so the screen shows progress and per-record state as it goes.
@@ -206,14 +207,20 @@ struct Settlement {
 /// operations it accepted and lists the rest, so what was sent and not listed was
 /// accepted — when the count says so. When it does not, the unlisted operations stay in
 /// the outbox: sending them again is harmless (a stored one comes back a duplicate),
-/// dropping one the server never stored would lose the officer's work.
+/// dropping one the server never stored would lose the officer's work. Whatever the
+/// answer lists that was not sent in this batch is left alone.
 fn settlement(ids: Vec<String>, answer: PushCounted) -> Settlement {
     let answer = answer.per_op(&ids);
+    let sent: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     // A refusal for the device's clock is not a refusal of the work: it stays in the
     // outbox, unsent, to be stamped again once the clock is right.
     let (skewed, refused): (Vec<Rejection>, Vec<Rejection>) =
-        answer.rejected.into_iter().partition(|r| r.code == clock::CLOCK_SKEW);
-    let confirmed: Vec<String> = answer.accepted.into_iter().chain(answer.duplicates).collect();
+        answer.rejected.into_iter().filter(|r| sent.contains(r.op.as_str())).partition(|r| r.code == clock::CLOCK_SKEW);
+    let confirmed: Vec<String> = answer
+        .accepted
+        .into_iter()
+        .chain(answer.duplicates.into_iter().filter(|id| sent.contains(id.as_str())))
+        .collect();
     let answered: BTreeSet<&str> =
         confirmed.iter().map(String::as_str).chain(refused.iter().map(|r| r.op.as_str())).collect();
     let unsent: Vec<String> = ids.iter().filter(|id| !answered.contains(id.as_str())).cloned().collect();
@@ -400,8 +407,12 @@ mod tests {
         check_settlement(&["a", "b", "c", "d"], answer(1, &["a"]), &["a"], &["c"], &["b", "c", "d"]);
         check_settlement(&["a", "b", "c", "d"], answer(3, &["a"]), &["a"], &["c"], &["b", "c", "d"]);
         check_settlement(&["a", "b", "c"], answer(0, &["a"]), &["a"], &["c"], &["b", "c"]);
-        // An answer listing what was not sent is of another batch.
-        check_settlement(&["a", "b", "c"], answer(1, &["z"]), &["z"], &["c"], &["a", "b", "c"]);
+        // An answer listing what was not sent is of another batch: it settles nothing
+        // but what it says of this batch.
+        check_settlement(&["a", "b", "c"], answer(1, &["z"]), &[], &["c"], &["a", "b", "c"]);
+        let stray = PushCounted { rejected: vec![refusal("y", "forbidden")], ..answer(2, &[]) };
+        let settled = settlement(ids(&["a", "b"]), stray);
+        assert_eq!((settled.confirmed, settled.refused, settled.unsent), (vec![], vec![], ids(&["a", "b"])));
     }
 
     #[test]
