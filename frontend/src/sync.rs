@@ -2,8 +2,9 @@
 //! again after a failure.
 //!
 //! A round uploads evidence files the server lacks, pushes the outbox in batches (the
-//! server answers only once the batch is durable; a batch sent twice changes nothing, so
-//! a dropped connection is simply retried), then pulls pages of operations after the
+//! server answers only once the batch is durable, counting what it accepted and listing
+//! the rest; a batch sent twice changes nothing, so a dropped connection is simply
+//! retried), then pulls pages of operations after the
 //! stored cursor. Each step is stored before the next begins, so a round cut short at
 //! any point resumes where it stopped, without duplicates. What happens is reported as
 //! [`Event`]s so the screen shows progress and per-record state as it goes.
@@ -24,7 +25,7 @@ use std::rc::Rc;
 
 use hoctap_shared::accounts::LoginResponse;
 use hoctap_shared::protocol::{
-    Operation, PullResponse, PushRequest, PushResponse, Rejection, MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
+    Operation, PullResponse, PushCounted, PushRequest, Rejection, MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
 };
 
 use crate::api::{self, ApiError, Body};
@@ -188,6 +189,44 @@ pub async fn round(storage: &Storage, session: &LoginResponse, on_event: &dyn Fn
     Ok(report)
 }
 
+/// What one push answer settles of a batch.
+#[derive(Debug, Default, PartialEq)]
+struct Settlement {
+    /// Stored on the server, by this push or an earlier one: they leave the outbox.
+    confirmed: Vec<String>,
+    /// Refused, with why: kept on the device and shown.
+    refused: Vec<Rejection>,
+    /// Refused for the device's clock: they stay in the outbox.
+    skewed: Vec<String>,
+    /// Neither confirmed nor refused (the clock's refusals included): they stay in the
+    /// outbox, to be sent again.
+    unsent: Vec<String>,
+}
+
+/// What `answer` settles of the batch `ids` (in the order sent). The answer counts the
+/// operations it accepted and lists the rest, so what was sent and not listed was
+/// accepted — when the count says so. When it does not, the unlisted operations stay in
+/// the outbox: sending them again is harmless (a stored one comes back a duplicate),
+/// dropping one the server never stored would lose the officer's work. Whatever the
+/// answer lists that was not sent in this batch is left alone.
+fn settlement(ids: Vec<String>, answer: PushCounted) -> Settlement {
+    let answer = answer.per_op(&ids);
+    let sent: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    // A refusal for the device's clock is not a refusal of the work: it stays in the
+    // outbox, unsent, to be stamped again once the clock is right.
+    let (skewed, refused): (Vec<Rejection>, Vec<Rejection>) =
+        answer.rejected.into_iter().filter(|r| sent.contains(r.op.as_str())).partition(|r| r.code == clock::CLOCK_SKEW);
+    let confirmed: Vec<String> = answer
+        .accepted
+        .into_iter()
+        .chain(answer.duplicates.into_iter().filter(|id| sent.contains(id.as_str())))
+        .collect();
+    let answered: BTreeSet<&str> =
+        confirmed.iter().map(String::as_str).chain(refused.iter().map(|r| r.op.as_str())).collect();
+    let unsent: Vec<String> = ids.iter().filter(|id| !answered.contains(id.as_str())).cloned().collect();
+    Settlement { confirmed, refused, skewed: skewed.into_iter().map(|r| r.op).collect(), unsent }
+}
+
 /// What pushing the outbox learnt about the device's clock.
 #[derive(Debug, Default)]
 struct Pushed {
@@ -218,7 +257,8 @@ async fn push_outbox(
         let request = PushRequest { protocol: PROTOCOL_VERSION, device: device.to_string(), ops: sent.clone() };
         let token = token.map(str::to_string);
         let answer = Started::start(async move {
-            api::call::<PushResponse>("POST", "/sync/push", token.as_deref(), Body::compressed_json(&request)).await
+            let path = "/sync/push?ack=count";
+            api::call::<PushCounted>("POST", path, token.as_deref(), Body::compressed_json(&request)).await
         });
         (ids, sent, answer)
     };
@@ -243,14 +283,8 @@ async fn push_outbox(
         if let Some(server_ms) = answer.server_ms {
             pushed.reading = Some(ClockReading { device_ms: js_sys::Date::now() as i64, server_ms });
         }
-        // A refusal for the device's clock is not a refusal of the work: it stays in the
-        // outbox, unsent, to be stamped again once the clock is right.
-        let (skewed, refused): (Vec<Rejection>, Vec<Rejection>) =
-            answer.rejected.into_iter().partition(|r| r.code == clock::CLOCK_SKEW);
-        pushed.skewed.extend(skewed.into_iter().map(|r| r.op));
-        let confirmed: Vec<String> = answer.accepted.iter().chain(&answer.duplicates).cloned().collect();
-        let answered: BTreeSet<&str> =
-            confirmed.iter().map(String::as_str).chain(refused.iter().map(|r| r.op.as_str())).collect();
+        let Settlement { confirmed, refused, skewed, unsent } = settlement(ids, answer);
+        pushed.skewed.extend(skewed);
         let confirmed_set: BTreeSet<&str> = confirmed.iter().map(String::as_str).collect();
         // An operation saved before the first login went out claimed for the account's
         // unit: the device keeps it as the server holds it, since the pull below
@@ -263,7 +297,6 @@ async fn push_outbox(
             .collect();
         storage.keep_sent(&claimed_here).await?;
         storage.settle(&confirmed, &refused).await?;
-        let unsent: Vec<String> = ids.into_iter().filter(|id| !answered.contains(id.as_str())).collect();
         report.sent += confirmed.len();
         report.refused += refused.len();
         on_event(Event::Settled { confirmed, refused, unsent });
@@ -318,6 +351,68 @@ mod tests {
         assert_eq!(backoff_ms(0, 0.0), 1_600);
         assert_eq!(backoff_ms(0, 1.0), 2_400);
         assert_eq!(backoff_ms(40, 1.0), 72_000);
+    }
+
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|id| id.to_string()).collect()
+    }
+
+    fn refusal(op: &str, code: &str) -> Rejection {
+        Rejection { op: op.to_string(), code: code.to_string(), message: "lý do".to_string() }
+    }
+
+    #[track_caller]
+    fn check_settlement(sent: &[&str], answer: PushCounted, confirmed: &[&str], skewed: &[&str], unsent: &[&str]) {
+        let refused: Vec<Rejection> = answer.rejected.iter().filter(|r| r.code != clock::CLOCK_SKEW).cloned().collect();
+        let settled = settlement(ids(sent), answer);
+        let expect = Settlement { confirmed: ids(confirmed), refused, skewed: ids(skewed), unsent: ids(unsent) };
+        assert_eq!(settled, expect);
+        // Every operation sent is settled or stays in the outbox; none is lost.
+        for id in sent {
+            let settled_here = settled.confirmed.iter().chain(settled.unsent.iter()).any(|s| s == id)
+                || settled.refused.iter().any(|r| r.op == *id);
+            assert!(settled_here, "{id} is neither settled nor kept");
+        }
+    }
+
+    #[test]
+    fn a_counted_answer_settles_what_was_sent_and_not_listed_as_accepted() {
+        let answer = |accepted, duplicates: &[&str], rejected: Vec<Rejection>| PushCounted {
+            accepted,
+            duplicates: ids(duplicates),
+            rejected,
+            server_ms: Some(1),
+        };
+        // All accepted.
+        check_settlement(&["a", "b"], answer(2, &[], vec![]), &["a", "b"], &[], &[]);
+        // A retried batch: all duplicates, all confirmed.
+        check_settlement(&["a", "b"], answer(0, &["a", "b"], vec![]), &["a", "b"], &[], &[]);
+        // A refusal is kept with its reason; the clock's stays in the outbox.
+        check_settlement(&["a", "b"], answer(1, &[], vec![refusal("a", "record_locked")]), &["b"], &[], &[]);
+        check_settlement(&["a", "b"], answer(1, &[], vec![refusal("b", "clock_skew")]), &["a"], &["b"], &["b"]);
+        // A mix: accepted first (in the order sent), then the duplicates.
+        let mixed = vec![refusal("b", "forbidden"), refusal("d", "clock_skew")];
+        check_settlement(&["a", "b", "c", "d", "e"], answer(2, &["c"], mixed), &["a", "e", "c"], &["d"], &["d"]);
+    }
+
+    #[test]
+    fn ops_a_counted_answer_does_not_account_for_stay_in_the_outbox() {
+        let answer = |accepted, duplicates: &[&str]| PushCounted {
+            accepted,
+            duplicates: ids(duplicates),
+            rejected: vec![refusal("c", "clock_skew")],
+            server_ms: None,
+        };
+        // The count is not what was sent less what was listed: only the listed settle.
+        check_settlement(&["a", "b", "c", "d"], answer(1, &["a"]), &["a"], &["c"], &["b", "c", "d"]);
+        check_settlement(&["a", "b", "c", "d"], answer(3, &["a"]), &["a"], &["c"], &["b", "c", "d"]);
+        check_settlement(&["a", "b", "c"], answer(0, &["a"]), &["a"], &["c"], &["b", "c"]);
+        // An answer listing what was not sent is of another batch: it settles nothing
+        // but what it says of this batch.
+        check_settlement(&["a", "b", "c"], answer(1, &["z"]), &[], &["c"], &["a", "b", "c"]);
+        let stray = PushCounted { rejected: vec![refusal("y", "forbidden")], ..answer(2, &[]) };
+        let settled = settlement(ids(&["a", "b"]), stray);
+        assert_eq!((settled.confirmed, settled.refused, settled.unsent), (vec![], vec![], ids(&["a", "b"])));
     }
 
     #[test]

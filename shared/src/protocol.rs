@@ -1,7 +1,8 @@
-//! The sync protocol's wire types, version 1. Devices stay offline for weeks, so every
-//! payload shape a device may still hold is pinned as a fixture under
-//! `tests/data/wire/v1/` and must keep decoding. A change that breaks a fixture needs a
-//! new protocol version, not an edit.
+//! The sync protocol's wire types, version 1, and the first of version 2 (the counted
+//! push answer, [`PushCounted`]). Devices stay offline for weeks, so every payload shape
+//! a device may still hold is pinned as a fixture under `tests/data/wire/v1/` or `v2/`
+//! and must keep decoding. A change that breaks a fixture needs a new protocol version,
+//! not an edit.
 //!
 //! A device records what an officer does as [`Operation`]s, pushes them in batches, and
 //! pulls everyone else's operations in its scope after a cursor. The state of a record
@@ -213,6 +214,59 @@ pub struct PushResponse {
     pub server_ms: Option<i64>,
 }
 
+impl PushResponse {
+    /// The same answer, counted: what a push with `?ack=count` is sent.
+    pub fn counted(self) -> PushCounted {
+        PushCounted {
+            accepted: self.accepted.len() as u64,
+            duplicates: self.duplicates,
+            rejected: self.rejected,
+            server_ms: self.server_ms,
+        }
+    }
+}
+
+/// The server's answer to a push with `?ack=count`, and the push answer of protocol
+/// version 2: the operations newly stored are counted, not listed, since for a full
+/// batch their ids are most of the answer's bytes. Every operation sent is exactly one
+/// of: accepted (counted), a duplicate or rejected (both listed), so
+/// `accepted + duplicates + rejected` is the number of operations sent. Sent only once
+/// the accepted operations are durable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushCounted {
+    /// How many operations were newly stored: those sent and listed in neither
+    /// `duplicates` nor `rejected`.
+    pub accepted: u64,
+    /// Already stored earlier (a retried batch): nothing changed.
+    pub duplicates: Vec<String>,
+    /// Refused, each with why, as in a `PushResponse`.
+    pub rejected: Vec<Rejection>,
+    /// The server's clock when it answered (ms since the epoch), so a device can tell
+    /// whether its own clock is right.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_ms: Option<i64>,
+}
+
+impl PushCounted {
+    /// What the answer says of each operation of `sent` (the ids of the batch, in the
+    /// order sent): the ids it lists stay as listed, and the rest are the accepted ones —
+    /// but only when their number is the count the server gave. When it is not, the
+    /// answer cannot say which of them were stored, so none is called accepted: a device
+    /// keeps them and sends them again, and the server answers a stored one as a
+    /// duplicate. An operation is never taken as stored unless the answer accounts for
+    /// it.
+    pub fn per_op(self, sent: &[String]) -> PushResponse {
+        let listed: std::collections::BTreeSet<&str> =
+            self.duplicates.iter().map(String::as_str).chain(self.rejected.iter().map(|r| r.op.as_str())).collect();
+        let unlisted: Vec<String> = sent.iter().filter(|id| !listed.contains(id.as_str())).cloned().collect();
+        let answered = self.accepted.saturating_add((self.duplicates.len() + self.rejected.len()) as u64);
+        let accounted = unlisted.len() as u64 == self.accepted && answered == sent.len() as u64;
+        let accepted = if accounted { unlisted } else { Vec::new() };
+        PushResponse { accepted, duplicates: self.duplicates, rejected: self.rejected, server_ms: self.server_ms }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
@@ -238,7 +292,76 @@ pub struct PullResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::{evaluation_id, RecordId, RecordKind, MAX_RECORD_ID_CHARS};
+    use super::{evaluation_id, PushCounted, PushResponse, RecordId, RecordKind, Rejection, MAX_RECORD_ID_CHARS};
+
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|id| id.to_string()).collect()
+    }
+
+    fn refused(op: &str, code: &str) -> Rejection {
+        Rejection { op: op.to_string(), code: code.to_string(), message: "lý do".to_string() }
+    }
+
+    /// What a device makes of a counted answer to the batch `sent`.
+    #[track_caller]
+    fn check_per_op(sent: &[&str], answer: PushCounted, accepted: &[&str]) {
+        let duplicates = answer.duplicates.clone();
+        let rejected = answer.rejected.clone();
+        let per_op = answer.per_op(&ids(sent));
+        assert_eq!(per_op.accepted, ids(accepted));
+        // The lists pass through as the server gave them.
+        assert_eq!((per_op.duplicates, per_op.rejected), (duplicates, rejected));
+    }
+
+    #[test]
+    fn a_counted_answer_is_the_listed_answer_less_the_accepted_ids() {
+        let full = PushResponse {
+            accepted: ids(&["a", "c"]),
+            duplicates: ids(&["b"]),
+            rejected: vec![refused("d", "record_locked")],
+            server_ms: Some(7),
+        };
+        let counted = full.clone().counted();
+        assert_eq!(counted.accepted, 2);
+        // Read back against the batch sent, it says what the full answer says.
+        assert_eq!(counted.per_op(&ids(&["a", "b", "c", "d"])), full);
+    }
+
+    #[test]
+    fn what_is_sent_and_not_listed_was_accepted() {
+        let answer = |accepted, duplicates: &[&str], rejected: Vec<Rejection>| PushCounted {
+            accepted,
+            duplicates: ids(duplicates),
+            rejected,
+            server_ms: Some(1),
+        };
+        // All new; a retried batch (all duplicates); a refusal; a mix.
+        check_per_op(&["a", "b", "c"], answer(3, &[], vec![]), &["a", "b", "c"]);
+        check_per_op(&["a", "b", "c"], answer(0, &["a", "b", "c"], vec![]), &[]);
+        check_per_op(&["a", "b"], answer(1, &[], vec![refused("a", "clock_skew")]), &["b"]);
+        check_per_op(&["a", "b", "c", "d"], answer(2, &["c"], vec![refused("a", "forbidden")]), &["b", "d"]);
+        check_per_op(&[], answer(0, &[], vec![]), &[]);
+    }
+
+    #[test]
+    fn an_answer_that_does_not_account_for_the_batch_confirms_nothing_unlisted() {
+        let answer = |accepted, duplicates: &[&str]| PushCounted {
+            accepted,
+            duplicates: ids(duplicates),
+            rejected: vec![],
+            server_ms: None,
+        };
+        // Counts more or fewer than were sent and not listed: the unlisted stay unsent,
+        // and what was listed is still settled as listed.
+        check_per_op(&["a", "b", "c"], answer(1, &["a"]), &[]);
+        check_per_op(&["a", "b", "c"], answer(3, &["a"]), &[]);
+        check_per_op(&["a", "b"], answer(u64::MAX, &[]), &[]);
+        // Lists an operation that was not sent: the answer is of another batch.
+        check_per_op(&["a", "b"], answer(2, &["z"]), &[]);
+        // The same operation sent twice in a batch: the second is a duplicate of the
+        // first, so the count cannot name which; the duplicate settles it anyway.
+        check_per_op(&["a", "a"], answer(1, &["a"]), &[]);
+    }
 
     #[track_caller]
     fn check(kind: RecordKind, subject: &str, set: &str, year: i32, expect: &str) {

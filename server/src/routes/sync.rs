@@ -9,17 +9,39 @@ use hoctap_shared::accounts::Action;
 use hoctap_shared::history::{OriginsRequest, OriginsResponse, RecordHistory, DEFAULT_PAGE, MAX_ORIGINS};
 use hoctap_shared::merge::RecordView;
 use hoctap_shared::protocol::{
-    PullResponse, PushRequest, PushResponse, RecordId, RecordKind, MAX_OPS_PER_PUSH, PROTOCOL_VERSION,
+    PullResponse, PushCounted, PushRequest, PushResponse, RecordId, RecordKind, MAX_OPS_PER_PUSH, PROTOCOL_VERSION,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{decode, RawBody};
 use crate::auth::CurrentAccount;
 use crate::openapi::ErrorBody;
 use crate::{sync, ApiError, AppState};
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PushQuery {
+    /// How the answer tells of the accepted operations. Absent: it lists their ids
+    /// (`PushResponse`, version 1). `count`: it counts them (`PushCounted`, the answer of
+    /// version 2), and every operation sent and listed neither as a duplicate nor as
+    /// rejected was accepted. Any other value is refused (`bad_request`).
+    ack: Option<String>,
+}
+
+/// The answer to a push, as its `ack` asked.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum PushAnswer {
+    /// Without `ack`: every accepted operation by id.
+    Listed(PushResponse),
+    /// With `ack=count`: the accepted operations counted.
+    Counted(PushCounted),
+}
+
 /// Pushes a batch of operations: each is accepted, a duplicate, or rejected with a
-/// reason. Answered only once the accepted operations are durable. Every operation must
+/// reason. Answered only once the accepted operations are durable. With `ack=count` the
+/// accepted operations are counted rather than listed (for a full batch of new
+/// operations their ids are nearly all of the answer). Every operation must
 /// name a unit in the caller's scope (review steps need the right to review); otherwise
 /// nothing is stored. Each operation is then decided from what the server holds of its
 /// record: the record's own unit, its lock and workflow state, the clock's bounds and
@@ -34,10 +56,11 @@ use crate::{sync, ApiError, AppState};
     operation_id = "sync_push",
     summary = "Push a batch of operations",
     security(("bearer" = [])),
+    params(PushQuery),
     request_body(content = PushRequest, description = "At most 1,000 operations from one device, protocol 1."),
     responses(
-        (status = 200, description = "What happened to each operation; a rejection carries a stable code: `forbidden` (the record belongs to a unit outside the scope), `clock_skew`, `record_locked`, `not_draft` (changing an evaluation's fields, scores or evidence once it was submitted or approved), `invalid_transition`, `incomplete_evaluation`, `not_eligible`, `invalid_operation`, `unknown_unit`, `op_id_reused`, `evidence_missing`", body = PushResponse),
-        (status = 400, description = "Not a push request (`bad_request`), more than 1,000 operations, or another protocol version (`unsupported_protocol`)", body = ErrorBody),
+        (status = 200, description = "What happened to each operation: without `ack`, a `PushResponse` listing the accepted, the duplicates and the rejected; with `ack=count`, a `PushCounted` counting the accepted (operations sent = accepted + duplicates + rejected). A rejection carries a stable code: `forbidden` (the record belongs to a unit outside the scope), `clock_skew`, `record_locked`, `not_draft` (changing an evaluation's fields, scores or evidence once it was submitted or approved), `invalid_transition`, `incomplete_evaluation`, `not_eligible`, `invalid_operation`, `unknown_unit`, `op_id_reused`, `evidence_missing`", body = PushAnswer),
+        (status = 400, description = "Not a push request, or an `ack` other than `count` (`bad_request`), more than 1,000 operations, or another protocol version (`unsupported_protocol`)", body = ErrorBody),
         (status = 401, description = "No valid session (`unauthenticated`)", body = ErrorBody),
         (status = 403, description = "An operation lies outside the caller's scope or rights (`forbidden`); nothing was stored", body = ErrorBody),
         (status = 413, description = "The body is over 8 MiB (`body_too_large`)", body = ErrorBody),
@@ -48,8 +71,19 @@ use crate::{sync, ApiError, AppState};
 pub async fn sync_push(
     State(state): State<AppState>,
     current: CurrentAccount,
+    Query(query): Query<PushQuery>,
     RawBody(body): RawBody,
-) -> Result<Json<PushResponse>, ApiError> {
+) -> Result<Json<PushAnswer>, ApiError> {
+    let counted = match query.ack.as_deref() {
+        None => false,
+        Some("count") => true,
+        Some(other) => {
+            let shown: String = other.chars().take(20).collect();
+            return Err(ApiError::BadRequest {
+                detail: format!("ack chỉ nhận \"count\", không nhận {shown:?}")
+            });
+        }
+    };
     let request: PushRequest = decode(&body)?;
     if request.protocol != PROTOCOL_VERSION {
         return Err(ApiError::UnsupportedProtocol { got: request.protocol });
@@ -66,7 +100,9 @@ pub async fn sync_push(
         }
     }
     let device = current.device().map(|(id, label)| sync::DeviceName { id: id.to_string(), label: label.to_string() });
-    Ok(Json(sync::push_from(&state, &request.ops, sync::Pusher::Account(current.account.clone()), device).await?))
+    let response =
+        sync::push_from(&state, &request.ops, sync::Pusher::Account(current.account.clone()), device).await?;
+    Ok(Json(if counted { PushAnswer::Counted(response.counted()) } else { PushAnswer::Listed(response) }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -23,7 +23,7 @@ use hoctap_shared::hlc::Hlc;
 use hoctap_shared::merge::{RecordView, Status};
 use hoctap_shared::number::Points;
 use hoctap_shared::protocol::{
-    Decision, FieldEdit, OpBody, Operation, PushRequest, PushResponse, RecordId, RecordKind, Transition,
+    Decision, FieldEdit, OpBody, Operation, PushCounted, PushRequest, PushResponse, RecordId, RecordKind, Transition,
 };
 use hoctap_shared::scoring::Answer;
 use hoctap_shared::units::{OrgUnit, UnitKind, REFORM_DATE};
@@ -1541,4 +1541,90 @@ fn issue_15_a_hamlet_merges_into_another_and_keeps_its_history() {
     // A renamed B keeps its predecessor.
     world.seed(&[op("may-xa", &world.units.c, &hamlet_record, set(&[("name", json!("Bình Hải"))]))]);
     assert!(unit(&b).predecessors.iter().any(|p| p.unit == a), "{:?}", unit(&b));
+}
+
+/// Issue 19, requirement 1: asked with `?ack=count`, a push's answer counts what was
+/// newly stored and lists only duplicates and refusals. Every operation sent is exactly
+/// one of the three, the count is what the log gained, and each operation sent and not
+/// listed is in the log — for a new batch, the same batch again (all duplicates), a
+/// batch with a refusal, and a mix. Without `ack` the answer is version 1's; any other
+/// `ack` is refused and stores nothing.
+#[test]
+fn issue_19_a_counted_push_answer_accounts_for_every_operation() {
+    let world = World::new();
+    let u = world.units.clone();
+    let push = |ops: &[Operation], query: &str| {
+        let body =
+            serde_json::to_value(PushRequest { protocol: 1, device: "may-a".into(), ops: ops.to_vec() }).expect("json");
+        world.call("POST", &format!("/sync/push{query}"), Some(&world.tokens[&Role::Collaborator]), Some(body))
+    };
+    let counted = |ops: &[Operation]| -> PushCounted {
+        let before = sync::last_seq(&world.state).expect("seq");
+        let (status, reply) = push(ops, "?ack=count");
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        assert!(reply["accepted"].is_u64(), "a count, not a list: {reply}");
+        let answer: PushCounted = serde_json::from_value(reply.clone()).expect("a counted answer");
+        let gained = sync::last_seq(&world.state).expect("seq") - before;
+        assert_eq!(answer.accepted, gained, "the count is what was newly stored: {reply}");
+        assert_eq!(answer.accepted as usize + answer.duplicates.len() + answer.rejected.len(), ops.len(), "{reply}");
+        let listed: Vec<&str> =
+            answer.duplicates.iter().map(String::as_str).chain(answer.rejected.iter().map(|r| r.op.as_str())).collect();
+        for op in ops.iter().filter(|op| !listed.contains(&op.id.as_str())) {
+            let stored = sync::record_ops(&world.state, &op.record).expect("read");
+            assert!(stored.contains(op), "{} is counted but not stored", op.id);
+        }
+        answer
+    };
+    let ids = |ops: &[Operation]| ops.iter().map(|op| op.id.clone()).collect::<Vec<_>>();
+    let codes = |answer: &PushCounted| answer.rejected.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+
+    // A new batch: all accepted, nothing listed.
+    let evaluation = RecordId { kind: RecordKind::Evaluation, id: "dem-so".into() };
+    let batch = scored_evaluation("may-a", &u.a, &evaluation, true);
+    let answer = counted(&batch);
+    assert_eq!((answer.accepted, answer.duplicates.len(), answer.rejected.len()), (batch.len() as u64, 0, 0));
+    assert_eq!(answer.server_ms, Some(NOW));
+    // The same batch again (a retry after a lost answer): all duplicates.
+    let answer = counted(&batch);
+    assert_eq!((answer.accepted, answer.duplicates.clone(), codes(&answer)), (0, ids(&batch), vec![]));
+
+    // A batch with a refusal: a clock a year fast.
+    let household = RecordId { kind: RecordKind::Household, id: "ho-dem-so".into() };
+    let name = |n: &str| set(&[("ten_chu_ho", json!(n))]);
+    let skewed = stamped("may-a", &u.a, &household, name("Lò Văn Nhanh"), NOW + YEAR_MS);
+    let good = op("may-a", &u.a, &household, name("Lò Văn Đông"));
+    let answer = counted(&[skewed.clone(), good.clone()]);
+    assert_eq!((answer.accepted, answer.duplicates.len(), codes(&answer)), (1, 0, vec!["clock_skew".to_string()]));
+    assert_eq!(answer.rejected[0].op, skewed.id);
+
+    // A mix: new, a duplicate, an id reused for other content, a refusal, new.
+    let reused = Operation { body: name("Người khác"), ..good.clone() };
+    let (first, last) =
+        (op("may-a", &u.a, &household, name("Lò Thị Tây")), op("may-a", &u.a, &household, name("Lò A")));
+    let mix = [first.clone(), good.clone(), reused, skewed, last.clone()];
+    let answer = counted(&mix);
+    assert_eq!(answer.accepted, 2);
+    assert_eq!(answer.duplicates, std::slice::from_ref(&good.id));
+    assert_eq!(codes(&answer), ["op_id_reused", "clock_skew"]);
+    // A device reads it back as the full answer would have said it.
+    assert_eq!(answer.per_op(&ids(&mix)).accepted, [first.id, last.id]);
+
+    // Without `ack`: version 1's answer, each accepted operation by id.
+    let plain = op("may-a", &u.a, &household, name("Lò Văn Bắc"));
+    let (status, reply) = push(std::slice::from_ref(&plain), "");
+    assert_eq!((status, reply["accepted"].clone()), (StatusCode::OK, json!([plain.id])), "{reply}");
+    serde_json::from_value::<PushResponse>(reply).expect("version 1's answer");
+
+    // Any other `ack` is refused before anything is stored.
+    let before = world.digest();
+    let new = op("may-a", &u.a, &household, name("Lò Văn Nam"));
+    for query in ["?ack=list", "?ack=", "?ack=COUNT", "?ack=count&ack=count"] {
+        let (status, reply) = push(std::slice::from_ref(&new), query);
+        assert_eq!(
+            (status, reply["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_request")),
+            "{query}"
+        );
+    }
+    assert_eq!(world.digest(), before);
 }

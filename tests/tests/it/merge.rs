@@ -481,28 +481,7 @@ fn generator_exercises_conflicts_locks_and_refusals() {
 fn wire_fixtures_v1_keep_decoding() {
     use hoctap_shared::protocol::{PullResponse, PushRequest, PushResponse};
     fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(file: &str) -> T {
-        let text = crate::golden::read(&crate::golden::data(&format!("wire/v1/{file}")));
-        let value: T = serde_json::from_str(&text).unwrap_or_else(|err| panic!("{file} no longer decodes: {err}"));
-        let original: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
-        let mut encoded = serde_json::to_value(&value).expect("encodes");
-        // Fields a device may leave out (`base`) come back with their default.
-        strip_empty_bases(&mut encoded);
-        let mut original = original;
-        strip_empty_bases(&mut original);
-        assert_eq!(encoded, original, "{file} does not round-trip");
-        value
-    }
-    fn strip_empty_bases(value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::Object(map) => {
-                if map.get("base").is_some_and(|b| b.as_array().is_some_and(Vec::is_empty)) {
-                    map.remove("base");
-                }
-                map.values_mut().for_each(strip_empty_bases);
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(strip_empty_bases),
-            _ => {}
-        }
+        wire_round_trip(&format!("v1/{file}"))
     }
     let push: PushRequest = round_trip("push-request.json");
     assert_eq!(push.protocol, 1);
@@ -516,4 +495,43 @@ fn wire_fixtures_v1_keep_decoding() {
     assert_eq!(response.rejected[0].code, "record_locked");
     let pull: PullResponse = round_trip("pull-response.json");
     assert_eq!(pull.cursor, 42);
+}
+
+/// The payloads of protocol version 2 (and of version 1 asked with `?ack=count`) keep
+/// decoding too.
+#[test]
+fn wire_fixtures_v2_keep_decoding() {
+    use hoctap_shared::protocol::PushCounted;
+    let response: PushCounted = wire_round_trip("v2/push-response.json");
+    assert_eq!(response.accepted, 997);
+    assert_eq!((response.duplicates.len(), response.rejected.len()), (1, 2));
+    assert_eq!(response.rejected[1].code, "clock_skew");
+}
+
+/// A fixture of `tests/data/wire/`, decoded, checked to encode back to the same JSON.
+#[track_caller]
+fn wire_round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(file: &str) -> T {
+    let text = crate::golden::read(&crate::golden::data(&format!("wire/{file}")));
+    let value: T = serde_json::from_str(&text).unwrap_or_else(|err| panic!("{file} no longer decodes: {err}"));
+    let mut original: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
+    let mut encoded = serde_json::to_value(&value).expect("encodes");
+    // Fields a device may leave out (`base`) come back with their default.
+    strip_empty_bases(&mut encoded);
+    strip_empty_bases(&mut original);
+    assert_eq!(encoded, original, "{file} does not round-trip");
+    value
+}
+
+/// Drops `base` lists that are empty: a device may leave them out.
+fn strip_empty_bases(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("base").is_some_and(|b| b.as_array().is_some_and(Vec::is_empty)) {
+                map.remove("base");
+            }
+            map.values_mut().for_each(strip_empty_bases);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_empty_bases),
+        _ => {}
+    }
 }

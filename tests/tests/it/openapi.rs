@@ -220,6 +220,14 @@ async fn wire_fixtures_validate_against_the_schemas() {
     assert_valid("push-request.json", &document, &push_schema, &push);
     assert_valid("pull-response.json", &document, &component("PullResponse"), &fixture("pull-response.json"));
     assert_valid("push-response.json", &document, &component("PushResponse"), &fixture("push-response.json"));
+    let v2: Value = serde_json::from_str(&read(&data("wire/v2/push-response.json"))).expect("v2/push-response.json");
+    assert_valid("v2/push-response.json", &document, &component("PushCounted"), &v2);
+    // The push's answer is either, as its `ack` asked.
+    let answer = document["paths"]["/api/v1/sync/push"]["post"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]
+        .clone();
+    assert_valid("push-response.json as the push's answer", &document, &answer, &fixture("push-response.json"));
+    assert_valid("v2/push-response.json as the push's answer", &document, &answer, &v2);
     for transition in fixture("transitions.json").as_array().into_iter().flatten() {
         assert_valid("a transition of transitions.json", &document, &component("Transition"), transition);
     }
