@@ -7,6 +7,7 @@
 //! once [`Store::flush`] returns. Everything above (the operation log, accounts,
 //! evidence) is built on these.
 
+pub mod accounts;
 pub mod authorities;
 pub mod campaigns;
 pub mod codec;
