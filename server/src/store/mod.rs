@@ -17,6 +17,7 @@ pub mod history;
 pub mod log;
 mod memory;
 pub mod parts;
+pub mod plain;
 pub mod reports;
 mod sled_store;
 pub mod units;
