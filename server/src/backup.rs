@@ -18,43 +18,8 @@ use hoctap_shared::protocol::{Operation, PROTOCOL_VERSION};
 use serde::{Deserialize, Serialize};
 
 use crate::hex::{from_hex, to_hex};
-use crate::store::{for_each, Write};
+use crate::store::{accounts, plain};
 use crate::{sync, ApiError, AppState};
-
-/// Keyspaces copied as they are. Everything else is derived from the log.
-pub const PLAIN_KEYSPACES: [&str; 26] = [
-    "accounts",
-    "usernames",
-    "sessions",
-    "account_sessions",
-    "invitations",
-    "invitation_claims",
-    crate::auth::UNIT_INVITATIONS,
-    crate::auth::INVITATION_TOKENS,
-    crate::store::units::UNITS,
-    crate::store::evidence::EVIDENCE,
-    crate::store::evidence::EVIDENCE_META,
-    crate::store::evidence::EVIDENCE_UPLOADS,
-    crate::store::reports::UNIT_PLANS,
-    crate::store::reports::NARRATIVES,
-    crate::store::reports::SUBMISSIONS,
-    crate::store::reports::ASSIGNMENTS,
-    crate::store::units::DISTRICT_OF,
-    crate::store::history::OP_ORIGINS,
-    crate::store::history::REFUSALS,
-    crate::store::authorities::PROVINCE_AUTHORITIES,
-    crate::store::criteria::PROVINCE_CRITERIA,
-    crate::store::campaigns::CAMPAIGNS,
-    crate::store::campaigns::CAMPAIGN_ANSWERS,
-    crate::store::campaigns::CAMPAIGN_RECEIPTS,
-    crate::store::campaigns::CAMPAIGN_COUNTS,
-    crate::store::campaigns::CAMPAIGN_PHOTOS,
-];
-
-/// Keyspaces older builds backed up and this one derives or no longer keeps: their lines
-/// are accepted and left out (`evidence_units`: who could read a file is now decided by
-/// the records it is attached to, rebuilt by the replay).
-const RETIRED_KEYSPACES: [&str; 1] = ["evidence_units"];
 
 const FORMAT: &str = "hoctap-backup";
 const VERSION: u32 = 1;
@@ -106,12 +71,10 @@ pub fn write_backup(state: &AppState, out: &mut dyn IoWrite) -> Result<Summary, 
         summary.ops += 1;
         line_json(out, &Line::Op { op: Box::new(op) })
     })?;
-    for keyspace in PLAIN_KEYSPACES {
-        for_each(state.store.as_ref(), keyspace, b"", |key, value| {
-            summary.entries += 1;
-            line_json(out, &Line::Entry { keyspace: keyspace.to_string(), key: to_hex(key), value: to_hex(value) })
-        })?;
-    }
+    plain::for_each_entry(state.store.as_ref(), |keyspace, key, value| {
+        summary.entries += 1;
+        line_json(out, &Line::Entry { keyspace: keyspace.to_string(), key: to_hex(key), value: to_hex(value) })
+    })?;
     line_json(out, &Line::End { ops: summary.ops, entries: summary.entries })?;
     out.flush().map_err(io)?;
     Ok(summary)
@@ -121,7 +84,7 @@ pub fn write_backup(state: &AppState, out: &mut dyn IoWrite) -> Result<Summary, 
 /// account, a file of another format, a truncated file, and any operation the log
 /// would not accept again.
 pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summary, ApiError> {
-    if sync::last_seq(state)? != 0 || !state.store.scan("accounts", b"", None, 1)?.is_empty() {
+    if sync::last_seq(state)? != 0 || accounts::has_accounts(state.store.as_ref())? {
         return Err(ApiError::DataDirNotEmpty);
     }
     let bad = |line: usize, detail: String| ApiError::Backup { line, detail };
@@ -148,15 +111,18 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
         }
         match serde_json::from_str::<Line>(&text).map_err(|e| bad(number, format!("dòng không hợp lệ: {e}")))? {
             Line::Op { op } => ops.push(*op),
-            Line::Entry { keyspace, .. } if RETIRED_KEYSPACES.contains(&keyspace.as_str()) => retired += 1,
+            Line::Entry { keyspace, .. } if plain::is_retired(&keyspace) => retired += 1,
             Line::Entry { keyspace, key, value } => {
-                let Some(keyspace) = PLAIN_KEYSPACES.iter().find(|k| **k == keyspace) else {
+                if !plain::KEYSPACES.contains(&keyspace.as_str()) {
                     return Err(bad(number, format!("vùng dữ liệu {keyspace:?} không được sao lưu")));
-                };
+                }
                 let (Some(key), Some(value)) = (from_hex(&key), from_hex(&value)) else {
                     return Err(bad(number, "khóa hoặc giá trị không phải mã hex".to_string()));
                 };
-                entries.push(Write::Put { keyspace, key, value });
+                let Some(entry) = plain::put_entry(&keyspace, key, value) else {
+                    return Err(bad(number, format!("vùng dữ liệu {keyspace:?} không được sao lưu")));
+                };
+                entries.push(entry);
             }
             Line::End { ops: n_ops, entries: n_entries } => end = Some((n_ops, n_entries)),
         }

@@ -5,26 +5,21 @@
 //!
 //! An invitation is stored under the SHA-256 of its first token, whose hex is its public
 //! id. Sent again, it keeps that key and id and records the new token's hash, which
-//! [`INVITATION_TOKENS`] leads back to it; the old token then finds nothing. Each
-//! invitation is indexed under its unit and every unit above it ([`UNIT_INVITATIONS`]),
-//! newest first, so a staff page lists its invitations with one prefix scan.
+//! leads back to it; the old token then finds nothing. Each invitation is indexed under
+//! its unit and every unit above it, newest first, so a staff page lists its
+//! invitations with one prefix scan (the layout is in [`crate::store::accounts`]).
 
 use hoctap_shared::accounts::{
     check_new_credentials, AcceptInvitation, Account, CreateInvitation, Invitation, InvitationPreview, InvitationState,
     LoginResponse, Role,
 };
 
-use super::records::{self, to_json, InvitationRecord};
-use super::{
-    secret, session, ACCOUNTS, HOUR_MS, INVITATIONS, INVITATION_CLAIMS, INVITATION_TOKENS, UNIT_INVITATIONS, USERNAMES,
-};
+use super::{secret, session, HOUR_MS};
 use crate::hex::{from_hex, to_hex};
+use crate::store::accounts::{self as stored, AccountRecord, InvitationRecord};
 use crate::store::{StoreError, Write};
 use crate::{ApiError, AppState};
 
-/// Marks in `meta` that invitations stored before [`UNIT_INVITATIONS`] existed are
-/// indexed.
-const INDEXED: &[u8] = b"unit_invitations_indexed";
 /// The most levels an invitation is indexed under (a hamlet sits three below its
 /// province; the bound only stops a broken hierarchy).
 const MAX_LEVELS: usize = 16;
@@ -73,7 +68,7 @@ pub fn create_invitation(
         revoked_by: None,
     };
     let mut batch = index_writes(state, &token.key, &record)?;
-    batch.push(Write::Put { keyspace: INVITATIONS, key: token.key.to_vec(), value: to_json(&record) });
+    batch.push(stored::put_invitation(&token.key, &record));
     state.store.apply(&batch)?;
     state.store.flush()?;
     Ok(answer(state, &token.key, token.hex, &record))
@@ -93,22 +88,6 @@ fn answer(state: &AppState, key: &[u8], token: String, record: &InvitationRecord
     }
 }
 
-/// The index entry of an invitation under one unit.
-fn index_key(unit: &str, created_at_ms: i64, key: &[u8]) -> Vec<u8> {
-    let mut entry = index_prefix(unit);
-    // Newest first: the key sorts by the time left until the end of time.
-    entry.extend_from_slice(&i64::MAX.saturating_sub(created_at_ms.max(0)).to_be_bytes());
-    entry.extend_from_slice(key);
-    entry
-}
-
-/// Unit ids hold no zero byte, so `unit\0` is an exact prefix.
-fn index_prefix(unit: &str) -> Vec<u8> {
-    let mut prefix = unit.as_bytes().to_vec();
-    prefix.push(0);
-    prefix
-}
-
 /// The index entries of an invitation: under its unit and every unit above it.
 fn index_writes(state: &AppState, key: &[u8], record: &InvitationRecord) -> Result<Vec<Write>, StoreError> {
     let mut writes = Vec::new();
@@ -117,36 +96,30 @@ fn index_writes(state: &AppState, key: &[u8], record: &InvitationRecord) -> Resu
         if writes.len() >= MAX_LEVELS {
             break;
         }
-        writes.push(Write::Put {
-            keyspace: UNIT_INVITATIONS,
-            key: index_key(&id, record.created_at_ms, key),
-            value: Vec::new(),
-        });
+        writes.push(stored::index_invitation(&id, record.created_at_ms, key));
         unit = state.parent_of(&id)?;
     }
     Ok(writes)
 }
 
-/// Indexes the invitations stored before [`UNIT_INVITATIONS`] existed, once (a mark in
+/// Indexes the invitations stored before `unit_invitations` existed, once (a mark in
 /// `meta` says it is done); returns how many were indexed. Called when a data directory
 /// is opened.
 pub fn ensure_index(state: &AppState) -> Result<usize, StoreError> {
-    if state.store.get("meta", INDEXED)?.is_some() {
+    if stored::invitations_indexed(state.store.as_ref())? {
         return Ok(0);
     }
     let mut writes = Vec::new();
     let mut indexed = 0;
-    crate::store::for_each(state.store.as_ref(), INVITATIONS, b"", |key, bytes| {
-        let record: InvitationRecord = serde_json::from_slice(bytes)
-            .map_err(|_| StoreError::Corrupt { key: format!("{INVITATIONS}/{}", to_hex(key)) })?;
+    stored::for_each_invitation(state.store.as_ref(), |key, record| {
         writes.extend(index_writes(state, key, &record)?);
         indexed += 1;
         if writes.len() >= 10_000 {
             state.store.apply(&std::mem::take(&mut writes))?;
         }
-        Ok::<(), StoreError>(())
+        Ok(())
     })?;
-    writes.push(Write::Put { keyspace: "meta", key: INDEXED.to_vec(), value: vec![1] });
+    writes.push(stored::put_invitations_indexed());
     state.store.apply(&writes)?;
     state.store.flush()?;
     Ok(indexed)
@@ -158,13 +131,9 @@ pub(crate) fn under(
     unit: &str,
     limit: usize,
 ) -> Result<Vec<([u8; 32], InvitationRecord)>, StoreError> {
-    let prefix = index_prefix(unit);
     let mut found = Vec::new();
-    for (entry, _) in state.store.scan(UNIT_INVITATIONS, &prefix, None, limit)? {
-        let Some(key) = entry.len().checked_sub(32).and_then(|start| <[u8; 32]>::try_from(&entry[start..]).ok()) else {
-            continue;
-        };
-        if let Some(record) = records::read::<InvitationRecord>(state.store.as_ref(), INVITATIONS, &key)? {
+    for key in stored::invitations_under(state.store.as_ref(), unit, limit)? {
+        if let Some(record) = stored::invitation(state.store.as_ref(), &key)? {
             // The index narrows; the hierarchy as it is now decides.
             if state.unit_covers(unit, &record.unit)? {
                 found.push((key, record));
@@ -177,7 +146,7 @@ pub(crate) fn under(
 /// The invitation with public id `id` (hex of its key), whatever its state.
 pub(crate) fn find(state: &AppState, id: &str) -> Result<Option<([u8; 32], InvitationRecord)>, ApiError> {
     let Some(key) = from_hex(id).and_then(|raw| <[u8; 32]>::try_from(raw).ok()) else { return Ok(None) };
-    Ok(records::read::<InvitationRecord>(state.store.as_ref(), INVITATIONS, &key)?.map(|record| (key, record)))
+    Ok(stored::invitation(state.store.as_ref(), &key)?.map(|record| (key, record)))
 }
 
 /// Where an invitation stands at `now_ms`. One sent by an account that has since been
@@ -190,7 +159,7 @@ pub(crate) fn state_of(state: &AppState, record: &InvitationRecord, now_ms: i64)
         return Ok(InvitationState::Revoked);
     }
     if let Some(inviter) = &record.created_by {
-        let inviter = records::account(state.store.as_ref(), inviter)?;
+        let inviter = stored::account(state.store.as_ref(), inviter)?;
         if inviter.is_none_or(|inviter| inviter.account.disabled) {
             return Ok(InvitationState::Revoked);
         }
@@ -209,12 +178,12 @@ pub(crate) fn resend(state: &AppState, key: &[u8; 32], mut record: InvitationRec
     let token = secret::new_token()?;
     let mut batch = Vec::new();
     if let Some(old) = record.token_key.as_deref().and_then(from_hex) {
-        batch.push(Write::Remove { keyspace: INVITATION_TOKENS, key: old });
+        batch.push(stored::remove_invitation_token(old));
     }
     record.token_key = Some(to_hex(&token.key));
     record.expires_at_ms = now.saturating_add(state.auth.invitation_ttl_ms);
-    batch.push(Write::Put { keyspace: INVITATION_TOKENS, key: token.key.to_vec(), value: key.to_vec() });
-    batch.push(Write::Put { keyspace: INVITATIONS, key: key.to_vec(), value: to_json(&record) });
+    batch.push(stored::put_invitation_token(&token.key, key));
+    batch.push(stored::put_invitation(key, &record));
     state.store.apply(&batch)?;
     state.store.flush()?;
     Ok(answer(state, key, token.hex, &record))
@@ -233,7 +202,7 @@ pub(crate) fn revoke(
     }
     record.revoked_at_ms = Some(state.clock.now_ms());
     record.revoked_by = Some(by.id.clone());
-    state.store.put(INVITATIONS, key, &to_json(&record))?;
+    stored::save_invitation(state.store.as_ref(), key, &record)?;
     state.store.flush()?;
     Ok(())
 }
@@ -243,16 +212,16 @@ pub(crate) fn revoke(
 fn by_token(state: &AppState, token: &str) -> Result<Option<([u8; 32], InvitationRecord)>, StoreError> {
     let Some(token_key) = secret::key_of(token) else { return Ok(None) };
     let store = state.store.as_ref();
-    if let Some(record) = records::read::<InvitationRecord>(store, INVITATIONS, &token_key)? {
+    if let Some(record) = stored::invitation(store, &token_key)? {
         if record.token_key.is_none() {
             return Ok(Some((token_key, record)));
         }
     }
-    let Some(key) = store.get(INVITATION_TOKENS, &token_key)?.and_then(|id| <[u8; 32]>::try_from(id).ok()) else {
+    let Some(key) = stored::invitation_of_token(store, &token_key)? else {
         return Ok(None);
     };
     let current = to_hex(&token_key);
-    Ok(records::read::<InvitationRecord>(store, INVITATIONS, &key)?
+    Ok(stored::invitation(store, &key)?
         .filter(|record| record.token_key.as_deref() == Some(current.as_str()))
         .map(|record| (key, record)))
 }
@@ -280,7 +249,7 @@ fn usable(state: &AppState, token: &str) -> Result<([u8; 32], InvitationRecord),
         .filter(|(_, record)| record.used_by.is_none() && record.revoked_at_ms.is_none())
         .ok_or(ApiError::InvitationNotFound)?;
     if let Some(inviter) = &record.created_by {
-        let inviter = records::account(state.store.as_ref(), inviter)?;
+        let inviter = stored::account(state.store.as_ref(), inviter)?;
         if inviter.is_none_or(|inviter| inviter.account.disabled) {
             return Err(ApiError::InvitationNotFound);
         }
@@ -324,11 +293,11 @@ pub(crate) async fn accept(
     let id = secret::new_id()?;
     let store = state.store.as_ref();
     // The username first: when it is taken the invitation stays usable.
-    if !store.insert_new(USERNAMES, request.username.as_bytes(), id.as_bytes())? {
+    if !stored::claim_username(store, &request.username, &id)? {
         return Err(ApiError::UsernameTaken { username: request.username });
     }
-    if !store.insert_new(INVITATION_CLAIMS, &key, id.as_bytes())? {
-        store.remove(USERNAMES, request.username.as_bytes())?;
+    if !stored::claim_invitation(store, &key, &id)? {
+        stored::release_username(store, &request.username)?;
         return Err(ApiError::InvitationNotFound);
     }
     let now = state.clock.now_ms();
@@ -340,17 +309,14 @@ pub(crate) async fn accept(
         unit: record.unit.clone(),
         disabled: false,
     };
-    let stored = records::AccountRecord {
+    let account_record = AccountRecord {
         account: account.clone(),
         password_hash,
         created_at_ms: now,
         invited_by: record.created_by.clone(),
     };
     record.used_by = Some(id.clone());
-    store.apply(&[
-        Write::Put { keyspace: ACCOUNTS, key: id.into_bytes(), value: to_json(&stored) },
-        Write::Put { keyspace: INVITATIONS, key: key.to_vec(), value: to_json(&record) },
-    ])?;
+    store.apply(&[stored::put_account(&id, &account_record), stored::put_invitation(&key, &record)])?;
     store.flush()?;
     // Flushes the session too before the answer goes out.
     session::start(state, account, request.device)

@@ -2,7 +2,8 @@
 
 use hoctap_shared::accounts::{check_username, LoginRequest, LoginResponse, MAX_PASSWORD_BYTES};
 
-use super::{records, secret, session, throttle};
+use super::{secret, session, throttle};
+use crate::store::accounts as stored;
 use crate::{ApiError, AppState};
 
 /// Checks the password and starts a session. An unknown username and a wrong
@@ -20,7 +21,7 @@ pub(crate) async fn login(state: &AppState, request: LoginRequest) -> Result<Log
     let _pass = state.login_gate.enter(&username)?;
     let store = state.store.as_ref();
     throttle::check(store, &username, state.clock.now_ms())?;
-    let record = records::account_by_username(store, &username)?;
+    let record = stored::account_by_username(store, &username)?;
     let hash = record.as_ref().map(|record| record.password_hash.clone());
     let password = request.password;
     let matches = tokio::task::spawn_blocking(move || {

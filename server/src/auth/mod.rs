@@ -13,20 +13,19 @@
 
 mod invitations;
 mod login;
-mod records;
 mod secret;
 pub(crate) use secret::new_id;
 mod session;
 mod staff;
 mod throttle;
 
+pub(crate) use crate::store::accounts::InvitationRecord;
 pub(crate) use invitations::{
     accept as accept_invitation, find as find_invitation, preview as preview_invitation, resend as resend_invitation,
     revoke as revoke_invitation,
 };
 pub use invitations::{create_invitation, ensure_index};
 pub(crate) use login::login;
-pub(crate) use records::InvitationRecord;
 pub(crate) use session::{
     find as find_session, restore as restore_account, revoke_all as revoke_account, revoke_one as revoke_session,
     session_views,
@@ -37,45 +36,8 @@ pub use throttle::LoginGate;
 
 use hoctap_shared::accounts::{self as rules, Account, Role, UnitRelation};
 
-use crate::store::{Store, StoreError};
+use crate::store::{accounts as stored, Store, StoreError};
 use crate::{ApiError, AppState};
-
-/// Accounts by id (JSON, with the password hash).
-pub const ACCOUNTS: &str = "accounts";
-/// Username → account id; `insert_new` here is what makes usernames unique.
-pub const USERNAMES: &str = "usernames";
-/// SHA-256 of a session token → the session.
-pub const SESSIONS: &str = "sessions";
-/// `account id \0 session key` → nothing: an account's sessions, for revocation.
-pub const ACCOUNT_SESSIONS: &str = "account_sessions";
-/// SHA-256 of an invitation token → the invitation (kept after use).
-pub const INVITATIONS: &str = "invitations";
-/// SHA-256 of an invitation token → the account that used it; `insert_new` here is
-/// what makes an invitation single-use.
-pub const INVITATION_CLAIMS: &str = "invitation_claims";
-/// Username → its consecutive failed logins.
-pub const LOGIN_FAILURES: &str = "login_failures";
-/// `unit \0 (i64::MAX − created ms, big-endian) invitation key` → nothing: the
-/// invitations on a unit and on every unit under it (one entry per level), newest
-/// first, for the staff page.
-pub const UNIT_INVITATIONS: &str = "unit_invitations";
-/// SHA-256 of the token of an invitation sent again → the invitation's key (its first
-/// token's hash, which stays its id).
-pub const INVITATION_TOKENS: &str = "invitation_tokens";
-
-/// Every keyspace this module writes, for tests that check a refused request changed
-/// nothing.
-pub const KEYSPACES: [&str; 9] = [
-    ACCOUNTS,
-    USERNAMES,
-    SESSIONS,
-    ACCOUNT_SESSIONS,
-    INVITATIONS,
-    INVITATION_CLAIMS,
-    LOGIN_FAILURES,
-    UNIT_INVITATIONS,
-    INVITATION_TOKENS,
-];
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -108,18 +70,18 @@ impl Default for AuthConfig {
 /// Whether any account exists (a new data directory has none: the first
 /// administrator is invited from the command line).
 pub fn has_accounts(store: &dyn Store) -> Result<bool, StoreError> {
-    Ok(!store.scan(ACCOUNTS, b"", None, 1)?.is_empty())
+    stored::has_accounts(store)
 }
 
 /// The account with this id.
 pub(crate) fn account(state: &AppState, id: &str) -> Result<Option<Account>, ApiError> {
-    Ok(records::account(state.store.as_ref(), id)?.map(|record| record.account))
+    Ok(stored::account(state.store.as_ref(), id)?.map(|record| record.account))
 }
 
 /// The accounts scoped to `unit` or to a unit under it, by username.
 pub(crate) fn accounts_under(state: &AppState, unit: &str) -> Result<Vec<Account>, ApiError> {
     let mut found = Vec::new();
-    for record in records::all_accounts(state.store.as_ref())? {
+    for record in stored::all_accounts(state.store.as_ref())? {
         if state.unit_covers(unit, &record.account.unit)? {
             found.push(record.account);
         }

@@ -12,10 +12,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use hoctap_shared::accounts::{Account, Action, DeviceLogin, LoginResponse, SessionView};
 
-use super::records::{self, to_json, SessionRecord};
-use super::{secret, ACCOUNTS, ACCOUNT_SESSIONS, HOUR_MS, SESSIONS};
+use super::{secret, HOUR_MS};
 use crate::hex::{from_hex, to_hex};
-use crate::store::{StoreError, Write};
+use crate::store::accounts::{self as stored, SessionRecord};
+use crate::store::StoreError;
 use crate::{ApiError, AppState};
 
 /// Serialises the writes of session records: each reads a session, changes it and
@@ -28,20 +28,6 @@ impl SessionLock {
     fn hold(&self) -> MutexGuard<'_, ()> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// The key of a session in the per-account index: the account id, a zero byte, then
-/// the session key. Account ids are hex, so the prefix `id\0` is exact.
-fn index_key(account_id: &str, session_key: &[u8]) -> Vec<u8> {
-    let mut key = index_prefix(account_id);
-    key.extend_from_slice(session_key);
-    key
-}
-
-fn index_prefix(account_id: &str) -> Vec<u8> {
-    let mut key = account_id.as_bytes().to_vec();
-    key.push(0);
-    key
 }
 
 /// Refuses a device that is not one the server accepts, before anything is checked or
@@ -78,16 +64,15 @@ pub(crate) fn start(
     };
     let _lock = state.session_lock.hold();
     let mut batch = Vec::new();
-    for entry in sessions_of(state, &account.id)? {
-        let ended = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)?
-            .is_none_or(|old| !old.is_live(now));
+    for session_key in sessions_of(state, &account.id)? {
+        let ended = stored::session(state.store.as_ref(), &session_key)?.is_none_or(|old| !old.is_live(now));
         if ended {
-            batch.push(Write::Remove { keyspace: SESSIONS, key: entry.session_key });
-            batch.push(Write::Remove { keyspace: ACCOUNT_SESSIONS, key: entry.index_key });
+            batch.push(stored::remove_session(&session_key));
+            batch.push(stored::unindex_session(&account.id, &session_key));
         }
     }
-    batch.push(Write::Put { keyspace: SESSIONS, key: token.key.to_vec(), value: to_json(&session) });
-    batch.push(Write::Put { keyspace: ACCOUNT_SESSIONS, key: index_key(&account.id, &token.key), value: Vec::new() });
+    batch.push(stored::put_session(&token.key, &session));
+    batch.push(stored::index_session(&account.id, &token.key));
     state.store.apply(&batch)?;
     state.store.flush()?;
     Ok(LoginResponse {
@@ -98,20 +83,9 @@ pub(crate) fn start(
     })
 }
 
-/// One of an account's sessions, as found through the index.
-struct IndexEntry {
-    index_key: Vec<u8>,
-    session_key: Vec<u8>,
-}
-
-fn sessions_of(state: &AppState, account_id: &str) -> Result<Vec<IndexEntry>, StoreError> {
-    let prefix = index_prefix(account_id);
-    Ok(state
-        .store
-        .scan(ACCOUNT_SESSIONS, &prefix, None, usize::MAX)?
-        .into_iter()
-        .map(|(index_key, _)| IndexEntry { session_key: index_key[prefix.len()..].to_vec(), index_key })
-        .collect())
+/// The keys of an account's sessions, as found through the index.
+fn sessions_of(state: &AppState, account_id: &str) -> Result<Vec<Vec<u8>>, StoreError> {
+    stored::sessions_of(state.store.as_ref(), account_id)
 }
 
 /// Disables an account and revokes every live session of it, in one durable batch;
@@ -122,18 +96,18 @@ pub(crate) fn revoke_all(state: &AppState, account_id: &str) -> Result<usize, Ap
     let _lock = state.session_lock.hold();
     let mut batch = Vec::new();
     let mut revoked = 0;
-    for entry in sessions_of(state, account_id)? {
-        if let Some(mut session) = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)? {
+    for session_key in sessions_of(state, account_id)? {
+        if let Some(mut session) = stored::session(state.store.as_ref(), &session_key)? {
             if session.is_live(now) {
                 session.revoked = true;
                 revoked += 1;
-                batch.push(Write::Put { keyspace: SESSIONS, key: entry.session_key, value: to_json(&session) });
+                batch.push(stored::put_session(&session_key, &session));
             }
         }
     }
-    if let Some(mut record) = records::account(state.store.as_ref(), account_id)? {
+    if let Some(mut record) = stored::account(state.store.as_ref(), account_id)? {
         record.account.disabled = true;
-        batch.push(Write::Put { keyspace: ACCOUNTS, key: account_id.as_bytes().to_vec(), value: to_json(&record) });
+        batch.push(stored::put_account(account_id, &record));
     }
     state.store.apply(&batch)?;
     state.store.flush()?;
@@ -143,10 +117,10 @@ pub(crate) fn revoke_all(state: &AppState, account_id: &str) -> Result<usize, Ap
 /// Lets a disabled account sign in again, durably; returns the account. Its old
 /// sessions stay ended: the officer signs in afresh.
 pub(crate) fn restore(state: &AppState, account_id: &str) -> Result<Option<Account>, ApiError> {
-    let Some(mut record) = records::account(state.store.as_ref(), account_id)? else { return Ok(None) };
+    let Some(mut record) = stored::account(state.store.as_ref(), account_id)? else { return Ok(None) };
     if record.account.disabled {
         record.account.disabled = false;
-        state.store.put(ACCOUNTS, account_id.as_bytes(), &to_json(&record))?;
+        stored::save_account(state.store.as_ref(), account_id, &record)?;
         state.store.flush()?;
     }
     Ok(Some(record.account))
@@ -156,10 +130,10 @@ pub(crate) fn restore(state: &AppState, account_id: &str) -> Result<Option<Accou
 pub(crate) fn live_sessions(state: &AppState, account_id: &str) -> Result<Vec<(Vec<u8>, SessionRecord)>, ApiError> {
     let now = state.clock.now_ms();
     let mut live = Vec::new();
-    for entry in sessions_of(state, account_id)? {
-        if let Some(session) = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)? {
+    for session_key in sessions_of(state, account_id)? {
+        if let Some(session) = stored::session(state.store.as_ref(), &session_key)? {
             if session.is_live(now) {
-                live.push((entry.session_key, session));
+                live.push((session_key, session));
             }
         }
     }
@@ -172,8 +146,8 @@ pub(crate) fn live_sessions(state: &AppState, account_id: &str) -> Result<Vec<(V
 pub(crate) fn summary(state: &AppState, account_id: &str) -> Result<(usize, Option<i64>), ApiError> {
     let now = state.clock.now_ms();
     let (mut live, mut seen) = (0, None);
-    for entry in sessions_of(state, account_id)? {
-        if let Some(session) = records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &entry.session_key)? {
+    for session_key in sessions_of(state, account_id)? {
+        if let Some(session) = stored::session(state.store.as_ref(), &session_key)? {
             live += usize::from(session.is_live(now));
             seen = seen.max(Some(session.last_seen()));
         }
@@ -201,17 +175,17 @@ pub(crate) fn session_views(state: &AppState, account_id: &str, current: &[u8]) 
 /// not; `None` when there is none.
 pub(crate) fn find(state: &AppState, id: &str) -> Result<Option<([u8; 32], SessionRecord)>, ApiError> {
     let Some(key) = from_hex(id).and_then(|raw| <[u8; 32]>::try_from(raw).ok()) else { return Ok(None) };
-    Ok(records::read::<SessionRecord>(state.store.as_ref(), SESSIONS, &key)?.map(|session| (key, session)))
+    Ok(stored::session(state.store.as_ref(), &key)?.map(|session| (key, session)))
 }
 
 /// Ends one session, durably; the account and its other sessions stay as they are.
 pub(crate) fn revoke_one(state: &AppState, key: &[u8]) -> Result<(), ApiError> {
     let store = state.store.as_ref();
     let _lock = state.session_lock.hold();
-    if let Some(mut session) = records::read::<SessionRecord>(store, SESSIONS, key)? {
+    if let Some(mut session) = stored::session(store, key)? {
         if !session.revoked {
             session.revoked = true;
-            store.put(SESSIONS, key, &to_json(&session))?;
+            stored::save_session(store, key, &session)?;
             store.flush()?;
         }
     }
@@ -225,10 +199,10 @@ pub(crate) fn revoke_one(state: &AppState, key: &[u8]) -> Result<(), ApiError> {
 fn note_seen(state: &AppState, key: &[u8], now_ms: i64) {
     let store = state.store.as_ref();
     let _lock = state.session_lock.hold();
-    let written = records::read::<SessionRecord>(store, SESSIONS, key).and_then(|session| match session {
+    let written = stored::session(store, key).and_then(|session| match session {
         Some(mut session) if session.is_live(now_ms) && now_ms - session.last_seen() >= HOUR_MS => {
             session.last_seen_ms = Some(now_ms);
-            store.put(SESSIONS, key, &to_json(&session))
+            stored::save_session(store, key, &session)
         }
         _ => Ok(()),
     });
@@ -292,10 +266,10 @@ impl FromRequestParts<AppState> for CurrentAccount {
         let session_key = secret::key_of(token.trim()).ok_or(ApiError::Unauthenticated)?;
         let store = state.store.as_ref();
         let now = state.clock.now_ms();
-        let session = records::read::<SessionRecord>(store, SESSIONS, &session_key)?
+        let session = stored::session(store, &session_key)?
             .filter(|session| session.is_live(now))
             .ok_or(ApiError::Unauthenticated)?;
-        let record = records::account(store, &session.account_id)?
+        let record = stored::account(store, &session.account_id)?
             .filter(|record| !record.account.disabled)
             .ok_or(ApiError::Unauthenticated)?;
         if now - session.last_seen() >= HOUR_MS {

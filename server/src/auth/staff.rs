@@ -9,7 +9,8 @@ use hoctap_shared::accounts::{
 };
 use hoctap_shared::units::{OrgUnit, UnitKind};
 
-use super::{invitations, may_manage, may_manage_account, records, session};
+use super::{invitations, may_manage, may_manage_account, session};
+use crate::store::accounts as stored;
 use crate::{ApiError, AppState};
 
 /// The most invitations a page lists (the newest); accepted ones are kept for good.
@@ -48,7 +49,7 @@ pub(crate) fn staff_page(state: &AppState, caller: &Account, unit: &str) -> Resu
     let Some(page_unit) = names.unit(unit)?.cloned() else {
         return Err(ApiError::NotFound { what: format!("đơn vị {unit}") });
     };
-    let all = records::all_accounts(state.store.as_ref())?;
+    let all = stored::all_accounts(state.store.as_ref())?;
     let by_id: BTreeMap<&str, &Account> =
         all.iter().map(|record| (record.account.id.as_str(), &record.account)).collect();
     let display_name = |id: &Option<String>| id.as_deref().and_then(|id| by_id.get(id)).map(|a| a.display_name.clone());

@@ -7,9 +7,7 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
-
-use super::LOGIN_FAILURES;
+use crate::store::accounts::{self as stored, LoginFailures as Failures};
 use crate::store::{Store, StoreError};
 use crate::ApiError;
 
@@ -18,13 +16,6 @@ const FREE_FAILURES: u32 = 3;
 const MAX_WAIT_MS: i64 = 15 * 60 * 1000;
 /// A count this old is forgotten.
 const FORGET_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// The consecutive failed logins of one username.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Failures {
-    count: u32,
-    last_ms: i64,
-}
 
 /// How long after the last of `count` consecutive failures the next attempt waits.
 fn wait_ms(count: u32) -> i64 {
@@ -36,11 +27,9 @@ fn wait_ms(count: u32) -> i64 {
 }
 
 fn load(store: &dyn Store, username: &str, now_ms: i64) -> Result<Option<Failures>, StoreError> {
-    let Some(bytes) = store.get(LOGIN_FAILURES, username.as_bytes())? else {
+    let Some(failures) = stored::login_failures(store, username)? else {
         return Ok(None);
     };
-    let failures: Failures = serde_json::from_slice(&bytes)
-        .map_err(|_| StoreError::Corrupt { key: format!("{LOGIN_FAILURES}/{username}") })?;
     Ok((now_ms - failures.last_ms < FORGET_AFTER_MS).then_some(failures))
 }
 
@@ -59,11 +48,11 @@ pub(crate) fn check(store: &dyn Store, username: &str, now_ms: i64) -> Result<()
 pub(crate) fn record_failure(store: &dyn Store, username: &str, now_ms: i64) -> Result<(), StoreError> {
     let count = load(store, username, now_ms)?.map_or(0, |f| f.count).saturating_add(1);
     let failures = Failures { count, last_ms: now_ms };
-    store.put(LOGIN_FAILURES, username.as_bytes(), &super::records::to_json(&failures))
+    stored::put_login_failures(store, username, &failures)
 }
 
 pub(crate) fn clear(store: &dyn Store, username: &str) -> Result<(), StoreError> {
-    store.remove(LOGIN_FAILURES, username.as_bytes())
+    stored::clear_login_failures(store, username)
 }
 
 /// The usernames whose password is being checked right now. A second attempt for the

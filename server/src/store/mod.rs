@@ -7,6 +7,7 @@
 //! once [`Store::flush`] returns. Everything above (the operation log, accounts,
 //! evidence) is built on these.
 
+pub mod accounts;
 pub mod authorities;
 pub mod campaigns;
 pub mod codec;
@@ -16,6 +17,7 @@ pub mod history;
 pub mod log;
 mod memory;
 pub mod parts;
+pub mod plain;
 pub mod reports;
 mod sled_store;
 pub mod units;

@@ -9,8 +9,9 @@ use std::sync::{Arc, OnceLock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use hoctap_server::auth::{self, KEYSPACES};
+use hoctap_server::auth;
 use hoctap_server::clock::{Clock, ManualClock};
+use hoctap_server::store::accounts::{self as stored_accounts, KEYSPACES};
 use hoctap_server::store::{MemoryStore, Rows, SledStore, Store, StoreError};
 use hoctap_server::{app, cli, AppState, Catalog};
 use hoctap_shared::accounts::{CreateInvitation, Role};
@@ -1228,16 +1229,17 @@ fn issue_14_a_disabled_accounts_session_is_refused() {
         let (token, id) = world.account(Role::Viewer, &world.units.c, "xem.xa");
         assert_eq!(world.call("GET", "/auth/me", Some(&token), None).0, StatusCode::OK);
         let accounts = world.state.store.as_ref();
-        let mut record: Value =
-            serde_json::from_slice(&accounts.get(auth::ACCOUNTS, id.as_bytes()).expect("get").expect("stored"))
-                .expect("json");
+        let mut record: Value = serde_json::from_slice(
+            &accounts.get(stored_accounts::ACCOUNTS, id.as_bytes()).expect("get").expect("stored"),
+        )
+        .expect("json");
         record["account"]["disabled"] = json!(true);
-        accounts.put(auth::ACCOUNTS, id.as_bytes(), record.to_string().as_bytes()).expect("put");
+        accounts.put(stored_accounts::ACCOUNTS, id.as_bytes(), record.to_string().as_bytes()).expect("put");
         let (status, body) = world.call("GET", "/auth/me", Some(&token), None);
         assert_eq!((status, code_of(&body)), (StatusCode::UNAUTHORIZED, "unauthenticated"), "{backend}");
         // An account stored before the flag existed is not disabled.
         record["account"].as_object_mut().expect("object").remove("disabled");
-        accounts.put(auth::ACCOUNTS, id.as_bytes(), record.to_string().as_bytes()).expect("put");
+        accounts.put(stored_accounts::ACCOUNTS, id.as_bytes(), record.to_string().as_bytes()).expect("put");
         assert_eq!(world.call("GET", "/auth/me", Some(&token), None).0, StatusCode::OK, "{backend}");
     }
 }

@@ -424,7 +424,7 @@ impl World {
     /// A digest of everything the server keeps that a request could change.
     fn digest(&self) -> u64 {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for keyspace in auth::KEYSPACES.iter().chain(STORED.iter()) {
+        for keyspace in hoctap_server::store::accounts::KEYSPACES.iter().chain(STORED.iter()) {
             self.state.store.scan(keyspace, b"", None, usize::MAX).expect("scan").hash(&mut hasher);
         }
         hasher.finish()

@@ -471,7 +471,7 @@ fn a_backup_keeps_plans_narratives_submitted_reports_and_assignments() {
     let restored =
         AppState { clock: world.clock.clone(), ..AppState::new(Arc::new(MemoryStore::default()), catalog()) };
     world.runtime.block_on(hoctap_server::backup::restore(&restored, &mut backup.as_slice())).expect("restore");
-    for keyspace in hoctap_server::backup::PLAIN_KEYSPACES {
+    for keyspace in hoctap_server::store::plain::KEYSPACES {
         let before = world.state.store.scan(keyspace, b"", None, usize::MAX).expect("scan");
         let after = restored.store.scan(keyspace, b"", None, usize::MAX).expect("scan");
         assert!(before == after, "{keyspace}: {} entries before, {} after", before.len(), after.len());

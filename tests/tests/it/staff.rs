@@ -756,8 +756,8 @@ fn invitations_stored_before_the_index_are_indexed_once() {
     }
     let store = world.state.store.as_ref();
     // As a data directory of an older build: invitations without their index.
-    for (key, _) in store.scan(auth::UNIT_INVITATIONS, b"", None, usize::MAX).expect("scan") {
-        store.remove(auth::UNIT_INVITATIONS, &key).expect("remove");
+    for (key, _) in store.scan(hoctap_server::store::accounts::UNIT_INVITATIONS, b"", None, usize::MAX).expect("scan") {
+        store.remove(hoctap_server::store::accounts::UNIT_INVITATIONS, &key).expect("remove");
     }
     let listed = || {
         let (_, page) = world.call("GET", &format!("/units/{}/staff", u.c), Some(&admin), None);

@@ -140,42 +140,22 @@ const RAW_STORE_ACCESS: [&str; 8] = [
     "store::for_each(",
 ];
 
-/// Modules that still reach the store by keyspace name (issue 19 moves them under
-/// `store/`). The list may only shrink: a module listed here that no longer does fails
-/// the test too, so it is taken off.
-const NOT_YET_TYPED: [&str; 6] = [
-    "server/src/auth/invitations.rs",
-    "server/src/auth/mod.rs",
-    "server/src/auth/records.rs",
-    "server/src/auth/session.rs",
-    "server/src/auth/throttle.rs",
-    "server/src/backup.rs",
-];
-
 #[test]
 fn only_the_store_knows_its_layout() {
     let store = root().join("server/src/store");
     let mut found = Vec::new();
-    let mut typed_now = Vec::new();
     for path in rust_files(&root().join("server/src")).iter().filter(|p| !p.starts_with(&store)) {
-        let name = relative(path);
         let raw = read(path).lines().any(|line| {
             let code = line.trim_start();
             !code.starts_with("//") && RAW_STORE_ACCESS.iter().any(|pattern| code.contains(pattern))
         });
-        match (raw, NOT_YET_TYPED.contains(&name.as_str())) {
-            (true, false) => found.push(name),
-            (false, true) => typed_now.push(name),
-            _ => {}
+        if raw {
+            found.push(relative(path));
         }
     }
     assert!(
         found.is_empty(),
         "keyspaces read or written outside server/src/store (add a typed function there): {found:#?}"
-    );
-    assert!(
-        typed_now.is_empty(),
-        "no longer reaching the store by keyspace; take them off NOT_YET_TYPED: {typed_now:#?}"
     );
 }
 
