@@ -149,59 +149,50 @@ pub async fn restore(state: &AppState, input: &mut dyn BufRead) -> Result<Summar
     Ok(summary)
 }
 
-/// Copies everything `from` holds into the empty store of `to` as a backup restored
-/// there, without a file between them: `hoctap reindex` rebuilds every index and view
-/// from the log this way, in this build's encodings. Returns what was written and what
-/// was restored (equal when nothing was lost).
-pub async fn copy(from: AppState, to: &AppState) -> Result<(Summary, Summary), ApiError> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
-    let writer = std::thread::spawn(move || {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, Chunks(sender));
-        let written = write_backup(&from, &mut out)?;
-        out.flush().map_err(io)?;
-        Ok::<Summary, ApiError>(written)
-    });
-    let mut input = std::io::BufReader::new(Received { receiver, chunk: Vec::new(), at: 0 });
-    let restored = restore(to, &mut input).await;
-    // A failed restore drops the reader, so the writer stops at its next chunk.
-    drop(input);
-    let written = writer.join().map_err(|_| io(std::io::Error::other("the backup thread panicked")))?;
-    Ok((written?, restored?))
-}
-
-/// The writing end of [`copy`]: each chunk goes to the reader.
-struct Chunks(std::sync::mpsc::SyncSender<Vec<u8>>);
-
-impl IoWrite for Chunks {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.send(buf.to_vec()).map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
-        Ok(buf.len())
+/// Copies everything `from` holds into the empty store of `to`, as a backup restored
+/// there would, streaming: the plain entries in chunks, then the log's operations
+/// replayed through [`sync::push`] in batches as they are read, so nothing is held
+/// whole in memory. `hoctap reindex` rebuilds every index and view from the log this
+/// way, in this build's encodings. Returns what was read and what was written (equal
+/// when nothing was lost).
+pub async fn copy(from: &AppState, to: &AppState) -> Result<(Summary, Summary), ApiError> {
+    if sync::last_seq(to)? != 0 || accounts::has_accounts(to.store.as_ref())? {
+        return Err(ApiError::DataDirNotEmpty);
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The reading end of [`copy`].
-struct Received {
-    receiver: std::sync::mpsc::Receiver<Vec<u8>>,
-    chunk: Vec<u8>,
-    at: usize,
-}
-
-impl std::io::Read for Received {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.at == self.chunk.len() {
-            match self.receiver.recv() {
-                Ok(chunk) => (self.chunk, self.at) = (chunk, 0),
-                // The writer finished (or failed, which it reports itself).
-                Err(_) => return Ok(0),
-            }
+    let (mut read, mut written) = (Summary::default(), Summary::default());
+    let mut chunk = Vec::with_capacity(1000);
+    plain::for_each_entry(from.store.as_ref(), |keyspace, key, value| {
+        read.entries += 1;
+        if let Some(entry) = plain::put_entry(keyspace, key.to_vec(), value.to_vec()) {
+            chunk.push(entry);
         }
-        let n = buf.len().min(self.chunk.len() - self.at);
-        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
+        if chunk.len() == 1000 {
+            to.store.apply(&std::mem::take(&mut chunk))?;
+            written.entries += 1000;
+        }
+        Ok::<(), ApiError>(())
+    })?;
+    to.store.apply(&chunk)?;
+    written.entries += chunk.len() as u64;
+    let last = sync::last_seq(from)?;
+    let mut seq = 1;
+    while seq <= last {
+        let end = last.min(seq + REPLAY_BATCH as u64 - 1);
+        let mut batch = Vec::with_capacity(REPLAY_BATCH);
+        for at in seq..=end {
+            batch.extend(crate::store::log::op_at(from.store.as_ref(), at)?);
+        }
+        read.ops += batch.len() as u64;
+        let response = sync::push(to, &batch, sync::Pusher::Replay).await?;
+        if let Some(rejected) = response.rejected.first() {
+            return Err(ApiError::Backup {
+                line: 0,
+                detail: format!("thao tác {} không được nhận lại: {}", rejected.op, rejected.message),
+            });
+        }
+        written.ops += response.accepted.len() as u64;
+        seq = end + 1;
     }
+    to.store.flush()?;
+    Ok((read, written))
 }

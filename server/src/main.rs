@@ -360,15 +360,17 @@ fn open_state(data_dir: &std::path::Path) -> anyhow::Result<AppState> {
 /// `hoctap reindex`: the data directory copied into `<dir>.reindex` as a backup restored
 /// there, checked complete, then swapped in; the old one stays as `<dir>.before-reindex`.
 fn reindex(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    if !data_dir.join("conf").is_file() {
+        anyhow::bail!("{} không phải thư mục dữ liệu của hoctap", data_dir.display());
+    }
+    // `.` has no name to put a sibling beside.
+    let data_dir = &data_dir.canonicalize().with_context(|| format!("không đọc được {}", data_dir.display()))?;
     let sibling = |suffix: &str| {
         let mut name = data_dir.file_name().unwrap_or_default().to_os_string();
         name.push(suffix);
         data_dir.with_file_name(name)
     };
     let (fresh, kept) = (sibling(".reindex"), sibling(".before-reindex"));
-    if !data_dir.join("conf").is_file() {
-        anyhow::bail!("{} không phải thư mục dữ liệu của hoctap", data_dir.display());
-    }
     if kept.exists() {
         anyhow::bail!("{} đã có (lần dựng lại trước): hãy xoá hoặc chuyển nó đi trước", kept.display());
     }
@@ -376,35 +378,57 @@ fn reindex(data_dir: &std::path::Path) -> anyhow::Result<()> {
         // What a run stopped halfway left behind.
         std::fs::remove_dir_all(&fresh).with_context(|| format!("không xoá được {}", fresh.display()))?;
     }
-    let (written, restored) = {
+    let (read, written) = {
         let old = open_state(data_dir)?;
         let new = open_state(&fresh)?;
         let runtime = tokio::runtime::Runtime::new()?;
-        runtime.block_on(hoctap_server::backup::copy(old, &new)).map_err(|e| anyhow::anyhow!(e.messages().0))?
+        runtime.block_on(hoctap_server::backup::copy(&old, &new)).map_err(|e| anyhow::anyhow!(e.messages().0))?
     };
-    if (written.ops, written.entries) != (restored.ops, restored.entries) {
+    if (read.ops, read.entries) != (written.ops, written.entries) {
         anyhow::bail!(
             "dựng lại không đủ: đọc {} thao tác và {} mục, ghi {} và {}; thư mục cũ giữ nguyên",
+            read.ops,
+            read.entries,
             written.ops,
-            written.entries,
-            restored.ops,
-            restored.entries
+            written.entries
         );
     }
-    // Administrators' own criteria sets live beside the store.
-    let criteria = data_dir.join("criteria");
-    if criteria.is_dir() {
-        std::fs::rename(&criteria, fresh.join("criteria")).context("không chuyển được thư mục criteria")?;
-    }
+    // The swap: if the second rename fails, the first is undone, so the data directory
+    // is never missing.
     std::fs::rename(data_dir, &kept).with_context(|| format!("không đổi tên được {}", data_dir.display()))?;
-    std::fs::rename(&fresh, data_dir).with_context(|| format!("không đổi tên được {}", fresh.display()))?;
+    if let Err(error) = std::fs::rename(&fresh, data_dir) {
+        std::fs::rename(&kept, data_dir).with_context(|| format!("không trả lại được {}", kept.display()))?;
+        return Err(error).with_context(|| format!("không đổi tên được {}; thư mục cũ giữ nguyên", fresh.display()));
+    }
+    // Administrators' own criteria sets live beside the store: copied, so the kept
+    // directory stays whole.
+    copy_dir(&kept.join("criteria"), &data_dir.join("criteria")).context("không chép được thư mục criteria")?;
     println!(
-        "Đã dựng lại {} thao tác và {} mục dữ liệu trong {}; bản cũ ở {} (xoá khi đã kiểm tra)",
-        restored.ops,
-        restored.entries,
+        "Đã dựng lại {} thao tác và {} mục dữ liệu trong {}; bản cũ ở {} (xoá khi đã kiểm tra; nó đã mang số \
+         lược đồ mới: để quay về bản hoctap trước, hãy khôi phục từ tệp sao lưu)",
+        written.ops,
+        written.entries,
         data_dir.display(),
         kept.display()
     );
+    Ok(())
+}
+
+/// Copies the files of `from` (if it exists) into `to`, recursively.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    if !from.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
     Ok(())
 }
 

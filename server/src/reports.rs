@@ -554,9 +554,10 @@ fn report_of(state: &AppState, scope: &Scope, year: i32, result: Consolidation) 
 /// parts under it as recorded (those of today's hamlets and communes), counted once and
 /// kept.
 fn counted_by_parts(state: &AppState, unit: &OrgUnit, year: i32, listed: bool) -> Result<Consolidation, ApiError> {
+    let own = crate::hierarchy::part_of(state, &unit.id)?;
     let mut under = BTreeMap::new();
     for (part, version) in crate::figures::parts_under(state, &unit.id)? {
-        if state.unit_contains(&unit.id, &part)? || crate::hierarchy::part_of(state, &unit.id)? == part {
+        if part == own || state.unit_contains(&unit.id, &part)? {
             under.insert(part, version);
         }
     }

@@ -7,8 +7,9 @@
 //!   left out when it is the operation's), then its body: a score or fields (almost
 //!   every operation) in binary, a field's value as its JSON text; any other body as
 //!   JSON;
-//! - a record's view (`VIEW_V2`): its JSON, deflated (views repeat field names, op ids
-//!   and clocks; they are rewritten with every batch that touches the record).
+//! - a record's view (`VIEW_V2`): its JSON's length, then the JSON deflated (views
+//!   repeat field names, op ids and clocks; they are rewritten with every batch that
+//!   touches the record).
 
 use std::cell::RefCell;
 
@@ -169,13 +170,19 @@ thread_local! {
     static INFLATE: RefCell<Decompress> = RefCell::new(Decompress::new(false));
 }
 
-/// A record's view as stored.
+/// The longest view's JSON a stored view may unpack to (a hostile or damaged length is
+/// refused before anything is allocated).
+const MAX_VIEW_JSON: u64 = 64 << 20;
+
+/// A record's view as stored: the version byte, the JSON's length, the JSON deflated.
 pub fn encode_view(view: &RecordView) -> Vec<u8> {
     // Serializing our own plain data types cannot fail.
     let json = serde_json::to_vec(view).unwrap_or_default();
     let mut out = Vec::with_capacity(json.len() / 2 + 64);
     out.push(VIEW_V2);
-    DEFLATE.with(|state| {
+    put_varint(&mut out, json.len() as u64);
+    let header = out.len();
+    let compressed = DEFLATE.with(|state| {
         let mut deflate = state.borrow_mut();
         deflate.reset();
         loop {
@@ -184,17 +191,19 @@ pub fn encode_view(view: &RecordView) -> Vec<u8> {
                 out.reserve(json.len() / 4 + 64);
             }
             match deflate.compress_vec(&json[read..], &mut out, FlushCompress::Finish) {
-                Ok(Status::StreamEnd) => break,
+                Ok(Status::StreamEnd) => return true,
                 Ok(_) => {}
-                // Compressing into memory does not fail; keep the JSON, still readable.
-                Err(_) => {
-                    out = json.clone();
-                    break;
-                }
+                Err(_) => return false,
             }
         }
     });
-    out
+    if compressed {
+        out
+    } else {
+        // Compressing into memory does not fail; were it to, the JSON is still readable.
+        out.truncate(header);
+        json
+    }
 }
 
 /// A view as [`encode_view`] or an earlier build (JSON) stored it.
@@ -203,21 +212,20 @@ pub fn decode_view(bytes: &[u8]) -> Result<RecordView, StoreError> {
     match bytes.first() {
         Some(&JSON) => serde_json::from_slice(bytes).map_err(|_| corrupt()),
         Some(&VIEW_V2) => {
-            let input = &bytes[1..];
-            let mut json = Vec::with_capacity(input.len() * 5 + 64);
+            let mut input = Input { bytes: &bytes[1..] };
+            let length = input.varint().filter(|n| *n <= MAX_VIEW_JSON).ok_or_else(corrupt)?;
+            let compressed = input.bytes;
+            let mut json = Vec::with_capacity(length as usize);
             INFLATE.with(|state| {
                 let mut inflate = state.borrow_mut();
                 inflate.reset(false);
-                loop {
-                    let read = inflate.total_in() as usize;
-                    if json.len() == json.capacity() {
-                        json.reserve(json.capacity());
-                    }
-                    match inflate.decompress_vec(&input[read..], &mut json, FlushDecompress::Finish) {
-                        Ok(Status::StreamEnd) => return Ok(()),
-                        Ok(_) if (inflate.total_in() as usize) < input.len() || json.len() == json.capacity() => {}
-                        _ => return Err(corrupt()),
-                    }
+                // The whole JSON fits the buffer, so one call ends the stream, whichever
+                // backend flate2 uses.
+                let ended = inflate.decompress_vec(compressed, &mut json, FlushDecompress::Finish);
+                let whole = inflate.total_in() as usize == compressed.len() && json.len() as u64 == length;
+                match ended {
+                    Ok(Status::StreamEnd) if whole => Ok(()),
+                    _ => Err(corrupt()),
                 }
             })?;
             serde_json::from_slice(&json).map_err(|_| corrupt())
@@ -439,10 +447,24 @@ mod tests {
             })
             .collect();
         let big = Operation { body: OpBody::SetFields { fields }, ..op };
+
         let view = hoctap_shared::merge::view(&big.record, [&big]);
         let stored = encode_view(&view);
         assert!(stored.len() < serde_json::to_vec(&view).expect("json").len());
         assert_eq!(decode_view(&stored).expect("decodes"), view);
         assert!(decode_view(&stored[..stored.len() / 2]).is_err(), "a truncated view is corrupt");
+        let mut longer = stored.clone();
+        longer.push(0);
+        assert!(decode_view(&longer).is_err(), "bytes after the stream are corrupt");
+        // One operation setting many fields repeats its id, device and clock in each:
+        // it compresses far more than most.
+        let fields = (0..60)
+            .map(|i| FieldEdit { field: format!("f{i}"), value: serde_json::json!(i), base: Vec::new() })
+            .collect();
+        let many = Operation { body: OpBody::SetFields { fields }, ..big.clone() };
+        let view = hoctap_shared::merge::view(&many.record, [&many]);
+        let stored = encode_view(&view);
+        assert!(stored.len() * 5 < serde_json::to_vec(&view).expect("json").len(), "{}", stored.len());
+        assert_eq!(decode_view(&stored).expect("decodes"), view);
     }
 }

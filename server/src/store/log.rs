@@ -1,5 +1,6 @@
 //! The operation log as stored: its keyspaces and their encodings, read and written
-//! only through this module (layout version 1, see `STORAGE-NOTES.md`).
+//! only through this module (schema 2: the keys of schema 1, the values in the encodings
+//! of [`codec`]).
 //!
 //! - `log`: sequence number (u64, big-endian) → the [`Operation`] ([`codec::encode_op`];
 //!   earlier builds wrote JSON, read as it is); the source of truth, never rewritten or
