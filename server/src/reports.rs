@@ -112,6 +112,8 @@ impl<'s> LineageSources<'s> {
                     .get(&predecessor.unit)
                     .into_iter()
                     .flatten()
+                    // A district registered under an old province is no hamlet of it.
+                    .filter(|h| h.kind == UnitKind::Hamlet)
                     .map(|h| HamletAssignment {
                         assigned_to: if whole { Some(unit.id.clone()) } else { self.assigned.get(&h.id).cloned() },
                         unit: h.id.clone(),

@@ -669,6 +669,9 @@ fn issue_19_the_lineage_overview_answers_as_the_per_unit_reads() {
     assert!(ba_dinh.is_some_and(|c| c.to_string().contains("\"assigned_to\":\"commune:00004:2025\"")), "{ba_dinh:?}");
     let overview = world.ok("GET", "/units/province:52:2025/lineage/overview", &gia_lai, None);
     assert_eq!(overview["districts"][0]["unit"], "district:623:old", "{}", overview["districts"]);
+    // The district registered under the old province is listed as a district, not as
+    // one of the old province's hamlets.
+    assert!(!overview["lineage"].to_string().contains("district:623:old"), "{}", overview["lineage"]);
 
     // A commune's officer: its commune's (nothing below it), not its province's.
     let officer = world.account(Role::CommuneOfficer, CUU_AN, "can-bo-cuu-an");
