@@ -64,7 +64,7 @@ check "a bad score gets 422 with a Vietnamese message" test "$status" = 422 -a -
 check "SIGTERM stops the server cleanly" stop
 check "the shutdown flushed the data directory" grep -q "flushing" "$WORK/log"
 start
-check "a restart reopens the same data directory" contains "$(curl -fsS "${URL}api/v1/health")" '"schema_version":1'
+check "a restart reopens the same data directory" contains "$(curl -fsS "${URL}api/v1/health")" '"schema_version":2'
 stop || true
 
 echo "smoke: $passed passed, $failed failed"
