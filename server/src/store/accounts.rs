@@ -142,22 +142,13 @@ fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// Reads and decodes one record; a value that does not decode is reported as corrupt.
 fn read<T: DeserializeOwned>(store: &dyn Store, keyspace: &str, key: &[u8]) -> Result<Option<T>, StoreError> {
-    match store.get(keyspace, key)? {
-        Some(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|_| StoreError::Corrupt { key: format!("{keyspace}/{}", String::from_utf8_lossy(key)) }),
-        None => Ok(None),
-    }
+    store.get(keyspace, key)?.map(|bytes| super::from_json(&bytes, keyspace, key)).transpose()
 }
 
 /// `first \0` then `tail`: ids and units hold no zero byte, so `first\0` is an exact
 /// prefix.
 fn prefixed(first: &str, tail: &[u8]) -> Vec<u8> {
-    let mut key = Vec::with_capacity(first.len() + 1 + tail.len());
-    key.extend_from_slice(first.as_bytes());
-    key.push(0);
-    key.extend_from_slice(tail);
-    key
+    super::joined(first, tail)
 }
 
 // Accounts.

@@ -32,10 +32,7 @@ pub struct EvidenceMeta {
 }
 
 fn keyed(sha256: &str, tail: &str) -> Vec<u8> {
-    let mut key = sha256.as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(tail.as_bytes());
-    key
+    super::joined(sha256, tail.as_bytes())
 }
 
 /// Stores a file's bytes (once) and what is known of it, and that `uploader` sent it,
@@ -78,11 +75,7 @@ pub fn referring(store: &dyn Store, sha256: &str, limit: usize) -> Result<Vec<Re
     store
         .scan(EVIDENCE_RECORDS, &keyed(sha256, ""), None, limit)?
         .into_iter()
-        .map(|(key, value)| {
-            serde_json::from_slice(&value).map_err(|_| StoreError::Corrupt {
-                key: format!("{EVIDENCE_RECORDS}/{}", String::from_utf8_lossy(&key)),
-            })
-        })
+        .map(|(key, value)| super::from_json(&value, EVIDENCE_RECORDS, &key))
         .collect()
 }
 
@@ -98,12 +91,10 @@ pub fn put_indexed() -> Write {
 
 /// What is known of a stored file.
 pub fn meta(store: &dyn Store, sha256: &str) -> Result<Option<EvidenceMeta>, StoreError> {
-    match store.get(EVIDENCE_META, sha256.as_bytes())? {
-        Some(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|_| StoreError::Corrupt { key: format!("{EVIDENCE_META}/{sha256}") }),
-        None => Ok(None),
-    }
+    store
+        .get(EVIDENCE_META, sha256.as_bytes())?
+        .map(|bytes| super::from_json(&bytes, EVIDENCE_META, sha256.as_bytes()))
+        .transpose()
 }
 
 /// A stored file's bytes.

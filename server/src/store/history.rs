@@ -81,9 +81,7 @@ pub fn origin(store: &dyn Store, op_id: &str) -> Result<Option<Origin>, StoreErr
 }
 
 fn prefix(record: &RecordId) -> Vec<u8> {
-    let mut key = record.to_string().into_bytes();
-    key.push(0);
-    key
+    super::joined(&record.to_string(), b"")
 }
 
 /// The refusals kept for `record`, oldest first.

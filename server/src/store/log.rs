@@ -39,16 +39,11 @@ fn seq_from(bytes: &[u8]) -> Result<u64, StoreError> {
 }
 
 fn keyed(prefix: &str, seq: u64) -> Vec<u8> {
-    let mut key = prefix.as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(&seq_bytes(seq));
-    key
+    super::joined(prefix, &seq_bytes(seq))
 }
 
 fn prefix_of(name: &str) -> Vec<u8> {
-    let mut prefix = name.as_bytes().to_vec();
-    prefix.push(0);
-    prefix
+    super::joined(name, b"")
 }
 
 /// The highest sequence number in the log (0 when empty).

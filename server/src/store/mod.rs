@@ -161,11 +161,24 @@ fn stored_schema(store: &dyn Store) -> Result<Option<u32>, StoreError> {
 /// The key of `key` in `keyspace` inside one flat ordered map: the keyspace name, a
 /// zero byte, then the key. Both implementations use it, so they order keys alike.
 fn full_key(keyspace: &str, key: &[u8]) -> Vec<u8> {
-    let mut full = Vec::with_capacity(keyspace.len() + 1 + key.len());
-    full.extend_from_slice(keyspace.as_bytes());
-    full.push(0);
-    full.extend_from_slice(key);
-    full
+    joined(keyspace, key)
+}
+
+/// `head`, a zero byte, then `tail`: the shape of every composite key here (ids, units
+/// and names hold no zero byte, so `head` and the zero byte are an exact prefix).
+fn joined(head: &str, tail: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(head.len() + 1 + tail.len());
+    key.extend_from_slice(head.as_bytes());
+    key.push(0);
+    key.extend_from_slice(tail);
+    key
+}
+
+/// A stored JSON value; one that does not decode is reported as corrupt, named by its
+/// keyspace and key.
+fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str, key: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes)
+        .map_err(|_| StoreError::Corrupt { key: format!("{keyspace}/{}", String::from_utf8_lossy(key)) })
 }
 
 #[cfg(test)]

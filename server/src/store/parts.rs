@@ -25,12 +25,7 @@ pub const FIGURES: &str = "figures";
 pub const FIGURES_NAMES: &str = "figures_names";
 const INDEXED: &[u8] = b"parts_indexed";
 
-fn key(part: &str, tail: &[u8]) -> Vec<u8> {
-    let mut key = part.as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(tail);
-    key
-}
+use super::joined as key;
 
 fn year_key(part: &str, year: i32) -> Vec<u8> {
     key(part, &year.to_be_bytes())

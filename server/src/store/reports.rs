@@ -19,10 +19,7 @@ pub const NARRATIVES: &str = "narratives";
 pub const SUBMISSIONS: &str = "submissions";
 pub const ASSIGNMENTS: &str = "assignments";
 
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], keyspace: &str, key: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes)
-        .map_err(|_| StoreError::Corrupt { key: format!("{keyspace}/{}", String::from_utf8_lossy(key)) })
-}
+use super::from_json as decode;
 
 fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()

@@ -14,12 +14,7 @@ pub const DISTRICT_OF: &str = "district_of";
 
 /// The unit registered under `id`.
 pub fn get(store: &dyn Store, id: &str) -> Result<Option<OrgUnit>, StoreError> {
-    match store.get(UNITS, id.as_bytes())? {
-        Some(bytes) => {
-            serde_json::from_slice(&bytes).map(Some).map_err(|_| StoreError::Corrupt { key: format!("units/{id}") })
-        }
-        None => Ok(None),
-    }
+    store.get(UNITS, id.as_bytes())?.map(|bytes| super::from_json(&bytes, UNITS, id.as_bytes())).transpose()
 }
 
 /// Whether a unit is registered under `id`.
@@ -42,11 +37,7 @@ pub fn for_each(
     prefix: &str,
     mut each: impl FnMut(OrgUnit) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    scan(store, UNITS, prefix.as_bytes(), |key, bytes| {
-        let unit = serde_json::from_slice(bytes)
-            .map_err(|_| StoreError::Corrupt { key: format!("units/{}", String::from_utf8_lossy(key)) })?;
-        each(unit)
-    })
+    scan(store, UNITS, prefix.as_bytes(), |key, bytes| each(super::from_json(bytes, UNITS, key)?))
 }
 
 /// The district an old commune was registered in, if any.
